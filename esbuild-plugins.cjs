@@ -1,0 +1,42 @@
+/**
+ * esbuild plugins for the Lambda bundles (serverless-esbuild `plugins`, and `npm run bench`).
+ */
+const path = require('node:path');
+
+/**
+ * Redirects the AWS SDK's default credential chain to the environment provider: in Lambda the
+ * role's credentials are always in the environment (see shared/adapters/aws/lambda-credentials.ts).
+ */
+const lambdaCredentials = {
+  name: 'lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: path.join(__dirname, 'shared', 'adapters', 'aws', 'lambda-credentials.ts'),
+    }));
+  },
+};
+
+/**
+ * Packages whose modules have no import-time side effects but do not say so in package.json:
+ * declaring it lets esbuild drop them from functions that import but never use them.
+ */
+const SIDE_EFFECT_FREE = ['@aws-sdk/lib-dynamodb'];
+
+const sideEffectFree = {
+  name: 'side-effect-free',
+  setup(build) {
+    const filter = new RegExp(`^(${SIDE_EFFECT_FREE.map((name) => name.replace('/', '\\/')).join('|')})$`);
+    build.onResolve({ filter }, async (args) => {
+      if (args.pluginData?.sideEffectFree) return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { sideEffectFree: true },
+      });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
+module.exports = [lambdaCredentials, sideEffectFree];

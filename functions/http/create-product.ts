@@ -1,0 +1,11 @@
+import { createProductRoute } from '../../shared/api/catalog-routes';
+import { catalogService } from '../../shared/container';
+import { httpRoute } from '../../shared/http/http-route';
+import { created } from '../../shared/http/responses';
+import { metrics } from '../../shared/observability';
+
+export const handler = httpRoute(createProductRoute, async ({ body }) => {
+  const { product, etag } = await catalogService().create(body);
+  metrics.addMetric('ProductsCreated', 'Count', 1);
+  return created(product, `/v1/products/${encodeURIComponent(product.sku)}`, { ETag: etag });
+});

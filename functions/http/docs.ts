@@ -1,0 +1,21 @@
+import { openApiDocument } from '../../shared/api/openapi-document';
+import { docsRoute } from '../../shared/api/platform-routes';
+import { config } from '../../shared/config';
+import { publicCache } from '../../shared/http/caching';
+import { renderDocsPage } from '../../shared/http/docs-page';
+import { httpRoute } from '../../shared/http/http-route';
+
+let page: string | undefined;
+
+export const handler = httpRoute(
+  docsRoute,
+  async () => {
+    page ??= renderDocsPage(openApiDocument(config().currency));
+    return {
+      statusCode: 200,
+      rawBody: page,
+      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': publicCache() },
+    };
+  },
+  { contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" },
+);

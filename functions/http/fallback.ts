@@ -1,0 +1,46 @@
+import { routes } from '../../shared/api/routes';
+import { AppError, NotFoundError } from '../../shared/errors';
+import { httpRoute } from '../../shared/http/http-route';
+import { ALLOWED_REQUEST_HEADERS, corsHeaders } from '../../shared/http/middlewares/response-headers';
+import { methodsForPath } from '../../shared/http/route-matcher';
+import { defineRoute } from '../../shared/http/route-spec';
+
+/** The catch-all route: CORS preflights, 405 for a known path with the wrong method, else 404. */
+const fallbackRoute = defineRoute({
+  operationId: 'fallback',
+  method: 'GET',
+  path: '/{proxy+}',
+  role: 'public',
+  summary: 'Unknown routes',
+  tags: [],
+  responses: { 404: { description: 'No such route' } },
+});
+
+export const handler = httpRoute(fallbackRoute, async ({ event, header }) => {
+  const method = event.requestContext.http.method.toUpperCase();
+  const methods = methodsForPath(routes, event.rawPath);
+  if (method === 'OPTIONS' && methods.length > 0) {
+    const cors = corsHeaders(header('origin'));
+    return {
+      statusCode: 204,
+      headers: {
+        ...cors,
+        ...(cors['Access-Control-Allow-Origin']
+          ? {
+              'Access-Control-Allow-Methods': methods.join(', '),
+              'Access-Control-Allow-Headers': ALLOWED_REQUEST_HEADERS.join(', '),
+              'Access-Control-Max-Age': '600',
+            }
+          : {}),
+        Allow: [...methods, 'OPTIONS'].join(', '),
+      },
+    };
+  }
+  if (methods.length > 0) {
+    throw new AppError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', {
+      detail: `${method} is not allowed on ${event.rawPath}; use ${methods.join(', ')}.`,
+      headers: { Allow: methods.join(', ') },
+    });
+  }
+  throw new NotFoundError('ROUTE_NOT_FOUND', `There is no route ${method} ${event.rawPath}.`);
+});

@@ -1,0 +1,11 @@
+import { getProductRoute } from '../../shared/api/catalog-routes';
+import { catalogService } from '../../shared/container';
+import { matchesIfNoneMatch, publicCache } from '../../shared/http/caching';
+import { httpRoute } from '../../shared/http/http-route';
+import { notModified, ok } from '../../shared/http/responses';
+
+export const handler = httpRoute(getProductRoute, async ({ params, header }) => {
+  const { product, etag } = await catalogService().get(params.sku, { admin: false });
+  const headers = { ETag: etag, 'Cache-Control': publicCache() };
+  return matchesIfNoneMatch(header('if-none-match'), etag) ? notModified(headers) : ok(product, headers);
+});

@@ -1,0 +1,8 @@
+import { listInventoryAdjustmentsRoute } from '../../shared/api/inventory-routes';
+import { inventoryService } from '../../shared/container';
+import { httpRoute } from '../../shared/http/http-route';
+import { ok } from '../../shared/http/responses';
+
+export const handler = httpRoute(listInventoryAdjustmentsRoute, async ({ params, query }) =>
+  ok(await inventoryService().listAdjustments(params.sku, query.limit, query.cursor)),
+);

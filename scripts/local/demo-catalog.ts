@@ -1,0 +1,43 @@
+import type { NewProduct } from '../../shared/domain/catalog/product';
+
+/** The demo catalog seeded on the first `npm start`: 24 products in 6 categories, with stock. */
+export const demoCatalog: Array<NewProduct & { stock: number }> = [
+  {
+    sku: 'MUG-CLASSIC-01',
+    name: 'Classic stoneware mug',
+    category: 'Kitchen',
+    price: 1490,
+    stock: 120,
+    description: 'A 350 ml mug, dishwasher safe.',
+  },
+  {
+    sku: 'MUG-TRAVEL-02',
+    name: 'Insulated travel mug',
+    category: 'Kitchen',
+    price: 2490,
+    stock: 60,
+    description: 'Keeps coffee hot for 6 hours.',
+  },
+  { sku: 'KNIFE-CHEF-20', name: 'Chef’s knife 20 cm', category: 'Kitchen', price: 7900, stock: 25 },
+  { sku: 'BOARD-OAK-L', name: 'Oak cutting board, large', category: 'Kitchen', price: 4500, stock: 30 },
+  { sku: 'POUR-OVER-V60', name: 'Ceramic pour-over dripper', category: 'Kitchen', price: 2200, stock: 45 },
+  { sku: 'TEE-ORG-M', name: 'Organic cotton T-shirt, M', category: 'Apparel', price: 2900, stock: 80 },
+  { sku: 'TEE-ORG-L', name: 'Organic cotton T-shirt, L', category: 'Apparel', price: 2900, stock: 70 },
+  { sku: 'HOODIE-GRY-M', name: 'Grey hoodie, M', category: 'Apparel', price: 5900, stock: 40 },
+  { sku: 'SOCKS-WOOL-3', name: 'Merino socks, 3 pairs', category: 'Apparel', price: 2400, stock: 150 },
+  { sku: 'CAP-CANVAS', name: 'Canvas cap', category: 'Apparel', price: 1900, stock: 65 },
+  { sku: 'NOTEBOOK-A5-DOT', name: 'A5 dotted notebook', category: 'Stationery', price: 1290, stock: 200 },
+  { sku: 'PEN-FOUNTAIN-F', name: 'Fountain pen, fine nib', category: 'Stationery', price: 3500, stock: 35 },
+  { sku: 'INK-BLUE-50', name: 'Blue ink, 50 ml', category: 'Stationery', price: 990, stock: 90 },
+  { sku: 'PLANNER-2027', name: '2027 weekly planner', category: 'Stationery', price: 1890, stock: 55 },
+  { sku: 'LAMP-DESK-LED', name: 'LED desk lamp', category: 'Home', price: 6900, stock: 20 },
+  { sku: 'CANDLE-CEDAR', name: 'Cedar scented candle', category: 'Home', price: 1800, stock: 75 },
+  { sku: 'THROW-WOOL-BLU', name: 'Wool throw, blue', category: 'Home', price: 8900, stock: 15 },
+  { sku: 'VASE-GLASS-S', name: 'Small glass vase', category: 'Home', price: 2600, stock: 28 },
+  { sku: 'BOTTLE-STEEL-750', name: 'Steel water bottle 750 ml', category: 'Outdoor', price: 2700, stock: 100 },
+  { sku: 'BACKPACK-20L', name: 'Day backpack 20 l', category: 'Outdoor', price: 7400, stock: 22 },
+  { sku: 'HEADLAMP-300', name: 'Headlamp 300 lm', category: 'Outdoor', price: 3300, stock: 38 },
+  { sku: 'BOOK-SOURDOUGH', name: 'The sourdough book', category: 'Books', price: 2800, stock: 33 },
+  { sku: 'BOOK-TREES', name: 'A field guide to trees', category: 'Books', price: 2200, stock: 27 },
+  { sku: 'BOOK-CODE', name: 'Reading code for fun', category: 'Books', price: 3900, stock: 18 },
+];

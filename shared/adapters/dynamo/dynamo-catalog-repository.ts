@@ -1,0 +1,174 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ProductExistsError } from '../../domain/catalog/catalog-errors';
+import type { CatalogRepository, ProductWithStock } from '../../domain/catalog/catalog-ports';
+import type { ProductRecord } from '../../domain/catalog/product';
+import type { StockLevel } from '../../domain/inventory/stock';
+import { cancellationCodes } from './dynamo-client';
+import { GSI1, GSI2, keys } from './keys';
+
+type Item = Record<string, unknown>;
+
+function productItem(product: ProductRecord): Item {
+  return {
+    ...keys.product(product.sku),
+    ...(product.active
+      ? { ...keys.categoryIndex(product.category, product.sku), ...keys.catalogIndex(product.sku) }
+      : {}),
+    type: 'Product',
+    ...product,
+  };
+}
+
+export function toProductRecord(item: Item): ProductRecord {
+  return {
+    sku: item.sku as string,
+    name: item.name as string,
+    description: (item.description as string | undefined) ?? null,
+    price: item.price as number,
+    currency: item.currency as string,
+    category: item.category as string,
+    imageUrl: (item.imageUrl as string | undefined) ?? null,
+    active: item.active as boolean,
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+    version: item.version as number,
+  };
+}
+
+export function toStockLevel(item: Item): StockLevel {
+  return {
+    sku: item.sku as string,
+    onHand: item.onHand as number,
+    reserved: item.reserved as number,
+    available: item.available as number,
+  };
+}
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_RETRIES = 5;
+
+export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableName: string): CatalogRepository {
+  async function stockFor(skus: string[]): Promise<Map<string, StockLevel>> {
+    const found = new Map<string, StockLevel>();
+    for (let start = 0; start < skus.length; start += BATCH_GET_LIMIT) {
+      let request: Record<string, { Keys: Item[] }> | undefined = {
+        [tableName]: { Keys: skus.slice(start, start + BATCH_GET_LIMIT).map((sku) => keys.stock(sku)) },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > BATCH_RETRIES) throw new Error('BatchGet kept returning unprocessed keys');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+        const result = await db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[tableName] ?? []) found.set(item.sku as string, toStockLevel(item));
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  return {
+    async create(product) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: productItem(product),
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.stock(product.sku),
+                    type: 'Stock',
+                    sku: product.sku,
+                    onHand: 0,
+                    reserved: 0,
+                    available: 0,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw new ProductExistsError(product.sku);
+        throw error;
+      }
+    },
+
+    async get(sku, options = {}) {
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hash)',
+          ExpressionAttributeValues: { ':pk': keys.product(sku).PK, ':hash': '#' },
+          ConsistentRead: options.consistent ?? false,
+        }),
+      );
+      const items = result.Items ?? [];
+      const product = items.find((item) => item.SK === keys.product(sku).SK);
+      if (!product) return null;
+      const stock = items.find((item) => item.SK === keys.stock(sku).SK);
+      return { product: toProductRecord(product), stock: stock ? toStockLevel(stock) : null };
+    },
+
+    async replace(product, expectedVersion) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: productItem(product),
+            ConditionExpression: 'attribute_exists(PK) AND version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    async listActive({ category, limit, after }) {
+      const byCategory = category !== undefined;
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byCategory ? GSI1 : GSI2,
+          KeyConditionExpression: byCategory ? 'GSI1PK = :pk' : 'GSI2PK = :pk',
+          ExpressionAttributeValues: {
+            ':pk': byCategory ? keys.categoryIndex(category, '').GSI1PK : keys.catalogIndex('').GSI2PK,
+          },
+          Limit: limit,
+          ExclusiveStartKey: after,
+        }),
+      );
+      const products = (result.Items ?? []).map(toProductRecord);
+      const stock = await stockFor(products.map((product) => product.sku));
+      const items: ProductWithStock[] = products.map((product) => ({ product, stock: stock.get(product.sku) ?? null }));
+      return { items, next: (result.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null };
+    },
+  };
+}
+
+/** Reads one stock item (strongly consistent). */
+export async function getStockItem(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  sku: string,
+): Promise<StockLevel | null> {
+  const result = await db.send(new GetCommand({ TableName: tableName, Key: keys.stock(sku), ConsistentRead: true }));
+  return result.Item ? toStockLevel(result.Item) : null;
+}

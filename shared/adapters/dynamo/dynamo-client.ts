@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The low-level client. The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_DYNAMODB`
+ * (set for the local engine), so production code has no local special case.
+ */
+export function createDynamoClient(region: string): DynamoDBClient {
+  return new DynamoDBClient({ region, maxAttempts: 3 });
+}
+
+/** The document client (plain JS values in and out) over a low-level client. */
+export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}
+
+/** Whether a TransactWriteItems failure was caused by a failed condition (as opposed to a conflict). */
+export function cancellationCodes(error: unknown): string[] | null {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code ?? 'None');
+}

@@ -1,0 +1,84 @@
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { InventoryRepository } from '../../domain/inventory/inventory-ports';
+import type { StockAdjustment } from '../../domain/inventory/stock';
+import { getStockItem } from './dynamo-catalog-repository';
+import { cancellationCodes } from './dynamo-client';
+import { keys } from './keys';
+
+function toAdjustment(item: Record<string, unknown>): StockAdjustment {
+  return {
+    adjustmentId: item.adjustmentId as string,
+    sku: item.sku as string,
+    kind: item.kind as StockAdjustment['kind'],
+    delta: item.delta as number,
+    reason: (item.reason as string | undefined) ?? null,
+    onHandBefore: item.onHandBefore as number,
+    onHandAfter: item.onHandAfter as number,
+    actor: item.actor as string,
+    at: item.at as string,
+  };
+}
+
+export function createDynamoInventoryRepository(db: DynamoDBDocumentClient, tableName: string): InventoryRepository {
+  return {
+    get: (sku) => getStockItem(db, tableName, sku),
+
+    async applyAdjustment(adjustment) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.stock(adjustment.sku),
+                  // `available` moves with on-hand; reservations made meanwhile stay intact.
+                  UpdateExpression: 'SET onHand = :after, available = :after - reserved, updatedAt = :at',
+                  ConditionExpression: 'attribute_exists(PK) AND onHand = :before AND reserved <= :after',
+                  ExpressionAttributeValues: {
+                    ':after': adjustment.onHandAfter,
+                    ':before': adjustment.onHandBefore,
+                    ':at': adjustment.at,
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.adjustment(adjustment.sku, adjustment.at, adjustment.adjustmentId),
+                    type: 'StockAdjustment',
+                    ...adjustment,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.includes('ConditionalCheckFailed') || codes?.includes('TransactionConflict')) return false;
+        throw error;
+      }
+    },
+
+    async listAdjustments(sku, { limit, after }) {
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.stock(sku).PK, ':prefix': keys.adjustmentPrefix },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: after,
+        }),
+      );
+      return {
+        items: (result.Items ?? []).map(toAdjustment),
+        next: (result.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null,
+      };
+    },
+  };
+}

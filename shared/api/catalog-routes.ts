@@ -1,0 +1,119 @@
+import * as z from 'zod';
+import { defineRoute } from '../http/route-spec';
+import { Cursor, Limit, Money, pageOf, Sku, SkuParams, Timestamp } from './common-schemas';
+
+const Name = z.string().trim().min(1).max(200);
+const Description = z.string().max(5000).nullable();
+const Category = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N} &'-]+$/u, "category may hold letters, digits, spaces and & ' -");
+const ImageUrl = z
+  .url({ protocol: /^https$/, error: 'imageUrl must be an https URL' })
+  .max(2048)
+  .nullable();
+
+export const Product = z
+  .object({
+    sku: Sku,
+    name: z.string(),
+    description: z.string().nullable(),
+    price: Money,
+    currency: z.string().meta({ description: 'ISO 4217 code of the store currency' }),
+    category: z.string(),
+    imageUrl: z.string().nullable(),
+    active: z.boolean(),
+    available: z.number().int().meta({ description: 'Units that can be ordered now' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Product' });
+
+export const CreateProductBody = z
+  .strictObject({
+    sku: Sku,
+    name: Name,
+    description: Description.optional(),
+    price: Money,
+    category: Category,
+    imageUrl: ImageUrl.optional(),
+    active: z.boolean().optional(),
+  })
+  .meta({ id: 'CreateProduct' });
+
+export const UpdateProductBody = z
+  .strictObject({
+    name: Name.optional(),
+    description: Description.optional(),
+    price: Money.optional(),
+    category: Category.optional(),
+    imageUrl: ImageUrl.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one field to change' })
+  .meta({ id: 'UpdateProduct' });
+
+const etagHeaders = { ETag: 'Strong entity tag of the representation' };
+
+export const listProductsRoute = defineRoute({
+  operationId: 'listProducts',
+  method: 'GET',
+  path: '/v1/products',
+  role: 'public',
+  summary: 'List active products',
+  tags: ['Catalog'],
+  query: z.strictObject({ category: Category.optional(), limit: Limit, cursor: Cursor.optional() }),
+  responses: { 200: { description: 'A page of active products, by sku', schema: pageOf(Product) } },
+  errors: [{ status: 400, code: 'INVALID_CURSOR' }],
+  cacheable: true,
+});
+
+export const getProductRoute = defineRoute({
+  operationId: 'getProduct',
+  method: 'GET',
+  path: '/v1/products/{sku}',
+  role: 'public',
+  summary: 'Get one active product',
+  tags: ['Catalog'],
+  params: SkuParams,
+  headers: [{ name: 'If-None-Match', description: 'ETag of a cached copy: 304 when it is still current' }],
+  responses: {
+    200: { description: 'The product', schema: Product, headers: etagHeaders },
+    304: { description: 'The cached copy is current' },
+  },
+  errors: [{ status: 404, code: 'PRODUCT_NOT_FOUND' }],
+  cacheable: true,
+});
+
+export const createProductRoute = defineRoute({
+  operationId: 'createProduct',
+  method: 'POST',
+  path: '/v1/products',
+  role: 'admin',
+  summary: 'Create a product (no stock yet)',
+  tags: ['Catalog'],
+  body: CreateProductBody,
+  responses: {
+    201: { description: 'Created', schema: Product, headers: { Location: 'URL of the product', ...etagHeaders } },
+  },
+  errors: [{ status: 409, code: 'PRODUCT_EXISTS' }],
+});
+
+export const updateProductRoute = defineRoute({
+  operationId: 'updateProduct',
+  method: 'PATCH',
+  path: '/v1/products/{sku}',
+  role: 'admin',
+  summary: 'Change some fields of a product',
+  tags: ['Catalog'],
+  params: SkuParams,
+  body: UpdateProductBody,
+  headers: [{ name: 'If-Match', description: 'Only apply if the product’s current ETag is exactly this' }],
+  responses: { 200: { description: 'The updated product', schema: Product, headers: etagHeaders } },
+  errors: [
+    { status: 404, code: 'PRODUCT_NOT_FOUND' },
+    { status: 412, code: 'PRECONDITION_FAILED' },
+  ],
+});

@@ -1,0 +1,44 @@
+import * as z from 'zod';
+import { defineRoute } from '../http/route-spec';
+
+export const HealthReport = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    checks: z.record(z.string(), z.enum(['ok', 'error'])),
+  })
+  .meta({ id: 'HealthReport' });
+
+export const healthRoute = defineRoute({
+  operationId: 'getHealth',
+  method: 'GET',
+  path: '/v1/health',
+  role: 'public',
+  summary: 'Health of the service and its dependencies',
+  tags: ['Platform'],
+  responses: {
+    200: { description: 'Every dependency answers', schema: HealthReport },
+    503: { description: 'A dependency is down', schema: HealthReport },
+  },
+});
+
+export const openApiRoute = defineRoute({
+  operationId: 'getOpenApi',
+  method: 'GET',
+  path: '/v1/openapi.json',
+  role: 'public',
+  summary: 'This OpenAPI 3.1 document',
+  tags: ['Platform'],
+  responses: { 200: { description: 'OpenAPI 3.1 document', contentType: 'application/json' } },
+  cacheable: true,
+});
+
+export const docsRoute = defineRoute({
+  operationId: 'getDocs',
+  method: 'GET',
+  path: '/docs',
+  role: 'public',
+  summary: 'HTML API reference',
+  tags: ['Platform'],
+  responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+  cacheable: true,
+});

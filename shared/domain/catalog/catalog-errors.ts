@@ -1,0 +1,13 @@
+import { ConflictError, NotFoundError } from '../../errors';
+
+export class ProductNotFoundError extends NotFoundError {
+  constructor(sku: string) {
+    super('PRODUCT_NOT_FOUND', `No product with sku ${sku}.`);
+  }
+}
+
+export class ProductExistsError extends ConflictError {
+  constructor(sku: string) {
+    super('PRODUCT_EXISTS', `A product with sku ${sku} already exists.`);
+  }
+}

@@ -1,0 +1,19 @@
+import type { StockLevel } from '../inventory/stock';
+import type { Page, PageRequest } from '../pagination';
+import type { ProductRecord } from './product';
+
+export interface ProductWithStock {
+  product: ProductRecord;
+  stock: StockLevel | null;
+}
+
+export interface CatalogRepository {
+  /** Creates the product and its (empty) stock; throws ProductExistsError if the sku is taken. */
+  create(product: ProductRecord): Promise<void>;
+  /** One product with its stock; `consistent` for read-your-writes (admin paths). */
+  get(sku: string, options?: { consistent?: boolean }): Promise<ProductWithStock | null>;
+  /** Replaces the record if its stored version is still `expectedVersion`; false otherwise. */
+  replace(product: ProductRecord, expectedVersion: number): Promise<boolean>;
+  /** Active products by sku, optionally of one category. */
+  listActive(query: { category?: string } & PageRequest): Promise<Page<ProductWithStock>>;
+}

@@ -1,0 +1,98 @@
+import { AppError, PreconditionFailedError } from '../../errors';
+import type { Clock } from '../../lib/clock';
+import type { CursorCodec } from '../../lib/cursor-codec';
+import { strongEtag } from '../../lib/etag';
+import type { ListResult } from '../pagination';
+import { ProductNotFoundError } from './catalog-errors';
+import type { CatalogRepository } from './catalog-ports';
+import { type NewProduct, type Product, type ProductChanges, type ProductRecord, toProduct } from './product';
+
+const MAX_ATTEMPTS = 5;
+
+export interface CatalogServiceDeps {
+  catalog: CatalogRepository;
+  cursors: CursorCodec;
+  clock: Clock;
+  currency: string;
+}
+
+/** A product representation with its strong ETag. */
+export interface TaggedProduct {
+  product: Product;
+  etag: string;
+}
+
+const tag = (product: Product): TaggedProduct => ({ product, etag: strongEtag(product) });
+
+export type CatalogService = ReturnType<typeof createCatalogService>;
+
+export function createCatalogService({ catalog, cursors, clock, currency }: CatalogServiceDeps) {
+  return {
+    /** Creates a product with no stock. @throws ProductExistsError */
+    async create(input: NewProduct): Promise<TaggedProduct> {
+      const now = clock.now().toISOString();
+      const record: ProductRecord = {
+        sku: input.sku,
+        name: input.name,
+        description: input.description ?? null,
+        price: input.price,
+        currency,
+        category: input.category,
+        imageUrl: input.imageUrl ?? null,
+        active: input.active ?? true,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      };
+      await catalog.create(record);
+      return tag(toProduct(record, null));
+    },
+
+    /**
+     * One product. The public sees active products only (an inactive one is 404);
+     * admins see every product.
+     */
+    async get(sku: string, viewer: { admin: boolean }): Promise<TaggedProduct> {
+      const found = await catalog.get(sku, { consistent: viewer.admin });
+      if (!found || (!found.product.active && !viewer.admin)) throw new ProductNotFoundError(sku);
+      return tag(toProduct(found.product, found.stock));
+    },
+
+    /** Active products by sku, optionally of one category. */
+    async listActive(query: { category?: string; limit: number; cursor?: string }): Promise<ListResult<Product>> {
+      const scope = `products:${query.category ?? '*'}`;
+      const after = query.cursor ? cursors.decode(query.cursor, scope) : undefined;
+      const page = await catalog.listActive({ category: query.category, limit: query.limit, after });
+      return {
+        items: page.items.map(({ product, stock }) => toProduct(product, stock)),
+        nextCursor: page.next ? cursors.encode(page.next, scope) : null,
+      };
+    },
+
+    /**
+     * Applies a partial update. With `ifMatch`, only if the product's current ETag is exactly
+     * that value (412 otherwise); without it, concurrent edits are merged by retrying.
+     */
+    async update(sku: string, changes: ProductChanges, options: { ifMatch?: string } = {}): Promise<TaggedProduct> {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const found = await catalog.get(sku, { consistent: true });
+        if (!found) throw new ProductNotFoundError(sku);
+        if (options.ifMatch !== undefined && options.ifMatch !== strongEtag(toProduct(found.product, found.stock))) {
+          throw new PreconditionFailedError();
+        }
+        const next: ProductRecord = {
+          ...found.product,
+          ...changes,
+          updatedAt: clock.now().toISOString(),
+          version: found.product.version + 1,
+        };
+        if (await catalog.replace(next, found.product.version)) return tag(toProduct(next, found.stock));
+        if (options.ifMatch !== undefined) throw new PreconditionFailedError();
+      }
+      throw new AppError(503, 'CONTENTION', 'Too much contention', {
+        detail: `Product ${sku} is being edited concurrently; try again.`,
+        headers: { 'Retry-After': '1' },
+      });
+    },
+  };
+}

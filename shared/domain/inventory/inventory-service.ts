@@ -1,0 +1,85 @@
+import { AppError } from '../../errors';
+import type { Clock, IdGenerator } from '../../lib/clock';
+import type { CursorCodec } from '../../lib/cursor-codec';
+import { ProductNotFoundError } from '../catalog/catalog-errors';
+import type { ListResult } from '../pagination';
+import { StockBelowReservedError } from './inventory-errors';
+import type { InventoryRepository } from './inventory-ports';
+import type { StockAdjustment, StockLevel } from './stock';
+
+const MAX_ATTEMPTS = 8;
+
+export interface InventoryServiceDeps {
+  inventory: InventoryRepository;
+  cursors: CursorCodec;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export type InventoryService = ReturnType<typeof createInventoryService>;
+
+export function createInventoryService({ inventory, cursors, clock, ids }: InventoryServiceDeps) {
+  async function current(sku: string): Promise<StockLevel> {
+    const stock = await inventory.get(sku);
+    if (!stock) throw new ProductNotFoundError(sku);
+    return stock;
+  }
+
+  /**
+   * Optimistic read-modify-write: the audit entry records the exact before/after figures,
+   * and concurrent reservations never make it lie (the write is conditional on on-hand).
+   */
+  async function change(
+    sku: string,
+    actor: string,
+    decide: (stock: StockLevel) => { kind: StockAdjustment['kind']; onHandAfter: number; reason: string | null },
+  ): Promise<StockLevel> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stock = await current(sku);
+      const { kind, onHandAfter, reason } = decide(stock);
+      if (onHandAfter < stock.reserved) throw new StockBelowReservedError(sku, stock.reserved, onHandAfter);
+      const adjustment: StockAdjustment = {
+        adjustmentId: ids.next('adj'),
+        sku,
+        kind,
+        delta: onHandAfter - stock.onHand,
+        reason,
+        onHandBefore: stock.onHand,
+        onHandAfter,
+        actor,
+        at: clock.now().toISOString(),
+      };
+      if (await inventory.applyAdjustment(adjustment)) {
+        return { sku, onHand: onHandAfter, reserved: stock.reserved, available: onHandAfter - stock.reserved };
+      }
+    }
+    throw new AppError(503, 'CONTENTION', 'Too much contention', {
+      detail: `Stock of ${sku} is changing too fast to adjust right now; try again.`,
+      headers: { 'Retry-After': '1' },
+    });
+  }
+
+  return {
+    /** Stock of one sku. */
+    get: current,
+
+    /** Sets on-hand stock; refused below what open orders have reserved. */
+    setOnHand(sku: string, onHand: number, actor: string): Promise<StockLevel> {
+      return change(sku, actor, () => ({ kind: 'SET', onHandAfter: onHand, reason: null }));
+    },
+
+    /** Adds (or removes, with a negative delta) units, with a reason for the audit trail. */
+    adjust(sku: string, delta: number, reason: string, actor: string): Promise<StockLevel> {
+      return change(sku, actor, (stock) => ({ kind: 'ADJUST', onHandAfter: stock.onHand + delta, reason }));
+    },
+
+    /** The audit trail of a sku, newest first. */
+    async listAdjustments(sku: string, limit: number, cursor?: string): Promise<ListResult<StockAdjustment>> {
+      const scope = `adjustments:${sku}`;
+      const after = cursor ? cursors.decode(cursor, scope) : undefined;
+      await current(sku);
+      const page = await inventory.listAdjustments(sku, { limit, after });
+      return { items: page.items, nextCursor: page.next ? cursors.encode(page.next, scope) : null };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Principal } from '../auth/principal';
+import { tokenVerifier } from '../container';
+import { logger } from '../observability';
+import { authenticate } from './middlewares/authenticate';
+import { bodyLimit } from './middlewares/body-limit';
+import { problemErrors } from './middlewares/problem-errors';
+import { publishMetrics } from './middlewares/publish-metrics';
+import { requestContext } from './middlewares/request-context';
+import { responseHeaders } from './middlewares/response-headers';
+import { validateRequest } from './middlewares/validate-request';
+import { type HttpEvent, type HttpResponse, header, stateOf } from './request-state';
+import type { HttpResult } from './responses';
+import type { RouteSpec } from './route-spec';
+
+type Out<S> = [NonNullable<S>] extends [z.ZodType] ? z.output<NonNullable<S>> : undefined;
+type PrincipalFor<R> = [R] extends ['public'] ? Principal | undefined : Principal;
+
+/** What a route handler receives: validated input and the verified caller. */
+export interface RouteContext<Spec extends RouteSpec> {
+  params: Out<Spec['params']>;
+  query: Out<Spec['query']>;
+  body: Out<Spec['body']>;
+  principal: PrincipalFor<Spec['role']>;
+  requestId: string;
+  header(name: string): string | undefined;
+  event: HttpEvent;
+}
+
+export interface HttpRouteOptions {
+  contentSecurityPolicy?: string;
+}
+
+function serialise(result: HttpResult): HttpResponse {
+  const headers: Record<string, string> = { ...result.headers };
+  let body: string | undefined;
+  if (result.rawBody !== undefined) body = result.rawBody;
+  else if (result.body !== undefined) {
+    body = JSON.stringify(result.body);
+    headers['Content-Type'] ??= 'application/json; charset=utf-8';
+  }
+  return { statusCode: result.statusCode, headers, ...(body !== undefined ? { body } : {}) };
+}
+
+/**
+ * The one HTTP stack (CONTRACT §2): request id and structured logs, security and CORS headers,
+ * problem+json errors, 64 KiB body limit, bearer auth (401/403/503), JSON parsing (415/400),
+ * strict schema validation (400), then the route's own code.
+ */
+export function httpRoute<Spec extends RouteSpec>(
+  spec: Spec,
+  run: (ctx: RouteContext<Spec>) => Promise<HttpResult>,
+  options: HttpRouteOptions = {},
+) {
+  const handler = middy<HttpEvent, HttpResponse, Error, Context>()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
+    .use(requestContext())
+    .use(responseHeaders({ contentSecurityPolicy: options.contentSecurityPolicy }))
+    .use(problemErrors())
+    .use(bodyLimit())
+    .use(authenticate(spec.role, tokenVerifier));
+  if (spec.body) handler.use(httpJsonBodyParser());
+  handler.use(validateRequest(spec));
+
+  return handler.handler(async (event) => {
+    const state = stateOf(event);
+    const ctx = {
+      params: state.params,
+      query: state.query,
+      body: state.body,
+      principal: state.principal,
+      requestId: state.requestId,
+      header: (name: string) => header(event, name),
+      event,
+    } as RouteContext<Spec>;
+    return serialise(await run(ctx));
+  });
+}

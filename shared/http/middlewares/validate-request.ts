@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import { type FieldError, ValidationError } from '../../errors';
+import { type HttpMiddleware, type HttpRequest, stateOf } from '../request-state';
+import type { RouteSpec } from '../route-spec';
+import { fieldErrors } from '../validation';
+
+/** Validates path parameters, query and body against the route's schemas, all problems at once. */
+export function validateRequest(spec: RouteSpec): HttpMiddleware {
+  return {
+    before: (request: HttpRequest) => {
+      const state = stateOf(request.event);
+      const errors: FieldError[] = [];
+      const check = (schema: z.ZodType | undefined, input: unknown, assign: (value: unknown) => void) => {
+        if (!schema) return;
+        const result = schema.safeParse(input);
+        if (result.success) assign(result.data);
+        else errors.push(...fieldErrors(result.error.issues));
+      };
+      check(spec.params, request.event.pathParameters ?? {}, (value) => {
+        state.params = value;
+      });
+      check(spec.query, request.event.queryStringParameters ?? {}, (value) => {
+        state.query = value;
+      });
+      check(spec.body, request.event.body, (value) => {
+        state.body = value;
+      });
+      if (errors.length > 0) throw new ValidationError(errors);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** `public`: anyone; `customer`: any signed-in user (admins too); `admin`: the `admin` group. */
+export type Role = 'public' | 'customer' | 'admin';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Content type when not JSON (e.g. the HTML docs page). */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One declaration per endpoint: it drives validation at run time, the OpenAPI document,
+ * and the test that checks serverless.yml against the documented routes.
+ */
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends Role = Role,
+> {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  role: R;
+  summary: string;
+  tags: string[];
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Request headers the route reads (documented as parameters). */
+  headers?: Array<{ name: string; description: string; required?: boolean }>;
+  responses: Record<number, ResponseSpec>;
+  /** Error codes the route can answer with, besides the ones every route can. */
+  errors?: Array<{ status: number; code: string }>;
+  /** Whether responses may be cached publicly (otherwise `Cache-Control: no-store`). */
+  cacheable?: boolean;
+}
+
+/** Declares a route; keeps the literal types of its schemas for the handler. */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends Role>(
+  spec: RouteSpec<P, Q, B, R>,
+): RouteSpec<P, Q, B, R> {
+  return spec;
+}
