@@ -3,11 +3,20 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'shared/domain must not import AWS SDKs, aws-lambda, adapters, the HTTP layer, the container or functions',
+      comment:
+        'shared/domain must not import AWS SDKs, aws-lambda, adapters, the HTTP layer, the container or functions',
       severity: 'error',
       from: { path: '^shared/domain' },
       to: {
-        path: ['^shared/adapters', '^shared/http', '^shared/container', '^functions', '@aws-sdk', 'aws-lambda', '@middy'],
+        path: [
+          '^shared/adapters',
+          '^shared/http',
+          '^shared/container',
+          '^functions',
+          '@aws-sdk',
+          'aws-lambda',
+          '@middy',
+        ],
       },
     },
     {

@@ -12,6 +12,8 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/unit-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/unit-global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/unit-env.ts'],
     },
     {

@@ -1,11 +1,7 @@
-/**
- * RECONSTRUCTED by the harness engineer after accidentally overwriting the original: replace
- * with the catalog owner's version. Seeds the demo catalog through the real services, once:
- * a sku that exists is left as it is, so a developer's changes survive restarts.
- */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
+import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
 import { createDynamoInventoryRepository } from '../../shared/adapters/dynamo/dynamo-inventory-repository';
 import { ProductExistsError } from '../../shared/domain/catalog/catalog-errors';
 import { createCatalogService } from '../../shared/domain/catalog/catalog-service';
@@ -15,37 +11,55 @@ import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { demoCatalog } from './demo-catalog';
 import { LOCAL_CREDENTIALS } from './local-aws';
 
-export async function seedDemoCatalog(options: { tableName: string; endpoint: string }): Promise<void> {
+/** Written last: the demo catalog of this data directory is complete. */
+const SEED_MARKER = { PK: 'META', SK: 'SEED#demo-catalog' };
+
+/**
+ * Seeds the demo catalog once per data directory, through the same services the API uses.
+ * A run that crashed half-way is completed by the next start (existing products are kept, stock
+ * is set where it is still zero); after that, a developer's changes are never overwritten.
+ * @returns how many products were created (0 when the catalog was seeded before).
+ */
+export async function seedDemoCatalog(options: { tableName: string; endpoint: string }): Promise<number> {
   const client = new DynamoDBClient({
     endpoint: options.endpoint,
     region: process.env.AWS_REGION ?? 'eu-west-1',
     credentials: LOCAL_CREDENTIALS,
   });
-  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  // Cursors are never produced here; the codec is only a required dependency.
-  const cursors = createCursorCodec('seed-does-not-paginate');
-  const catalog = createCatalogService({
-    catalog: createDynamoCatalogRepository(db, options.tableName),
-    cursors,
-    clock: systemClock,
-    currency: process.env.STORE_CURRENCY || 'EUR',
-  });
-  const inventory = createInventoryService({
-    inventory: createDynamoInventoryRepository(db, options.tableName),
-    cursors,
-    clock: systemClock,
-    ids: randomIds,
-  });
+  const db: DynamoDBDocumentClient = createDocumentClient(client);
   try {
+    const marker = await db.send(
+      new GetCommand({ TableName: options.tableName, Key: SEED_MARKER, ConsistentRead: true }),
+    );
+    if (marker.Item) return 0;
+    // The seed never paginates; the codec is only a required dependency.
+    const cursors = createCursorCodec('seed-does-not-paginate');
+    const catalog = createCatalogService({
+      catalog: createDynamoCatalogRepository(db, options.tableName),
+      cursors,
+      clock: systemClock,
+      currency: process.env.STORE_CURRENCY || 'EUR',
+    });
+    const inventory = createInventoryService({
+      inventory: createDynamoInventoryRepository(db, options.tableName),
+      cursors,
+      clock: systemClock,
+      ids: randomIds,
+    });
+    let created = 0;
     for (const { stock, ...product } of demoCatalog) {
       try {
         await catalog.create(product);
+        created++;
       } catch (error) {
-        if (error instanceof ProductExistsError) continue;
-        throw error;
+        if (!(error instanceof ProductExistsError)) throw error;
       }
-      await inventory.setOnHand(product.sku, stock, 'seed');
+      if ((await inventory.get(product.sku)).onHand === 0) await inventory.setOnHand(product.sku, stock, 'seed');
     }
+    await db.send(
+      new PutCommand({ TableName: options.tableName, Item: { ...SEED_MARKER, seededAt: new Date().toISOString() } }),
+    );
+    return created;
   } finally {
     client.destroy();
   }

@@ -5,7 +5,14 @@ import { handler as listProducts } from '../../functions/http/list-products';
 import { handler as putInventory } from '../../functions/http/put-inventory';
 import { handler as updateProduct } from '../../functions/http/update-product';
 import { invoke } from '../support/http-event';
-import { adminToken, customerToken, tableName, testDocumentClient, uniqueCategory, uniqueSku } from '../support/integration';
+import {
+  adminToken,
+  customerToken,
+  tableName,
+  testDocumentClient,
+  uniqueCategory,
+  uniqueSku,
+} from '../support/integration';
 
 const db = testDocumentClient();
 afterAll(() => db.destroy());
@@ -13,7 +20,13 @@ afterAll(() => db.destroy());
 const create = (body: Record<string, unknown>, token = adminToken()) =>
   invoke(createProduct, { method: 'POST', path: '/v1/products', body, token });
 const get = (sku: string, headers: Record<string, string> = {}) =>
-  invoke(getProduct, { method: 'GET', path: `/v1/products/${sku}`, route: '/v1/products/{sku}', pathParameters: { sku }, headers });
+  invoke(getProduct, {
+    method: 'GET',
+    path: `/v1/products/${sku}`,
+    route: '/v1/products/{sku}',
+    pathParameters: { sku },
+    headers,
+  });
 const patch = (sku: string, body: unknown, headers: Record<string, string> = {}) =>
   invoke(updateProduct, {
     method: 'PATCH',

@@ -28,9 +28,14 @@ const newProduct = async () => {
   return sku;
 };
 const stock = async (sku: string) => (await invoke(getInventory, { method: 'GET', ...at(sku) })).json;
-const setOnHand = (sku: string, onHand: unknown) => invoke(putInventory, { method: 'PUT', ...at(sku), body: { onHand } });
+const setOnHand = (sku: string, onHand: unknown) =>
+  invoke(putInventory, { method: 'PUT', ...at(sku), body: { onHand } });
 const adjust = (sku: string, delta: number, reason = 'recount') =>
-  invoke(adjustInventory, { method: 'POST', ...at(sku, { path: `/v1/inventory/${sku}/adjustments` }), body: { delta, reason } });
+  invoke(adjustInventory, {
+    method: 'POST',
+    ...at(sku, { path: `/v1/inventory/${sku}/adjustments` }),
+    body: { delta, reason },
+  });
 const auditEntries = async (sku: string) =>
   (
     await db.send(
@@ -100,7 +105,11 @@ describe('inventory endpoints against DynamoDB Local', () => {
 
   it('refuses customers with 403', async () => {
     const sku = await newProduct();
-    const res = await invoke(putInventory, { method: 'PUT', ...at(sku, { token: customerToken() }), body: { onHand: 3 } });
+    const res = await invoke(putInventory, {
+      method: 'PUT',
+      ...at(sku, { token: customerToken() }),
+      body: { onHand: 3 },
+    });
     expect(res.status).toBe(403);
     expect(await stock(sku)).toMatchObject({ onHand: 0 });
   });
@@ -123,7 +132,16 @@ describe('inventory endpoints against DynamoDB Local', () => {
       cursor = res.json.nextCursor ?? undefined;
       if (!cursor) break;
     }
-    expect(seen.map(({ kind, delta, reason, onHandBefore, onHandAfter, actor }) => ({ kind, delta, reason, onHandBefore, onHandAfter, actor }))).toEqual([
+    expect(
+      seen.map(({ kind, delta, reason, onHandBefore, onHandAfter, actor }) => ({
+        kind,
+        delta,
+        reason,
+        onHandBefore,
+        onHandAfter,
+        actor,
+      })),
+    ).toEqual([
       { kind: 'ADJUST', delta: -2, reason: 'damaged in store', onHandBefore: 15, onHandAfter: 13, actor: 'admin-1' },
       { kind: 'ADJUST', delta: 5, reason: 'delivery 42', onHandBefore: 10, onHandAfter: 15, actor: 'admin-1' },
       { kind: 'SET', delta: 10, reason: null, onHandBefore: 0, onHandAfter: 10, actor: 'admin-1' },
@@ -137,6 +155,8 @@ describe('inventory endpoints against DynamoDB Local', () => {
     expect(await stock(sku)).toEqual({ sku, onHand: 20, reserved: 0, available: 20 });
     const trail = await auditEntries(sku);
     expect(trail).toHaveLength(20);
-    expect(trail.map((entry) => entry.onHandAfter).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(trail.map((entry) => entry.onHandAfter).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
   });
 });

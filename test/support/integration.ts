@@ -11,7 +11,8 @@ export const uniqueCategory = () => `Cat ${randomBytes(4).toString('hex')}`;
 
 export const tableName = () => process.env.TABLE_NAME as string;
 
-export const adminToken = (sub = 'admin-1') => mintToken({ dir: process.env.LOCAL_ISSUER_DIR as string, sub, role: 'admin' });
+export const adminToken = (sub = 'admin-1') =>
+  mintToken({ dir: process.env.LOCAL_ISSUER_DIR as string, sub, role: 'admin' });
 export const customerToken = (sub = 'customer-1') =>
   mintToken({ dir: process.env.LOCAL_ISSUER_DIR as string, sub, role: 'customer' });
 

@@ -1,16 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensureIssuer } from '../../scripts/local/issuer';
-
 // Unit tests never reach an engine: resource names are placeholders and the SDK endpoints
 // point at a closed loopback port, so an accidental call fails fast instead of leaving the machine.
-const issuerDir = mkdtempSync(join(tmpdir(), 'cartwheel-unit-issuer-'));
-ensureIssuer(issuerDir);
 Object.assign(process.env, {
   TABLE_NAME: 'unit-tests-have-no-table',
   AUTH_MODE: 'local',
-  LOCAL_ISSUER_DIR: issuerDir,
   PAYMENT_QUEUE_URL: 'http://127.0.0.1:9/000000000000/payment',
   FULFILMENT_QUEUE_URL: 'http://127.0.0.1:9/000000000000/fulfilment',
   NOTIFICATION_QUEUE_URL: 'http://127.0.0.1:9/000000000000/notification',

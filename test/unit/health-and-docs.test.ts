@@ -23,7 +23,10 @@ describe('health service', () => {
   });
 
   it('gives up on a probe that hangs instead of hanging the health check', async () => {
-    const health = createHealthService([{ name: 'dynamodb', check: () => new Promise(() => undefined) }], () => undefined);
+    const health = createHealthService(
+      [{ name: 'dynamodb', check: () => new Promise(() => undefined) }],
+      () => undefined,
+    );
     expect(await health.check()).toEqual({ status: 'degraded', checks: { dynamodb: 'error' } });
   });
 });

@@ -1,4 +1,6 @@
-import { createTableInput, deadLetterTarget, queueAttributes, referencedEnv } from '../../scripts/local/provision';
+import { referencedEnv } from '../../scripts/local/provision';
+import { deadLetterTarget, queueAttributes } from '../../scripts/local/provision-queues';
+import { createTableInput } from '../../scripts/local/provision-table';
 import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
 
 describe('local resources from serverless.yml', () => {
@@ -10,7 +12,11 @@ describe('local resources from serverless.yml', () => {
         AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }],
         KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }],
         GlobalSecondaryIndexes: [
-          { IndexName: 'GSI1', KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+          {
+            IndexName: 'GSI1',
+            KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
@@ -24,7 +30,11 @@ describe('local resources from serverless.yml', () => {
       AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
-        { IndexName: 'GSI1', KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+        {
+          IndexName: 'GSI1',
+          KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     });
   });

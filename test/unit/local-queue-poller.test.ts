@@ -1,8 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import type { LocalQueue } from '../../scripts/local/provision';
-import { settleBatch, sqsEventSources, toLambdaSqsEvent } from '../../scripts/local/queue-poller';
+import type { LocalQueue } from '../../scripts/local/provision-queues';
 import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
+import { settleBatch, sqsEventSources, toLambdaSqsEvent } from '../../scripts/local/sqs-event-mapping';
 
 const queueArn = 'arn:aws:sqs:eu-west-1:000000000000:cartwheel-local-payment';
 
@@ -118,7 +118,11 @@ describe('what is deleted after an invocation', () => {
 
 describe('the event sources found in serverless.yml', () => {
   const queues: Record<string, LocalQueue> = {
-    PaymentQueue: { name: 'cartwheel-local-payment', url: 'http://127.0.0.1:1/000000000000/cartwheel-local-payment', arn: queueArn },
+    PaymentQueue: {
+      name: 'cartwheel-local-payment',
+      url: 'http://127.0.0.1:1/000000000000/cartwheel-local-payment',
+      arn: queueArn,
+    },
   };
   const definition = (events: Array<Record<string, unknown>>): ServerlessDefinition => ({
     service: 'cartwheel',
@@ -171,9 +175,9 @@ describe('the event sources found in serverless.yml', () => {
   });
 
   test('a subscription to a queue that is not in resources is an error', () => {
-    expect(() => sqsEventSources(definition([{ sqs: { arn: { 'Fn::GetAtt': ['NoSuchQueue', 'Arn'] } } }]), queues)).toThrow(
-      /not in resources/,
-    );
+    expect(() =>
+      sqsEventSources(definition([{ sqs: { arn: { 'Fn::GetAtt': ['NoSuchQueue', 'Arn'] } } }]), queues),
+    ).toThrow(/not in resources/);
   });
 
   test('a batch size over 10 without a batching window is refused, as Lambda does', () => {

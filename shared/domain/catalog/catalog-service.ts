@@ -1,4 +1,5 @@
 import { AppError, PreconditionFailedError } from '../../errors';
+import { backoffDelayMs, sleep } from '../../lib/backoff';
 import type { Clock } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
 import { strongEtag } from '../../lib/etag';
@@ -7,7 +8,7 @@ import { ProductNotFoundError } from './catalog-errors';
 import type { CatalogRepository } from './catalog-ports';
 import { type NewProduct, type Product, type ProductChanges, type ProductRecord, toProduct } from './product';
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 12;
 
 export interface CatalogServiceDeps {
   catalog: CatalogRepository;
@@ -88,6 +89,7 @@ export function createCatalogService({ catalog, cursors, clock, currency }: Cata
         };
         if (await catalog.replace(next, found.product.version)) return tag(toProduct(next, found.stock));
         if (options.ifMatch !== undefined) throw new PreconditionFailedError();
+        await sleep(backoffDelayMs(attempt));
       }
       throw new AppError(503, 'CONTENTION', 'Too much contention', {
         detail: `Product ${sku} is being edited concurrently; try again.`,

@@ -1,4 +1,5 @@
 import { AppError } from '../../errors';
+import { backoffDelayMs, sleep } from '../../lib/backoff';
 import type { Clock, IdGenerator } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
 import { ProductNotFoundError } from '../catalog/catalog-errors';
@@ -7,7 +8,7 @@ import { StockBelowReservedError } from './inventory-errors';
 import type { InventoryRepository } from './inventory-ports';
 import type { StockAdjustment, StockLevel } from './stock';
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 12;
 
 export interface InventoryServiceDeps {
   inventory: InventoryRepository;
@@ -52,6 +53,7 @@ export function createInventoryService({ inventory, cursors, clock, ids }: Inven
       if (await inventory.applyAdjustment(adjustment)) {
         return { sku, onHand: onHandAfter, reserved: stock.reserved, available: onHandAfter - stock.reserved };
       }
+      await sleep(backoffDelayMs(attempt));
     }
     throw new AppError(503, 'CONTENTION', 'Too much contention', {
       detail: `Stock of ${sku} is changing too fast to adjust right now; try again.`,

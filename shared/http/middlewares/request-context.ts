@@ -23,7 +23,11 @@ export function requestContext(): HttpMiddleware {
           ? incoming
           : (request.event.requestContext?.requestId ?? randomUUID());
       initState(request.event, requestId);
-      logger.appendKeys({ requestId, route: request.event.routeKey });
+      logger.appendKeys({
+        requestId,
+        apiRequestId: request.event.requestContext?.requestId,
+        route: request.event.routeKey,
+      });
     },
     after: stamp,
     onError: stamp,

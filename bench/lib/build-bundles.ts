@@ -1,0 +1,60 @@
+import { rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { repoRoot } from '../../scripts/local/paths';
+import { deploymentBuildOptions, describeBuildOptions, type ServiceFunction, serviceFunctions } from './serverless-yml';
+
+/** Scratch space of the bench (git-ignored). */
+export const benchDir = path.join(repoRoot, '.bench');
+
+export interface Bundle {
+  name: string;
+  /** Absolute path of the built file. */
+  file: string;
+  exportName: string;
+  bytes: number;
+}
+
+export interface Bundles {
+  functions: Bundle[];
+  baseline: Bundle;
+  /** The esbuild options of every build, for the report. */
+  options: string;
+}
+
+/** The bare handler every measure compares against (see bench/baseline/bare-get-item.ts). */
+export const BASELINE: ServiceFunction = {
+  name: 'bare-get-item',
+  entry: 'bench/baseline/bare-get-item.ts',
+  exportName: 'handler',
+};
+
+/**
+ * Bundles every function of serverless.yml and the baseline with deployment's esbuild options,
+ * one build per entry point as serverless-esbuild does with `package.individually`.
+ */
+export async function buildBundles(): Promise<Bundles> {
+  const options = deploymentBuildOptions();
+  const outRoot = path.join(benchDir, 'build');
+  rmSync(outRoot, { recursive: true, force: true });
+  const buildOne = async (fn: ServiceFunction): Promise<Bundle> => {
+    const outdir = path.join(outRoot, fn.name, path.dirname(fn.entry));
+    const result = await build({
+      ...options,
+      absWorkingDir: repoRoot,
+      entryPoints: [fn.entry],
+      outdir,
+      write: true,
+      // Only read back for inspection (.bench/build/<fn>/*.meta.json); it does not change the output.
+      metafile: true,
+      logLevel: 'error',
+    });
+    const file = path.join(outdir, `${path.basename(fn.entry, path.extname(fn.entry))}.js`);
+    writeFileSync(`${file}.meta.json`, JSON.stringify(result.metafile));
+    return { name: fn.name, file, exportName: fn.exportName, bytes: statSync(file).size };
+  };
+  const [baseline, ...functions] = await Promise.all([BASELINE, ...serviceFunctions()].map(buildOne));
+  if (!baseline) throw new Error('the baseline was not built');
+  if (functions.length === 0) throw new Error('serverless.yml declares no functions');
+  return { functions, baseline, options: describeBuildOptions(options) };
+}

@@ -1,0 +1,45 @@
+import { LOCAL_ACCOUNT_ID, localAwsEnv } from '../../scripts/local/local-aws';
+import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
+
+export interface FunctionEnvOptions {
+  definition: ServerlessDefinition;
+  dynamoEndpoint: string;
+  tableName: string;
+  issuerDir: string;
+}
+
+/**
+ * Discard port on loopback: the queues are never used by the routes measured here, so their URLs
+ * only need to be valid, and a stray send fails at once without leaving the machine.
+ */
+const UNUSED_SQS_ENDPOINT = 'http://127.0.0.1:9';
+
+/**
+ * The environment a deployed function sees (provider.environment of serverless.yml, resolved
+ * for the bench stage), pointed at DynamoDB Local, with local auth, and with logs and metrics
+ * silenced so the bench measures the request path rather than stdout.
+ */
+export function functionEnv(options: FunctionEnvOptions): Record<string, string> {
+  const { definition } = options;
+  const deployed = Object.entries(definition.provider.environment ?? {}).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string',
+  );
+  const queueUrl = (name: string) => `${UNUSED_SQS_ENDPOINT}/${LOCAL_ACCOUNT_ID}/${definition.service}-bench-${name}`;
+  return {
+    ...Object.fromEntries(deployed),
+    ...localAwsEnv({
+      dynamoEndpoint: options.dynamoEndpoint,
+      sqsEndpoint: UNUSED_SQS_ENDPOINT,
+      region: definition.provider.region,
+    }),
+    TABLE_NAME: options.tableName,
+    AUTH_MODE: 'local',
+    LOCAL_ISSUER_DIR: options.issuerDir,
+    PAYMENT_QUEUE_URL: queueUrl('payment'),
+    FULFILMENT_QUEUE_URL: queueUrl('fulfilment'),
+    NOTIFICATION_QUEUE_URL: queueUrl('notification'),
+    ERASURE_QUEUE_URL: queueUrl('erasure'),
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+}

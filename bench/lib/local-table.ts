@@ -1,0 +1,78 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDbEngine, startDynamoDb } from '../../scripts/local/dynamodb-engine';
+import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
+import { provisionTable } from '../../scripts/local/provision';
+import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
+import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
+import { createDynamoInventoryRepository } from '../../shared/adapters/dynamo/dynamo-inventory-repository';
+import { createCatalogService } from '../../shared/domain/catalog/catalog-service';
+import { createInventoryService } from '../../shared/domain/inventory/inventory-service';
+import { randomIds, systemClock } from '../../shared/lib/clock';
+import { createCursorCodec } from '../../shared/lib/cursor-codec';
+
+export interface LocalTableOptions {
+  definition: ServerlessDefinition;
+  port: number;
+  tableName: string;
+  /** The one product the read benchmarks fetch. */
+  sku: string;
+  currency: string;
+}
+
+/**
+ * DynamoDB Local in memory, with the table of serverless.yml and one product with stock, written
+ * through the real services (as scripts/local/seed.ts does) so the items have the real shape.
+ */
+export async function startLocalTable(options: LocalTableOptions): Promise<DynamoDbEngine> {
+  const engine = await startDynamoDb({ port: options.port });
+  try {
+    const region = options.definition.provider.region;
+    await provisionTable({
+      definition: options.definition,
+      dynamoEndpoint: engine.endpoint,
+      region,
+      tableName: options.tableName,
+    });
+    await seedProduct({ ...options, endpoint: engine.endpoint, region });
+    return engine;
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
+}
+
+async function seedProduct(options: LocalTableOptions & { endpoint: string; region: string }): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  // Nothing here paginates; the codec is only a required dependency.
+  const cursors = createCursorCodec('bench-does-not-paginate');
+  try {
+    const catalog = createCatalogService({
+      catalog: createDynamoCatalogRepository(db, options.tableName),
+      cursors,
+      clock: systemClock,
+      currency: options.currency,
+    });
+    const inventory = createInventoryService({
+      inventory: createDynamoInventoryRepository(db, options.tableName),
+      cursors,
+      clock: systemClock,
+      ids: randomIds,
+    });
+    await catalog.create({
+      sku: options.sku,
+      name: 'Bench stoneware mug',
+      description: 'A 350 ml mug, dishwasher safe.',
+      category: 'Kitchen',
+      price: 1490,
+    });
+    await inventory.setOnHand(options.sku, 120, 'bench');
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * `npm start`: the whole backend on this machine. DynamoDB Local (persistent, under the local
+ * data dir) and an in-memory SQS engine, the table and queues of serverless.yml, a seeded demo
+ * catalog, the HTTP API and schedules through serverless-offline, and the queue workers through
+ * a local event source mapping. Ctrl-C stops every child process.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startDynamoDb } from './local/dynamodb-engine';
+import { assertPortFree, freePort } from './local/free-port';
+import { ensureIssuer } from './local/issuer';
+import { localAwsEnv, withLocalAws } from './local/local-aws';
+import { startOfflineApi, waitForHealth } from './local/offline-api';
+import { localPaths, repoRoot } from './local/paths';
+import { removePidFile, runningStartPid, writePidFile } from './local/pid-file';
+import { provision } from './local/provision';
+import { lambdaInvoker, type QueuePollers, sqsEventSources, startQueuePollers } from './local/queue-poller';
+import { seedDemoCatalog } from './local/seed';
+import { loadServerlessDefinition } from './local/serverless-definition';
+import { startSqs } from './local/sqs-engine';
+
+const STAGE = 'local';
+const paths = localPaths();
+/** Set when our output pipe is gone (whoever read it died): writing again would only fail again. */
+let outputClosed = false;
+const write = (text: string) => {
+  if (!outputClosed) process.stdout.write(text);
+};
+const say = (prefix: string) => (line: string) => write(`${prefix} ${line}\n`);
+const log = say('[start]   ');
+
+/** What is running, in start order; shutdown stops it in reverse. */
+const running: Array<{ name: string; stop: () => Promise<void> }> = [];
+let shuttingDown: Promise<never> | undefined;
+
+function portFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`${name} must be a port number, not "${raw}"`);
+  return port;
+}
+
+let recorded: Record<string, unknown> = {};
+
+/** Pids and ports of this run, for tools and the e2e harness (which checks that all are gone after Ctrl-C). */
+function recordStack(details: Record<string, unknown>): void {
+  recorded = { ...recorded, ...details };
+  writeFileSync(paths.stackFile, `${JSON.stringify(recorded, null, 2)}\n`);
+}
+
+async function start(): Promise<void> {
+  const httpPort = portFromEnv('PORT') ?? 3000;
+  await assertPortFree(httpPort, 'set PORT to use another one');
+  mkdirSync(paths.outbox, { recursive: true });
+  recordStack({ pid: process.pid, localDir: paths.root, httpPort });
+  ensureIssuer(paths.issuer);
+
+  const definition = await loadServerlessDefinition({ stage: STAGE });
+  const region = definition.provider.region;
+  const dynamoPort = portFromEnv('DYNAMODB_PORT');
+  const dynamo = await startDynamoDb({
+    dbPath: paths.dynamodb,
+    onOutput: say('[dynamodb]'),
+    ...(dynamoPort !== undefined && { port: dynamoPort }),
+  });
+  running.push({ name: 'DynamoDB Local', stop: dynamo.stop });
+  recordStack({ dynamodbPid: dynamo.pid, dynamodbEndpoint: dynamo.endpoint });
+  const sqsPort = portFromEnv('SQS_PORT');
+  const sqs = await startSqs({ region, ...(sqsPort !== undefined && { port: sqsPort }) });
+  running.push({ name: 'SQS', stop: sqs.stop });
+  recordStack({ sqsEndpoint: sqs.endpoint });
+
+  const aws = localAwsEnv({ dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, region });
+  // The seed (and anything else in this process) must reach the local engines only, never AWS.
+  Object.assign(process.env, withLocalAws(process.env, aws));
+  const resources = await provision({ definition, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, region });
+  await seedDemoCatalog({ tableName: resources.tableName, endpoint: dynamo.endpoint });
+  log(`table ${resources.tableName} and ${Object.keys(resources.queues).length} queues ready`);
+
+  const lambdaPort = portFromEnv('LOCAL_LAMBDA_PORT') ?? (await freePort());
+  // Relative to the repo (serverless-esbuild joins it to the service path); removed on stop.
+  const esbuildWorkFolder = `.esbuild-start-${process.pid}`;
+  running.push({
+    name: 'bundle folder',
+    stop: async () => rmSync(path.join(repoRoot, esbuildWorkFolder), { recursive: true, force: true }),
+  });
+  const offline = startOfflineApi({
+    stage: STAGE,
+    onOutput: say('[api]     '),
+    env: {
+      ...withLocalAws(process.env, aws),
+      ...resources.env,
+      AUTH_MODE: 'local',
+      LOCAL_ISSUER_DIR: paths.issuer,
+      LOCAL_OUTBOX_DIR: paths.outbox,
+      // Not used in local mode; set so serverless.yml does not fall back to CloudFormation references.
+      COGNITO_USER_POOL_ID: 'unused-in-local-mode',
+      COGNITO_CLIENT_ID: 'unused-in-local-mode',
+      PORT: String(httpPort),
+      LOCAL_LAMBDA_PORT: String(lambdaPort),
+      ESBUILD_WORK_FOLDER: esbuildWorkFolder,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+    },
+  });
+  running.push({ name: 'serverless offline', stop: offline.stop });
+  recordStack({ offlinePid: offline.pid, lambdaPort });
+  offline.child.once('exit', (code, signal) => {
+    if (shuttingDown) return;
+    log(`serverless offline exited (${signal ?? `code ${code}`}); stopping everything`);
+    void shutdown(1);
+  });
+
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+  log('bundling the functions and starting the API (the first start takes a little longer)...');
+  const health = await waitForHealth(`${baseUrl}/v1/health`, { child: offline.child, timeoutMs: 120_000 });
+  if (health.status !== 200) log(`GET /v1/health answered ${health.status}: ${health.body.slice(0, 500)}`);
+
+  const sources = sqsEventSources(definition, resources.queues);
+  const pollers: QueuePollers = startQueuePollers({
+    sources,
+    sqsEndpoint: sqs.endpoint,
+    region,
+    invoke: lambdaInvoker(`http://127.0.0.1:${lambdaPort}`),
+    log: say('[queues]  '),
+  });
+  running.push({ name: 'queue pollers', stop: pollers.stop });
+  const workers = sources.map((source) => `${source.functionKey} ← ${source.queueLogicalId}`);
+
+  write(
+    [
+      '',
+      `Cartwheel is ready: ${baseUrl}/v1`,
+      `  API       ${baseUrl}/v1`,
+      `  Docs      ${baseUrl}/docs`,
+      `  OpenAPI   ${baseUrl}/v1/openapi.json`,
+      '  Tokens    npm run token -- --sub alice --role customer   (or --role admin)',
+      '            in a script: TOKEN=$(npm run -s token -- --sub alice --role customer)',
+      `  Workers   ${workers.length > 0 ? workers.join(', ') : 'no function consumes a queue yet'}`,
+      `  Data      ${paths.root}   (npm run reset wipes it)`,
+      `  Engines   DynamoDB ${dynamo.endpoint}, SQS ${sqs.endpoint}`,
+      '',
+      'Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Stops everything that was started, in reverse order, whatever fails along the way; then exits. */
+function shutdown(code: number): Promise<never> {
+  shuttingDown ??= (async () => {
+    log('stopping...');
+    for (const { name, stop } of running.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`could not stop ${name} cleanly: ${(error as Error).message}`);
+      }
+    }
+    rmSync(paths.stackFile, { force: true });
+    removePidFile(paths.pidFile);
+    log('stopped.');
+    process.exit(code);
+  })();
+  return shuttingDown;
+}
+
+function main(): void {
+  const other = runningStartPid(paths.pidFile);
+  if (other !== undefined) {
+    process.stderr.write(`npm start is already running (pid ${other}) on ${paths.root}.\n`);
+    process.exit(1);
+  }
+  writePidFile(paths.pidFile);
+  // A second Ctrl-C while stopping must not kill us before the children are down: handlers stay.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+  // Whoever reads our output is gone (EPIPE): nobody can press Ctrl-C any more, so stop.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', () => {
+      outputClosed = true;
+      void shutdown(1);
+    });
+  }
+  process.on('uncaughtException', (error) => {
+    log(`unexpected error: ${error.stack ?? error.message}`);
+    void shutdown(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    log(`unexpected error: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+    void shutdown(1);
+  });
+  start().catch((error: unknown) => {
+    if (shuttingDown) return;
+    log(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+    void shutdown(1);
+  });
+}
+
+main();
