@@ -95,6 +95,40 @@ test('a customer may not create products', async () => {
   expect(response.status).toBe(403);
 });
 
+test('unknown routes are 404 ROUTE_NOT_FOUND and wrong methods 405, as problem documents', async () => {
+  const unknown = await api('/v1/no-such-thing');
+  const wrongMethod = await api('/v1/products', { method: 'DELETE' });
+
+  expect(unknown.status).toBe(404);
+  expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+  expect(await unknown.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+  expect(wrongMethod.status).toBe(405);
+  expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
+  expect(await wrongMethod.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+});
+
+test('every response carries its own request id and the security headers', async () => {
+  const [first, second] = await Promise.all([api('/v1/health'), api('/v1/health')]);
+  const echoed = await api('/v1/health', { headers: { 'x-request-id': 'client-trace-42' } });
+
+  expect(first.headers.get('x-request-id')).toEqual(expect.any(String));
+  expect(first.headers.get('x-request-id')).not.toBe(second.headers.get('x-request-id'));
+  expect(echoed.headers.get('x-request-id')).toBe('client-trace-42');
+  expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(first.headers.get('x-frame-options')).toBe('DENY');
+  expect(first.headers.get('strict-transport-security')).toMatch(/max-age=/);
+});
+
+test('a public product read can be revalidated with its ETag (304)', async () => {
+  const first = await api('/v1/products/MUG-CLASSIC-01');
+  const etag = first.headers.get('etag') ?? '';
+  const again = await api('/v1/products/MUG-CLASSIC-01', { headers: { 'if-none-match': etag } });
+
+  expect(first.status).toBe(200);
+  expect(first.headers.get('cache-control')).toMatch(/^public, max-age=/);
+  expect(again.status).toBe(304);
+});
+
 test('Ctrl-C stops every process the stack started', async () => {
   const pids = stack.pids();
   expect(pids.pid).toEqual(expect.any(Number));
