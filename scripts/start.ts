@@ -78,6 +78,7 @@ async function start(): Promise<void> {
   const resources = await provision({ definition, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, region });
   await seedDemoCatalog({ tableName: resources.tableName, endpoint: dynamo.endpoint });
   log(`table ${resources.tableName} and ${Object.keys(resources.queues).length} queues ready`);
+  recordStack({ region, tableName: resources.tableName, resourceEnv: resources.env });
 
   const lambdaPort = portFromEnv('LOCAL_LAMBDA_PORT') ?? (await freePort());
   // Relative to the repo (serverless-esbuild joins it to the service path); removed on stop.

@@ -18,10 +18,8 @@ export function requestContext(): HttpMiddleware {
   return {
     before: (request: HttpRequest) => {
       const incoming = header(request.event, 'x-request-id');
-      const requestId =
-        incoming && SANE_REQUEST_ID.test(incoming)
-          ? incoming
-          : (request.event.requestContext?.requestId ?? randomUUID());
+      // Otherwise our own id: API Gateway's is unique, but serverless-offline sends a constant.
+      const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
       initState(request.event, requestId);
       logger.appendKeys({
         requestId,
