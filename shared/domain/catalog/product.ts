@@ -15,20 +15,8 @@ export interface ProductRecord {
   version: number;
 }
 
-/** The contract's `Product`: the record plus what can be ordered now. */
-export interface Product {
-  sku: string;
-  name: string;
-  description: string | null;
-  price: number;
-  currency: string;
-  category: string;
-  imageUrl: string | null;
-  active: boolean;
-  available: number;
-  createdAt: string;
-  updatedAt: string;
-}
+/** The contract's `Product`: the record (without its internal version) plus what can be ordered now. */
+export type Product = Omit<ProductRecord, 'version'> & { available: number };
 
 export interface NewProduct {
   sku: string;
