@@ -4,19 +4,48 @@ import path from 'node:path';
 import type { DynamoDbEngine } from '../scripts/local/dynamodb-engine';
 import { freePort } from '../scripts/local/free-port';
 import { ensureIssuer } from '../scripts/local/issuer';
+import { provisionQueues, referencedEnv } from '../scripts/local/provision';
 import { loadServerlessDefinition, type ServerlessDefinition } from '../scripts/local/serverless-definition';
 import { type Bundles, benchDir, buildBundles } from './lib/build-bundles';
 import { functionEnv } from './lib/function-env';
-import { startLocalTable } from './lib/local-table';
+import { type SeedProduct, seedProducts, startLocalTable } from './lib/local-table';
+import { startSqsChild } from './lib/sqs-child';
+import { customerTokenSigner } from './lib/tokens';
 
 export const BENCH_STAGE = 'bench';
 export const BENCH_TABLE_NAME = 'cartwheel-bench';
 export const BENCH_SKU = 'BENCH-MUG-01';
 
+/** Checkout stock: one hot sku, and this many others to spread orders over. */
+export const CHECKOUT_HOT_SKU = 'BENCH-HOT-0001';
+export const CHECKOUT_SPREAD_SKUS = 1000;
+/** Units per product: far more than a run can order, so no checkout is ever refused for stock. */
+const HOT_ON_HAND = 1_000_000_000;
+const SPREAD_ON_HAND = 1_000_000;
+
 interface Setup {
   definition: ServerlessDefinition;
   env: Record<string, string>;
   dynamoPort: number;
+  issuerDir: string;
+}
+
+/** What the checkout measures share: the engines, the stock, the queues, and customers' tokens. */
+export interface CheckoutStack {
+  definition: ServerlessDefinition;
+  /** The function environment, with the SQS emulator and the queues provisioned from serverless.yml. */
+  env: Record<string, string>;
+  region: string;
+  tableName: string;
+  dynamoEndpoint: string;
+  dynamoPid: number;
+  sqsEndpoint: string;
+  sqsPid: number;
+  paymentQueueUrl: string;
+  hotSku: string;
+  spreadSkus: string[];
+  /** A signed access token of a customer. */
+  customerToken(sub: string): string;
 }
 
 /**
@@ -29,6 +58,7 @@ export class BenchContext {
   private bundlesPromise?: Promise<Bundles>;
   private setupPromise?: Promise<Setup>;
   private tablePromise?: Promise<DynamoDbEngine>;
+  private checkoutPromise?: Promise<CheckoutStack>;
 
   /** Smaller counts, for trying the bench out; such a run never writes docs/BENCHMARKS.md. */
   constructor(readonly quick: boolean) {}
@@ -48,7 +78,7 @@ export class BenchContext {
   }
 
   /** DynamoDB Local, started on the port of {@link functionEnv}, with the table and the product. */
-  async table(): Promise<{ endpoint: string; sku: string }> {
+  async table(): Promise<{ endpoint: string; sku: string; pid: number }> {
     const { definition, env, dynamoPort } = await this.setup();
     this.tablePromise ??= startLocalTable({
       definition,
@@ -60,13 +90,71 @@ export class BenchContext {
       this.cleanups.push(engine.stop);
       return engine;
     });
-    return { endpoint: (await this.tablePromise).endpoint, sku: BENCH_SKU };
+    const engine = await this.tablePromise;
+    return { endpoint: engine.endpoint, sku: BENCH_SKU, pid: engine.pid };
+  }
+
+  /**
+   * For checkout: the table of {@link table} plus the SQS emulator (in a child process) with the
+   * queues of serverless.yml, a hot product and {@link CHECKOUT_SPREAD_SKUS} others, all with
+   * stock no run can exhaust, and a token signer for customers.
+   */
+  checkoutStack(): Promise<CheckoutStack> {
+    this.checkoutPromise ??= (async () => {
+      const { definition, env, issuerDir } = await this.setup();
+      const table = await this.table();
+      const region = definition.provider.region;
+      const sqs = await startSqsChild(region);
+      this.cleanups.push(sqs.stop);
+      const queues = await provisionQueues({ definition, sqsEndpoint: sqs.endpoint, region });
+      const queueEnv = referencedEnv(definition, {}, queues);
+      const paymentQueueUrl = queueEnv.PAYMENT_QUEUE_URL;
+      if (!paymentQueueUrl) throw new Error('serverless.yml gives PAYMENT_QUEUE_URL no queue');
+      const spreadSkus = Array.from(
+        { length: CHECKOUT_SPREAD_SKUS },
+        (_, index) => `BENCH-SPREAD-${String(index).padStart(4, '0')}`,
+      );
+      const product = (sku: string, onHand: number, index: number): SeedProduct => ({
+        sku,
+        name: `Bench product ${sku}`,
+        description: 'A product of the checkout benchmark.',
+        category: 'Bench',
+        // Varied prices, as a real catalog has (the order's totals are numbers of varying length).
+        price: 500 + ((index * 7919) % 9500),
+        onHand,
+      });
+      await seedProducts({
+        endpoint: table.endpoint,
+        region,
+        tableName: BENCH_TABLE_NAME,
+        currency: env.STORE_CURRENCY || 'EUR',
+        products: [
+          product(CHECKOUT_HOT_SKU, HOT_ON_HAND, 0),
+          ...spreadSkus.map((sku, index) => product(sku, SPREAD_ON_HAND, index + 1)),
+        ],
+      });
+      return {
+        definition,
+        env: { ...env, ...localAwsSqs(sqs.endpoint), ...queueEnv },
+        region,
+        tableName: BENCH_TABLE_NAME,
+        dynamoEndpoint: table.endpoint,
+        dynamoPid: table.pid,
+        sqsEndpoint: sqs.endpoint,
+        sqsPid: sqs.pid,
+        paymentQueueUrl,
+        hotSku: CHECKOUT_HOT_SKU,
+        spreadSkus,
+        customerToken: customerTokenSigner(issuerDir),
+      };
+    })();
+    return this.checkoutPromise;
   }
 
   /** Undoes what was made, newest first; keeps going past failures so nothing is left running. */
   async close(): Promise<void> {
     // A part still being made must finish first, or its cleanup would be registered too late.
-    await Promise.allSettled([this.setupPromise, this.tablePromise]);
+    await Promise.allSettled([this.setupPromise, this.tablePromise, this.checkoutPromise]);
     for (const cleanup of this.cleanups.splice(0).reverse()) {
       try {
         await cleanup();
@@ -93,8 +181,11 @@ export class BenchContext {
         tableName: BENCH_TABLE_NAME,
         issuerDir,
       });
-      return { definition, env, dynamoPort };
+      return { definition, env, dynamoPort, issuerDir };
     })();
     return this.setupPromise;
   }
 }
+
+/** The SQS endpoint variable the SDK reads (the function environment points it at a discard port). */
+const localAwsSqs = (endpoint: string) => ({ AWS_ENDPOINT_URL_SQS: endpoint });

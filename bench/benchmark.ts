@@ -12,8 +12,16 @@ export interface SectionResult {
   rows: ResultRow[];
   /** One line each, printed to stdout and repeated in the document's summary table. */
   summary: string;
+  /** Further tables under the main one (details, breakdowns), each after a one-line caption. */
+  tables?: DetailTable[];
   /** Remarks worth reading next to the table (a missed target and its cause, say). */
   notes?: string[];
+}
+
+export interface DetailTable {
+  caption: string;
+  columns: string[];
+  rows: string[][];
 }
 
 /**

@@ -13,6 +13,8 @@ import { repoRoot } from '../scripts/local/paths';
 import { BenchContext } from './bench-context';
 import type { Benchmark, SectionResult } from './benchmark';
 import { bundleSize } from './benchmarks/bundle-size';
+import { checkoutCapacity } from './benchmarks/checkout-capacity';
+import { checkoutThroughput } from './benchmarks/checkout-throughput';
 import { coldImport } from './benchmarks/cold-import';
 import { warmGetProduct } from './benchmarks/warm-get-product';
 import { benchDir } from './lib/build-bundles';
@@ -24,11 +26,12 @@ const BENCH_VERSION = 0;
 
 /**
  * The measures, in the order they run and appear. Cold imports run before the warm measure
- * starts DynamoDB Local, so the JVM does not compete with the child processes for the CPU.
+ * starts DynamoDB Local, so the JVM does not compete with the child processes for the CPU; the
+ * checkout measures come last, as they add the SQS emulator and a thousand products.
  */
-const benchmarks: Benchmark[] = [bundleSize, coldImport, warmGetProduct];
+const benchmarks: Benchmark[] = [bundleSize, coldImport, warmGetProduct, checkoutThroughput, checkoutCapacity];
 
-/** A run that takes longer than this is stuck; normal runs take about a minute on 2 cores. */
+/** A run that takes longer than this is stuck; normal runs take four to five minutes on 2 cores. */
 const MAX_RUN_MS = 6 * 60_000;
 const MIN_NODE_MAJOR = 24;
 

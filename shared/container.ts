@@ -1,17 +1,30 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { createDynamoCartRepository } from './adapters/dynamo/dynamo-cart-repository';
 import { createDynamoCatalogRepository } from './adapters/dynamo/dynamo-catalog-repository';
 import { createDocumentClient, createDynamoClient } from './adapters/dynamo/dynamo-client';
+import { createDynamoDiscountRepository } from './adapters/dynamo/dynamo-discount-repository';
+import { createDynamoIdempotencyStore } from './adapters/dynamo/dynamo-idempotency-store';
 import { createDynamoInventoryRepository } from './adapters/dynamo/dynamo-inventory-repository';
+import { createDynamoOrderRepository } from './adapters/dynamo/dynamo-order-repository';
+import { createDynamoProductPricing } from './adapters/dynamo/dynamo-product-pricing';
+import { createDynamoProfileRepository } from './adapters/dynamo/dynamo-profile-repository';
+import { createDynamoRateLimiter } from './adapters/dynamo/dynamo-rate-limiter';
 import { createSqsClient } from './adapters/sqs/sqs-client';
+import { createSqsPaymentQueue } from './adapters/sqs/sqs-payment-queue';
 import { createTokenVerifier } from './auth/token-verifier';
 import { config } from './config';
+import { createCartService } from './domain/cart/cart-service';
 import { createCatalogService } from './domain/catalog/catalog-service';
+import { createProfileService } from './domain/customers/profile-service';
+import { createDiscountService } from './domain/discounts/discount-service';
 import { createHealthService } from './domain/health/health-service';
 import { createInventoryService } from './domain/inventory/inventory-service';
+import { createOrderService } from './domain/orders/order-service';
+import { createCheckoutRateLimit } from './domain/rate-limit/checkout-rate-limit';
 import { randomIds, systemClock } from './lib/clock';
 import { createCursorCodec } from './lib/cursor-codec';
-import { logger } from './observability';
+import { logger, metrics } from './observability';
 
 /**
  * The composition root. Each getter builds its part once per cold start (on first use, so a
@@ -35,6 +48,15 @@ export const sqsClient = /* @__PURE__ */ once(() => createSqsClient(config().reg
 export const tokenVerifier = /* @__PURE__ */ once(() => createTokenVerifier(config().auth));
 export const cursorCodec = /* @__PURE__ */ once(() => createCursorCodec(config().cursorSecret));
 
+/** Fixed-window counters shared by every instance; fails open on DynamoDB errors (decision 0002). */
+export const rateLimiter = /* @__PURE__ */ once(() =>
+  createDynamoRateLimiter({ db: dynamoClient(), tableName: config().tableName, clock: systemClock }),
+);
+/** Checkout limit per customer: call `consume(sub)` after the idempotency replay check. */
+export const checkoutRateLimit = /* @__PURE__ */ once(() =>
+  createCheckoutRateLimit({ limiter: rateLimiter(), checkoutsPerMinute: config().rateLimits.checkoutsPerMinute }),
+);
+
 export const catalogService = /* @__PURE__ */ once(() =>
   createCatalogService({
     catalog: createDynamoCatalogRepository(documentClient(), config().tableName),
@@ -50,6 +72,57 @@ export const inventoryService = /* @__PURE__ */ once(() =>
     cursors: cursorCodec(),
     clock: systemClock,
     ids: randomIds,
+  }),
+);
+
+export const profileService = /* @__PURE__ */ once(() =>
+  createProfileService({
+    profiles: createDynamoProfileRepository(documentClient(), config().tableName),
+    clock: systemClock,
+  }),
+);
+
+export const cartService = /* @__PURE__ */ once(() =>
+  createCartService({
+    carts: createDynamoCartRepository(documentClient(), config().tableName),
+    catalog: createDynamoCatalogRepository(documentClient(), config().tableName),
+    clock: systemClock,
+    currency: config().currency,
+  }),
+);
+
+export const discountService = /* @__PURE__ */ once(() =>
+  createDiscountService({
+    discounts: createDynamoDiscountRepository(documentClient(), config().tableName),
+    cursors: cursorCodec(),
+    clock: systemClock,
+  }),
+);
+
+export const idempotencyStore = /* @__PURE__ */ once(() =>
+  createDynamoIdempotencyStore(documentClient(), config().tableName, systemClock, {
+    // The contract keeps keys at least 24 h; a claim outlives any request (API Gateway stops at 30 s).
+    retentionSeconds: 25 * 3600,
+    lockSeconds: 60,
+  }),
+);
+
+export const orderService = /* @__PURE__ */ once(() =>
+  createOrderService({
+    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    pricing: createDynamoProductPricing(documentClient(), config().tableName),
+    carts: createDynamoCartRepository(documentClient(), config().tableName),
+    discounts: createDynamoDiscountRepository(documentClient(), config().tableName),
+    payments: createSqsPaymentQueue(sqsClient(), config().queues.payment),
+    cursors: cursorCodec(),
+    clock: systemClock,
+    ids: randomIds,
+    currency: config().currency,
+    reservationTtlSeconds: config().reservationTtlSeconds,
+    onDispatchFailure: (orderId, error) => {
+      logger.warn('payment message not sent; the reconcile job will send it', { orderId, error: error as Error });
+      metrics.addMetric('PaymentDispatchFailures', 'Count', 1);
+    },
   }),
 );
 

@@ -51,8 +51,8 @@ export class ValidationError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(code: string, detail: string) {
-    super(404, code, 'Not found', { detail });
+  constructor(code: string, detail: string, errors?: FieldError[]) {
+    super(404, code, 'Not found', { detail, errors });
   }
 }
 

@@ -35,26 +35,32 @@ export const BASELINE: ServiceFunction = {
  */
 export async function buildBundles(): Promise<Bundles> {
   const options = deploymentBuildOptions();
-  const outRoot = path.join(benchDir, 'build');
-  rmSync(outRoot, { recursive: true, force: true });
-  const buildOne = async (fn: ServiceFunction): Promise<Bundle> => {
-    const outdir = path.join(outRoot, fn.name, path.dirname(fn.entry));
-    const result = await build({
-      ...options,
-      absWorkingDir: repoRoot,
-      entryPoints: [fn.entry],
-      outdir,
-      write: true,
-      // Only read back for inspection (.bench/build/<fn>/*.meta.json); it does not change the output.
-      metafile: true,
-      logLevel: 'error',
-    });
-    const file = path.join(outdir, `${path.basename(fn.entry, path.extname(fn.entry))}.js`);
-    writeFileSync(`${file}.meta.json`, JSON.stringify(result.metafile));
-    return { name: fn.name, file, exportName: fn.exportName, bytes: statSync(file).size };
-  };
-  const [baseline, ...functions] = await Promise.all([BASELINE, ...serviceFunctions()].map(buildOne));
+  rmSync(path.join(benchDir, 'build'), { recursive: true, force: true });
+  const [baseline, ...functions] = await Promise.all(
+    [BASELINE, ...serviceFunctions()].map((fn) => buildBundle(fn, options)),
+  );
   if (!baseline) throw new Error('the baseline was not built');
   if (functions.length === 0) throw new Error('serverless.yml declares no functions');
   return { functions, baseline, options: describeBuildOptions(options) };
+}
+
+/**
+ * Bundles one entry point with deployment's esbuild options, as serverless-esbuild does with
+ * `package.individually`, into .bench/build/<name>/.
+ */
+export async function buildBundle(fn: ServiceFunction, options = deploymentBuildOptions()): Promise<Bundle> {
+  const outdir = path.join(benchDir, 'build', fn.name, path.dirname(fn.entry));
+  const result = await build({
+    ...options,
+    absWorkingDir: repoRoot,
+    entryPoints: [fn.entry],
+    outdir,
+    write: true,
+    // Only read back for inspection (.bench/build/<fn>/*.meta.json); it does not change the output.
+    metafile: true,
+    logLevel: 'error',
+  });
+  const file = path.join(outdir, `${path.basename(fn.entry, path.extname(fn.entry))}.js`);
+  writeFileSync(`${file}.meta.json`, JSON.stringify(result.metafile));
+  return { name: fn.name, file, exportName: fn.exportName, bytes: statSync(file).size };
 }

@@ -43,6 +43,47 @@ export async function startLocalTable(options: LocalTableOptions): Promise<Dynam
 }
 
 async function seedProduct(options: LocalTableOptions & { endpoint: string; region: string }): Promise<void> {
+  await seedProducts({
+    endpoint: options.endpoint,
+    region: options.region,
+    tableName: options.tableName,
+    currency: options.currency,
+    products: [
+      {
+        sku: options.sku,
+        name: 'Bench stoneware mug',
+        description: 'A 350 ml mug, dishwasher safe.',
+        category: 'Kitchen',
+        price: 1490,
+        onHand: 120,
+      },
+    ],
+  });
+}
+
+export interface SeedProduct {
+  sku: string;
+  name: string;
+  description?: string;
+  category: string;
+  price: number;
+  onHand: number;
+}
+
+/** Bound on concurrent seeding writes: enough to overlap round trips, few enough not to contend. */
+const SEED_CONCURRENCY = 8;
+
+/**
+ * Active products with stock, written through the real catalog and inventory services (as
+ * scripts/local/seed.ts does), so the items have exactly the shape production writes.
+ */
+export async function seedProducts(options: {
+  endpoint: string;
+  region: string;
+  tableName: string;
+  currency: string;
+  products: SeedProduct[];
+}): Promise<void> {
   const client = new DynamoDBClient({
     endpoint: options.endpoint,
     region: options.region,
@@ -64,14 +105,15 @@ async function seedProduct(options: LocalTableOptions & { endpoint: string; regi
       clock: systemClock,
       ids: randomIds,
     });
-    await catalog.create({
-      sku: options.sku,
-      name: 'Bench stoneware mug',
-      description: 'A 350 ml mug, dishwasher safe.',
-      category: 'Kitchen',
-      price: 1490,
-    });
-    await inventory.setOnHand(options.sku, 120, 'bench');
+    let next = 0;
+    const worker = async () => {
+      for (let index = next++; index < options.products.length; index = next++) {
+        const { onHand, ...product } = options.products[index] as SeedProduct;
+        await catalog.create(product);
+        await inventory.setOnHand(product.sku, onHand, 'bench');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SEED_CONCURRENCY, options.products.length) }, worker));
   } finally {
     client.destroy();
   }

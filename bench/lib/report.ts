@@ -75,6 +75,7 @@ export function renderReport(report: Report): string {
         result.rows.map((row) => row.cells),
       ),
     );
+    for (const detail of result.tables ?? []) lines.push('', detail.caption, '', ...table(detail.columns, detail.rows));
     if (result.notes?.length) lines.push('', ...result.notes.map((note) => `- ${note}`));
   }
   lines.push(

@@ -1,11 +1,21 @@
 import type { RouteSpec } from '../http/route-spec';
+import { clearCartRoute, getCartRoute, removeCartItemRoute, setCartItemRoute } from './cart-routes';
 import { createProductRoute, getProductRoute, listProductsRoute, updateProductRoute } from './catalog-routes';
+import { getProfileRoute, updateProfileRoute } from './customer-routes';
+import { createDiscountRoute, getDiscountRoute, listDiscountsRoute } from './discount-routes';
 import {
   adjustInventoryRoute,
   getInventoryRoute,
   listInventoryAdjustmentsRoute,
   putInventoryRoute,
 } from './inventory-routes';
+import {
+  cancelOrderRoute,
+  createOrderRoute,
+  getOrderRoute,
+  listAdminOrdersRoute,
+  listOrdersRoute,
+} from './order-routes';
 import { docsRoute, healthRoute, openApiRoute } from './platform-routes';
 
 /** Every route of the API: the OpenAPI document, the fallback's 405 answers and the route test use it. */
@@ -21,4 +31,18 @@ export const routes: RouteSpec[] = [
   putInventoryRoute,
   adjustInventoryRoute,
   listInventoryAdjustmentsRoute,
+  getProfileRoute,
+  updateProfileRoute,
+  getCartRoute,
+  setCartItemRoute,
+  removeCartItemRoute,
+  clearCartRoute,
+  createDiscountRoute,
+  listDiscountsRoute,
+  getDiscountRoute,
+  createOrderRoute,
+  listOrdersRoute,
+  getOrderRoute,
+  cancelOrderRoute,
+  listAdminOrdersRoute,
 ];

@@ -5,12 +5,14 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
-import { tokenVerifier } from '../container';
+import { config } from '../config';
+import { rateLimiter, tokenVerifier } from '../container';
 import { logger } from '../observability';
 import { authenticate } from './middlewares/authenticate';
 import { bodyLimit } from './middlewares/body-limit';
 import { problemErrors } from './middlewares/problem-errors';
 import { publishMetrics } from './middlewares/publish-metrics';
+import { rateLimit } from './middlewares/rate-limit';
 import { requestContext } from './middlewares/request-context';
 import { responseHeaders } from './middlewares/response-headers';
 import { validateRequest } from './middlewares/validate-request';
@@ -49,8 +51,8 @@ function serialise(result: HttpResult): HttpResponse {
 
 /**
  * The one HTTP stack (CONTRACT §2): request id and structured logs, security and CORS headers,
- * problem+json errors, 64 KiB body limit, bearer auth (401/403/503), JSON parsing (415/400),
- * strict schema validation (400), then the route's own code.
+ * problem+json errors, 64 KiB body limit, bearer auth (401/403/503), the per-principal request
+ * limit (429), JSON parsing (415/400), strict schema validation (400), then the route's own code.
  */
 export function httpRoute<Spec extends RouteSpec>(
   spec: Spec,
@@ -66,6 +68,17 @@ export function httpRoute<Spec extends RouteSpec>(
     .use(problemErrors())
     .use(bodyLimit())
     .use(authenticate(spec.role, tokenVerifier));
+  if (spec.rateLimited !== false) {
+    handler.use(
+      rateLimit({
+        limiter: rateLimiter,
+        requestsPerSecond: () => config().rateLimits.requestsPerSecond,
+        // GET handlers change nothing: they run while the counter is written, and their answer is
+        // swapped for a 429 if the count refuses it (see the middleware). Others wait for the count.
+        overlapHandler: spec.method === 'GET',
+      }),
+    );
+  }
   if (spec.body) handler.use(httpJsonBodyParser());
   handler.use(validateRequest(spec));
 

@@ -26,10 +26,21 @@ function schemaConverter(components: Record<string, JsonSchema>) {
   };
 }
 
-const problemResponse = (description: string) => ({
+const problemResponse = (description: string, headers?: Record<string, unknown>) => ({
   description,
+  ...(headers ? { headers } : {}),
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
+
+/** Response headers of problem answers that tell the client when to come back. */
+const PROBLEM_HEADERS: Record<number, Record<string, unknown>> = {
+  429: {
+    'Retry-After': {
+      description: 'Seconds until the rate-limit window ends',
+      schema: { type: 'integer', minimum: 1 },
+    },
+  },
+};
 
 function objectParameters(
   schema: z.ZodType | undefined,
@@ -86,10 +97,14 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): Js
     }
     if (route.role !== 'public') addError(401, 'UNAUTHENTICATED');
     if (route.role === 'admin') addError(403, 'FORBIDDEN');
+    if (route.rateLimited !== false) addError(429, 'RATE_LIMITED');
     for (const { status, code } of route.errors ?? []) addError(status, code);
     addError(500, 'INTERNAL_ERROR');
     for (const [status, codes] of [...errors].sort(([a], [b]) => a - b)) {
-      responses[String(status)] ??= problemResponse(`Problem: ${codes.map((code) => `\`${code}\``).join(', ')}`);
+      responses[String(status)] ??= problemResponse(
+        `Problem: ${codes.map((code) => `\`${code}\``).join(', ')}`,
+        PROBLEM_HEADERS[status],
+      );
     }
 
     const operation = {

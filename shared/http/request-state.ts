@@ -1,6 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal';
+import type { RateLimitDecision } from '../domain/rate-limit/rate-limiter';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResponse = Exclude<APIGatewayProxyResultV2, string> & { headers?: Record<string, string> };
@@ -12,6 +13,11 @@ export interface RequestState {
   body?: unknown;
   params?: unknown;
   query?: unknown;
+  /**
+   * The request counter's decision while it is still being written: for safe methods the rate-limit
+   * middleware lets the handler run meanwhile and settles this before the answer leaves.
+   */
+  rateLimit?: Promise<RateLimitDecision>;
 }
 
 export type HttpRequest = Request<HttpEvent, HttpResponse, Error, Context>;

@@ -39,6 +39,11 @@ export interface RouteSpec<
   errors?: Array<{ status: number; code: string }>;
   /** Whether responses may be cached publicly (otherwise `Cache-Control: no-store`). */
   cacheable?: boolean;
+  /**
+   * `false` exempts the route from the per-principal request limit (CONTRACT §2 limits every
+   * route; exempt one only for a caller that cannot slow down, and say why). Default: limited.
+   */
+  rateLimited?: boolean;
 }
 
 /** Declares a route; keeps the literal types of its schemas for the handler. */

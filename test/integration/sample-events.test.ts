@@ -23,6 +23,15 @@ const expectedStatus: Record<string, number> = {
   'put-inventory': 200,
   'adjust-inventory': 200,
   'list-inventory-adjustments': 200,
+  'get-profile': 200,
+  'update-profile': 200,
+  'get-cart': 200,
+  'set-cart-item': 200,
+  'remove-cart-item': 200,
+  'clear-cart': 204,
+  'create-discount': 201,
+  'list-discounts': 200,
+  'get-discount': 200,
 };
 
 function loadEvent(name: string): APIGatewayProxyEventV2 {

@@ -72,8 +72,12 @@ export default async function globalSetup(): Promise<void> {
       AUTH_MODE: 'local',
       LOCAL_ISSUER_DIR: issuerDir,
       LOCAL_OUTBOX_DIR: path.join(scratch, 'outbox'),
+      // Tests fire hundreds of calls from one address and customer; the rate-limit tests set
+      // their own small limits.
+      RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
+      RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000000',
       // ...and quiet.
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_LOG_LEVEL: process.env.DEBUG_LOG_LEVEL ?? 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
     for (const name of SHADOWING_AWS_VARIABLES) delete process.env[name];

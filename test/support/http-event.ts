@@ -12,6 +12,8 @@ export interface EventInput {
   /** An object is sent as JSON with `Content-Type: application/json` unless headers say otherwise. */
   body?: unknown;
   token?: string;
+  /** The caller's address as API Gateway sees it (default 127.0.0.1). */
+  sourceIp?: string;
 }
 
 /** An API Gateway HTTP API (payload v2) event, as API Gateway and serverless-offline send it. */
@@ -42,7 +44,13 @@ export function httpEvent(input: EventInput): APIGatewayProxyEventV2 {
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      http: {
+        method: input.method,
+        path: input.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: input.sourceIp ?? '127.0.0.1',
+        userAgent: 'jest',
+      },
       requestId: randomUUID(),
       routeKey: `${input.method} ${input.route ?? input.path}`,
       stage: '$default',
@@ -62,7 +70,9 @@ export function lambdaContext(functionName = 'test'): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
+    // Generous: tests run hundreds of invocations concurrently in one process (in AWS each has its
+    // own instance), and Middy answers 500 just before the remaining time runs out.
+    getRemainingTimeInMillis: () => 120_000,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

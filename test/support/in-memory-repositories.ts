@@ -33,6 +33,12 @@ export function inMemoryStore() {
       products.set(product.sku, { ...product });
       return true;
     },
+    async getMany(skus) {
+      return [...new Set(skus)].flatMap((sku) => {
+        const product = products.get(sku);
+        return product ? [{ ...product }] : [];
+      });
+    },
     async listActive({ category, ...page }) {
       const active = [...products.values()]
         .filter((p) => p.active && (category === undefined || p.category === category))

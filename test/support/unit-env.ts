@@ -13,6 +13,9 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'unit',
   AWS_SECRET_ACCESS_KEY: 'unit',
   CORS_ALLOWED_ORIGINS: 'https://shop.example',
+  // Tests fire many calls from one address; rate-limit tests pass their own small limits.
+  RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
+  RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000000',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 });

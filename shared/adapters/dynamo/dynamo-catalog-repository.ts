@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,6 +9,7 @@ import { ProductExistsError } from '../../domain/catalog/catalog-errors';
 import type { CatalogRepository, ProductWithStock } from '../../domain/catalog/catalog-ports';
 import type { ProductRecord } from '../../domain/catalog/product';
 import type { StockLevel } from '../../domain/inventory/stock';
+import { batchGetItems } from './batch-get';
 import { cancellationCodes } from './dynamo-client';
 import { GSI1, GSI2, keys } from './keys';
 
@@ -51,25 +51,14 @@ export function toStockLevel(item: Item): StockLevel {
   };
 }
 
-const BATCH_GET_LIMIT = 100;
-const BATCH_RETRIES = 5;
-
 export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableName: string): CatalogRepository {
   async function stockFor(skus: string[]): Promise<Map<string, StockLevel>> {
-    const found = new Map<string, StockLevel>();
-    for (let start = 0; start < skus.length; start += BATCH_GET_LIMIT) {
-      let request: Record<string, { Keys: Item[] }> | undefined = {
-        [tableName]: { Keys: skus.slice(start, start + BATCH_GET_LIMIT).map((sku) => keys.stock(sku)) },
-      };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > BATCH_RETRIES) throw new Error('BatchGet kept returning unprocessed keys');
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-        const result = await db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[tableName] ?? []) found.set(item.sku as string, toStockLevel(item));
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+    const items = await batchGetItems(
+      db,
+      tableName,
+      skus.map((sku) => keys.stock(sku)),
+    );
+    return new Map(items.map((item) => [item.sku as string, toStockLevel(item)]));
   }
 
   return {
@@ -139,6 +128,16 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
         throw error;
       }
+    },
+
+    async getMany(skus) {
+      // BatchGetItem refuses duplicate keys.
+      const items = await batchGetItems(
+        db,
+        tableName,
+        [...new Set(skus)].map((sku) => keys.product(sku)),
+      );
+      return items.map(toProductRecord);
     },
 
     async listActive({ category, limit, after }) {

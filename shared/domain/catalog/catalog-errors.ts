@@ -1,8 +1,8 @@
-import { ConflictError, NotFoundError } from '../../errors';
+import { ConflictError, type FieldError, NotFoundError } from '../../errors';
 
 export class ProductNotFoundError extends NotFoundError {
-  constructor(sku: string) {
-    super('PRODUCT_NOT_FOUND', `No product with sku ${sku}.`);
+  constructor(sku: string, errors?: FieldError[]) {
+    super('PRODUCT_NOT_FOUND', `No product with sku ${sku}.`, errors);
   }
 }
 

@@ -14,6 +14,11 @@ export interface CatalogRepository {
   get(sku: string, options?: { consistent?: boolean }): Promise<ProductWithStock | null>;
   /** Replaces the record if its stored version is still `expectedVersion`; false otherwise. */
   replace(product: ProductRecord, expectedVersion: number): Promise<boolean>;
+  /**
+   * The products (without stock) of these skus that exist, in no particular order; unknown skus
+   * are left out. Eventually consistent: for pricing carts, not for admin read-your-writes.
+   */
+  getMany(skus: string[]): Promise<ProductRecord[]>;
   /** Active products by sku, optionally of one category. */
   listActive(query: { category?: string } & PageRequest): Promise<Page<ProductWithStock>>;
 }

@@ -1,0 +1,401 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
+import { keys } from '../../shared/adapters/dynamo/keys';
+import type { Benchmark, ResultRow } from '../benchmark';
+import {
+  applyFunctionEnv,
+  type CheckoutRequest,
+  checkoutRequest,
+  describeStatuses,
+  type Handler,
+  invokeCheckout,
+  paymentProbe,
+} from '../lib/checkout-requests';
+import { ms, nsToMs, ratio, verdict } from '../lib/format';
+import { cpuMeter } from '../lib/process-cpu';
+import { percentile, seededRandom } from '../lib/stats';
+
+/** Target: spread-sku checkouts per second at least this share of the engine's ceiling. */
+const MIN_SPREAD_RATIO = 0.5;
+const FUNCTION_NAME = 'create-order';
+const CONCURRENCY = [1, 16, 64] as const;
+/** Operations per point; warm-up first (JIT, sockets, the function's lazy set-up), then measured. */
+const COUNTS: Record<(typeof CONCURRENCY)[number], { warmup: number; checkouts: number; ceiling: number }> = {
+  1: { warmup: 20, checkouts: 150, ceiling: 500 },
+  16: { warmup: 50, checkouts: 400, ceiling: 1500 },
+  64: { warmup: 100, checkouts: 640, ceiling: 2500 },
+};
+const QUICK_DIVISOR = 5;
+/** Bound on each measured phase: one that runs longer stops issuing work and fails its row. */
+const PHASE_TIMEOUT_MS = 60_000;
+
+type Workload = 'hot' | 'spread';
+const WORKLOADS: Workload[] = ['spread', 'hot'];
+
+interface Phase {
+  ops: number;
+  elapsedMs: number;
+  latenciesMs: number[];
+  /** By HTTP status for checkouts; 200 = success, 0 = error for the ceiling. */
+  outcomes: Map<number, number>;
+  truncated: boolean;
+  cpuMs: Record<string, number | undefined>;
+}
+
+/**
+ * Runs `total` operations with `concurrency` of them in flight at any time (a closed loop: each
+ * worker starts the next as soon as its last settles). Stops taking work at the deadline.
+ */
+async function closedLoop(
+  total: number,
+  concurrency: number,
+  op: (index: number) => Promise<number>,
+  cpuPids: Record<string, number>,
+): Promise<Phase> {
+  const latencies: number[] = [];
+  const outcomes = new Map<number, number>();
+  const deadline = Date.now() + PHASE_TIMEOUT_MS;
+  let next = 0;
+  let truncated = false;
+  const worker = async () => {
+    for (let index = next++; index < total; index = next++) {
+      if (Date.now() > deadline) {
+        truncated = true;
+        return;
+      }
+      const start = process.hrtime.bigint();
+      const outcome = await op(index);
+      latencies.push(nsToMs(process.hrtime.bigint() - start));
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+  };
+  const meter = cpuMeter(cpuPids);
+  const start = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  const elapsedMs = nsToMs(process.hrtime.bigint() - start);
+  return {
+    ops: latencies.length,
+    elapsedMs,
+    latenciesMs: latencies,
+    outcomes,
+    truncated,
+    cpuMs: meter.stop(),
+  };
+}
+
+const perSecond = (phase: Phase) => (phase.ops / phase.elapsedMs) * 1000;
+const opsText = (value: number) => value.toFixed(value < 100 ? 1 : 0);
+const cpuPerOpMs = (phase: Phase, name: string) => {
+  const total = phase.cpuMs[name];
+  return total === undefined ? undefined : total / Math.max(1, phase.ops);
+};
+const cpuPerOp = (phase: Phase, name: string) => {
+  const value = cpuPerOpMs(phase, name);
+  return value === undefined ? 'n/a' : ms(value);
+};
+/** CPU per operation of every process of the phase together (undefined without procfs). */
+const totalCpuPerOp = (phase: Phase) => {
+  const values = ['node', 'dynamodb', 'sqs'].map((name) => cpuPerOpMs(phase, name) ?? 0);
+  return phase.cpuMs.dynamodb === undefined ? undefined : values.reduce((a, b) => a + b, 0);
+};
+
+interface Point {
+  workload: Workload;
+  concurrency: number;
+  ceiling: Phase;
+  checkout: Phase;
+  warmupStatuses: Map<number, number>;
+  paymentsQueued: number;
+  outboxLeft: number;
+  sampleFailures: string[];
+}
+
+export const checkoutThroughput: Benchmark = {
+  id: 'checkout-throughput',
+  title: 'Checkout throughput: POST /v1/orders against the engine ceiling',
+  howMeasured: [
+    `The built bundle of \`${FUNCTION_NAME}\` (deployment esbuild options, as in the warm-latency measure) is ` +
+      '`require`d into the bench process with the function environment pointed at DynamoDB Local (in memory) and at ' +
+      'the SQS emulator of `npm start` (`local-aws-sqs`, run in a child process so it does not share the event loop ' +
+      'of the handlers), with every queue of `serverless.yml` provisioned by `scripts/local/provision.ts`.',
+    'Stock: one hot product with 10^9 units and 1,000 products with 10^6 units each, created through the catalog and ' +
+      'inventory services; nothing can run out during a run. Each checkout orders one unit of one product: the hot ' +
+      'one, or one drawn at random (seeded) from the 1,000.',
+    'Every checkout is a new customer (a UUID `sub` with its own signed token, so the per-customer limits of ' +
+      '`RATE_LIMIT_CHECKOUTS_PER_MINUTE` stay at their defaults and are never reached, and the rate-limit counters are ' +
+      'written as in production) with a new UUID `Idempotency-Key`, `tok_visa`, and a shipping address. The handler ' +
+      'is called like API Gateway calls it (payload v2 event, Lambda context); the tokens are signed before the clock ' +
+      'starts.',
+    'Each measured checkout must answer 201, and send its payment message: the payment queue must grow by exactly the ' +
+      'number of 201s and no payment outbox record may be left in the table (a failed send leaves one). Otherwise the ' +
+      'row fails.',
+    'Ceiling: the same concurrency of bare `UpdateItem` calls through a plain `DynamoDBDocumentClient` (SDK defaults), ' +
+      'decrementing `available` on the same stock item (hot) or a random one of the same 1,000 (spread) with ' +
+      '`ConditionExpression: available >= :q`: the least DynamoDB Local does per reserved unit.',
+    `Concurrency ${CONCURRENCY.join(', ')}: that many operations in flight in a closed loop (each worker starts the next ` +
+      'as soon as its last one settles), all in the one bench process, as many Lambda instances would share one ' +
+      'DynamoDB; the SDK keeps at most 50 sockets per client (its default), for the checkout and the ceiling alike. ' +
+      `Per point: ${CONCURRENCY.map((c) => `c=${c}: ${COUNTS[c].warmup} warm-up + ${COUNTS[c].checkouts} measured checkouts, ${COUNTS[c].ceiling} ceiling updates`).join('; ')}` +
+      ' (the ceiling warms up with a fifth of its count). Ceiling and checkout phases alternate their order from point ' +
+      'to point.',
+    'Throughput = measured operations / wall-clock time of the phase; p50 and p99 of the time from call to settled ' +
+      `promise. Ratio = checkouts per second / ceiling updates per second at the same point; target ≥ ${MIN_SPREAD_RATIO}× ` +
+      'for spread skus (hot-sku rows carry no target). CPU per operation is the CPU time of the bench process (the ' +
+      'handlers and the SDK), of the DynamoDB Local JVM and of the SQS emulator during the phase, divided by its ' +
+      'operations.',
+  ],
+  async run(context) {
+    const { functions } = await context.bundles();
+    const bundle = functions.find((fn) => fn.name === FUNCTION_NAME);
+    if (!bundle) throw new Error(`serverless.yml has no function ${FUNCTION_NAME}`);
+    const stack = await context.checkoutStack();
+    applyFunctionEnv(stack.env);
+    const loaded = require(bundle.file) as Record<string, unknown>;
+    const handler = loaded[bundle.exportName];
+    if (typeof handler !== 'function') throw new Error(`${bundle.file} exports no ${bundle.exportName} function`);
+
+    const raw = new DynamoDBClient({
+      endpoint: stack.dynamoEndpoint,
+      region: stack.region,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const db = DynamoDBDocumentClient.from(raw);
+    const probe = paymentProbe(stack);
+    const random = seededRandom(0xc4ec);
+    const skuFor = (workload: Workload) =>
+      workload === 'hot' ? stack.hotSku : (stack.spreadSkus[Math.floor(random() * stack.spreadSkus.length)] as string);
+    const pids = { node: process.pid, dynamodb: stack.dynamoPid, sqs: stack.sqsPid };
+    const divisor = context.quick ? QUICK_DIVISOR : 1;
+    const points: Point[] = [];
+    try {
+      for (const workload of WORKLOADS) {
+        for (const concurrency of CONCURRENCY) {
+          const counts = COUNTS[concurrency];
+          const n = (count: number) => Math.max(concurrency, Math.round(count / divisor));
+          const ceilingOp = async () => {
+            try {
+              await db.send(
+                new UpdateCommand({
+                  TableName: stack.tableName,
+                  Key: keys.stock(skuFor(workload)),
+                  UpdateExpression: 'SET available = available - :q',
+                  ConditionExpression: 'available >= :q',
+                  ExpressionAttributeValues: { ':q': 1 },
+                }),
+              );
+              return 200;
+            } catch {
+              return 0;
+            }
+          };
+          const runCeiling = async () => {
+            await closedLoop(n(counts.ceiling / 5), concurrency, ceilingOp, pids);
+            return closedLoop(n(counts.ceiling), concurrency, ceilingOp, pids);
+          };
+          const runCheckouts = async () => {
+            const prepare = (count: number): CheckoutRequest[] =>
+              Array.from({ length: count }, () => checkoutRequest(stack, [skuFor(workload)]));
+            const failures: string[] = [];
+            const checkoutOp = (requests: CheckoutRequest[]) => async (index: number) => {
+              const result = await invokeCheckout(handler as Handler, requests[index] as CheckoutRequest);
+              if (result.statusCode !== 201 && failures.length < 3) {
+                failures.push(`${result.statusCode}: ${result.body.slice(0, 240)}`);
+              }
+              return result.statusCode;
+            };
+            const warmupRequests = prepare(n(counts.warmup));
+            const warmup = await closedLoop(warmupRequests.length, concurrency, checkoutOp(warmupRequests), pids);
+            const measuredRequests = prepare(n(counts.checkouts));
+            const queuedBefore = await probe.queuedMessages();
+            const measured = await closedLoop(measuredRequests.length, concurrency, checkoutOp(measuredRequests), pids);
+            const paymentsQueued = (await probe.queuedMessages()) - queuedBefore;
+            const outboxLeft = await probe.outboxRecords();
+            return { warmup, measured, paymentsQueued, outboxLeft, failures };
+          };
+          // Alternate which phase goes first, so a slow spell of the machine does not always hit one.
+          const ceilingFirst = points.length % 2 === 0;
+          const ceiling1 = ceilingFirst ? await runCeiling() : undefined;
+          const checkout = await runCheckouts();
+          const ceiling = ceiling1 ?? (await runCeiling());
+          points.push({
+            workload,
+            concurrency,
+            ceiling,
+            checkout: checkout.measured,
+            warmupStatuses: checkout.warmup.outcomes,
+            paymentsQueued: checkout.paymentsQueued,
+            outboxLeft: checkout.outboxLeft,
+            sampleFailures: checkout.failures,
+          });
+          process.stdout.write(
+            `bench:   ${workload} c=${concurrency}: checkout ${opsText(perSecond(checkout.measured))}/s, ` +
+              `ceiling ${opsText(perSecond(ceiling))}/s\n`,
+          );
+        }
+      }
+    } finally {
+      probe.close();
+      raw.destroy();
+    }
+
+    const rows: ResultRow[] = [];
+    const detailRows: string[][] = [];
+    const notes: string[] = [];
+    const problems: string[] = [];
+    for (const point of points) {
+      const { checkout, ceiling } = point;
+      const label = `${point.workload === 'hot' ? 'hot sku' : 'spread skus'}, c=${point.concurrency}`;
+      const created = checkout.outcomes.get(201) ?? 0;
+      const allCreated = created === checkout.ops && !checkout.truncated;
+      const paymentsOk = point.paymentsQueued === created && point.outboxLeft === 0;
+      const ceilingOk = (ceiling.outcomes.get(200) ?? 0) === ceiling.ops && !ceiling.truncated;
+      const healthy = allCreated && paymentsOk && ceilingOk;
+      const pointRatio = perSecond(checkout) / perSecond(ceiling);
+      const meetsTarget = pointRatio >= MIN_SPREAD_RATIO;
+      const pass = point.workload === 'spread' ? healthy && meetsTarget : healthy ? undefined : false;
+      rows.push({
+        cells: [
+          point.workload === 'hot' ? 'hot sku' : 'spread skus',
+          String(point.concurrency),
+          opsText(perSecond(checkout)),
+          ms(percentile(checkout.latenciesMs, 50)),
+          ms(percentile(checkout.latenciesMs, 99)),
+          opsText(perSecond(ceiling)),
+          ms(percentile(ceiling.latenciesMs, 50)),
+          ms(percentile(ceiling.latenciesMs, 99)),
+          ratio(pointRatio),
+          point.workload === 'spread' ? `≥ ${ratio(MIN_SPREAD_RATIO)}` : '–',
+          healthy ? verdict(pass) || 'no target' : 'FAIL (outcomes)',
+        ],
+        pass,
+      });
+      detailRows.push([
+        label,
+        `${describeStatuses(checkout.outcomes)}${checkout.truncated ? ' (stopped at the time bound)' : ''}`,
+        `${point.paymentsQueued} / ${created}`,
+        String(point.outboxLeft),
+        `${ceiling.ops - (ceiling.outcomes.get(200) ?? 0)}${ceiling.truncated ? ' (stopped at the time bound)' : ''}`,
+        cpuPerOp(checkout, 'node'),
+        cpuPerOp(checkout, 'dynamodb'),
+        cpuPerOp(checkout, 'sqs'),
+        cpuPerOp(ceiling, 'node'),
+        cpuPerOp(ceiling, 'dynamodb'),
+        cpuBound(point),
+      ]);
+      if (!allCreated)
+        problems.push(`${label}: ${describeStatuses(checkout.outcomes)}; e.g. ${point.sampleFailures.join(' | ')}`);
+      if (!paymentsOk) {
+        problems.push(
+          `${label}: ${created} orders created, ${point.paymentsQueued} payment messages queued, ` +
+            `${point.outboxLeft} outbox records left`,
+        );
+      }
+      if (!ceilingOk)
+        problems.push(`${label}: ${ceiling.ops - (ceiling.outcomes.get(200) ?? 0)} ceiling updates failed`);
+      const warmupCreated = point.warmupStatuses.get(201) ?? 0;
+      const warmupTotal = [...point.warmupStatuses.values()].reduce((a, b) => a + b, 0);
+      if (warmupCreated !== warmupTotal) {
+        notes.push(`${label}: warm-up answered ${describeStatuses(point.warmupStatuses)} (not measured).`);
+      }
+    }
+    const spreadRows = points.filter((point) => point.workload === 'spread');
+    const worst = spreadRows.reduce<Point | undefined>(
+      (a, b) =>
+        !a || perSecond(b.checkout) / perSecond(b.ceiling) < perSecond(a.checkout) / perSecond(a.ceiling) ? b : a,
+      undefined,
+    );
+    const allPass = rows.every((row) => row.pass !== false);
+    const describe = (point: Point) =>
+      `${opsText(perSecond(point.checkout))} checkouts/s vs ceiling ${opsText(perSecond(point.ceiling))}/s at c=${point.concurrency}`;
+    return {
+      columns: [
+        'Workload',
+        'Concurrency',
+        'Checkouts/s',
+        'p50',
+        'p99',
+        'Ceiling ops/s',
+        'Ceiling p50',
+        'Ceiling p99',
+        'Ratio',
+        'Target',
+        'Result',
+      ],
+      rows,
+      tables: [
+        {
+          caption: 'Outcomes and where the CPU goes (per measured operation):',
+          columns: [
+            'Point',
+            'Checkout statuses',
+            'Payment messages / 201s',
+            'Outbox records left',
+            'Ceiling failures',
+            'Checkout: bench CPU',
+            'Checkout: DynamoDB Local CPU',
+            'Checkout: SQS CPU',
+            'Ceiling: bench CPU',
+            'Ceiling: DynamoDB Local CPU',
+            'Ceiling CPU / checkout CPU',
+          ],
+          rows: detailRows,
+        },
+      ],
+      summary:
+        `${allPass ? 'PASS' : 'FAIL'}: spread skus, worst ${worst ? describe(worst) : 'n/a'} = ` +
+        `${worst ? ratio(perSecond(worst.checkout) / perSecond(worst.ceiling)) : 'n/a'} (target ≥ ${ratio(MIN_SPREAD_RATIO)})` +
+        (problems.length > 0 ? `; ${problems.length} point(s) with failed outcomes` : ''),
+      notes: [...problems.map((problem) => `**Failed outcomes:** ${problem}`), ...notes, ...analysis(points)],
+    };
+  },
+};
+
+/** The ratio a CPU-bound machine allows: all CPU a ceiling update costs over all a checkout costs. */
+function cpuBound(point: Point): string {
+  const checkout = totalCpuPerOp(point.checkout);
+  const ceiling = totalCpuPerOp(point.ceiling);
+  return checkout === undefined || ceiling === undefined ? 'n/a' : ratio(ceiling / checkout);
+}
+
+/** What limits the ratio, in words, from the figures of the run. */
+function analysis(points: Point[]): string[] {
+  const point = points.find((entry) => entry.workload === 'spread' && entry.concurrency === 16) ?? points[0];
+  if (!point) return [];
+  const checkout = totalCpuPerOp(point.checkout);
+  const ceiling = totalCpuPerOp(point.ceiling);
+  const engineCheckout = cpuPerOpMs(point.checkout, 'dynamodb');
+  const engineCeiling = cpuPerOpMs(point.ceiling, 'dynamodb');
+  const nodeCheckout = cpuPerOpMs(point.checkout, 'node');
+  const nodeCeiling = cpuPerOpMs(point.ceiling, 'node');
+  if (
+    checkout === undefined ||
+    ceiling === undefined ||
+    engineCheckout === undefined ||
+    engineCeiling === undefined ||
+    nodeCheckout === undefined ||
+    nodeCeiling === undefined
+  ) {
+    return [];
+  }
+  const measured = perSecond(point.checkout) / perSecond(point.ceiling);
+  return [
+    `What bounds the ratio (spread skus, c=${point.concurrency}): the bench process, DynamoDB Local and the SQS ` +
+      `emulator share the machine's cores, and with 16 or more operations in flight the phases are CPU-bound. A ` +
+      `checkout costs ${ms(checkout)} of CPU in all (${ms(nodeCheckout)} in the bench process: handler, middlewares, ` +
+      `SDK; ${ms(engineCheckout)} in DynamoDB Local), a ceiling update ${ms(ceiling)} (${ms(nodeCeiling)} and ` +
+      `${ms(engineCeiling)}), so the ratio cannot go much above ${ratio(ceiling / checkout)}; it measured ` +
+      `${ratio(measured)}. DynamoDB Local alone spends ${(engineCheckout / engineCeiling).toFixed(1)}× the CPU of a ` +
+      'bare conditional update on a checkout: its calls are listed one by one in the capacity section below (rate ' +
+      'limits, idempotency claim, pricing read, the transaction, the outbox delete).',
+    `A ratio of ${ratio(MIN_SPREAD_RATIO)} would need a whole checkout to cost the engine about ` +
+      `${(1 / MIN_SPREAD_RATIO).toFixed(0)} bare conditional updates. A design that makes several round trips, ` +
+      'one of them a multi-item transaction, cannot get there by tuning the code of each call; only fewer calls per ' +
+      'checkout (for example the idempotency claim folded into the transaction, or no separate outbox delete) moves ' +
+      'the ratio, each call saved worth roughly one ceiling update of engine CPU.',
+    'DynamoDB Local serialises writes to one item without the per-partition throughput limit (about 1,000 WCU/s) and ' +
+      'the transaction conflicts of DynamoDB: in AWS, transactional reservations of one sku (2 WRU each) top out ' +
+      'near 500 per second and concurrent ones conflict and retry, so the hot-sku rows say nothing about AWS beyond ' +
+      'that the checkout stays correct (every order 201, every payment message sent) under that contention.',
+  ];
+}

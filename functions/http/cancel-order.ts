@@ -1,0 +1,11 @@
+import { cancelOrderRoute } from '../../shared/api/order-routes';
+import { orderService } from '../../shared/container';
+import { httpRoute } from '../../shared/http/http-route';
+import { ok } from '../../shared/http/responses';
+import { metrics } from '../../shared/observability';
+
+export const handler = httpRoute(cancelOrderRoute, async ({ principal, params }) => {
+  const order = await orderService().cancel(params.orderId, principal);
+  metrics.addMetric('OrdersCancelled', 'Count', 1);
+  return ok(order);
+});

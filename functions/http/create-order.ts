@@ -1,0 +1,26 @@
+import { createOrderRoute } from '../../shared/api/order-routes';
+import { checkoutRateLimit, idempotencyStore, orderService } from '../../shared/container';
+import type { OrderView } from '../../shared/domain/orders/order';
+import { httpRoute } from '../../shared/http/http-route';
+import { idempotent, storedJson } from '../../shared/http/idempotency';
+import { created } from '../../shared/http/responses';
+import { metrics } from '../../shared/observability';
+
+const location = (orderId: string) => `/v1/orders/${orderId}`;
+
+export const handler = httpRoute(createOrderRoute, async ({ body, principal, header, requestId }) =>
+  idempotent<OrderView>(
+    { store: idempotencyStore(), scope: principal.sub, key: header('idempotency-key'), body, requestId },
+    async (completion) => {
+      // After the replay check: a replay never counts toward the checkout limit.
+      await checkoutRateLimit().consume(principal.sub);
+      const order = await orderService().place(
+        principal.sub,
+        body,
+        completion((view) => storedJson(201, view, { Location: location(view.orderId) })),
+      );
+      metrics.addMetric('OrdersPlaced', 'Count', 1);
+      return created(order, location(order.orderId));
+    },
+  ),
+);

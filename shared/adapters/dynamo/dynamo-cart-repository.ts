@@ -1,0 +1,103 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Cart } from '../../domain/cart/cart';
+import type { CartRepository } from '../../domain/cart/cart-ports';
+import { keys } from './keys';
+
+type Item = Record<string, unknown>;
+
+/**
+ * A cart no one has changed for this long is abandoned: DynamoDB's TTL deletes it (lazily, so a
+ * cart may outlive its `expiresAt` for a while; reads do not hide it, it is still a valid cart).
+ */
+export const CART_RETENTION_SECONDS = 30 * 24 * 60 * 60;
+
+const expiresAt = (now: string) => Math.floor(Date.parse(now) / 1000) + CART_RETENTION_SECONDS;
+
+/** `items` is stored as a map sku → quantity (one attribute path per line); lines come back by sku. */
+function toCart(item: Item): Cart {
+  const lines = Object.entries((item.items as Record<string, number> | undefined) ?? {});
+  return {
+    sub: item.sub as string,
+    items: lines.map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => (a.sku < b.sku ? -1 : 1)),
+    version: item.version as number,
+    updatedAt: item.updatedAt as string,
+  };
+}
+
+const lostRace = (error: unknown) => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName: string): CartRepository {
+  /** The first change creates the cart, only if there still is none. */
+  async function create(sub: string, sku: string, quantity: number, now: string): Promise<Cart | null> {
+    const item = {
+      ...keys.cart(sub),
+      type: 'Cart',
+      sub,
+      items: quantity > 0 ? { [sku]: quantity } : {},
+      version: 1,
+      updatedAt: now,
+      expiresAt: expiresAt(now),
+    };
+    try {
+      await db.send(
+        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
+      );
+      return toCart(item);
+    } catch (error) {
+      if (lostRace(error)) return null;
+      throw error;
+    }
+  }
+
+  return {
+    async get(sub) {
+      const result = await db.send(new GetCommand({ TableName: tableName, Key: keys.cart(sub), ConsistentRead: true }));
+      return result.Item ? toCart(result.Item) : null;
+    },
+
+    async setQuantity(sub, sku, quantity, expectedVersion, now) {
+      if (expectedVersion === 0) return create(sub, sku, quantity, now);
+      const line = quantity > 0 ? 'SET #items.#sku = :quantity,' : 'REMOVE #items.#sku SET';
+      try {
+        const result = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.cart(sub),
+            UpdateExpression: `${line} #version = :next, #updatedAt = :now, #expiresAt = :expiresAt`,
+            // The version proves nobody changed the cart since it was read (the line count included).
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: {
+              '#items': 'items',
+              '#sku': sku,
+              '#version': 'version',
+              '#updatedAt': 'updatedAt',
+              '#expiresAt': 'expiresAt',
+            },
+            ExpressionAttributeValues: {
+              ...(quantity > 0 ? { ':quantity': quantity } : {}),
+              ':expected': expectedVersion,
+              ':next': expectedVersion + 1,
+              ':now': now,
+              ':expiresAt': expiresAt(now),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toCart(result.Attributes as Item);
+      } catch (error) {
+        if (lostRace(error)) return null;
+        throw error;
+      }
+    },
+
+    async delete(sub) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: keys.cart(sub) }));
+    },
+  };
+}

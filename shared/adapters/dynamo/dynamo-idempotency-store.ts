@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency';
+import type { Clock } from '../../lib/clock';
+import { keys } from './keys';
+
+export interface IdempotencyOptions {
+  /** How long a key is remembered (the contract: at least 24 h). */
+  retentionSeconds: number;
+  /** How long a claim blocks the key; longer than any request can run, so a live request is never overtaken. */
+  lockSeconds: number;
+}
+
+/**
+ * Idempotency records in the single table, one partition per customer and key (no hot spot).
+ * A claim is a conditional put; a crashed request's claim expires after `lockSeconds`, and only
+ * a request with the same body may take it over.
+ */
+export function createDynamoIdempotencyStore(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  clock: Clock,
+  options: IdempotencyOptions,
+): IdempotencyStore {
+  return {
+    async begin(scope, key, fingerprint) {
+      const now = clock.now().getTime();
+      const token = randomUUID();
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keys.idempotency(scope, key),
+              type: 'Idempotency',
+              status: 'IN_PROGRESS',
+              fingerprint,
+              token,
+              lockedUntil: now + options.lockSeconds * 1000,
+              createdAt: new Date(now).toISOString(),
+              expiresAt: Math.floor(now / 1000) + options.retentionSeconds,
+            },
+            // Free, expired (TTL deletion lags), or a crashed claim on the same body.
+            ConditionExpression:
+              'attribute_not_exists(PK) OR expiresAt < :nowSeconds OR ' +
+              '(#status = :inProgress AND lockedUntil < :now AND fingerprint = :fingerprint)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':nowSeconds': Math.floor(now / 1000),
+              ':now': now,
+              ':inProgress': 'IN_PROGRESS',
+              ':fingerprint': fingerprint,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { outcome: 'acquired', lease: { scope, key, token } };
+      } catch (error) {
+        if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+        // The SDK hands back the stored item in wire format (the document client does not convert errors).
+        const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
+        const existing: Record<string, unknown> = raw ? unmarshall(raw) : {};
+        if (existing.fingerprint !== fingerprint) return { outcome: 'mismatch' };
+        if (existing.status === 'COMPLETED')
+          return { outcome: 'replay', response: existing.response as StoredResponse };
+        return { outcome: 'in-progress' };
+      }
+    },
+
+    async complete(lease, response) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.idempotency(lease.scope, lease.key),
+          UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockedUntil',
+          ConditionExpression: '#status = :inProgress AND #token = :token',
+          ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
+          ExpressionAttributeValues: {
+            ':completed': 'COMPLETED',
+            ':inProgress': 'IN_PROGRESS',
+            ':token': lease.token,
+            ':response': response,
+          },
+        }),
+      );
+    },
+
+    async release(lease) {
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keys.idempotency(lease.scope, lease.key),
+            ConditionExpression: '#status = :inProgress AND #token = :token',
+            ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+            ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':token': lease.token },
+          }),
+        );
+      } catch (error) {
+        // Someone else's record by now (our claim expired and was taken over): not ours to delete.
+        if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Order, OrderStatus } from '../../domain/orders/order';
+import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
+import { cancellationCodes } from './dynamo-client';
+import { keys } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const OUTBOX_SHARDS = 8;
+/** Spreads outbox records over a few index partitions; the reconcile job reads them all. */
+export const outboxShard = (orderId: string) => (createHash('sha256').update(orderId).digest()[0] ?? 0) % OUTBOX_SHARDS;
+export const OUTBOX_SHARD_COUNT = OUTBOX_SHARDS;
+
+const INDEX_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'expiresAt'];
+
+function orderItem(order: Order): Record<string, unknown> {
+  return {
+    ...keys.order(order.orderId),
+    ...(order.userId ? keys.customerOrdersIndex(order.userId, order.createdAt, order.orderId) : {}),
+    ...keys.orderStatusIndex(order.status, order.createdAt, order.orderId),
+    type: 'Order',
+    ...order,
+  };
+}
+
+export function toOrder(item: Record<string, unknown>): Order {
+  const order = { ...item };
+  for (const attribute of INDEX_ATTRIBUTES) delete order[attribute];
+  return order as unknown as Order;
+}
+
+function stockUpdate(
+  tableName: string,
+  sku: string,
+  quantity: number,
+  kind: Transition['stock'] | 'reserve',
+): TransactItem {
+  const expressions: Record<string, { update: string; condition: string }> = {
+    // checkout: only if enough is available now
+    reserve: {
+      update: 'SET available = available - :q, reserved = reserved + :q',
+      condition: 'available >= :q',
+    },
+    // unpaid order ends: the reservation goes back to available
+    release: {
+      update: 'SET available = available + :q, reserved = reserved - :q',
+      condition: 'reserved >= :q',
+    },
+    // paid: reserved units leave the warehouse
+    sell: { update: 'SET onHand = onHand - :q, reserved = reserved - :q', condition: 'reserved >= :q' },
+    // paid order cancelled before shipment: the units are back on the shelf
+    restock: { update: 'SET onHand = onHand + :q, available = available + :q', condition: 'attribute_exists(PK)' },
+  };
+  const expression = expressions[kind];
+  if (!expression) throw new Error(`no stock movement ${kind}`);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.stock(sku),
+      UpdateExpression: expression.update,
+      ConditionExpression: expression.condition,
+      ExpressionAttributeValues: { ':q': quantity },
+    },
+  };
+}
+
+export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableName: string): OrderRepository {
+  async function query(input: {
+    index: 'GSI1' | 'GSI2';
+    partition: string;
+    limit: number;
+    after?: Record<string, unknown>;
+  }) {
+    const result = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: input.index,
+        KeyConditionExpression: `${input.index}PK = :pk`,
+        ExpressionAttributeValues: { ':pk': input.partition },
+        ScanIndexForward: false,
+        Limit: input.limit,
+        ExclusiveStartKey: input.after,
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map(toOrder),
+      next: (result.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null,
+    };
+  }
+
+  return {
+    async place(placement: Placement): Promise<PlacementOutcome> {
+      const { order } = placement;
+      const items: TransactItem[] = order.items.map((line) =>
+        stockUpdate(tableName, line.sku, line.quantity, 'reserve'),
+      );
+      const orderIndex = items.length;
+      items.push({
+        Put: { TableName: tableName, Item: orderItem(order), ConditionExpression: 'attribute_not_exists(PK)' },
+      });
+      items.push({
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.paymentOutbox(order.orderId),
+            ...keys.outboxIndex(outboxShard(order.orderId), order.createdAt, order.orderId),
+            type: 'PaymentOutbox',
+            orderId: order.orderId,
+            paymentToken: placement.paymentToken,
+            amount: order.total,
+            currency: order.currency,
+            createdAt: order.createdAt,
+          },
+        },
+      });
+      let discountIndex = -1;
+      if (placement.discountCode !== null) {
+        discountIndex = items.length;
+        items.push({
+          Update: {
+            TableName: tableName,
+            Key: keys.discount(placement.discountCode),
+            UpdateExpression: 'SET redemptions = redemptions + :one',
+            ConditionExpression:
+              'attribute_exists(PK) AND (attribute_not_exists(maxRedemptions) OR redemptions < maxRedemptions) ' +
+              'AND (attribute_not_exists(validFrom) OR validFrom <= :now) AND (attribute_not_exists(validUntil) OR validUntil > :now)',
+            ExpressionAttributeValues: { ':one': 1, ':now': order.createdAt },
+          },
+        });
+      }
+      let cartIndex = -1;
+      if (placement.cart) {
+        cartIndex = items.length;
+        items.push({
+          Delete: {
+            TableName: tableName,
+            Key: keys.cart(placement.cart.sub),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': placement.cart.version },
+          },
+        });
+      }
+      let idempotencyIndex = -1;
+      if (placement.idempotency) {
+        const { lease, response } = placement.idempotency;
+        idempotencyIndex = items.length;
+        items.push({
+          Update: {
+            TableName: tableName,
+            Key: keys.idempotency(lease.scope, lease.key),
+            UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockedUntil',
+            ConditionExpression: '#status = :inProgress AND #token = :token',
+            ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
+            ExpressionAttributeValues: {
+              ':completed': 'COMPLETED',
+              ':inProgress': 'IN_PROGRESS',
+              ':token': lease.token,
+              ':response': response,
+            },
+          },
+        });
+      }
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return { ok: true };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) {
+          if (error instanceof Error && error.name === 'TransactionConflictException')
+            return { ok: false, reason: 'conflict' };
+          throw error;
+        }
+        const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
+        const shortLines = order.items.map((_, index) => index).filter(failed);
+        if (shortLines.length > 0) return { ok: false, reason: 'out-of-stock', lines: shortLines };
+        if (discountIndex >= 0 && failed(discountIndex)) return { ok: false, reason: 'discount' };
+        if (cartIndex >= 0 && failed(cartIndex)) return { ok: false, reason: 'cart-changed' };
+        if (idempotencyIndex >= 0 && failed(idempotencyIndex)) return { ok: false, reason: 'idempotency-lost' };
+        if (failed(orderIndex)) throw new Error(`order id ${order.orderId} collided`);
+        return { ok: false, reason: 'conflict' };
+      }
+    },
+
+    async get(orderId) {
+      const result = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.order(orderId), ConsistentRead: true }),
+      );
+      return result.Item ? toOrder(result.Item) : null;
+    },
+
+    async transition({ order, from, to, event, stock, changes }) {
+      const updated: Order = {
+        ...order,
+        ...changes,
+        status: to,
+        updatedAt: event.at,
+        events: [...order.events, event],
+      };
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: orderItem(updated),
+            ConditionExpression: '#status = :from AND updatedAt = :seen',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':from': from, ':seen': order.updatedAt },
+          },
+        },
+      ];
+      if (stock !== 'none')
+        items.push(...order.items.map((line) => stockUpdate(tableName, line.sku, line.quantity, stock)));
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return false;
+        throw error;
+      }
+    },
+
+    listByCustomer: (sub, { limit, after }) =>
+      query({ index: 'GSI1', partition: keys.customerOrdersIndex(sub, '', '').GSI1PK, limit, after }),
+
+    listByStatus: (status: OrderStatus, { limit, after }) =>
+      query({ index: 'GSI2', partition: keys.orderStatusIndex(status, '', '').GSI2PK, limit, after }),
+
+    statusPosition: (order) => ({
+      ...keys.order(order.orderId),
+      ...keys.orderStatusIndex(order.status, order.createdAt, order.orderId),
+    }),
+
+    async paymentDispatched(orderId) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: keys.paymentOutbox(orderId) }));
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import * as z from 'zod';
+import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
+import { defineRoute } from '../http/route-spec';
+import { Money, Sku, SkuParams } from './common-schemas';
+
+export const CartView = z
+  .object({
+    items: z.array(
+      z.object({
+        sku: Sku,
+        name: z.string(),
+        quantity: z.number().int(),
+        unitPrice: Money.meta({ description: 'Today’s catalog price' }),
+        lineTotal: Money,
+      }),
+    ),
+    subtotal: Money,
+    currency: z.string().meta({ description: 'ISO 4217 code of the store currency' }),
+  })
+  .meta({
+    id: 'Cart',
+    description: 'Priced from the catalog at the time of the request; products no longer sold are left out',
+  });
+
+export const SetCartItemBody = z
+  .strictObject({
+    quantity: z
+      .number()
+      .int('quantity must be an integer')
+      .min(1, `quantity must be 1–${MAX_QUANTITY}`)
+      .max(MAX_QUANTITY, `quantity must be 1–${MAX_QUANTITY}`),
+  })
+  .meta({ id: 'SetCartItem' });
+
+export const getCartRoute = defineRoute({
+  operationId: 'getCart',
+  method: 'GET',
+  path: '/v1/cart',
+  role: 'customer',
+  summary: 'My cart, priced now',
+  tags: ['Cart'],
+  responses: { 200: { description: 'The cart (empty when there is none)', schema: CartView } },
+});
+
+export const setCartItemRoute = defineRoute({
+  operationId: 'setCartItem',
+  method: 'PUT',
+  path: '/v1/cart/items/{sku}',
+  role: 'customer',
+  summary: 'Set the quantity of one product in my cart',
+  description: `Sets (does not add to) the quantity. A cart holds at most ${MAX_LINES} different products. The cart does not reserve stock; checkout does.`,
+  tags: ['Cart'],
+  params: SkuParams,
+  body: SetCartItemBody,
+  responses: { 200: { description: 'The cart', schema: CartView } },
+  errors: [
+    { status: 404, code: 'PRODUCT_NOT_FOUND' },
+    { status: 409, code: 'CART_FULL' },
+  ],
+});
+
+export const removeCartItemRoute = defineRoute({
+  operationId: 'removeCartItem',
+  method: 'DELETE',
+  path: '/v1/cart/items/{sku}',
+  role: 'customer',
+  summary: 'Remove one product from my cart',
+  tags: ['Cart'],
+  params: SkuParams,
+  responses: { 200: { description: 'The cart (also when the product was not in it)', schema: CartView } },
+});
+
+export const clearCartRoute = defineRoute({
+  operationId: 'clearCart',
+  method: 'DELETE',
+  path: '/v1/cart',
+  role: 'customer',
+  summary: 'Empty my cart',
+  tags: ['Cart'],
+  responses: { 204: { description: 'The cart is empty' } },
+});

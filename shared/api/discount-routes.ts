@@ -1,0 +1,86 @@
+import * as z from 'zod';
+import { newDiscountProblems } from '../domain/discounts/new-discount';
+import { defineRoute } from '../http/route-spec';
+import { Money, PageQuery, pageOf, Timestamp } from './common-schemas';
+
+export const DiscountCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{3,32}$/, 'code must be 3–32 characters of A-Z, 0-9, _ and -')
+  .meta({ description: 'Discount code: 3–32 characters of A-Z 0-9 _ -, case-insensitive', example: 'WELCOME10' });
+
+const Instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'must be an ISO 8601 date-time with a time zone (or a date, meaning 00:00 UTC)',
+  })
+  .meta({ description: 'ISO 8601; stored as UTC', example: '2026-12-01T00:00:00Z' });
+
+export const Discount = z
+  .object({
+    code: DiscountCode,
+    percentOff: z.number().int().nullable(),
+    amountOff: Money.nullable(),
+    validFrom: Timestamp.nullable(),
+    validUntil: Timestamp.nullable().meta({ description: 'Redeemable until just before this instant' }),
+    maxRedemptions: z.number().int().nullable(),
+    redemptions: z.number().int().meta({ description: 'How many orders used the code' }),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Discount' });
+
+export const CreateDiscountBody = z
+  .strictObject({
+    code: DiscountCode,
+    percentOff: z.number().int('percentOff must be an integer').min(1).max(100).optional(),
+    amountOff: z
+      .number()
+      .int('amountOff is an integer amount in minor units (cents)')
+      .min(1)
+      .max(100_000_000_00)
+      .optional(),
+    validFrom: Instant.optional(),
+    validUntil: Instant.optional(),
+    maxRedemptions: z.number().int('maxRedemptions must be an integer').min(1).max(1_000_000_000).optional(),
+  })
+  .superRefine((body, ctx) => {
+    for (const { path, message } of newDiscountProblems(body)) ctx.addIssue({ code: 'custom', path: [path], message });
+  })
+  .meta({ id: 'CreateDiscount', description: 'Exactly one of percentOff and amountOff' });
+
+export const DiscountCodeParams = z.strictObject({ code: DiscountCode });
+
+export const createDiscountRoute = defineRoute({
+  operationId: 'createDiscount',
+  method: 'POST',
+  path: '/v1/discounts',
+  role: 'admin',
+  summary: 'Create a discount code',
+  tags: ['Discounts'],
+  body: CreateDiscountBody,
+  responses: { 201: { description: 'Created', schema: Discount, headers: { Location: 'URL of the discount' } } },
+  errors: [{ status: 409, code: 'DISCOUNT_EXISTS' }],
+});
+
+export const listDiscountsRoute = defineRoute({
+  operationId: 'listDiscounts',
+  method: 'GET',
+  path: '/v1/discounts',
+  role: 'admin',
+  summary: 'List discount codes with their redemptions',
+  tags: ['Discounts'],
+  query: PageQuery,
+  responses: { 200: { description: 'A page of discounts, by code', schema: pageOf(Discount) } },
+  errors: [{ status: 400, code: 'INVALID_CURSOR' }],
+});
+
+export const getDiscountRoute = defineRoute({
+  operationId: 'getDiscount',
+  method: 'GET',
+  path: '/v1/discounts/{code}',
+  role: 'admin',
+  summary: 'Get one discount code (any case)',
+  tags: ['Discounts'],
+  params: DiscountCodeParams,
+  responses: { 200: { description: 'The discount', schema: Discount } },
+  errors: [{ status: 404, code: 'DISCOUNT_NOT_FOUND' }],
+});

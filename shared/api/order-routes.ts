@@ -1,0 +1,148 @@
+import * as z from 'zod';
+import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
+import { ORDER_EVENT_TYPES, ORDER_STATUSES } from '../domain/orders/order';
+import { defineRoute } from '../http/route-spec';
+import { Address } from './address-schema';
+import { Cursor, Limit, Money, PageQuery, pageOf, Sku, Timestamp } from './common-schemas';
+
+const OrderId = z
+  .string()
+  .regex(/^ord_[A-Za-z0-9]{8,64}$/, 'not an order id')
+  .meta({ description: 'Opaque order id', example: 'ord_3f9a1c0d2b7e4a56b8c9d0e1f2a3b4c5' });
+
+const OrderLine = z.object({
+  sku: Sku,
+  name: z.string(),
+  quantity: z.number().int(),
+  unitPrice: Money,
+  lineTotal: Money,
+});
+
+const OrderEvent = z.object({
+  type: z.enum(ORDER_EVENT_TYPES),
+  at: Timestamp,
+  detail: z.string().nullable().optional(),
+});
+
+const orderFields = {
+  orderId: OrderId,
+  status: z.enum(ORDER_STATUSES),
+  items: z.array(OrderLine),
+  subtotal: Money,
+  discount: Money,
+  total: Money,
+  currency: z.string(),
+  shippingAddress: Address.nullable(),
+  reservationExpiresAt: Timestamp,
+  payment: z.object({ status: z.string(), attempts: z.number().int() }),
+  shipment: z.object({ carrier: z.string(), trackingNumber: z.string() }).nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+
+export const Order = z.object({ ...orderFields, events: z.array(OrderEvent) }).meta({ id: 'Order' });
+export const OrderSummary = z
+  .object(orderFields)
+  .meta({ id: 'OrderSummary', description: 'An order without its timeline' });
+
+export const CreateOrderBody = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ sku: Sku, quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
+      .min(1)
+      .max(MAX_LINES, `at most ${MAX_LINES} lines per order`)
+      .refine((items) => new Set(items.map((item) => item.sku)).size === items.length, 'each sku may appear once')
+      .optional(),
+    discountCode: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{3,32}$/, 'discount codes are 3–32 characters of A-Z 0-9 _ -')
+      .optional(),
+    shippingAddress: Address,
+    paymentToken: z.string().min(1).max(255).meta({ description: 'Payment method token (locally: tok_visa, ...)' }),
+  })
+  .meta({ id: 'CreateOrder' });
+
+const OrderParams = z.strictObject({ orderId: OrderId });
+
+const idempotencyErrors = [
+  { status: 400, code: 'IDEMPOTENCY_KEY_MISSING' },
+  { status: 400, code: 'IDEMPOTENCY_KEY_INVALID' },
+  { status: 409, code: 'IDEMPOTENCY_IN_PROGRESS' },
+  { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
+];
+
+export const createOrderRoute = defineRoute({
+  operationId: 'createOrder',
+  method: 'POST',
+  path: '/v1/orders',
+  role: 'customer',
+  summary: 'Place an order (the given items, or the cart)',
+  description:
+    'Reserves every line atomically (all or none) and creates the order in PENDING_PAYMENT; payment follows ' +
+    'asynchronously. Requires an Idempotency-Key: a retry with the same key and body replays the first answer.',
+  tags: ['Orders'],
+  body: CreateOrderBody,
+  headers: [{ name: 'Idempotency-Key', description: '1–255 characters, unique per intended order', required: true }],
+  responses: {
+    201: { description: 'Order placed', schema: Order, headers: { Location: 'URL of the order' } },
+  },
+  errors: [
+    ...idempotencyErrors,
+    { status: 404, code: 'PRODUCT_NOT_FOUND' },
+    { status: 409, code: 'OUT_OF_STOCK' },
+    { status: 409, code: 'DISCOUNT_UNAVAILABLE' },
+    { status: 409, code: 'CART_EMPTY' },
+    { status: 503, code: 'CHECKOUT_BUSY' },
+  ],
+});
+
+export const listOrdersRoute = defineRoute({
+  operationId: 'listOrders',
+  method: 'GET',
+  path: '/v1/orders',
+  role: 'customer',
+  summary: 'My orders, newest first',
+  tags: ['Orders'],
+  query: PageQuery,
+  responses: { 200: { description: 'A page of orders', schema: pageOf(OrderSummary) } },
+  errors: [{ status: 400, code: 'INVALID_CURSOR' }],
+});
+
+export const getOrderRoute = defineRoute({
+  operationId: 'getOrder',
+  method: 'GET',
+  path: '/v1/orders/{orderId}',
+  role: 'customer',
+  summary: 'One of my orders, with its timeline (admins: any order)',
+  tags: ['Orders'],
+  params: OrderParams,
+  responses: { 200: { description: 'The order', schema: Order } },
+  errors: [{ status: 404, code: 'ORDER_NOT_FOUND' }],
+});
+
+export const cancelOrderRoute = defineRoute({
+  operationId: 'cancelOrder',
+  method: 'POST',
+  path: '/v1/orders/{orderId}/cancel',
+  role: 'customer',
+  summary: 'Cancel an order before shipment (owner or admin)',
+  tags: ['Orders'],
+  params: OrderParams,
+  responses: { 200: { description: 'The cancelled order', schema: Order } },
+  errors: [
+    { status: 404, code: 'ORDER_NOT_FOUND' },
+    { status: 409, code: 'ORDER_NOT_CANCELLABLE' },
+  ],
+});
+
+export const listAdminOrdersRoute = defineRoute({
+  operationId: 'listAllOrders',
+  method: 'GET',
+  path: '/v1/admin/orders',
+  role: 'admin',
+  summary: 'All orders, optionally of one status, newest first',
+  tags: ['Orders'],
+  query: z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), limit: Limit, cursor: Cursor.optional() }),
+  responses: { 200: { description: 'A page of orders', schema: pageOf(OrderSummary) } },
+  errors: [{ status: 400, code: 'INVALID_CURSOR' }],
+});

@@ -1,0 +1,89 @@
+import { AppError } from '../../errors';
+import { backoffDelayMs, sleep } from '../../lib/backoff';
+import type { Clock } from '../../lib/clock';
+import { ProductNotFoundError } from '../catalog/catalog-errors';
+import type { CatalogRepository } from '../catalog/catalog-ports';
+import { type Cart, type CartView, MAX_LINES } from './cart';
+import { CartFullError } from './cart-errors';
+import type { CartRepository } from './cart-ports';
+
+/**
+ * Every change to a cart is one conditional write on its version, so concurrent changes by the
+ * same customer (two tabs, a double click) are retried rather than lost. Enough attempts that a
+ * burst of one change per line still lands (see the race test); each retry re-reads the cart.
+ */
+const MAX_ATTEMPTS = 30;
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 100;
+
+export interface CartServiceDeps {
+  carts: CartRepository;
+  catalog: Pick<CatalogRepository, 'getMany'>;
+  clock: Clock;
+  currency: string;
+}
+
+export type CartService = ReturnType<typeof createCartService>;
+
+export function createCartService({ carts, catalog, clock, currency }: CartServiceDeps) {
+  /** Prices the cart from the catalog now; lines whose product is gone or inactive are left out. */
+  async function view(cart: Cart | null): Promise<CartView> {
+    const items = cart?.items ?? [];
+    const products = new Map(
+      (await catalog.getMany(items.map((item) => item.sku)))
+        .filter((product) => product.active)
+        .map((product) => [product.sku, product]),
+    );
+    const lines = items.flatMap(({ sku, quantity }) => {
+      const product = products.get(sku);
+      if (!product) return [];
+      return [{ sku, name: product.name, quantity, unitPrice: product.price, lineTotal: product.price * quantity }];
+    });
+    return { items: lines, subtotal: lines.reduce((sum, line) => sum + line.lineTotal, 0), currency };
+  }
+
+  /** Sets one line (0 removes it) with an optimistic write, re-reading and retrying a lost race. */
+  async function setLine(sub: string, sku: string, quantity: number): Promise<Cart | null> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const cart = await carts.get(sub);
+      const current = cart?.items.find((item) => item.sku === sku)?.quantity ?? 0;
+      // Setting what is already there is not a change: no write, and the cart's age stays.
+      if (current === quantity) return cart;
+      if (current === 0 && (cart?.items.length ?? 0) >= MAX_LINES) throw new CartFullError(sku);
+      const updated = await carts.setQuantity(sub, sku, quantity, cart?.version ?? 0, clock.now().toISOString());
+      if (updated) return updated;
+      await sleep(backoffDelayMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS));
+    }
+    throw new AppError(503, 'CONTENTION', 'Too much contention', {
+      detail: 'Your cart is changing concurrently; try again.',
+      headers: { 'Retry-After': '1' },
+    });
+  }
+
+  return {
+    /** The customer's cart priced now (an empty cart when there is none). */
+    async get(sub: string): Promise<CartView> {
+      return view(await carts.get(sub));
+    },
+
+    /**
+     * Sets (does not add to) the quantity of one product. @throws ProductNotFoundError for an
+     * unknown or inactive sku; CartFullError for a new line beyond MAX_LINES.
+     */
+    async setItem(sub: string, sku: string, quantity: number): Promise<CartView> {
+      const [product] = await catalog.getMany([sku]);
+      if (!product?.active) throw new ProductNotFoundError(sku);
+      return view(await setLine(sub, sku, quantity));
+    },
+
+    /** Removes one line; removing a line that is not there is not an error. */
+    async removeItem(sub: string, sku: string): Promise<CartView> {
+      return view(await setLine(sub, sku, 0));
+    },
+
+    /** Empties the cart. */
+    clear(sub: string): Promise<void> {
+      return carts.delete(sub);
+    },
+  };
+}

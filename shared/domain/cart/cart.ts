@@ -1,0 +1,32 @@
+/** A customer's cart as stored: quantities only; prices are always resolved on the server. */
+export interface Cart {
+  sub: string;
+  items: CartItem[];
+  /** Bumped by every change, so checkout can empty exactly the cart it ordered. */
+  version: number;
+  updatedAt: string;
+}
+
+export interface CartItem {
+  sku: string;
+  quantity: number;
+}
+
+/** A cart line as clients see it, priced from the catalog now. */
+export interface CartLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+}
+
+export interface CartView {
+  items: CartLine[];
+  subtotal: number;
+  currency: string;
+}
+
+/** Most distinct lines a cart (and an order) may hold, so a checkout always fits one transaction. */
+export const MAX_LINES = 50;
+export const MAX_QUANTITY = 100;

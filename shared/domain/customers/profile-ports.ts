@@ -1,0 +1,13 @@
+import type { Profile, ProfileChanges } from './profile';
+
+export interface ProfileRepository {
+  /** The customer's profile (strongly consistent), or null when there is none. */
+  get(sub: string): Promise<Profile | null>;
+  /** Stores `profile` only if the customer has none yet. @returns false when one existed (nothing written). */
+  createIfAbsent(profile: Profile, now: string): Promise<boolean>;
+  /**
+   * Applies `changes` in one atomic write, creating the profile from `initial` when there is none;
+   * fields not in `changes` keep their stored value. @returns the profile as stored afterwards.
+   */
+  update(initial: Profile, changes: ProfileChanges, now: string): Promise<Profile>;
+}

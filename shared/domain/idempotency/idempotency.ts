@@ -1,0 +1,39 @@
+/**
+ * Idempotency-Key support (IETF httpapi-idempotency-key draft semantics), as a port: the record
+ * is completed inside the same DynamoDB transaction as the order it protects.
+ */
+
+/** A response as it is replayed: status, serialised body and the headers that matter. */
+export interface StoredResponse {
+  statusCode: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Proof that this request holds the key: only the holder may complete or release the record. */
+export interface IdempotencyLease {
+  scope: string;
+  key: string;
+  token: string;
+}
+
+export type IdempotencyBegin =
+  | { outcome: 'acquired'; lease: IdempotencyLease }
+  | { outcome: 'replay'; response: StoredResponse }
+  | { outcome: 'mismatch' }
+  | { outcome: 'in-progress' };
+
+export interface IdempotencyStore {
+  /** Claims the key for this request, or says why not (a stored response, another body, still running). */
+  begin(scope: string, key: string, fingerprint: string): Promise<IdempotencyBegin>;
+  /** Stores the response of a request that ended without its own transaction (e.g. a 409). */
+  complete(lease: IdempotencyLease, response: StoredResponse): Promise<void>;
+  /** Forgets the claim, so the request may be retried (it failed before doing anything). */
+  release(lease: IdempotencyLease): Promise<void>;
+}
+
+/** What a transactional write needs to complete the record atomically with its own effects. */
+export interface IdempotencyCompletion<T> {
+  lease: IdempotencyLease;
+  respond(result: T): StoredResponse;
+}

@@ -1,0 +1,67 @@
+import type { IdempotencyLease, StoredResponse } from '../idempotency/idempotency';
+import type { Page, PageRequest } from '../pagination';
+import type { Order, OrderEvent, OrderStatus } from './order';
+
+/** The catalog facts checkout needs: current name and price of each sku, and whether it is sold. */
+export interface PricedProduct {
+  sku: string;
+  name: string;
+  price: number;
+  active: boolean;
+}
+
+export interface ProductPricing {
+  /** The products that exist among `skus` (absent skus are simply not in the map). */
+  priceOf(skus: string[]): Promise<Map<string, PricedProduct>>;
+}
+
+/** Everything one checkout writes, in one transaction. */
+export interface Placement {
+  order: Order;
+  /** One-time payment token, kept with the payment work record (never in the order). */
+  paymentToken: string;
+  /** Redeem this code (already normalised) once, if still redeemable. */
+  discountCode: string | null;
+  /** Empty the customer's cart, if it is still at this version. */
+  cart: { sub: string; version: number } | null;
+  idempotency: { lease: IdempotencyLease; response: StoredResponse } | null;
+}
+
+/** Why a placement transaction was refused; `conflict` is worth retrying. */
+export type PlacementOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'out-of-stock'; lines: number[] }
+  | { ok: false; reason: 'discount' }
+  | { ok: false; reason: 'cart-changed' }
+  | { ok: false; reason: 'idempotency-lost' }
+  | { ok: false; reason: 'conflict' };
+
+/** A status change: conditional on `from`, with its stock movement, in one transaction. */
+export interface Transition {
+  order: Order;
+  from: OrderStatus;
+  to: OrderStatus;
+  event: OrderEvent;
+  /** What happens to the stock of every line. */
+  stock: 'release' | 'restock' | 'sell' | 'none';
+  changes?: Partial<Pick<Order, 'payment' | 'shipment'>>;
+}
+
+export interface OrderRepository {
+  place(placement: Placement): Promise<PlacementOutcome>;
+  /** One order (strongly consistent), or null. */
+  get(orderId: string): Promise<Order | null>;
+  /** @returns false when the order was no longer in `from` (someone else moved it first). */
+  transition(transition: Transition): Promise<boolean>;
+  listByCustomer(sub: string, page: PageRequest): Promise<Page<Order>>;
+  listByStatus(status: OrderStatus, page: PageRequest): Promise<Page<Order>>;
+  /** Where a status list continues after this order (for merging the lists of several statuses). */
+  statusPosition(order: Order): Record<string, unknown>;
+  /** The payment message was handed to the queue: the durable work record can go. */
+  paymentDispatched(orderId: string): Promise<void>;
+}
+
+/** The queue of payment work. */
+export interface PaymentQueue {
+  send(message: { orderId: string; paymentToken: string; amount: number; currency: string }): Promise<void>;
+}

@@ -1,0 +1,250 @@
+import type { FieldError } from '../../errors';
+import { backoffDelayMs, sleep } from '../../lib/backoff';
+import type { Clock, IdGenerator } from '../../lib/clock';
+import type { CursorCodec } from '../../lib/cursor-codec';
+import type { CartRepository } from '../cart/cart-ports';
+import { ProductNotFoundError } from '../catalog/catalog-errors';
+import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
+import type { DiscountRepository } from '../discounts/discount-ports';
+import type { IdempotencyCompletion } from '../idempotency/idempotency';
+import type { ListResult } from '../pagination';
+import {
+  type Address,
+  canTransition,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type OrderView,
+  toOrderView,
+} from './order';
+import {
+  CartEmptyError,
+  CheckoutBusyError,
+  DiscountUnavailableError,
+  OrderNotCancellableError,
+  OrderNotFoundError,
+  OutOfStockError,
+} from './order-errors';
+import type { OrderRepository, PaymentQueue, ProductPricing } from './order-ports';
+import { listAllStatuses } from './order-status-merge';
+
+/** Attempts of one checkout when its transaction loses a race (a conflict, or the cart changed). */
+const MAX_PLACEMENT_ATTEMPTS = 10;
+const MAX_CANCEL_ATTEMPTS = 5;
+
+export interface PlaceOrderInput {
+  items?: Array<{ sku: string; quantity: number }>;
+  discountCode?: string;
+  shippingAddress: Address;
+  paymentToken: string;
+}
+
+export interface Viewer {
+  sub: string;
+  isAdmin: boolean;
+}
+
+export interface OrderServiceDeps {
+  orders: OrderRepository;
+  pricing: ProductPricing;
+  carts: CartRepository;
+  discounts: DiscountRepository;
+  payments: PaymentQueue;
+  cursors: CursorCodec;
+  clock: Clock;
+  ids: IdGenerator;
+  currency: string;
+  reservationTtlSeconds: number;
+  /** Reports a payment message that could not be sent now (the reconcile job re-sends it). */
+  onDispatchFailure: (orderId: string, error: unknown) => void;
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;
+
+export function createOrderService(deps: OrderServiceDeps) {
+  const { orders, pricing, carts, discounts, payments, cursors, clock, ids } = deps;
+
+  /** The lines to order: the request's, or the cart's (with the cart version to empty on success). */
+  async function linesWanted(sub: string, input: PlaceOrderInput) {
+    if (input.items) return { wanted: input.items, cart: null };
+    const cart = await carts.get(sub);
+    if (!cart || cart.items.length === 0) throw new CartEmptyError();
+    return { wanted: cart.items, cart: { sub, version: cart.version } };
+  }
+
+  async function priceLines(wanted: Array<{ sku: string; quantity: number }>): Promise<OrderLine[]> {
+    const products = await pricing.priceOf(wanted.map((line) => line.sku));
+    const missing: FieldError[] = [];
+    const lines = wanted.map(({ sku, quantity }, index) => {
+      const product = products.get(sku);
+      if (!product?.active) {
+        missing.push({ path: `items/${index}`, message: 'no such product', sku });
+        return { sku, name: '', quantity, unitPrice: 0, lineTotal: 0 };
+      }
+      return { sku, name: product.name, quantity, unitPrice: product.price, lineTotal: product.price * quantity };
+    });
+    if (missing.length > 0) throw new ProductNotFoundError(missing.map((entry) => entry.sku).join(', '), missing);
+    return lines;
+  }
+
+  async function buildOrder(sub: string, input: PlaceOrderInput, lines: OrderLine[]) {
+    const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+    let discount = 0;
+    let discountCode: string | null = null;
+    if (input.discountCode !== undefined) {
+      discountCode = normaliseCode(input.discountCode);
+      const found = await discounts.get(discountCode);
+      if (!found || !isRedeemable(found, clock.now())) throw new DiscountUnavailableError(discountCode);
+      discount = discountAmount(found, subtotal);
+    }
+    const now = clock.now();
+    const at = now.toISOString();
+    const order: Order = {
+      orderId: ids.next('ord'),
+      userId: sub,
+      status: 'PENDING_PAYMENT',
+      items: lines,
+      subtotal,
+      discount,
+      discountCode,
+      total: subtotal - discount,
+      currency: deps.currency,
+      shippingAddress: { ...input.shippingAddress, line2: input.shippingAddress.line2 ?? null },
+      reservationExpiresAt: new Date(now.getTime() + deps.reservationTtlSeconds * 1000).toISOString(),
+      payment: { status: 'PENDING', attempts: 0 },
+      shipment: null,
+      createdAt: at,
+      updatedAt: at,
+      events: [{ type: 'ORDER_PLACED', at, detail: null }],
+    };
+    return { order, discountCode };
+  }
+
+  async function dispatchPayment(order: Order, paymentToken: string): Promise<void> {
+    try {
+      await payments.send({ orderId: order.orderId, paymentToken, amount: order.total, currency: order.currency });
+      await orders.paymentDispatched(order.orderId);
+    } catch (error) {
+      // The payment work record stays; the reconcile job re-sends it. The order is placed either way.
+      deps.onDispatchFailure(order.orderId, error);
+    }
+  }
+
+  /** Finds an order the viewer may see; anyone else's is "not found", never "forbidden". */
+  async function visibleOrder(orderId: string, viewer: Viewer): Promise<Order> {
+    const order = await orders.get(orderId);
+    if (!order || (!viewer.isAdmin && order.userId !== viewer.sub)) throw new OrderNotFoundError(orderId);
+    return order;
+  }
+
+  return {
+    /**
+     * Places an order: reserves every line (all or none), redeems the discount, creates the order
+     * in PENDING_PAYMENT with the durable payment work record and, when given, completes the
+     * idempotency record — all in one transaction. Then hands the payment work to the queue.
+     */
+    async place(
+      sub: string,
+      input: PlaceOrderInput,
+      completion: IdempotencyCompletion<OrderView> | null,
+    ): Promise<OrderView> {
+      for (let attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
+        const { wanted, cart } = await linesWanted(sub, input);
+        const lines = await priceLines(wanted);
+        const { order, discountCode } = await buildOrder(sub, input, lines);
+        const view = toOrderView(order);
+        const outcome = await orders.place({
+          order,
+          paymentToken: input.paymentToken,
+          discountCode,
+          cart,
+          idempotency: completion ? { lease: completion.lease, response: completion.respond(view) } : null,
+        });
+        if (outcome.ok) {
+          await dispatchPayment(order, input.paymentToken);
+          return view;
+        }
+        switch (outcome.reason) {
+          case 'out-of-stock':
+            throw new OutOfStockError(
+              outcome.lines.map((index) => ({
+                path: `items/${index}`,
+                message: 'not enough stock',
+                sku: lines[index]?.sku ?? '',
+              })),
+            );
+          case 'discount':
+            throw new DiscountUnavailableError(discountCode ?? '');
+          case 'idempotency-lost':
+            throw new CheckoutBusyError();
+          case 'cart-changed':
+          case 'conflict':
+            await sleep(backoffDelayMs(attempt, 5, 200));
+        }
+      }
+      throw new CheckoutBusyError();
+    },
+
+    /** One order with its timeline; another customer's is 404. */
+    async get(orderId: string, viewer: Viewer): Promise<OrderView> {
+      return toOrderView(await visibleOrder(orderId, viewer));
+    },
+
+    /** The customer's own orders, newest first. */
+    async listMine(sub: string, limit: number, cursor?: string): Promise<ListResult<OrderView>> {
+      const scope = `orders:${sub}`;
+      const page = await orders.listByCustomer(sub, {
+        limit,
+        after: cursor ? cursors.decode(cursor, scope) : undefined,
+      });
+      return {
+        items: page.items.map((order) => toOrderView(order, { withEvents: false })),
+        nextCursor: page.next ? cursors.encode(page.next, scope) : null,
+      };
+    },
+
+    /** Every order of one status (or of all), newest first: for administrators. */
+    async listByStatus(
+      status: OrderStatus | undefined,
+      limit: number,
+      cursor?: string,
+    ): Promise<ListResult<OrderView>> {
+      const scope = `admin-orders:${status ?? '*'}`;
+      const after = cursor ? cursors.decode(cursor, scope) : undefined;
+      const page = status
+        ? await orders.listByStatus(status, { limit, after })
+        : await listAllStatuses(orders, { limit, after });
+      return {
+        items: page.items.map((order) => toOrderView(order, { withEvents: false })),
+        nextCursor: page.next ? cursors.encode(page.next, scope) : null,
+      };
+    },
+
+    /**
+     * Cancels before shipment: a pending order releases its reservation; a paid one is restocked
+     * and its refund is queued. Racing cancels release stock once: the first conditional write wins.
+     */
+    async cancel(orderId: string, viewer: Viewer): Promise<OrderView> {
+      for (let attempt = 0; attempt < MAX_CANCEL_ATTEMPTS; attempt++) {
+        const order = await visibleOrder(orderId, viewer);
+        if (!canTransition(order.status, 'CANCELLED')) throw new OrderNotCancellableError(orderId, order.status);
+        const at = clock.now().toISOString();
+        const paid = order.status === 'PAID';
+        const moved = await orders.transition({
+          order,
+          from: order.status,
+          to: 'CANCELLED',
+          event: {
+            type: 'CANCELLED',
+            at,
+            detail: viewer.isAdmin && viewer.sub !== order.userId ? 'by the shop' : 'by the customer',
+          },
+          stock: paid ? 'restock' : 'release',
+          changes: paid ? { payment: { ...order.payment, status: 'REFUND_PENDING' } } : undefined,
+        });
+        if (moved) return toOrderView((await orders.get(orderId)) ?? order);
+      }
+      throw new CheckoutBusyError();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/** Order lifecycle (CONTRACT §3): every change is a conditional write from the expected status. */
+export const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const ORDER_EVENT_TYPES = [
+  'ORDER_PLACED',
+  'PAYMENT_SUCCEEDED',
+  'PAYMENT_FAILED',
+  'SHIPPED',
+  'CANCELLED',
+  'EXPIRED',
+  'REFUNDED',
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** Which status may follow which: nothing moves backwards or skips a state. */
+const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING_PAYMENT: ['PAID', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'],
+  PAID: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: [],
+  PAYMENT_FAILED: [],
+  EXPIRED: [],
+  CANCELLED: [],
+};
+
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => TRANSITIONS[from].includes(to);
+
+export interface Address {
+  name: string;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+export interface OrderLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+}
+
+export interface OrderEvent {
+  type: OrderEventType;
+  at: string;
+  detail?: string | null;
+}
+
+export interface PaymentState {
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REFUND_PENDING' | 'REFUNDED';
+  attempts: number;
+}
+
+/** An order as stored. `userId` is the customer's `sub` (removed on erasure). */
+export interface Order {
+  orderId: string;
+  userId: string | null;
+  status: OrderStatus;
+  items: OrderLine[];
+  subtotal: number;
+  discount: number;
+  discountCode: string | null;
+  total: number;
+  currency: string;
+  shippingAddress: Address | null;
+  reservationExpiresAt: string;
+  payment: PaymentState;
+  shipment: { carrier: string; trackingNumber: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  events: OrderEvent[];
+}
+
+/** The contract's `Order` representation (no internal fields). */
+export function toOrderView(order: Order, options: { withEvents: boolean } = { withEvents: true }) {
+  return {
+    orderId: order.orderId,
+    status: order.status,
+    items: order.items,
+    subtotal: order.subtotal,
+    discount: order.discount,
+    total: order.total,
+    currency: order.currency,
+    shippingAddress: order.shippingAddress,
+    reservationExpiresAt: order.reservationExpiresAt,
+    payment: order.payment,
+    shipment: order.shipment,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    ...(options.withEvents ? { events: order.events } : {}),
+  };
+}
+
+export type OrderView = ReturnType<typeof toOrderView>;

@@ -1,0 +1,52 @@
+/** The outcome of one `consume`: whether the request may proceed, and when to retry if not. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Seconds until the current window ends (≥ 1) when refused; 0 when allowed. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Counts events per rule and principal in fixed windows shared by every Lambda instance
+ * (docs/decisions/0002-rate-limits.md).
+ */
+export interface RateLimiter {
+  /**
+   * Counts one event of `principal` under `rule` in the current window of `windowSeconds`;
+   * refused once `limit` events were already counted in that window. Refused events are not
+   * counted. Infrastructure faults never throw: the limiter fails open (allowed) and reports them.
+   */
+  consume(rule: string, principal: string, limit: number, windowSeconds: number): Promise<RateLimitDecision>;
+}
+
+/** A fixed window aligned to the Unix epoch. */
+export interface FixedWindow {
+  /** floor(now / windowSeconds): the same number on every instance during the window. */
+  index: number;
+  /** When the window ends, in epoch seconds. */
+  endsAt: number;
+  /** Whole seconds from now to the window's end, at least 1 (the value of `Retry-After`). */
+  retryAfterSeconds: number;
+}
+
+/** The fixed window of `windowSeconds` that `now` falls in. */
+export function fixedWindow(now: Date, windowSeconds: number): FixedWindow {
+  if (!Number.isInteger(windowSeconds) || windowSeconds <= 0) {
+    throw new RangeError(`windowSeconds must be a positive integer, got ${windowSeconds}`);
+  }
+  // Integer milliseconds: no floating-point drift at window boundaries.
+  const nowMs = now.getTime();
+  const windowMs = windowSeconds * 1000;
+  const index = Math.floor(nowMs / windowMs);
+  const endsAtMs = (index + 1) * windowMs;
+  return {
+    index,
+    endsAt: endsAtMs / 1000,
+    retryAfterSeconds: Math.max(1, Math.ceil((endsAtMs - nowMs) / 1000)),
+  };
+}
+
+/** Counter key of a signed-in principal (kept apart from client addresses). */
+export const subjectPrincipal = (sub: string) => `sub:${sub}`;
+
+/** Counter key of an anonymous caller, by client address. */
+export const addressPrincipal = (address: string) => `ip:${address}`;

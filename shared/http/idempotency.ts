@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type {
+  IdempotencyCompletion,
+  IdempotencyLease,
+  IdempotencyStore,
+  StoredResponse,
+} from '../domain/idempotency/idempotency';
+import { AppError } from '../errors';
+import { problemResponse } from './problem';
+import type { HttpResult } from './responses';
+
+const MAX_KEY_LENGTH = 255;
+
+/** A stable fingerprint of a JSON body: key order and whitespace do not matter. */
+export function fingerprintOf(body: unknown): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([key, inner]) => [key, canonical(inner)]),
+      );
+    }
+    return value;
+  };
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('base64url');
+}
+
+/** The stored form of a JSON result. */
+export function storedJson(statusCode: number, body: unknown, headers: Record<string, string> = {}): StoredResponse {
+  return { statusCode, body: JSON.stringify(body), headers };
+}
+
+/** A problem document as stored: without the request id, which belongs to each replay. */
+function storedProblem(error: AppError): StoredResponse {
+  const { body, headers } = problemResponse(error, '');
+  const { requestId: _requestId, ...rest } = JSON.parse(body as string) as Record<string, unknown>;
+  return { statusCode: error.status, body: JSON.stringify(rest), headers: (headers ?? {}) as Record<string, string> };
+}
+
+function replay(response: StoredResponse, requestId: string): HttpResult {
+  const isProblem = response.statusCode >= 400;
+  const body = isProblem ? JSON.stringify({ ...JSON.parse(response.body), requestId }) : response.body;
+  return {
+    statusCode: response.statusCode,
+    rawBody: body,
+    headers: {
+      'Content-Type': isProblem ? 'application/problem+json' : 'application/json; charset=utf-8',
+      ...response.headers,
+      'Idempotent-Replayed': 'true',
+    },
+  };
+}
+
+export interface IdempotentRequest {
+  store: IdempotencyStore;
+  /** Keys are per caller: the same key from two customers names two requests. */
+  scope: string;
+  key: string | undefined;
+  body: unknown;
+  requestId: string;
+}
+
+/**
+ * Runs a non-idempotent operation at most once per `Idempotency-Key` (IETF draft semantics):
+ * missing key 400, the same key and body again → the first response replayed, another body →
+ * 422, while the first is still running → 409. Outcomes of the operation itself (2xx and 4xx)
+ * are stored; failures before it started, and 5xx, are not (the client may simply retry).
+ * `run` must complete the record through `completion` in its own transaction when it succeeds.
+ */
+export async function idempotent<T>(
+  request: IdempotentRequest,
+  run: (completion: (respond: (result: T) => StoredResponse) => IdempotencyCompletion<T>) => Promise<HttpResult>,
+): Promise<HttpResult> {
+  const key = request.key;
+  if (key === undefined || key.length === 0) {
+    throw new AppError(400, 'IDEMPOTENCY_KEY_MISSING', 'Idempotency-Key missing', {
+      detail: 'Send an `Idempotency-Key` header (1–255 characters) so a retry cannot place a second order.',
+    });
+  }
+  if (key.length > MAX_KEY_LENGTH) {
+    throw new AppError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key invalid', {
+      detail: `The Idempotency-Key must be 1–${MAX_KEY_LENGTH} characters.`,
+    });
+  }
+  const begun = await request.store.begin(request.scope, key, fingerprintOf(request.body));
+  switch (begun.outcome) {
+    case 'replay':
+      return replay(begun.response, request.requestId);
+    case 'mismatch':
+      throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key reused', {
+        detail: 'This Idempotency-Key was used with a different request body.',
+      });
+    case 'in-progress':
+      throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', 'Request in progress', {
+        detail: 'A request with this Idempotency-Key is still being processed. Retry shortly.',
+        headers: { 'Retry-After': '1' },
+      });
+  }
+  const lease: IdempotencyLease = begun.lease;
+  try {
+    return await run((respond) => ({ lease, respond }));
+  } catch (error) {
+    // Best effort: if the record cannot be written now, its claim expires and a retry runs again.
+    const settle =
+      error instanceof AppError && error.status < 500 && error.status !== 429
+        ? request.store.complete(lease, storedProblem(error))
+        : request.store.release(lease);
+    await settle.catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { placeOrder, stockedProduct } from '../support/checkout';
+import { tableName, testDocumentClient } from '../support/integration';
+
+// This file's functions see a checkout limit of 2 per minute (config is read on first use).
+process.env.RATE_LIMIT_CHECKOUTS_PER_MINUTE = '2';
+
+const db = testDocumentClient();
+afterAll(() => db.destroy());
+
+/** Fixed one-minute windows: start right after a boundary so the whole test sits in one window. */
+async function startOfAMinute() {
+  const second = new Date().getUTCSeconds();
+  if (second > 45) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
+}
+
+describe('the checkout rate limit', () => {
+  it('counts checkouts per customer, not replays, and does not store its 429', async () => {
+    const sku = await stockedProduct(20);
+    const sub = `limited-${randomUUID()}`;
+    await startOfAMinute();
+    const [first, second] = [randomUUID(), randomUUID()];
+    expect((await placeOrder(sub, { items: [{ sku, quantity: 1 }] }, first)).status).toBe(201);
+    expect((await placeOrder(sub, { items: [{ sku, quantity: 1 }] }, second)).status).toBe(201);
+    const replay = await placeOrder(sub, { items: [{ sku, quantity: 1 }] }, first);
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+
+    const third = randomUUID();
+    const limited = await placeOrder(sub, { items: [{ sku, quantity: 1 }] }, third);
+    expect(limited.status).toBe(429);
+    expect(limited.json.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const record = await db.send(
+      new GetCommand({ TableName: tableName(), Key: { PK: `IDEMPOTENCY#${sub}#${third}`, SK: '#IDEMPOTENCY' } }),
+    );
+    expect(record.Item).toBeUndefined();
+
+    const otherCustomer = await placeOrder(`other-${randomUUID()}`, { items: [{ sku, quantity: 1 }] });
+    expect(otherCustomer.status).toBe(201);
+  }, 60_000);
+});

@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as listAdminOrders } from '../../functions/http/list-admin-orders';
+import { handler as listOrders } from '../../functions/http/list-orders';
+import { handler as updateProduct } from '../../functions/http/update-product';
+import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
+import { address, cancel, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { invoke } from '../support/http-event';
+import { adminToken, customerToken, tableName, testDocumentClient, uniqueSku } from '../support/integration';
+
+const db = testDocumentClient();
+afterAll(() => db.destroy());
+const carts = () => createDynamoCartRepository(db, tableName());
+const newCustomer = () => `cust-${randomUUID()}`;
+
+const storedOrder = async (orderId: string) =>
+  (await db.send(new GetCommand({ TableName: tableName(), Key: { PK: `ORDER#${orderId}`, SK: '#ORDER' } }))).Item;
+/** Moves an order as the later workflow would (payment and fulfilment arrive with the next issue). */
+const forceStatus = (orderId: string, status: string) =>
+  db.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: { PK: `ORDER#${orderId}`, SK: '#ORDER' },
+      UpdateExpression: 'SET #s = :s, GSI2PK = :pk',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': status, ':pk': `ORDERSTATUS#${status}` },
+    }),
+  );
+
+describe('placing an order', () => {
+  it('answers 201 with the full order: server prices, PENDING_PAYMENT, reservation expiry and timeline', async () => {
+    const sku = await stockedProduct(5, 1250);
+    const before = Date.now();
+    const res = await placeOrder(newCustomer(), { items: [{ sku, quantity: 2 }] });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/v1/orders/${res.json.orderId}`);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.json).toEqual({
+      orderId: expect.stringMatching(/^ord_/),
+      status: 'PENDING_PAYMENT',
+      items: [{ sku, name: `Product ${sku}`, quantity: 2, unitPrice: 1250, lineTotal: 2500 }],
+      subtotal: 2500,
+      discount: 0,
+      total: 2500,
+      currency: 'EUR',
+      shippingAddress: { ...address, line2: null },
+      reservationExpiresAt: expect.any(String),
+      payment: { status: 'PENDING', attempts: 0 },
+      shipment: null,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      events: [{ type: 'ORDER_PLACED', at: res.json.createdAt, detail: null }],
+    });
+    const ttl = Date.parse(res.json.reservationExpiresAt) - before;
+    expect(ttl).toBeGreaterThan(895_000);
+    expect(ttl).toBeLessThan(905_000 + (Date.now() - before));
+  });
+
+  it('orders the cart when no items are given, at current prices, and empties the cart', async () => {
+    const [a, b] = [await stockedProduct(5, 300), await stockedProduct(5, 700)];
+    const sub = newCustomer();
+    const now = new Date().toISOString();
+    const first = await carts().setQuantity(sub, a, 2, 0, now);
+    await carts().setQuantity(sub, b, 1, first?.version ?? 1, now);
+    const res = await placeOrder(sub, {});
+    expect(res.status).toBe(201);
+    expect(res.json.items.map((line: { sku: string; quantity: number }) => [line.sku, line.quantity]).sort()).toEqual(
+      [
+        [a, 2],
+        [b, 1],
+      ].sort(),
+    );
+    expect(res.json.total).toBe(1300);
+    expect(await carts().get(sub)).toBeNull();
+    expect(await stockOf(db, a)).toEqual({ onHand: 5, reserved: 2, available: 3 });
+  });
+
+  it('answers 409 CART_EMPTY without a cart, and writes nothing', async () => {
+    const sub = newCustomer();
+    const res = await placeOrder(sub, {});
+    expect(res.status).toBe(409);
+    expect(res.json.code).toBe('CART_EMPTY');
+  });
+
+  it('answers 404 PRODUCT_NOT_FOUND for unknown or inactive skus and reserves nothing', async () => {
+    const good = await stockedProduct(5);
+    const hidden = await stockedProduct(5);
+    await invoke(updateProduct, {
+      method: 'PATCH',
+      path: `/v1/products/${hidden}`,
+      pathParameters: { sku: hidden },
+      body: { active: false },
+      token: adminToken(),
+    });
+    const unknown = uniqueSku('NOPE');
+    const res = await placeOrder(newCustomer(), {
+      items: [
+        { sku: good, quantity: 1 },
+        { sku: unknown, quantity: 1 },
+        { sku: hidden, quantity: 1 },
+      ],
+    });
+    expect(res.status).toBe(404);
+    expect(res.json.code).toBe('PRODUCT_NOT_FOUND');
+    expect(res.json.errors.map((e: { sku: string; path: string }) => [e.path, e.sku])).toEqual([
+      ['items/1', unknown],
+      ['items/2', hidden],
+    ]);
+    expect(await stockOf(db, good)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('requires an Idempotency-Key of 1–255 characters', async () => {
+    const sku = await stockedProduct(5);
+    const missing = await placeOrder(newCustomer(), { items: [{ sku, quantity: 1 }] }, null);
+    expect(missing.status).toBe(400);
+    expect(missing.json.code).toBe('IDEMPOTENCY_KEY_MISSING');
+    const tooLong = await placeOrder(newCustomer(), { items: [{ sku, quantity: 1 }] }, 'k'.repeat(256));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json.code).toBe('IDEMPOTENCY_KEY_INVALID');
+    expect(await stockOf(db, sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('replays a stored OUT_OF_STOCK as OUT_OF_STOCK, even after stock arrived', async () => {
+    const sku = await stockedProduct(1);
+    const sub = newCustomer();
+    const key = randomUUID();
+    const first = await placeOrder(sub, { items: [{ sku, quantity: 3 }] }, key);
+    expect(first.json.code).toBe('OUT_OF_STOCK');
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { PK: `PRODUCT#${sku}`, SK: '#STOCK' },
+        UpdateExpression: 'SET onHand = :n, available = :n',
+        ExpressionAttributeValues: { ':n': 10 },
+      }),
+    );
+    const replay = await placeOrder(sub, { items: [{ sku, quantity: 3 }] }, key);
+    expect(replay.status).toBe(409);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect({ ...replay.json, requestId: null }).toEqual({ ...first.json, requestId: null });
+    expect(replay.json.requestId).toBe(replay.headers['x-request-id']);
+    expect(await stockOf(db, sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+  });
+
+  it('keys are per customer: the same key from another customer is another request', async () => {
+    const sku = await stockedProduct(5);
+    const key = randomUUID();
+    const a = await placeOrder(newCustomer(), { items: [{ sku, quantity: 1 }] }, key);
+    const b = await placeOrder(newCustomer(), { items: [{ sku, quantity: 1 }] }, key);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.json.orderId).not.toBe(b.json.orderId);
+  });
+
+  it.each([
+    ['status', { status: 'PAID' }],
+    ['total', { total: 1 }],
+    ['userId', { userId: 'someone-else' }],
+    ['price in a line', { items: [{ sku: 'X', quantity: 1, unitPrice: 1 }] }],
+  ])('refuses the server-owned field %s with 400 and places nothing', async (_name, extra) => {
+    const sku = await stockedProduct(5);
+    const sub = newCustomer();
+    const body = { items: [{ sku, quantity: 1 }], ...extra };
+    const res = await placeOrder(sub, body);
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('VALIDATION_FAILED');
+    expect(await stockOf(db, sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+    const mine = await invoke(listOrders, { method: 'GET', path: '/v1/orders', token: customerToken(sub) });
+    expect(mine.json.items).toEqual([]);
+  });
+
+  it('refuses a sku twice in one order, and more than 50 lines', async () => {
+    const sku = await stockedProduct(5);
+    const twice = await placeOrder(newCustomer(), {
+      items: [
+        { sku, quantity: 1 },
+        { sku, quantity: 2 },
+      ],
+    });
+    expect(twice.status).toBe(400);
+    const many = await placeOrder(newCustomer(), {
+      items: Array.from({ length: 51 }, (_, i) => ({ sku: `S-${i}`, quantity: 1 })),
+    });
+    expect(many.status).toBe(400);
+  });
+});
+
+describe('reading and cancelling orders', () => {
+  it('never shows or cancels another customer’s order (404, no existence leak); admins may', async () => {
+    const sku = await stockedProduct(5);
+    const owner = newCustomer();
+    const placed = await placeOrder(owner, { items: [{ sku, quantity: 1 }] });
+    const { orderId } = placed.json;
+
+    const peek = await readOrder('intruder', orderId);
+    expect(peek.status).toBe(404);
+    expect(peek.json.code).toBe('ORDER_NOT_FOUND');
+    const hijack = await cancel('intruder', orderId);
+    expect(hijack.status).toBe(404);
+    expect((await storedOrder(orderId))?.status).toBe('PENDING_PAYMENT');
+    const unknown = await readOrder(owner, 'ord_doesnotexist0000');
+    expect(unknown.status).toBe(404);
+
+    expect((await readOrder(owner, orderId)).json).toEqual(placed.json);
+    const asAdmin = await readOrder('admin-x', orderId, adminToken('admin-x'));
+    expect(asAdmin.status).toBe(200);
+    const adminCancel = await cancel('admin-x', orderId, adminToken('admin-x'));
+    expect(adminCancel.status).toBe(200);
+    expect(adminCancel.json.status).toBe('CANCELLED');
+    expect(adminCancel.json.events.map((e: { type: string }) => e.type)).toEqual(['ORDER_PLACED', 'CANCELLED']);
+    expect(await stockOf(db, sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('refuses to cancel after shipment with 409 ORDER_NOT_CANCELLABLE', async () => {
+    const sku = await stockedProduct(5);
+    const sub = newCustomer();
+    const { json } = await placeOrder(sub, { items: [{ sku, quantity: 1 }] });
+    await forceStatus(json.orderId, 'SHIPPED');
+    const res = await cancel(sub, json.orderId);
+    expect(res.status).toBe(409);
+    expect(res.json.code).toBe('ORDER_NOT_CANCELLABLE');
+    expect((await storedOrder(json.orderId))?.status).toBe('SHIPPED');
+  });
+
+  it('cancels a paid order: the units return to the shelf and a refund is pending', async () => {
+    const sku = await stockedProduct(5);
+    const sub = newCustomer();
+    const { json } = await placeOrder(sub, { items: [{ sku, quantity: 2 }] });
+    // What payment does to stock: the reserved units are sold.
+    await forceStatus(json.orderId, 'PAID');
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { PK: `PRODUCT#${sku}`, SK: '#STOCK' },
+        UpdateExpression: 'SET onHand = onHand - :q, reserved = reserved - :q',
+        ExpressionAttributeValues: { ':q': 2 },
+      }),
+    );
+    const res = await cancel(sub, json.orderId);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUND_PENDING' } });
+    expect(await stockOf(db, sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('lists my orders newest first, page by page, and nobody else’s', async () => {
+    const sku = await stockedProduct(20);
+    const sub = newCustomer();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await placeOrder(sub, { items: [{ sku, quantity: 1 }] })).json.orderId);
+    await placeOrder(newCustomer(), { items: [{ sku, quantity: 1 }] });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const res = await invoke(listOrders, {
+        method: 'GET',
+        path: '/v1/orders',
+        query: { limit: '2', ...(cursor ? { cursor } : {}) },
+        token: customerToken(sub),
+      });
+      expect(res.status).toBe(200);
+      seen.push(...res.json.items.map((o: { orderId: string }) => o.orderId));
+      cursor = res.json.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual([...ids].reverse());
+  });
+
+  it('lets admins list orders by status, or of every status newest first; customers get 403', async () => {
+    const sku = await stockedProduct(20);
+    const sub = newCustomer();
+    const placed: string[] = [];
+    for (let i = 0; i < 3; i++) placed.push((await placeOrder(sub, { items: [{ sku, quantity: 1 }] })).json.orderId);
+    await forceStatus(placed[1] as string, 'SHIPPED');
+
+    const shipped = await invoke(listAdminOrders, {
+      method: 'GET',
+      path: '/v1/admin/orders',
+      query: { status: 'SHIPPED', limit: '100' },
+      token: adminToken(),
+    });
+    expect(shipped.status).toBe(200);
+    expect(shipped.json.items.map((o: { orderId: string }) => o.orderId)).toContain(placed[1]);
+    expect(shipped.json.items.every((o: { status: string }) => o.status === 'SHIPPED')).toBe(true);
+
+    const all: Array<{ orderId: string; createdAt: string }> = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 200; page++) {
+      const res = await invoke(listAdminOrders, {
+        method: 'GET',
+        path: '/v1/admin/orders',
+        query: { limit: '7', ...(cursor ? { cursor } : {}) },
+        token: adminToken(),
+      });
+      all.push(...res.json.items);
+      cursor = res.json.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    const ids = all.map((o) => o.orderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of placed) expect(ids).toContain(id);
+    const keys = all.map((o) => `${o.createdAt}#${o.orderId}`);
+    expect(keys).toEqual([...keys].sort().reverse());
+
+    const forbidden = await invoke(listAdminOrders, {
+      method: 'GET',
+      path: '/v1/admin/orders',
+      token: customerToken(sub),
+    });
+    expect(forbidden.status).toBe(403);
+  });
+});

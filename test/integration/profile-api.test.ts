@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as getProfile } from '../../functions/http/get-profile';
+import { handler as updateProfile } from '../../functions/http/update-profile';
+import { mintToken } from '../../scripts/local/issuer';
+import { keys } from '../../shared/adapters/dynamo/keys';
+import { invoke } from '../support/http-event';
+import { adminToken, tableName, testDocumentClient } from '../support/integration';
+
+const db = testDocumentClient();
+afterAll(() => db.destroy());
+
+const newSub = () => `cust-${randomBytes(5).toString('hex')}`;
+const tokenFor = (sub: string, email?: string) =>
+  mintToken({ dir: process.env.LOCAL_ISSUER_DIR as string, sub, role: 'customer', email });
+
+const getMe = (token: string) => invoke(getProfile, { method: 'GET', path: '/v1/me', token });
+const putMe = (token: string, body: unknown) => invoke(updateProfile, { method: 'PUT', path: '/v1/me', token, body });
+const storedProfile = async (sub: string) =>
+  (await db.send(new GetCommand({ TableName: tableName(), Key: keys.profile(sub), ConsistentRead: true }))).Item;
+
+const home = { name: 'Ada Lovelace', line1: '12 St James’s Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'gb' };
+
+describe('GET and PUT /v1/me against DynamoDB Local', () => {
+  it('creates the profile on first use from the token’s e-mail, and keeps it out of caches', async () => {
+    const sub = newSub();
+    const res = await getMe(tokenFor(sub, 'ada@example.com'));
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.json).toEqual({ sub, email: 'ada@example.com', name: null, defaultAddress: null });
+    expect(await storedProfile(sub)).toMatchObject({ sub, email: 'ada@example.com', name: null });
+  });
+
+  it('starts with a null e-mail when the token carries none', async () => {
+    const sub = newSub();
+    expect((await getMe(tokenFor(sub))).json).toEqual({ sub, email: null, name: null, defaultAddress: null });
+  });
+
+  it('when several first GETs race, creates one profile and every one of them answers with it', async () => {
+    const sub = newSub();
+    // Each request's token carries another e-mail: a request that wrote its own profile would show its own.
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => getMe(tokenFor(sub, `racer-${i}@example.com`))),
+    );
+    expect(responses.map((res) => res.status)).toEqual(Array(10).fill(200));
+    const stored = await storedProfile(sub);
+    expect(stored?.email).toMatch(/^racer-\d@example\.com$/);
+    for (const res of responses)
+      expect(res.json).toEqual({ sub, email: stored?.email, name: null, defaultAddress: null });
+  });
+
+  it('changes name, e-mail and default address; line2 defaults to null and the country is upper-cased', async () => {
+    const sub = newSub();
+    const token = tokenFor(sub, 'old@example.com');
+    await getMe(token);
+    const res = await putMe(token, { name: 'Ada', email: 'ada@example.org', defaultAddress: home });
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const expected = {
+      sub,
+      email: 'ada@example.org',
+      name: 'Ada',
+      defaultAddress: { ...home, line2: null, country: 'GB' },
+    };
+    expect(res.json).toEqual(expected);
+    expect((await getMe(token)).json).toEqual(expected);
+  });
+
+  it('creates the profile when a PUT comes before any GET', async () => {
+    const sub = newSub();
+    const res = await putMe(tokenFor(sub, 'grace@example.com'), { name: 'Grace' });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ sub, email: 'grace@example.com', name: 'Grace', defaultAddress: null });
+    expect(await storedProfile(sub)).toMatchObject({ name: 'Grace', email: 'grace@example.com' });
+  });
+
+  it('keeps the fields a PUT does not mention, and clears the ones it sets to null', async () => {
+    const sub = newSub();
+    const token = tokenFor(sub);
+    await putMe(token, { name: 'Ada', defaultAddress: home });
+    await putMe(token, { email: 'ada@example.com' });
+    expect((await getMe(token)).json).toMatchObject({
+      name: 'Ada',
+      email: 'ada@example.com',
+      defaultAddress: { city: 'London' },
+    });
+    const cleared = await putMe(token, { defaultAddress: null, name: null });
+    expect(cleared.json).toEqual({ sub, email: 'ada@example.com', name: null, defaultAddress: null });
+  });
+
+  it('when two PUTs of different fields race, both changes are kept', async () => {
+    const sub = newSub();
+    const token = tokenFor(sub);
+    await Promise.all([putMe(token, { name: 'Ada' }), putMe(token, { defaultAddress: home })]);
+    expect((await getMe(token)).json).toMatchObject({ name: 'Ada', defaultAddress: { line1: home.line1 } });
+  });
+
+  it.each([
+    ['the server-owned sub', { sub: 'someone-else' }, 'sub'],
+    ['a userId', { userId: 'someone-else', name: 'Eve' }, 'userId'],
+    ['an unknown field', { phone: '+44 20 7946 0000' }, 'phone'],
+    ['an unknown address field', { defaultAddress: { ...home, phone: '123' } }, 'defaultAddress/phone'],
+    ['an invalid e-mail', { email: 'not-an-email' }, 'email'],
+    [
+      'a country that is not ISO 3166-1 alpha-2',
+      { defaultAddress: { ...home, country: 'XX' } },
+      'defaultAddress/country',
+    ],
+    ['an address without a city', { defaultAddress: { ...home, city: undefined } }, 'defaultAddress/city'],
+    ['an empty name', { name: '  ' }, 'name'],
+  ])('refuses %s with 400 VALIDATION_FAILED and stores nothing', async (_, body, path) => {
+    const sub = newSub();
+    const res = await putMe(tokenFor(sub), body);
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('VALIDATION_FAILED');
+    expect(res.json.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(await storedProfile(sub)).toBeUndefined();
+  });
+
+  it('leaves a stored profile as it was when a PUT is refused', async () => {
+    const sub = newSub();
+    const token = tokenFor(sub);
+    await putMe(token, { name: 'Ada' });
+    expect((await putMe(token, { name: 'Eve', sub: 'other' })).status).toBe(400);
+    expect((await getMe(token)).json.name).toBe('Ada');
+  });
+
+  it('shows every customer only their own profile, and a PUT only ever changes the caller’s', async () => {
+    const alice = newSub();
+    const bob = newSub();
+    await putMe(tokenFor(alice), { name: 'Alice', defaultAddress: home });
+    const bobsView = await getMe(tokenFor(bob));
+    expect(bobsView.json).toEqual({ sub: bob, email: null, name: null, defaultAddress: null });
+    await putMe(tokenFor(bob), { name: 'Bob', defaultAddress: null });
+    expect((await getMe(tokenFor(alice))).json).toMatchObject({
+      sub: alice,
+      name: 'Alice',
+      defaultAddress: { city: 'London' },
+    });
+  });
+
+  it('lets an admin use /v1/me for themselves', async () => {
+    const res = await getMe(adminToken('admin-profile'));
+    expect(res.status).toBe(200);
+    expect(res.json.sub).toBe('admin-profile');
+  });
+
+  it('answers 401 without a token', async () => {
+    const res = await invoke(getProfile, { method: 'GET', path: '/v1/me' });
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+});
