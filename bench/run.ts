@@ -31,7 +31,7 @@ const BENCH_VERSION = 0;
  */
 const benchmarks: Benchmark[] = [bundleSize, coldImport, warmGetProduct, checkoutThroughput, checkoutCapacity];
 
-/** A run that takes longer than this is stuck; normal runs take four to five minutes on 2 cores. */
+/** A run that takes longer than this is stuck; normal runs take three to four minutes on 2 cores. */
 const MAX_RUN_MS = 6 * 60_000;
 const MIN_NODE_MAJOR = 24;
 

@@ -22,9 +22,9 @@ const FUNCTION_NAME = 'create-order';
 const CONCURRENCY = [1, 16, 64] as const;
 /** Operations per point; warm-up first (JIT, sockets, the function's lazy set-up), then measured. */
 const COUNTS: Record<(typeof CONCURRENCY)[number], { warmup: number; checkouts: number; ceiling: number }> = {
-  1: { warmup: 20, checkouts: 150, ceiling: 500 },
-  16: { warmup: 50, checkouts: 400, ceiling: 1500 },
-  64: { warmup: 100, checkouts: 640, ceiling: 2500 },
+  1: { warmup: 20, checkouts: 200, ceiling: 1000 },
+  16: { warmup: 50, checkouts: 500, ceiling: 2000 },
+  64: { warmup: 100, checkouts: 800, ceiling: 3000 },
 };
 const QUICK_DIVISOR = 5;
 /** Bound on each measured phase: one that runs longer stops issuing work and fails its row. */
@@ -84,6 +84,26 @@ async function closedLoop(
   };
 }
 
+/** Two phases of the same operations as one. */
+function merge(a: Phase, b: Phase): Phase {
+  const outcomes = new Map(a.outcomes);
+  for (const [key, count] of b.outcomes) outcomes.set(key, (outcomes.get(key) ?? 0) + count);
+  const cpuMs: Record<string, number | undefined> = {};
+  for (const name of new Set([...Object.keys(a.cpuMs), ...Object.keys(b.cpuMs)])) {
+    const x = a.cpuMs[name];
+    const y = b.cpuMs[name];
+    cpuMs[name] = x === undefined || y === undefined ? undefined : x + y;
+  }
+  return {
+    ops: a.ops + b.ops,
+    elapsedMs: a.elapsedMs + b.elapsedMs,
+    latenciesMs: [...a.latenciesMs, ...b.latenciesMs],
+    outcomes,
+    truncated: a.truncated || b.truncated,
+    cpuMs,
+  };
+}
+
 const perSecond = (phase: Phase) => (phase.ops / phase.elapsedMs) * 1000;
 const opsText = (value: number) => value.toFixed(value < 100 ? 1 : 0);
 const cpuPerOpMs = (phase: Phase, name: string) => {
@@ -137,8 +157,9 @@ export const checkoutThroughput: Benchmark = {
       'as soon as its last one settles), all in the one bench process, as many Lambda instances would share one ' +
       'DynamoDB; the SDK keeps at most 50 sockets per client (its default), for the checkout and the ceiling alike. ' +
       `Per point: ${CONCURRENCY.map((c) => `c=${c}: ${COUNTS[c].warmup} warm-up + ${COUNTS[c].checkouts} measured checkouts, ${COUNTS[c].ceiling} ceiling updates`).join('; ')}` +
-      ' (the ceiling warms up with a fifth of its count). Ceiling and checkout phases alternate their order from point ' +
-      'to point.',
+      ' (the ceiling warms up with a fifth of its count). After the warm-ups, each is measured in two halves in ABBA ' +
+      'order (ceiling, checkout, checkout, ceiling) and the halves are added up, so a slow spell of the machine weighs ' +
+      'on both alike.',
     'Throughput = measured operations / wall-clock time of the phase; p50 and p99 of the time from call to settled ' +
       `promise. Ratio = checkouts per second / ceiling updates per second at the same point; target ≥ ${MIN_SPREAD_RATIO}× ` +
       'for spread skus (hot-sku rows carry no target). CPU per operation is the CPU time of the bench process (the ' +
@@ -189,35 +210,38 @@ export const checkoutThroughput: Benchmark = {
               return 0;
             }
           };
-          const runCeiling = async () => {
-            await closedLoop(n(counts.ceiling / 5), concurrency, ceilingOp, pids);
-            return closedLoop(n(counts.ceiling), concurrency, ceilingOp, pids);
-          };
-          const runCheckouts = async () => {
-            const prepare = (count: number): CheckoutRequest[] =>
-              Array.from({ length: count }, () => checkoutRequest(stack, [skuFor(workload)]));
-            const failures: string[] = [];
-            const checkoutOp = (requests: CheckoutRequest[]) => async (index: number) => {
-              const result = await invokeCheckout(handler as Handler, requests[index] as CheckoutRequest);
-              if (result.statusCode !== 201 && failures.length < 3) {
-                failures.push(`${result.statusCode}: ${result.body.slice(0, 240)}`);
-              }
-              return result.statusCode;
-            };
-            const warmupRequests = prepare(n(counts.warmup));
-            const warmup = await closedLoop(warmupRequests.length, concurrency, checkoutOp(warmupRequests), pids);
-            const measuredRequests = prepare(n(counts.checkouts));
-            const queuedBefore = await probe.queuedMessages();
-            const measured = await closedLoop(measuredRequests.length, concurrency, checkoutOp(measuredRequests), pids);
-            const paymentsQueued = (await probe.queuedMessages()) - queuedBefore;
-            const outboxLeft = await probe.outboxRecords();
-            return { warmup, measured, paymentsQueued, outboxLeft, failures };
-          };
-          // Alternate which phase goes first, so a slow spell of the machine does not always hit one.
-          const ceilingFirst = points.length % 2 === 0;
-          const ceiling1 = ceilingFirst ? await runCeiling() : undefined;
-          const checkout = await runCheckouts();
-          const ceiling = ceiling1 ?? (await runCeiling());
+          const half = (count: number) => Math.max(1, Math.round(n(count) / 2));
+          const ceilingPhase = () => closedLoop(half(counts.ceiling), concurrency, ceilingOp, pids);
+          const prepare = (count: number): CheckoutRequest[] =>
+            Array.from({ length: count }, () => checkoutRequest(stack, [skuFor(workload)]));
+          const failures: string[] = [];
+          const checkoutPhase = (requests: CheckoutRequest[]) =>
+            closedLoop(
+              requests.length,
+              concurrency,
+              async (index) => {
+                const result = await invokeCheckout(handler as Handler, requests[index] as CheckoutRequest);
+                if (result.statusCode !== 201 && failures.length < 3) {
+                  failures.push(`${result.statusCode}: ${result.body.slice(0, 240)}`);
+                }
+                return result.statusCode;
+              },
+              pids,
+            );
+          // Warm-ups, then the two measured in halves, ABBA (ceiling, checkout, checkout, ceiling), so that a
+          // slow spell of the machine weighs on both alike. Tokens are signed before each phase starts.
+          await closedLoop(n(counts.ceiling / 5), concurrency, ceilingOp, pids);
+          const warmup = await checkoutPhase(prepare(n(counts.warmup)));
+          const firstRequests = prepare(half(counts.checkouts));
+          const queuedBefore = await probe.queuedMessages();
+          const ceilingA = await ceilingPhase();
+          const checkoutA = await checkoutPhase(firstRequests);
+          const checkoutB = await checkoutPhase(prepare(half(counts.checkouts)));
+          const ceilingB = await ceilingPhase();
+          const paymentsQueued = (await probe.queuedMessages()) - queuedBefore;
+          const outboxLeft = await probe.outboxRecords();
+          const ceiling = merge(ceilingA, ceilingB);
+          const checkout = { warmup, measured: merge(checkoutA, checkoutB), paymentsQueued, outboxLeft, failures };
           points.push({
             workload,
             concurrency,

@@ -9,8 +9,9 @@ export interface FunctionEnvOptions {
 }
 
 /**
- * Discard port on loopback: the queues are never used by the routes measured here, so their URLs
- * only need to be valid, and a stray send fails at once without leaving the machine.
+ * Discard port on loopback: the read routes measured with this environment never use the queues, so
+ * their URLs only need to be valid, and a stray send fails at once without leaving the machine. The
+ * checkout measures replace them with the SQS emulator and its queues (BenchContext.checkoutStack).
  */
 const UNUSED_SQS_ENDPOINT = 'http://127.0.0.1:9';
 

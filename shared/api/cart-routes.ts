@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
 import { defineRoute } from '../http/route-spec';
+import * as z from '../lib/zod';
 import { Money, Sku, SkuParams } from './common-schemas';
 
 export const CartView = z
@@ -9,28 +9,29 @@ export const CartView = z
       z.object({
         sku: Sku,
         name: z.string(),
-        quantity: z.number().int(),
-        unitPrice: Money.meta({ description: 'Today’s catalog price' }),
+        quantity: z.number().check(z.int()),
+        // A clone: registering on Money itself would change its description everywhere.
+        unitPrice: z.clone(Money).register(z.globalRegistry, { description: 'Today’s catalog price' }),
         lineTotal: Money,
       }),
     ),
     subtotal: Money,
-    currency: z.string().meta({ description: 'ISO 4217 code of the store currency' }),
+    currency: z.string().register(z.globalRegistry, { description: 'ISO 4217 code of the store currency' }),
   })
-  .meta({
+  .register(z.globalRegistry, {
     id: 'Cart',
     description: 'Priced from the catalog at the time of the request; products no longer sold are left out',
   });
+
+const QUANTITY_RANGE = `quantity must be 1–${MAX_QUANTITY}`;
 
 export const SetCartItemBody = z
   .strictObject({
     quantity: z
       .number()
-      .int('quantity must be an integer')
-      .min(1, `quantity must be 1–${MAX_QUANTITY}`)
-      .max(MAX_QUANTITY, `quantity must be 1–${MAX_QUANTITY}`),
+      .check(z.int('quantity must be an integer'), z.gte(1, QUANTITY_RANGE), z.lte(MAX_QUANTITY, QUANTITY_RANGE)),
   })
-  .meta({ id: 'SetCartItem' });
+  .register(z.globalRegistry, { id: 'SetCartItem' });
 
 export const getCartRoute = defineRoute({
   operationId: 'getCart',

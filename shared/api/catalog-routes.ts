@@ -1,59 +1,60 @@
-import * as z from 'zod';
 import { defineRoute } from '../http/route-spec';
+import * as z from '../lib/zod';
 import { Cursor, Limit, Money, pageOf, Sku, SkuParams, Timestamp } from './common-schemas';
 
-const Name = z.string().trim().min(1).max(200);
-const Description = z.string().max(5000).nullable();
+const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const Description = z.nullable(z.string().check(z.maxLength(5000)));
 const Category = z
   .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{N} &'-]+$/u, "category may hold letters, digits, spaces and & ' -");
-const ImageUrl = z
-  .url({ protocol: /^https$/, error: 'imageUrl must be an https URL' })
-  .max(2048)
-  .nullable();
+  .check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(64),
+    z.regex(/^[\p{L}\p{N} &'-]+$/u, "category may hold letters, digits, spaces and & ' -"),
+  );
+const ImageUrl = z.nullable(
+  z.url({ protocol: /^https$/, error: 'imageUrl must be an https URL' }).check(z.maxLength(2048)),
+);
 
 export const Product = z
   .object({
     sku: Sku,
     name: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     price: Money,
-    currency: z.string().meta({ description: 'ISO 4217 code of the store currency' }),
+    currency: z.string().register(z.globalRegistry, { description: 'ISO 4217 code of the store currency' }),
     category: z.string(),
-    imageUrl: z.string().nullable(),
+    imageUrl: z.nullable(z.string()),
     active: z.boolean(),
-    available: z.number().int().meta({ description: 'Units that can be ordered now' }),
+    available: z.number().check(z.int()).register(z.globalRegistry, { description: 'Units that can be ordered now' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .meta({ id: 'Product' });
+  .register(z.globalRegistry, { id: 'Product' });
 
 export const CreateProductBody = z
   .strictObject({
     sku: Sku,
     name: Name,
-    description: Description.optional(),
+    description: z.optional(Description),
     price: Money,
     category: Category,
-    imageUrl: ImageUrl.optional(),
-    active: z.boolean().optional(),
+    imageUrl: z.optional(ImageUrl),
+    active: z.optional(z.boolean()),
   })
-  .meta({ id: 'CreateProduct' });
+  .register(z.globalRegistry, { id: 'CreateProduct' });
 
 export const UpdateProductBody = z
   .strictObject({
-    name: Name.optional(),
-    description: Description.optional(),
-    price: Money.optional(),
-    category: Category.optional(),
-    imageUrl: ImageUrl.optional(),
-    active: z.boolean().optional(),
+    name: z.optional(Name),
+    description: z.optional(Description),
+    price: z.optional(Money),
+    category: z.optional(Category),
+    imageUrl: z.optional(ImageUrl),
+    active: z.optional(z.boolean()),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one field to change' })
-  .meta({ id: 'UpdateProduct' });
+  .check(z.refine((body) => Object.keys(body).length > 0, { message: 'give at least one field to change' }))
+  .register(z.globalRegistry, { id: 'UpdateProduct' });
 
 const etagHeaders = { ETag: 'Strong entity tag of the representation' };
 
@@ -64,7 +65,7 @@ export const listProductsRoute = defineRoute({
   role: 'public',
   summary: 'List active products',
   tags: ['Catalog'],
-  query: z.strictObject({ category: Category.optional(), limit: Limit, cursor: Cursor.optional() }),
+  query: z.strictObject({ category: z.optional(Category), limit: Limit, cursor: z.optional(Cursor) }),
   responses: { 200: { description: 'A page of active products, by sku', schema: pageOf(Product) } },
   errors: [{ status: 400, code: 'INVALID_CURSOR' }],
   cacheable: true,

@@ -1,40 +1,43 @@
-import * as z from 'zod';
+import * as z from '../lib/zod';
 
 export const Sku = z
   .string()
-  .regex(/^[A-Z0-9_-]{1,64}$/, 'sku must be 1–64 characters of A-Z, 0-9, - and _')
-  .meta({ description: 'Stock keeping unit: 1–64 characters of A-Z 0-9 - _', example: 'MUG-CLASSIC-01' });
+  .check(z.regex(/^[A-Z0-9_-]{1,64}$/, 'sku must be 1–64 characters of A-Z, 0-9, - and _'))
+  .register(z.globalRegistry, {
+    description: 'Stock keeping unit: 1–64 characters of A-Z 0-9 - _',
+    example: 'MUG-CLASSIC-01',
+  });
 
 export const Money = z
   .number()
-  .int('money is an integer amount in minor units (cents)')
-  .min(0)
-  .max(100_000_000_00)
-  .meta({ description: 'Amount in minor units (cents) of the store currency' });
+  .check(z.int('money is an integer amount in minor units (cents)'), z.gte(0), z.lte(100_000_000_00))
+  .register(z.globalRegistry, { description: 'Amount in minor units (cents) of the store currency' });
 
 export const Timestamp = z
   .string()
-  .meta({ description: 'ISO 8601 UTC timestamp', example: '2026-11-20T10:00:00.000Z' });
+  .register(z.globalRegistry, { description: 'ISO 8601 UTC timestamp', example: '2026-11-20T10:00:00.000Z' });
 
-export const Limit = z.coerce
-  .number({ error: 'limit must be an integer from 1 to 100' })
-  .int('limit must be an integer from 1 to 100')
-  .min(1, 'limit must be an integer from 1 to 100')
-  .max(100, 'limit must be an integer from 1 to 100')
-  .default(20)
-  .meta({ description: 'Page size, 1–100 (default 20)' });
+const LIMIT_MESSAGE = 'limit must be an integer from 1 to 100';
+
+export const Limit = z
+  ._default(
+    z.coerce
+      .number({ error: LIMIT_MESSAGE })
+      .check(z.int(LIMIT_MESSAGE), z.gte(1, LIMIT_MESSAGE), z.lte(100, LIMIT_MESSAGE)),
+    20,
+  )
+  .register(z.globalRegistry, { description: 'Page size, 1–100 (default 20)' });
 
 export const Cursor = z
   .string()
-  .min(1)
-  .max(2048)
-  .meta({ description: 'Opaque cursor from a previous page’s `nextCursor`' });
+  .check(z.minLength(1), z.maxLength(2048))
+  .register(z.globalRegistry, { description: 'Opaque cursor from a previous page’s `nextCursor`' });
 
-export const PageQuery = z.strictObject({ limit: Limit, cursor: Cursor.optional() });
+export const PageQuery = z.strictObject({ limit: Limit, cursor: z.optional(Cursor) });
 
 /** `{ items, nextCursor }` of a given item schema. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.core.$ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
 
 export const SkuParams = z.strictObject({ sku: Sku });
 
@@ -42,10 +45,10 @@ export const Problem = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
-    code: z.string().meta({ description: 'Stable UPPER_SNAKE error code' }),
+    status: z.number().check(z.int()),
+    code: z.string().register(z.globalRegistry, { description: 'Stable UPPER_SNAKE error code' }),
     detail: z.string(),
-    errors: z.array(z.looseObject({ path: z.string(), message: z.string() })).optional(),
+    errors: z.optional(z.array(z.looseObject({ path: z.string(), message: z.string() }))),
     requestId: z.string(),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem document' });
+  .register(z.globalRegistry, { id: 'Problem', description: 'RFC 9457 problem document' });

@@ -1,23 +1,26 @@
-import * as z from 'zod';
 import { defineRoute } from '../http/route-spec';
+import * as z from '../lib/zod';
 import { Address, StoredAddress } from './address-schema';
 
 export const Profile = z
   .object({
-    sub: z.string().meta({ description: 'The customer’s id: the `sub` of their token' }),
-    email: z.string().nullable(),
-    name: z.string().nullable(),
-    defaultAddress: StoredAddress.nullable(),
+    sub: z.string().register(z.globalRegistry, { description: 'The customer’s id: the `sub` of their token' }),
+    email: z.nullable(z.string()),
+    name: z.nullable(z.string()),
+    defaultAddress: z.nullable(StoredAddress),
   })
-  .meta({ id: 'Profile' });
+  .register(z.globalRegistry, { id: 'Profile' });
 
 export const UpdateProfileBody = z
   .strictObject({
-    name: z.string().trim().min(1, 'must not be empty').max(200).nullable().optional(),
-    email: z.email('must be an e-mail address').max(254).nullable().optional(),
-    defaultAddress: Address.nullable().optional(),
+    name: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)))),
+    email: z.optional(z.nullable(z.email('must be an e-mail address').check(z.maxLength(254)))),
+    defaultAddress: z.optional(z.nullable(Address)),
   })
-  .meta({ id: 'UpdateProfile', description: 'Fields to change; an absent field stays as it is, null clears it' });
+  .register(z.globalRegistry, {
+    id: 'UpdateProfile',
+    description: 'Fields to change; an absent field stays as it is, null clears it',
+  });
 
 export const getProfileRoute = defineRoute({
   operationId: 'getProfile',

@@ -1,51 +1,57 @@
-import * as z from 'zod';
 import { newDiscountProblems } from '../domain/discounts/new-discount';
 import { defineRoute } from '../http/route-spec';
+import * as z from '../lib/zod';
 import { Money, PageQuery, pageOf, Timestamp } from './common-schemas';
 
 export const DiscountCode = z
   .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_-]{3,32}$/, 'code must be 3–32 characters of A-Z, 0-9, _ and -')
-  .meta({ description: 'Discount code: 3–32 characters of A-Z 0-9 _ -, case-insensitive', example: 'WELCOME10' });
+  .check(z.trim(), z.regex(/^[A-Za-z0-9_-]{3,32}$/, 'code must be 3–32 characters of A-Z, 0-9, _ and -'))
+  .register(z.globalRegistry, {
+    description: 'Discount code: 3–32 characters of A-Z 0-9 _ -, case-insensitive',
+    example: 'WELCOME10',
+  });
 
 const Instant = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], {
     error: 'must be an ISO 8601 date-time with a time zone (or a date, meaning 00:00 UTC)',
   })
-  .meta({ description: 'ISO 8601; stored as UTC', example: '2026-12-01T00:00:00Z' });
+  .register(z.globalRegistry, { description: 'ISO 8601; stored as UTC', example: '2026-12-01T00:00:00Z' });
 
 export const Discount = z
   .object({
     code: DiscountCode,
-    percentOff: z.number().int().nullable(),
-    amountOff: Money.nullable(),
-    validFrom: Timestamp.nullable(),
-    validUntil: Timestamp.nullable().meta({ description: 'Redeemable until just before this instant' }),
-    maxRedemptions: z.number().int().nullable(),
-    redemptions: z.number().int().meta({ description: 'How many orders used the code' }),
+    percentOff: z.nullable(z.number().check(z.int())),
+    amountOff: z.nullable(Money),
+    validFrom: z.nullable(Timestamp),
+    validUntil: z
+      .nullable(Timestamp)
+      .register(z.globalRegistry, { description: 'Redeemable until just before this instant' }),
+    maxRedemptions: z.nullable(z.number().check(z.int())),
+    redemptions: z.number().check(z.int()).register(z.globalRegistry, { description: 'How many orders used the code' }),
     createdAt: Timestamp,
   })
-  .meta({ id: 'Discount' });
+  .register(z.globalRegistry, { id: 'Discount' });
 
 export const CreateDiscountBody = z
   .strictObject({
     code: DiscountCode,
-    percentOff: z.number().int('percentOff must be an integer').min(1).max(100).optional(),
-    amountOff: z
-      .number()
-      .int('amountOff is an integer amount in minor units (cents)')
-      .min(1)
-      .max(100_000_000_00)
-      .optional(),
-    validFrom: Instant.optional(),
-    validUntil: Instant.optional(),
-    maxRedemptions: z.number().int('maxRedemptions must be an integer').min(1).max(1_000_000_000).optional(),
+    percentOff: z.optional(z.number().check(z.int('percentOff must be an integer'), z.gte(1), z.lte(100))),
+    amountOff: z.optional(
+      z.number().check(z.int('amountOff is an integer amount in minor units (cents)'), z.gte(1), z.lte(100_000_000_00)),
+    ),
+    validFrom: z.optional(Instant),
+    validUntil: z.optional(Instant),
+    maxRedemptions: z.optional(
+      z.number().check(z.int('maxRedemptions must be an integer'), z.gte(1), z.lte(1_000_000_000)),
+    ),
   })
-  .superRefine((body, ctx) => {
-    for (const { path, message } of newDiscountProblems(body)) ctx.addIssue({ code: 'custom', path: [path], message });
-  })
-  .meta({ id: 'CreateDiscount', description: 'Exactly one of percentOff and amountOff' });
+  .check(
+    z.superRefine((body, ctx) => {
+      for (const { path, message } of newDiscountProblems(body))
+        ctx.addIssue({ code: 'custom', path: [path], message });
+    }),
+  )
+  .register(z.globalRegistry, { id: 'CreateDiscount', description: 'Exactly one of percentOff and amountOff' });
 
 export const DiscountCodeParams = z.strictObject({ code: DiscountCode });
 

@@ -1,45 +1,45 @@
-import * as z from 'zod';
 import { defineRoute } from '../http/route-spec';
+import * as z from '../lib/zod';
 import { PageQuery, pageOf, Sku, SkuParams, Timestamp } from './common-schemas';
 
-const Quantity = z.number().int('must be an integer').min(0).max(1_000_000_000);
+const Quantity = z.number().check(z.int('must be an integer'), z.gte(0), z.lte(1_000_000_000));
 
 export const StockLevel = z
   .object({
     sku: Sku,
-    onHand: z.number().int(),
-    reserved: z.number().int(),
-    available: z.number().int().meta({ description: 'onHand − reserved' }),
+    onHand: z.number().check(z.int()),
+    reserved: z.number().check(z.int()),
+    available: z.number().check(z.int()).register(z.globalRegistry, { description: 'onHand − reserved' }),
   })
-  .meta({ id: 'StockLevel' });
+  .register(z.globalRegistry, { id: 'StockLevel' });
 
 export const StockAdjustment = z
   .object({
     adjustmentId: z.string(),
     sku: Sku,
     kind: z.enum(['SET', 'ADJUST']),
-    delta: z.number().int(),
-    reason: z.string().nullable(),
-    onHandBefore: z.number().int(),
-    onHandAfter: z.number().int(),
-    actor: z.string().meta({ description: '`sub` of the administrator' }),
+    delta: z.number().check(z.int()),
+    reason: z.nullable(z.string()),
+    onHandBefore: z.number().check(z.int()),
+    onHandAfter: z.number().check(z.int()),
+    actor: z.string().register(z.globalRegistry, { description: '`sub` of the administrator' }),
     at: Timestamp,
   })
-  .meta({ id: 'StockAdjustment' });
+  .register(z.globalRegistry, { id: 'StockAdjustment' });
 
-export const SetStockBody = z.strictObject({ onHand: Quantity }).meta({ id: 'SetStock' });
+export const SetStockBody = z.strictObject({ onHand: Quantity }).register(z.globalRegistry, { id: 'SetStock' });
 
 export const AdjustStockBody = z
   .strictObject({
-    delta: z
-      .number()
-      .int('delta must be an integer')
-      .min(-1_000_000_000)
-      .max(1_000_000_000)
-      .refine((delta) => delta !== 0, 'delta must not be 0'),
-    reason: z.string().trim().min(1).max(200),
+    delta: z.number().check(
+      z.int('delta must be an integer'),
+      z.gte(-1_000_000_000),
+      z.lte(1_000_000_000),
+      z.refine((delta) => delta !== 0, 'delta must not be 0'),
+    ),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   })
-  .meta({ id: 'AdjustStock' });
+  .register(z.globalRegistry, { id: 'AdjustStock' });
 
 const stockErrors = [
   { status: 404, code: 'PRODUCT_NOT_FOUND' },

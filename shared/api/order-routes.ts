@@ -1,19 +1,19 @@
-import * as z from 'zod';
 import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
 import { ORDER_EVENT_TYPES, ORDER_STATUSES } from '../domain/orders/order';
 import { defineRoute } from '../http/route-spec';
+import * as z from '../lib/zod';
 import { Address } from './address-schema';
 import { Cursor, Limit, Money, PageQuery, pageOf, Sku, Timestamp } from './common-schemas';
 
 const OrderId = z
   .string()
-  .regex(/^ord_[A-Za-z0-9]{8,64}$/, 'not an order id')
-  .meta({ description: 'Opaque order id', example: 'ord_3f9a1c0d2b7e4a56b8c9d0e1f2a3b4c5' });
+  .check(z.regex(/^ord_[A-Za-z0-9]{8,64}$/, 'not an order id'))
+  .register(z.globalRegistry, { description: 'Opaque order id', example: 'ord_3f9a1c0d2b7e4a56b8c9d0e1f2a3b4c5' });
 
 const OrderLine = z.object({
   sku: Sku,
   name: z.string(),
-  quantity: z.number().int(),
+  quantity: z.number().check(z.int()),
   unitPrice: Money,
   lineTotal: Money,
 });
@@ -21,7 +21,7 @@ const OrderLine = z.object({
 const OrderEvent = z.object({
   type: z.enum(ORDER_EVENT_TYPES),
   at: Timestamp,
-  detail: z.string().nullable().optional(),
+  detail: z.optional(z.nullable(z.string())),
 });
 
 const orderFields = {
@@ -32,35 +32,40 @@ const orderFields = {
   discount: Money,
   total: Money,
   currency: z.string(),
-  shippingAddress: Address.nullable(),
+  shippingAddress: z.nullable(Address),
   reservationExpiresAt: Timestamp,
-  payment: z.object({ status: z.string(), attempts: z.number().int() }),
-  shipment: z.object({ carrier: z.string(), trackingNumber: z.string() }).nullable(),
+  payment: z.object({ status: z.string(), attempts: z.number().check(z.int()) }),
+  shipment: z.nullable(z.object({ carrier: z.string(), trackingNumber: z.string() })),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 };
 
-export const Order = z.object({ ...orderFields, events: z.array(OrderEvent) }).meta({ id: 'Order' });
+export const Order = z
+  .object({ ...orderFields, events: z.array(OrderEvent) })
+  .register(z.globalRegistry, { id: 'Order' });
 export const OrderSummary = z
   .object(orderFields)
-  .meta({ id: 'OrderSummary', description: 'An order without its timeline' });
+  .register(z.globalRegistry, { id: 'OrderSummary', description: 'An order without its timeline' });
 
 export const CreateOrderBody = z
   .strictObject({
-    items: z
-      .array(z.strictObject({ sku: Sku, quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
-      .min(1)
-      .max(MAX_LINES, `at most ${MAX_LINES} lines per order`)
-      .refine((items) => new Set(items.map((item) => item.sku)).size === items.length, 'each sku may appear once')
-      .optional(),
-    discountCode: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{3,32}$/, 'discount codes are 3–32 characters of A-Z 0-9 _ -')
-      .optional(),
+    items: z.optional(
+      z.array(z.strictObject({ sku: Sku, quantity: z.number().check(z.int(), z.gte(1), z.lte(MAX_QUANTITY)) })).check(
+        z.minLength(1),
+        z.maxLength(MAX_LINES, `at most ${MAX_LINES} lines per order`),
+        z.refine((items) => new Set(items.map((item) => item.sku)).size === items.length, 'each sku may appear once'),
+      ),
+    ),
+    discountCode: z.optional(
+      z.string().check(z.regex(/^[A-Za-z0-9_-]{3,32}$/, 'discount codes are 3–32 characters of A-Z 0-9 _ -')),
+    ),
     shippingAddress: Address,
-    paymentToken: z.string().min(1).max(255).meta({ description: 'Payment method token (locally: tok_visa, ...)' }),
+    paymentToken: z
+      .string()
+      .check(z.minLength(1), z.maxLength(255))
+      .register(z.globalRegistry, { description: 'Payment method token (locally: tok_visa, ...)' }),
   })
-  .meta({ id: 'CreateOrder' });
+  .register(z.globalRegistry, { id: 'CreateOrder' });
 
 const OrderParams = z.strictObject({ orderId: OrderId });
 
@@ -142,7 +147,7 @@ export const listAdminOrdersRoute = defineRoute({
   role: 'admin',
   summary: 'All orders, optionally of one status, newest first',
   tags: ['Orders'],
-  query: z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), limit: Limit, cursor: Cursor.optional() }),
+  query: z.strictObject({ status: z.optional(z.enum(ORDER_STATUSES)), limit: Limit, cursor: z.optional(Cursor) }),
   responses: { 200: { description: 'A page of orders', schema: pageOf(OrderSummary) } },
   errors: [{ status: 400, code: 'INVALID_CURSOR' }],
 });

@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import { defineRoute } from '../http/route-spec';
+import * as z from '../lib/zod';
 
 export const HealthReport = z
   .object({
     status: z.enum(['ok', 'degraded']),
     checks: z.record(z.string(), z.enum(['ok', 'error'])),
   })
-  .meta({ id: 'HealthReport' });
+  .register(z.globalRegistry, { id: 'HealthReport' });
 
 export const healthRoute = defineRoute({
   operationId: 'getHealth',

@@ -3,10 +3,10 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { config } from '../config';
 import { rateLimiter, tokenVerifier } from '../container';
+import type * as z from '../lib/zod';
 import { logger } from '../observability';
 import { authenticate } from './middlewares/authenticate';
 import { bodyLimit } from './middlewares/body-limit';
@@ -20,7 +20,7 @@ import { type HttpEvent, type HttpResponse, header, stateOf } from './request-st
 import type { HttpResult } from './responses';
 import type { RouteSpec } from './route-spec';
 
-type Out<S> = [NonNullable<S>] extends [z.ZodType] ? z.output<NonNullable<S>> : undefined;
+type Out<S> = [NonNullable<S>] extends [z.core.$ZodType] ? z.output<NonNullable<S>> : undefined;
 type PrincipalFor<R> = [R] extends ['public'] ? Principal | undefined : Principal;
 
 /** What a route handler receives: validated input and the verified caller. */

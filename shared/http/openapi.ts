@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { Problem } from '../api/common-schemas';
+import * as z from '../lib/zod';
 import type { RouteSpec } from './route-spec';
 
 type JsonSchema = Record<string, unknown>;
@@ -11,9 +11,9 @@ export interface OpenApiInfo {
   currency: string;
 }
 
-/** Converts a zod schema and hoists named sub-schemas (`.meta({ id })`) into `components.schemas`. */
+/** Converts a zod schema and hoists named sub-schemas (registered with an `id`) into `components.schemas`. */
 function schemaConverter(components: Record<string, JsonSchema>) {
-  return (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  return (schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema => {
     const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
     const rewritten = JSON.parse(
       JSON.stringify(converted).replaceAll('"#/$defs/', '"#/components/schemas/'),
@@ -43,7 +43,7 @@ const PROBLEM_HEADERS: Record<number, Record<string, unknown>> = {
 };
 
 function objectParameters(
-  schema: z.ZodType | undefined,
+  schema: z.core.$ZodType | undefined,
   location: 'path' | 'query',
   convert: ReturnType<typeof schemaConverter>,
 ) {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../lib/zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** `public`: anyone; `customer`: any signed-in user (admins too); `admin`: the `admin` group. */
@@ -6,7 +6,7 @@ export type Role = 'public' | 'customer' | 'admin';
 
 export interface ResponseSpec {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.core.$ZodType;
   /** Content type when not JSON (e.g. the HTML docs page). */
   contentType?: string;
   headers?: Record<string, string>;
@@ -17,9 +17,9 @@ export interface ResponseSpec {
  * and the test that checks serverless.yml against the documented routes.
  */
 export interface RouteSpec<
-  P extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
+  P extends z.core.$ZodType = z.core.$ZodType,
+  Q extends z.core.$ZodType = z.core.$ZodType,
+  B extends z.core.$ZodType = z.core.$ZodType,
   R extends Role = Role,
 > {
   operationId: string;
@@ -47,8 +47,11 @@ export interface RouteSpec<
 }
 
 /** Declares a route; keeps the literal types of its schemas for the handler. */
-export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends Role>(
-  spec: RouteSpec<P, Q, B, R>,
-): RouteSpec<P, Q, B, R> {
+export function defineRoute<
+  P extends z.core.$ZodType,
+  Q extends z.core.$ZodType,
+  B extends z.core.$ZodType,
+  R extends Role,
+>(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
   return spec;
 }

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { type FieldError, ValidationError } from '../errors';
+import type { FieldError } from '../errors';
+import type * as z from '../lib/zod';
 
 /** Flattens zod issues into the contract's `errors[]`: one entry per problem, unknown fields one each. */
 export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
@@ -13,11 +13,4 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
     }
   }
   return errors;
-}
-
-/** Parses input with a schema or throws 400 `VALIDATION_FAILED` listing every problem. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, detail?: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new ValidationError(fieldErrors(result.error.issues), detail);
-  return result.data;
 }

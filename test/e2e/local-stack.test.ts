@@ -129,6 +129,40 @@ test('a public product read can be revalidated with its ETag (304)', async () =>
   expect(again.status).toBe(304);
 });
 
+test('a customer fills a cart, orders it with an Idempotency-Key, reads and cancels the order', async () => {
+  const customer = stack.token(`e2e-shopper-${Date.now()}`, 'customer');
+  const auth = { authorization: `Bearer ${customer}`, 'content-type': 'application/json' };
+  const put = await api('/v1/cart/items/MUG-CLASSIC-01', {
+    method: 'PUT',
+    headers: auth,
+    body: JSON.stringify({ quantity: 2 }),
+  });
+  expect(put.status).toBe(200);
+
+  const order = {
+    shippingAddress: { name: 'E2E', line1: '1 Test Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    paymentToken: 'tok_visa',
+  };
+  const headers = { ...auth, 'idempotency-key': `e2e-${Date.now()}` };
+  const placed = await api('/v1/orders', { method: 'POST', headers, body: JSON.stringify(order) });
+  const replayed = await api('/v1/orders', { method: 'POST', headers, body: JSON.stringify(order) });
+  const placedBody = (await placed.json()) as { orderId: string; status: string; items: Array<{ sku: string }> };
+
+  expect(placed.status).toBe(201);
+  expect(placedBody).toMatchObject({ status: 'PENDING_PAYMENT', items: [{ sku: 'MUG-CLASSIC-01', quantity: 2 }] });
+  expect(replayed.status).toBe(201);
+  expect(((await replayed.json()) as { orderId: string }).orderId).toBe(placedBody.orderId);
+
+  const read = await api(`/v1/orders/${placedBody.orderId}`, { headers: auth });
+  expect(read.status).toBe(200);
+  const cart = (await (await api('/v1/cart', { headers: auth })).json()) as { items: unknown[] };
+  expect(cart.items).toEqual([]);
+
+  const cancelled = await api(`/v1/orders/${placedBody.orderId}/cancel`, { method: 'POST', headers: auth });
+  expect(cancelled.status).toBe(200);
+  expect(await cancelled.json()).toMatchObject({ status: 'CANCELLED' });
+});
+
 test('Ctrl-C stops every process the stack started', async () => {
   const pids = stack.pids();
   expect(pids.pid).toEqual(expect.any(Number));

@@ -62,7 +62,7 @@ describe('the DynamoDB rate limiter', () => {
   const failure = (name: string) => Object.assign(new Error(name), { name });
   const fakeDb = (send: jest.Mock) => ({ send }) as unknown as DynamoDBClient;
 
-  it('writes one conditional ADD on the window counter, which expires after its window', async () => {
+  it('claims one unit with a conditional ADD on the window counter, which expires after its window', async () => {
     const send = jest.fn().mockResolvedValue({});
     const limiter = createDynamoRateLimiter({ db: fakeDb(send), tableName: 't', clock, onError: jest.fn() });
     expect(await limiter.consume('requests', 'ip:203.0.113.10', 50, 1)).toEqual({
@@ -78,14 +78,15 @@ describe('the DynamoDB rate limiter', () => {
         PK: { S: keys.rateLimit('requests', 'ip:203.0.113.10', window.index).PK },
         SK: { S: keys.rateLimit('requests', 'ip:203.0.113.10', window.index).SK },
       },
-      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count <= :limitMinusB',
       ExpressionAttributeValues: {
-        ':one': { N: '1' },
-        ':limit': { N: '50' },
+        ':b': { N: '1' },
+        ':limitMinusB': { N: '49' },
         ':expiresAt': { N: String(window.endsAt + 60) },
       },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    expect(input.UpdateExpression).toContain('ADD #count :one');
+    expect(input.UpdateExpression).toContain('ADD #count :b');
   });
 
   it('fails open when DynamoDB errors: allows the request and reports the failure', async () => {
@@ -162,7 +163,7 @@ describe('the rate-limit middleware', () => {
     const res = await response;
     expect(res.statusCode).toBe(429);
     expect(res.body).not.toContain('secret');
-    expect(limiter.consume).toHaveBeenCalledWith('requests', 'ip:203.0.113.7', 5, 1);
+    expect(limiter.consume).toHaveBeenCalledWith('requests', 'ip:203.0.113.7', 5, 1, { lease: true });
   });
 
   it('for a GET whose handler failed, still answers 429 when over the limit', async () => {

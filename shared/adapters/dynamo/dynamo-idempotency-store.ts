@@ -2,9 +2,29 @@ import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency';
+import type { IdempotencyLease, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency';
 import type { Clock } from '../../lib/clock';
 import { keys } from './keys';
+
+/**
+ * The write that completes a claim with its response, conditional on the claim still being ours.
+ * Sent alone (a refused checkout) or as one item of the order's transaction.
+ */
+export function completionUpdate(tableName: string, lease: IdempotencyLease, response: StoredResponse) {
+  return {
+    TableName: tableName,
+    Key: keys.idempotency(lease.scope, lease.key),
+    UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockedUntil',
+    ConditionExpression: '#status = :inProgress AND #token = :token',
+    ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
+    ExpressionAttributeValues: {
+      ':completed': 'COMPLETED',
+      ':inProgress': 'IN_PROGRESS',
+      ':token': lease.token,
+      ':response': response,
+    },
+  };
+}
 
 export interface IdempotencyOptions {
   /** How long a key is remembered (the contract: at least 24 h). */
@@ -70,21 +90,7 @@ export function createDynamoIdempotencyStore(
     },
 
     async complete(lease, response) {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.idempotency(lease.scope, lease.key),
-          UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockedUntil',
-          ConditionExpression: '#status = :inProgress AND #token = :token',
-          ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
-          ExpressionAttributeValues: {
-            ':completed': 'COMPLETED',
-            ':inProgress': 'IN_PROGRESS',
-            ':token': lease.token,
-            ':response': response,
-          },
-        }),
-      );
+      await db.send(new UpdateCommand(completionUpdate(tableName, lease, response)));
     },
 
     async release(lease) {

@@ -10,6 +10,7 @@ import {
 import type { Order, OrderStatus } from '../../domain/orders/order';
 import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
 import { cancellationCodes } from './dynamo-client';
+import { completionUpdate } from './dynamo-idempotency-store';
 import { keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -150,22 +151,9 @@ export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableNam
       }
       let idempotencyIndex = -1;
       if (placement.idempotency) {
-        const { lease, response } = placement.idempotency;
         idempotencyIndex = items.length;
         items.push({
-          Update: {
-            TableName: tableName,
-            Key: keys.idempotency(lease.scope, lease.key),
-            UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockedUntil',
-            ConditionExpression: '#status = :inProgress AND #token = :token',
-            ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#token': 'token' },
-            ExpressionAttributeValues: {
-              ':completed': 'COMPLETED',
-              ':inProgress': 'IN_PROGRESS',
-              ':token': lease.token,
-              ':response': response,
-            },
-          },
+          Update: completionUpdate(tableName, placement.idempotency.lease, placement.idempotency.response),
         });
       }
       try {

@@ -5,6 +5,19 @@ export interface RateLimitDecision {
   retryAfterSeconds: number;
 }
 
+/** How one `consume` may be served. */
+export interface ConsumeOptions {
+  /**
+   * Let this instance claim units of the window's budget ahead, in blocks that grow while the
+   * principal keeps calling it, and admit from them without I/O. Never admits more than `limit`
+   * in a window across all instances; the price is that units claimed by an instance the
+   * principal no longer calls go unused, so a principal spread over several instances may be
+   * refused a little before `limit` (never after). For limits that must count exactly (checkouts),
+   * leave it off: every event is then its own conditional write.
+   */
+  lease?: boolean;
+}
+
 /**
  * Counts events per rule and principal in fixed windows shared by every Lambda instance
  * (docs/decisions/0002-rate-limits.md).
@@ -12,10 +25,17 @@ export interface RateLimitDecision {
 export interface RateLimiter {
   /**
    * Counts one event of `principal` under `rule` in the current window of `windowSeconds`;
-   * refused once `limit` events were already counted in that window. Refused events are not
-   * counted. Infrastructure faults never throw: the limiter fails open (allowed) and reports them.
+   * refused once `limit` events were already counted in that window (with `lease`: once the
+   * window's `limit` units were all handed out). Refused events are not counted. Infrastructure
+   * faults never throw: the limiter fails open (allowed) and reports them.
    */
-  consume(rule: string, principal: string, limit: number, windowSeconds: number): Promise<RateLimitDecision>;
+  consume(
+    rule: string,
+    principal: string,
+    limit: number,
+    windowSeconds: number,
+    options?: ConsumeOptions,
+  ): Promise<RateLimitDecision>;
 }
 
 /** A fixed window aligned to the Unix epoch. */

@@ -57,10 +57,11 @@ export function rateLimit(options: RateLimitOptions): HttpMiddleware {
       ? subjectPrincipal(principal.sub)
       : addressPrincipal(clientAddress(request.event.requestContext?.http?.sourceIp));
     // The limiter fails open by contract; this guard only keeps a bug in it from turning into a
-    // 500, or into an unhandled rejection while the promise waits for the handler.
+    // 500, or into an unhandled rejection while the promise waits for the handler. Leasing: an
+    // instance admits a busy principal from units it claimed ahead (decision 0002).
     return options
       .limiter()
-      .consume(REQUESTS_RULE, key, options.requestsPerSecond(), REQUESTS_WINDOW_SECONDS)
+      .consume(REQUESTS_RULE, key, options.requestsPerSecond(), REQUESTS_WINDOW_SECONDS, { lease: true })
       .catch((error: unknown) => {
         logger.warn('rate limiter threw; request allowed (fail open)', { error: error as Error });
         return { allowed: true, retryAfterSeconds: 0 };

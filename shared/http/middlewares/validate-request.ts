@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { type FieldError, ValidationError } from '../../errors';
+import * as z from '../../lib/zod';
 import { type HttpMiddleware, type HttpRequest, stateOf } from '../request-state';
 import type { RouteSpec } from '../route-spec';
 import { fieldErrors } from '../validation';
@@ -10,9 +10,9 @@ export function validateRequest(spec: RouteSpec): HttpMiddleware {
     before: (request: HttpRequest) => {
       const state = stateOf(request.event);
       const errors: FieldError[] = [];
-      const check = (schema: z.ZodType | undefined, input: unknown, assign: (value: unknown) => void) => {
+      const check = (schema: z.core.$ZodType | undefined, input: unknown, assign: (value: unknown) => void) => {
         if (!schema) return;
-        const result = schema.safeParse(input);
+        const result = z.safeParse(schema, input);
         if (result.success) assign(result.data);
         else errors.push(...fieldErrors(result.error.issues));
       };
