@@ -15,6 +15,7 @@ import { localPaths, repoRoot } from './local/paths';
 import { removePidFile, runningStartPid, writePidFile } from './local/pid-file';
 import { provision } from './local/provision';
 import { lambdaInvoker, type QueuePollers, sqsEventSources, startQueuePollers } from './local/queue-poller';
+import { startSandboxGateway } from './local/sandbox-gateway';
 import { seedDemoCatalog } from './local/seed';
 import { loadServerlessDefinition } from './local/serverless-definition';
 import { startSqs } from './local/sqs-engine';
@@ -71,6 +72,13 @@ async function start(): Promise<void> {
   const sqs = await startSqs({ region, ...(sqsPort !== undefined && { port: sqsPort }) });
   running.push({ name: 'SQS', stop: sqs.stop });
   recordStack({ sqsEndpoint: sqs.endpoint });
+  // The production payment adapter, pointed at a Stripe look-alike on loopback (test tokens only).
+  const payments = await startSandboxGateway({
+    secret: process.env.PAYMENT_GATEWAY_SECRET || undefined,
+    onRequest: say('[payments]'),
+  });
+  running.push({ name: 'sandbox payment gateway', stop: payments.stop });
+  recordStack({ paymentGatewayUrl: payments.url });
 
   const aws = localAwsEnv({ dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, region });
   // The seed (and anything else in this process) must reach the local engines only, never AWS.
@@ -96,6 +104,8 @@ async function start(): Promise<void> {
       AUTH_MODE: 'local',
       LOCAL_ISSUER_DIR: paths.issuer,
       LOCAL_OUTBOX_DIR: paths.outbox,
+      PAYMENT_GATEWAY_URL: payments.url,
+      PAYMENT_GATEWAY_SECRET: payments.secret,
       // Not used in local mode; set so serverless.yml does not fall back to CloudFormation references.
       COGNITO_USER_POOL_ID: 'unused-in-local-mode',
       COGNITO_CLIENT_ID: 'unused-in-local-mode',
@@ -141,7 +151,7 @@ async function start(): Promise<void> {
       '            in a script: TOKEN=$(npm run -s token -- --sub alice --role customer)',
       `  Workers   ${workers.length > 0 ? workers.join(', ') : 'no function consumes a queue yet'}`,
       `  Data      ${paths.root}   (npm run reset wipes it)`,
-      `  Engines   DynamoDB ${dynamo.endpoint}, SQS ${sqs.endpoint}`,
+      `  Engines   DynamoDB ${dynamo.endpoint}, SQS ${sqs.endpoint}, payment sandbox ${payments.url}`,
       '',
       'Ctrl-C to stop.',
       '',

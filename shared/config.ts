@@ -1,70 +1,91 @@
-import * as z from 'zod';
+import * as z from './lib/zod';
 
 /**
  * Runtime configuration: one zod schema over `process.env`, parsed once per cold start.
  * A missing resource name fails the cold start loudly instead of defaulting silently.
  */
-const csv = z
-  .string()
-  .optional()
-  .transform((value) =>
+const csv = z.pipe(
+  z.optional(z.string()),
+  z.transform((value: string | undefined) =>
     (value ?? '')
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
-  );
+  ),
+);
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** The local sandbox gateway's default key (scripts/local/sandbox-gateway.ts). */
+export const LOCAL_PAYMENT_GATEWAY_SECRET = 'sk_test_local_sandbox';
 
-const ConfigSchema = z
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+
+const EnvSchema = z
   .object({
-    STAGE: z.string().min(1).default('local'),
-    AWS_REGION: z.string().min(1).default('eu-west-1'),
-    TABLE_NAME: z.string().min(1),
-    STORE_CURRENCY: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
-      .default('EUR'),
+    STAGE: z._default(z.string().check(z.minLength(1)), 'local'),
+    AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
+    TABLE_NAME: z.string().check(z.minLength(1)),
+    STORE_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')), 'EUR'),
     RESERVATION_TTL_SECONDS: positiveInt(900),
     RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
     RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(50),
     CORS_ALLOWED_ORIGINS: csv,
-    PAYMENT_WEBHOOK_SECRET: z.string().min(1).optional(),
+    PAYMENT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
+    PAYMENT_GATEWAY_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.stripe.com'),
+    /** Local mode only; in AWS the secret is read from SSM (PAYMENT_GATEWAY_SECRET_PARAMETER). */
+    PAYMENT_GATEWAY_SECRET: z.optional(z.string().check(z.minLength(1))),
+    PAYMENT_GATEWAY_SECRET_PARAMETER: z.optional(z.string().check(z.regex(/^\/[\w./-]+$/, 'an SSM parameter name'))),
+    PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt(5000),
+    PAYMENT_GATEWAY_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(10)), 3),
     /** HMAC key protecting pagination cursors. */
-    CURSOR_SECRET: z.string().min(16).optional(),
-    PUBLIC_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(60),
-    AUTH_MODE: z.enum(['cognito', 'local']).default('cognito'),
-    COGNITO_USER_POOL_ID: z.string().optional(),
-    COGNITO_CLIENT_ID: z.string().optional(),
-    LOCAL_ISSUER: z.string().default('https://local.cartwheel.invalid/issuer'),
-    LOCAL_CLIENT_ID: z.string().default('cartwheel-local'),
-    LOCAL_ISSUER_DIR: z.string().optional(),
+    CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
+    PUBLIC_CACHE_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
+    AUTH_MODE: z._default(z.enum(['cognito', 'local']), 'cognito'),
+    COGNITO_USER_POOL_ID: z.optional(z.string()),
+    COGNITO_CLIENT_ID: z.optional(z.string()),
+    LOCAL_ISSUER: z._default(z.string(), 'https://local.cartwheel.invalid/issuer'),
+    LOCAL_CLIENT_ID: z._default(z.string(), 'cartwheel-local'),
+    LOCAL_ISSUER_DIR: z.optional(z.string()),
     PAYMENT_QUEUE_URL: z.url(),
     FULFILMENT_QUEUE_URL: z.url(),
     NOTIFICATION_QUEUE_URL: z.url(),
     ERASURE_QUEUE_URL: z.url(),
   })
-  .superRefine((env, ctx) => {
-    const local = env.AUTH_MODE === 'local';
-    if (!local) {
-      for (const key of [
-        'COGNITO_USER_POOL_ID',
-        'COGNITO_CLIENT_ID',
-        'PAYMENT_WEBHOOK_SECRET',
-        'CURSOR_SECRET',
-      ] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required outside local mode` });
+  .check(
+    z.superRefine((env, ctx) => {
+      const local = env.AUTH_MODE === 'local';
+      if (!local) {
+        for (const key of [
+          'COGNITO_USER_POOL_ID',
+          'COGNITO_CLIENT_ID',
+          'PAYMENT_WEBHOOK_SECRET',
+          'CURSOR_SECRET',
+        ] as const) {
+          if (!env[key])
+            ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required outside local mode` });
+        }
+        if (!env.PAYMENT_GATEWAY_SECRET_PARAMETER) {
+          const message = 'PAYMENT_GATEWAY_SECRET_PARAMETER is required outside local mode';
+          ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY_SECRET_PARAMETER'], message });
+        }
+        if (env.PAYMENT_GATEWAY_SECRET) {
+          // A plain secret in a function's environment is readable by anyone who can read its configuration.
+          const message = 'PAYMENT_GATEWAY_SECRET is for local mode only: keep the secret in SSM Parameter Store';
+          ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY_SECRET'], message });
+        }
       }
-    }
-    if (local && !env.LOCAL_ISSUER_DIR) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['LOCAL_ISSUER_DIR'],
-        message: 'LOCAL_ISSUER_DIR is required in local mode',
-      });
-    }
-  })
-  .transform((env) => ({
+      if (local && !env.LOCAL_ISSUER_DIR) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['LOCAL_ISSUER_DIR'],
+          message: 'LOCAL_ISSUER_DIR is required in local mode',
+        });
+      }
+    }),
+  );
+
+const ConfigSchema = z.pipe(
+  EnvSchema,
+  z.transform((env: z.output<typeof EnvSchema>) => ({
     stage: env.STAGE,
     region: env.AWS_REGION,
     tableName: env.TABLE_NAME,
@@ -76,6 +97,15 @@ const ConfigSchema = z
     },
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET ?? 'whsec_local_dev',
+    paymentGateway: {
+      baseUrl: env.PAYMENT_GATEWAY_URL,
+      timeoutMs: env.PAYMENT_GATEWAY_TIMEOUT_MS,
+      maxAttempts: env.PAYMENT_GATEWAY_MAX_ATTEMPTS,
+      secret:
+        env.AUTH_MODE === 'local'
+          ? ({ source: 'value', value: env.PAYMENT_GATEWAY_SECRET ?? LOCAL_PAYMENT_GATEWAY_SECRET } as const)
+          : ({ source: 'ssm', parameterName: env.PAYMENT_GATEWAY_SECRET_PARAMETER as string } as const),
+    },
     // Local mode only: a fixed development key, so cursors survive restarts of `npm start`.
     cursorSecret: env.CURSOR_SECRET ?? 'cartwheel-local-cursor-secret',
     publicCacheMaxAgeSeconds: env.PUBLIC_CACHE_MAX_AGE_SECONDS,
@@ -98,7 +128,8 @@ const ConfigSchema = z
       notification: env.NOTIFICATION_QUEUE_URL,
       erasure: env.ERASURE_QUEUE_URL,
     },
-  }));
+  })),
+);
 
 export type Config = z.output<typeof ConfigSchema>;
 export type AuthConfig = Config['auth'];

@@ -10,6 +10,8 @@ import { createDynamoOrderRepository } from './adapters/dynamo/dynamo-order-repo
 import { createDynamoProductPricing } from './adapters/dynamo/dynamo-product-pricing';
 import { createDynamoProfileRepository } from './adapters/dynamo/dynamo-profile-repository';
 import { createDynamoRateLimiter } from './adapters/dynamo/dynamo-rate-limiter';
+import { createSsmClient, ssmSecret } from './adapters/payments/ssm-secret';
+import { createStripePaymentGateway } from './adapters/payments/stripe-payment-gateway';
 import { createSqsClient } from './adapters/sqs/sqs-client';
 import { createSqsPaymentQueue } from './adapters/sqs/sqs-payment-queue';
 import { createTokenVerifier } from './auth/token-verifier';
@@ -125,6 +127,34 @@ export const orderService = /* @__PURE__ */ once(() =>
     },
   }),
 );
+
+/**
+ * The payment gateway: Stripe's API in AWS, the sandbox under `npm start`; a timeout per attempt and
+ * bounded retries that resend the same idempotency key (decision 0004). The shared circuit breaker
+ * (issue 4) is to wrap this gateway, outside the retries, so an open circuit costs no attempt.
+ */
+export const paymentGateway = /* @__PURE__ */ once(() => {
+  const { region, paymentGateway: settings } = config();
+  const { secret } = settings;
+  return createStripePaymentGateway({
+    baseUrl: settings.baseUrl,
+    secret:
+      secret.source === 'ssm'
+        ? ssmSecret(createSsmClient(region), secret.parameterName)
+        : () => Promise.resolve(secret.value),
+    timeoutMs: settings.timeoutMs,
+    retry: { maxAttempts: settings.maxAttempts, baseDelayMs: 200, maxDelayMs: 2000 },
+    onRetry: ({ operation, attempt, delayMs, error }) => {
+      logger.warn('payment gateway call failed; retrying with the same idempotency key', {
+        operation,
+        attempt,
+        delayMs: Math.round(delayMs),
+        error,
+      });
+      metrics.addMetric('PaymentGatewayRetries', 'Count', 1);
+    },
+  });
+});
 
 export const healthService = /* @__PURE__ */ once(() => {
   const { tableName, queues } = config();

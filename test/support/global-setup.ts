@@ -1,6 +1,6 @@
 /**
- * Starts the real engines once for the integration project: DynamoDB Local in memory and the SQS
- * emulator, each on a free loopback port; creates the table (`cartwheel-test`) and the queues of
+ * Starts the real engines once for the integration project: DynamoDB Local in memory, the SQS
+ * emulator and the sandbox payment gateway, each on a free loopback port; creates the table (`cartwheel-test`) and the queues of
  * serverless.yml (stage `test`) and a throw-away token issuer; and exports the environment a
  * deployed function would see. Jest starts its workers after this, so they inherit process.env.
  */
@@ -14,6 +14,7 @@ import { localAwsEnv, SHADOWING_AWS_VARIABLES } from '../../scripts/local/local-
 import { referencedEnv } from '../../scripts/local/provision';
 import { provisionQueues } from '../../scripts/local/provision-queues';
 import { provisionTable } from '../../scripts/local/provision-table';
+import { startSandboxGateway } from '../../scripts/local/sandbox-gateway';
 import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { startSqs } from '../../scripts/local/sqs-engine';
 import { startWatchdog } from '../../scripts/local/watchdog';
@@ -49,6 +50,9 @@ export default async function globalSetup(): Promise<void> {
     });
     const sqs = await startSqs({ region });
     cleanups.push(sqs.stop);
+    // Lives in jest's main process: tests reach its counters and fault hooks over HTTP.
+    const payments = await startSandboxGateway();
+    cleanups.push(payments.stop);
     const table = await provisionTable({
       definition,
       dynamoEndpoint: dynamo.endpoint,
@@ -72,6 +76,8 @@ export default async function globalSetup(): Promise<void> {
       AUTH_MODE: 'local',
       LOCAL_ISSUER_DIR: issuerDir,
       LOCAL_OUTBOX_DIR: path.join(scratch, 'outbox'),
+      PAYMENT_GATEWAY_URL: payments.url,
+      PAYMENT_GATEWAY_SECRET: payments.secret,
       // Tests fire hundreds of calls from one address and customer; the rate-limit tests set
       // their own small limits.
       RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',

@@ -50,7 +50,7 @@ export interface LocalStack {
  * globalSetup exports into jest's process (which its workers, this one included, inherit).
  */
 const NOT_A_DEVELOPER_VARIABLE =
-  /^(NODE_ENV|JEST_WORKER_ID|AWS_ENDPOINT_URL_\w+|TABLE_NAME|STAGE|AUTH_MODE|LOCAL_\w+|\w+_QUEUE_URL|POWERTOOLS_\w+)$/;
+  /^(NODE_ENV|JEST_WORKER_ID|AWS_ENDPOINT_URL_\w+|TABLE_NAME|STAGE|AUTH_MODE|LOCAL_\w+|\w+_QUEUE_URL|POWERTOOLS_\w+|PAYMENT_GATEWAY_\w+)$/;
 
 export async function startLocalStack(options: { timeoutMs?: number } = {}): Promise<LocalStack> {
   const timeoutMs = options.timeoutMs ?? 120_000;
