@@ -39,4 +39,24 @@ const sideEffectFree = {
   },
 };
 
-module.exports = [lambdaCredentials, sideEffectFree];
+/**
+ * Packages bundled from their ES module build (`module`) instead of `main`: their CommonJS build is
+ * one file that esbuild cannot tree-shake, so every command and schema of the service would be
+ * bundled. @aws-sdk/client-ssm's CommonJS build alone is ~205 KiB of the payment worker; its ES
+ * build, shaken down to GetParameter, ~76 KiB (docs/decisions/0004-payment-gateway.md).
+ */
+const ES_MODULE_BUILDS = ['@aws-sdk/client-ssm'];
+
+const esModuleBuild = {
+  name: 'es-module-build',
+  setup(build) {
+    const filter = new RegExp(`^(${ES_MODULE_BUILDS.map((name) => name.replace('/', '\\/')).join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      const packageDir = path.dirname(require.resolve(`${args.path}/package.json`, { paths: [args.resolveDir] }));
+      const { module: entry } = require(path.join(packageDir, 'package.json'));
+      return { path: path.join(packageDir, entry), sideEffects: false };
+    });
+  },
+};
+
+module.exports = [lambdaCredentials, sideEffectFree, esModuleBuild];

@@ -23,6 +23,7 @@ import { createDiscountService } from './domain/discounts/discount-service';
 import { createHealthService } from './domain/health/health-service';
 import { createInventoryService } from './domain/inventory/inventory-service';
 import { createOrderService } from './domain/orders/order-service';
+import { createPaymentService } from './domain/payments/payment-service';
 import { createCheckoutRateLimit } from './domain/rate-limit/checkout-rate-limit';
 import { randomIds, systemClock } from './lib/clock';
 import { createCursorCodec } from './lib/cursor-codec';
@@ -155,6 +156,15 @@ export const paymentGateway = /* @__PURE__ */ once(() => {
     },
   });
 });
+
+/** The payment worker's service: one charge per order, then the conditional PAID / PAYMENT_FAILED transition. */
+export const paymentService = /* @__PURE__ */ once(() =>
+  createPaymentService({
+    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    gateway: paymentGateway(),
+    clock: systemClock,
+  }),
+);
 
 export const healthService = /* @__PURE__ */ once(() => {
   const { tableName, queues } = config();

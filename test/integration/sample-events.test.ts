@@ -1,14 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from 'aws-lambda';
+import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken } from '../support/integration';
 
 const eventsDir = join(__dirname, '..', '..', 'events');
-const names = readdirSync(eventsDir)
+/** The SQS workers' samples; every other sample is an HTTP function's. */
+const workers = ['payment-worker'];
+const allNames = readdirSync(eventsDir)
   .filter((file) => file.endsWith('.json'))
   .map((file) => file.replace(/\.json$/, ''))
   .sort();
+const names = allNames.filter((name) => !workers.includes(name));
 
 const expectedStatus: Record<string, number> = {
   health: 200,
@@ -67,7 +71,12 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
   });
 
   it('cover every function of serverless.yml', () => {
-    expect(names).toEqual(Object.keys(expectedStatus).sort());
+    expect(allNames).toEqual([...Object.keys(expectedStatus), ...workers].sort());
+  });
+
+  it('payment-worker acknowledges its sample (an order that does not exist is not retried)', async () => {
+    const event = JSON.parse(readFileSync(join(eventsDir, 'payment-worker.json'), 'utf8')) as SQSEvent;
+    expect(await paymentWorker(event, lambdaContext('payment-worker'))).toEqual({ batchItemFailures: [] });
   });
 
   it.each(names.filter((name) => name !== 'create-product'))('%s answers as its route promises', async (name) => {

@@ -51,6 +51,8 @@ export interface OrderEvent {
 export interface PaymentState {
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'REFUND_PENDING' | 'REFUNDED';
   attempts: number;
+  /** The gateway's id of the successful charge (internal: refunds need it). */
+  paymentIntentId?: string;
 }
 
 /** An order as stored. `userId` is the customer's `sub` (removed on erasure). */
@@ -85,7 +87,7 @@ export function toOrderView(order: Order, options: { withEvents: boolean } = { w
     currency: order.currency,
     shippingAddress: order.shippingAddress,
     reservationExpiresAt: order.reservationExpiresAt,
-    payment: order.payment,
+    payment: { status: order.payment.status, attempts: order.payment.attempts },
     shipment: order.shipment,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,

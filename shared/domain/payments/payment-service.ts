@@ -1,0 +1,124 @@
+import type { Clock } from '../../lib/clock';
+import type { Order } from '../orders/order';
+import type { OrderRepository } from '../orders/order-ports';
+import type { ChargeResult, PaymentGateway } from './payment-gateway';
+
+/** One payment message: charge this order (its stored `total`, with the checkout's token). */
+export interface PaymentRequest {
+  orderId: string;
+  paymentToken: string;
+}
+
+/** What handling one payment message did (for logs and metrics; none of these is an error). */
+export type PaymentOutcome =
+  | { outcome: 'paid'; paymentIntentId: string }
+  | { outcome: 'failed'; reason: string }
+  /** The order was no longer PENDING_PAYMENT when the message arrived: no charge was attempted. */
+  | { outcome: 'not-payable'; status: Order['status'] }
+  /** Another delivery of the same message recorded the same charge first. */
+  | { outcome: 'duplicate' }
+  /** The charge succeeded but the order had meanwhile left PENDING_PAYMENT: the money went back. */
+  | { outcome: 'refunded'; status: Order['status']; recorded: boolean }
+  | { outcome: 'order-not-found' };
+
+export interface PaymentServiceDeps {
+  orders: Pick<OrderRepository, 'get' | 'transition'>;
+  gateway: PaymentGateway;
+  clock: Clock;
+}
+
+/** A racing write that only touched `updatedAt` is retried this often before giving up (and retrying via SQS). */
+const MAX_WRITE_ATTEMPTS = 5;
+
+export const refundKey = (orderId: string) => `refund-${orderId}`;
+
+export function createPaymentService({ orders, gateway, clock }: PaymentServiceDeps) {
+  /** Moves a PENDING_PAYMENT order to the charge's outcome; the latest order when it lost the race. */
+  async function settle(order: Order, charge: ChargeResult): Promise<{ moved: true } | { moved: false; order: Order }> {
+    let current = order;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const succeeded = charge.outcome === 'succeeded';
+      const moved = await orders.transition({
+        order: current,
+        from: 'PENDING_PAYMENT',
+        to: succeeded ? 'PAID' : 'PAYMENT_FAILED',
+        event: succeeded
+          ? { type: 'PAYMENT_SUCCEEDED', at: clock.now().toISOString() }
+          : { type: 'PAYMENT_FAILED', at: clock.now().toISOString(), detail: charge.reason },
+        stock: succeeded ? 'sell' : 'release',
+        changes: {
+          payment: succeeded
+            ? { status: 'SUCCEEDED', attempts: current.payment.attempts + 1, paymentIntentId: charge.paymentIntentId }
+            : { status: 'FAILED', attempts: current.payment.attempts + 1 },
+        },
+      });
+      if (moved) return { moved: true };
+      const latest = await orders.get(order.orderId);
+      if (!latest) throw new Error(`order ${order.orderId} disappeared during payment`);
+      // Still pending: only `updatedAt` moved under us (another write); try again from what is stored.
+      if (latest.status !== 'PENDING_PAYMENT') return { moved: false, order: latest };
+      current = latest;
+    }
+    throw new Error(`order ${order.orderId}: payment transition kept conflicting`);
+  }
+
+  /** Appends REFUNDED (status unchanged), conditional on the order not having moved since it was read. */
+  async function recordRefund(order: Order, paymentIntentId: string): Promise<boolean> {
+    let current = order;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      if (current.payment.status === 'REFUNDED') return true;
+      const moved = await orders.transition({
+        order: current,
+        from: current.status,
+        to: current.status,
+        event: { type: 'REFUNDED', at: clock.now().toISOString(), detail: 'payment arrived after the order closed' },
+        stock: 'none',
+        changes: { payment: { ...current.payment, status: 'REFUNDED', paymentIntentId } },
+      });
+      if (moved) return true;
+      const latest = await orders.get(order.orderId);
+      if (!latest || latest.status !== order.status) return false;
+      current = latest;
+    }
+    return false;
+  }
+
+  return {
+    /**
+     * Charges a pending order once (the order id is the gateway's idempotency key, so redeliveries
+     * and concurrent deliveries share one charge), then moves it to PAID (stock sold) or
+     * PAYMENT_FAILED (stock released) with a conditional transition. A charge that succeeds for an
+     * order that meanwhile expired or was cancelled is refunded and the order keeps its state.
+     * @throws PaymentGatewayError when the gateway gave no final answer: the order is untouched and
+     * the message must be retried.
+     */
+    async pay(request: PaymentRequest): Promise<PaymentOutcome> {
+      const order = await orders.get(request.orderId);
+      if (!order) return { outcome: 'order-not-found' };
+      if (order.status !== 'PENDING_PAYMENT') return { outcome: 'not-payable', status: order.status };
+
+      const charge = await gateway.charge({
+        orderId: order.orderId,
+        amount: order.total,
+        currency: order.currency,
+        paymentToken: request.paymentToken,
+        idempotencyKey: order.orderId,
+      });
+      const settled = await settle(order, charge);
+      if (settled.moved) {
+        return charge.outcome === 'succeeded'
+          ? { outcome: 'paid', paymentIntentId: charge.paymentIntentId }
+          : { outcome: 'failed', reason: charge.reason };
+      }
+      const latest = settled.order;
+      if (charge.outcome === 'declined') return { outcome: 'not-payable', status: latest.status };
+      if (latest.payment.paymentIntentId === charge.paymentIntentId) return { outcome: 'duplicate' };
+
+      await gateway.refund({ paymentIntentId: charge.paymentIntentId, idempotencyKey: refundKey(order.orderId) });
+      const recorded = await recordRefund(latest, charge.paymentIntentId);
+      return { outcome: 'refunded', status: latest.status, recorded };
+    },
+  };
+}
+
+export type PaymentService = ReturnType<typeof createPaymentService>;

@@ -1,0 +1,164 @@
+import type { Order } from '../../shared/domain/orders/order';
+import type { OrderRepository, Transition } from '../../shared/domain/orders/order-ports';
+import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
+import type { ChargeResult, PaymentGateway } from '../../shared/domain/payments/payment-gateway';
+import { createPaymentService } from '../../shared/domain/payments/payment-service';
+
+const clock = { now: () => new Date('2026-01-01T10:00:00.000Z') };
+
+function pendingOrder(): Order {
+  return {
+    orderId: 'ord_1',
+    userId: 'c1',
+    status: 'PENDING_PAYMENT',
+    items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 500, lineTotal: 500 }],
+    subtotal: 500,
+    discount: 0,
+    discountCode: null,
+    total: 500,
+    currency: 'EUR',
+    shippingAddress: null,
+    reservationExpiresAt: '2026-01-01T10:15:00.000Z',
+    payment: { status: 'PENDING', attempts: 0 },
+    shipment: null,
+    createdAt: '2026-01-01T09:59:00.000Z',
+    updatedAt: '2026-01-01T09:59:00.000Z',
+    events: [{ type: 'ORDER_PLACED', at: '2026-01-01T09:59:00.000Z' }],
+  };
+}
+
+/** One stored order with the repository's conditional write (status and updatedAt as read). */
+function fakeOrders(initial: Order | null, beforeTransition?: (stored: Order) => Order) {
+  let stored = initial;
+  const transitions: Transition[] = [];
+  const orders: Pick<OrderRepository, 'get' | 'transition'> = {
+    get: async () => stored,
+    async transition(transition) {
+      if (stored && beforeTransition) stored = beforeTransition(stored);
+      beforeTransition = undefined;
+      if (!stored || stored.status !== transition.from || stored.updatedAt !== transition.order.updatedAt) return false;
+      transitions.push(transition);
+      stored = {
+        ...transition.order,
+        ...transition.changes,
+        status: transition.to,
+        updatedAt: transition.event.at,
+        events: [...transition.order.events, transition.event],
+      };
+      return true;
+    },
+  };
+  return { orders, transitions, stored: () => stored };
+}
+
+function fakeGateway(result: ChargeResult | Error) {
+  const calls = { charges: [] as string[], refunds: [] as string[] };
+  const gateway: PaymentGateway = {
+    async charge(request) {
+      calls.charges.push(request.idempotencyKey);
+      if (result instanceof Error) throw result;
+      return result;
+    },
+    async refund(request) {
+      calls.refunds.push(request.idempotencyKey);
+      return { refundId: 're_1' };
+    },
+  };
+  return { gateway, calls };
+}
+
+const succeeded: ChargeResult = { outcome: 'succeeded', paymentIntentId: 'pi_1' };
+const request = { orderId: 'ord_1', paymentToken: 'tok_visa' };
+
+describe('the payment service', () => {
+  it('charges with the order id as idempotency key and moves the order to PAID, selling the stock', async () => {
+    const { orders, transitions, stored } = fakeOrders(pendingOrder());
+    const { gateway, calls } = fakeGateway(succeeded);
+    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({
+      outcome: 'paid',
+      paymentIntentId: 'pi_1',
+    });
+    expect(calls.charges).toEqual(['ord_1']);
+    expect(transitions[0]).toMatchObject({ from: 'PENDING_PAYMENT', to: 'PAID', stock: 'sell' });
+    expect(stored()?.payment).toEqual({ status: 'SUCCEEDED', attempts: 1, paymentIntentId: 'pi_1' });
+  });
+
+  it('a decline moves the order to PAYMENT_FAILED and releases the stock', async () => {
+    const { orders, transitions } = fakeOrders(pendingOrder());
+    const { gateway } = fakeGateway({ outcome: 'declined', reason: 'card_declined' });
+    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({
+      outcome: 'failed',
+      reason: 'card_declined',
+    });
+    expect(transitions[0]).toMatchObject({ to: 'PAYMENT_FAILED', stock: 'release' });
+    expect(transitions[0]?.event).toMatchObject({ type: 'PAYMENT_FAILED', detail: 'card_declined' });
+  });
+
+  it('does not charge an order that is no longer PENDING_PAYMENT', async () => {
+    const { orders } = fakeOrders({ ...pendingOrder(), status: 'PAID' });
+    const { gateway, calls } = fakeGateway(succeeded);
+    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({
+      outcome: 'not-payable',
+      status: 'PAID',
+    });
+    expect(calls.charges).toEqual([]);
+  });
+
+  it('reports an unknown order without charging', async () => {
+    const { gateway, calls } = fakeGateway(succeeded);
+    const service = createPaymentService({ orders: fakeOrders(null).orders, gateway, clock });
+    expect(await service.pay(request)).toEqual({ outcome: 'order-not-found' });
+    expect(calls.charges).toEqual([]);
+  });
+
+  it('lets a gateway error through and leaves the order untouched', async () => {
+    const { orders, transitions } = fakeOrders(pendingOrder());
+    const { gateway } = fakeGateway(new PaymentGatewayError('server-error', 'boom'));
+    await expect(createPaymentService({ orders, gateway, clock }).pay(request)).rejects.toBeInstanceOf(
+      PaymentGatewayError,
+    );
+    expect(transitions).toEqual([]);
+  });
+
+  it('when another delivery recorded the same charge first, neither refunds nor writes', async () => {
+    const { orders, transitions } = fakeOrders(pendingOrder(), (order) => ({
+      ...order,
+      status: 'PAID',
+      updatedAt: '2026-01-01T10:00:01.000Z',
+      payment: { status: 'SUCCEEDED', attempts: 1, paymentIntentId: 'pi_1' },
+    }));
+    const { gateway, calls } = fakeGateway(succeeded);
+    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({ outcome: 'duplicate' });
+    expect(calls.refunds).toEqual([]);
+    expect(transitions).toEqual([]);
+  });
+
+  it('when the order was cancelled during the charge, refunds once and records REFUNDED without changing its status', async () => {
+    const { orders, stored } = fakeOrders(pendingOrder(), (order) => ({
+      ...order,
+      status: 'CANCELLED',
+      updatedAt: '2026-01-01T10:00:01.000Z',
+    }));
+    const { gateway, calls } = fakeGateway(succeeded);
+    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({
+      outcome: 'refunded',
+      status: 'CANCELLED',
+      recorded: true,
+    });
+    expect(calls.refunds).toEqual(['refund-ord_1']);
+    expect(stored()?.status).toBe('CANCELLED');
+    expect(stored()?.payment.status).toBe('REFUNDED');
+    expect(stored()?.events.map((event) => event.type)).toEqual(['ORDER_PLACED', 'REFUNDED']);
+  });
+
+  it('when only updatedAt moved meanwhile (still pending), retries the transition and pays', async () => {
+    const { orders, transitions } = fakeOrders(pendingOrder(), (order) => ({
+      ...order,
+      updatedAt: '2026-01-01T10:00:01.000Z',
+    }));
+    const { gateway, calls } = fakeGateway(succeeded);
+    expect((await createPaymentService({ orders, gateway, clock }).pay(request)).outcome).toBe('paid');
+    expect(transitions).toHaveLength(1);
+    expect(calls.refunds).toEqual([]);
+  });
+});
