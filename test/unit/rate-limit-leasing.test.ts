@@ -1,4 +1,6 @@
 import type { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+// The bench's seeded PRNG (mulberry32): a failing seed can be replayed.
+import { seededRandom } from '../../bench/lib/stats';
 import { createDynamoRateLimiter, maxLeaseBlock } from '../../shared/adapters/dynamo/dynamo-rate-limiter';
 import { createCheckoutRateLimit } from '../../shared/domain/rate-limit/checkout-rate-limit';
 import type { RateLimiter } from '../../shared/domain/rate-limit/rate-limiter';
@@ -12,18 +14,6 @@ import type { RateLimiter } from '../../shared/domain/rate-limit/rate-limiter';
 
 const START = Date.parse('2026-01-01T00:00:00.250Z');
 const LEASE = { lease: true } as const;
-
-/** A small deterministic PRNG (mulberry32): a failing seed can be replayed. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const turns = async (count: number) => {
   for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -112,7 +102,7 @@ describe('quota leasing: the limit holds across instances', () => {
   it.each(seeds)(
     'seed %i: instances serving one principal in any interleaving admit at most the limit, and every unit was claimed in the table',
     async (seed) => {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const table = simulatedTable(random);
       const limit = 1 + Math.floor(random() * 200);
       const instances = 2 + Math.floor(random() * 3);
@@ -135,7 +125,7 @@ describe('quota leasing: the limit holds across instances', () => {
   it.each(seeds)(
     'seed %i: even instances serving many events at once never admit more than the limit',
     async (seed) => {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const table = simulatedTable(random);
       const limit = 1 + Math.floor(random() * 200);
       const clock = manualClock();
