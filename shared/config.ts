@@ -27,6 +27,10 @@ const EnvSchema = z
     STORE_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')), 'EUR'),
     RESERVATION_TTL_SECONDS: positiveInt(900),
     RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
+    /** Payment work younger than this is still checkout's to send; the reconcile job leaves it alone. */
+    RECONCILE_GRACE_SECONDS: positiveInt(60),
+    /** Orders (expire-reservations) or work records (reconcile) one job run handles at most. */
+    JOB_MAX_ITEMS_PER_RUN: positiveInt(1000),
     RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(50),
     CORS_ALLOWED_ORIGINS: csv,
     PAYMENT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
@@ -91,6 +95,7 @@ const ConfigSchema = z.pipe(
     tableName: env.TABLE_NAME,
     currency: env.STORE_CURRENCY,
     reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+    jobs: { reconcileGraceSeconds: env.RECONCILE_GRACE_SECONDS, maxItemsPerRun: env.JOB_MAX_ITEMS_PER_RUN },
     rateLimits: {
       checkoutsPerMinute: env.RATE_LIMIT_CHECKOUTS_PER_MINUTE,
       requestsPerSecond: env.RATE_LIMIT_REQUESTS_PER_SECOND,

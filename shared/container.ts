@@ -22,7 +22,10 @@ import { createProfileService } from './domain/customers/profile-service';
 import { createDiscountService } from './domain/discounts/discount-service';
 import { createHealthService } from './domain/health/health-service';
 import { createInventoryService } from './domain/inventory/inventory-service';
+import { createJobRunner } from './domain/jobs/job-runner';
 import { createOrderService } from './domain/orders/order-service';
+import { createPaymentReconciler } from './domain/orders/payment-reconciler';
+import { createReservationExpiry } from './domain/orders/reservation-expiry';
 import { createPaymentService } from './domain/payments/payment-service';
 import { createCheckoutRateLimit } from './domain/rate-limit/checkout-rate-limit';
 import { randomIds, systemClock } from './lib/clock';
@@ -164,6 +167,37 @@ export const paymentService = /* @__PURE__ */ once(() =>
     gateway: paymentGateway(),
     clock: systemClock,
   }),
+);
+
+/** The expire-reservations job: unpaid orders past their reservation → EXPIRED, stock released. */
+export const reservationExpiry = /* @__PURE__ */ once(() =>
+  createReservationExpiry({
+    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    clock: systemClock,
+    maxOrdersPerRun: config().jobs.maxItemsPerRun,
+  }),
+);
+
+/** The reconcile job: payment work whose queue message was never sent is sent again. */
+export const paymentReconciler = /* @__PURE__ */ once(() =>
+  createPaymentReconciler({
+    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    payments: createSqsPaymentQueue(sqsClient(), config().queues.payment),
+    clock: systemClock,
+    graceSeconds: config().jobs.reconcileGraceSeconds,
+    maxRecordsPerRun: config().jobs.maxItemsPerRun,
+  }),
+);
+
+/** The scheduled jobs, runnable on demand by an administrator. */
+export const jobRunner = /* @__PURE__ */ once(() =>
+  createJobRunner(
+    {
+      'expire-reservations': () => reservationExpiry().run(),
+      reconcile: () => paymentReconciler().run(),
+    },
+    systemClock,
+  ),
 );
 
 export const healthService = /* @__PURE__ */ once(() => {

@@ -9,6 +9,7 @@ import {
   listInventoryAdjustmentsRoute,
   putInventoryRoute,
 } from './inventory-routes';
+import { runJobRoute } from './job-routes';
 import {
   cancelOrderRoute,
   createOrderRoute,
@@ -45,4 +46,5 @@ export const routes: RouteSpec[] = [
   getOrderRoute,
   cancelOrderRoute,
   listAdminOrdersRoute,
+  runJobRoute,
 ];

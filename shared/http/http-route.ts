@@ -18,7 +18,7 @@ import { responseHeaders } from './middlewares/response-headers';
 import { validateRequest } from './middlewares/validate-request';
 import { type HttpEvent, type HttpResponse, header, stateOf } from './request-state';
 import type { HttpResult } from './responses';
-import type { RouteSpec } from './route-spec';
+import { bodyIsOptional, type RouteSpec } from './route-spec';
 
 type Out<S> = [NonNullable<S>] extends [z.core.$ZodType] ? z.output<NonNullable<S>> : undefined;
 type PrincipalFor<R> = [R] extends ['public'] ? Principal | undefined : Principal;
@@ -79,7 +79,14 @@ export function httpRoute<Spec extends RouteSpec>(
       }),
     );
   }
-  if (spec.body) handler.use(httpJsonBodyParser());
+  if (spec.body) {
+    const parser = httpJsonBodyParser();
+    // An optional body that was left out is validated as `undefined` instead of refused as not JSON.
+    const skipWhenAbsent = bodyIsOptional(spec);
+    handler.use({
+      before: (request) => (skipWhenAbsent && !request.event.body ? undefined : parser.before?.(request)),
+    });
+  }
   handler.use(validateRequest(spec));
 
   return handler.handler(async (event) => {

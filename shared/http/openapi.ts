@@ -1,6 +1,6 @@
 import { Problem } from '../api/common-schemas';
 import * as z from '../lib/zod';
-import type { RouteSpec } from './route-spec';
+import { bodyIsOptional, type RouteSpec } from './route-spec';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -126,7 +126,12 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): Js
         })),
       ],
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: convert(route.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: !bodyIsOptional(route),
+              content: { 'application/json': { schema: convert(route.body, 'input') } },
+            },
+          }
         : {}),
       responses,
     };

@@ -1,4 +1,4 @@
-import type * as z from '../lib/zod';
+import * as z from '../lib/zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** `public`: anyone; `customer`: any signed-in user (admins too); `admin`: the `admin` group. */
@@ -55,3 +55,7 @@ export function defineRoute<
 >(spec: RouteSpec<P, Q, B, R>): RouteSpec<P, Q, B, R> {
   return spec;
 }
+
+/** Whether the route's body may be left out (its schema accepts `undefined`): then no body is not a 415. */
+export const bodyIsOptional = (spec: RouteSpec): boolean =>
+  spec.body !== undefined && z.safeParse(spec.body, undefined).success;

@@ -1,13 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
+import { handler as expireReservations } from '../../functions/scheduled/expire-reservations';
+import { handler as reconcile } from '../../functions/scheduled/reconcile';
 import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken } from '../support/integration';
 
 const eventsDir = join(__dirname, '..', '..', 'events');
-/** The SQS workers' samples; every other sample is an HTTP function's. */
-const workers = ['payment-worker'];
+/** The SQS workers' and scheduled functions' samples; every other sample is an HTTP function's. */
+const scheduled = { 'expire-reservations': expireReservations, reconcile };
+const workers = ['payment-worker', ...Object.keys(scheduled)];
 const allNames = readdirSync(eventsDir)
   .filter((file) => file.endsWith('.json'))
   .map((file) => file.replace(/\.json$/, ''))
@@ -36,6 +39,7 @@ const expectedStatus: Record<string, number> = {
   'create-discount': 201,
   'list-discounts': 200,
   'get-discount': 200,
+  'run-job': 200,
 };
 
 function loadEvent(name: string): APIGatewayProxyEventV2 {
@@ -77,6 +81,12 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
   it('payment-worker acknowledges its sample (an order that does not exist is not retried)', async () => {
     const event = JSON.parse(readFileSync(join(eventsDir, 'payment-worker.json'), 'utf8')) as SQSEvent;
     expect(await paymentWorker(event, lambdaContext('payment-worker'))).toEqual({ batchItemFailures: [] });
+  });
+
+  it.each(Object.entries(scheduled))('%s runs its job from its EventBridge sample', async (name, handler) => {
+    const event = JSON.parse(readFileSync(join(eventsDir, `${name}.json`), 'utf8')) as ScheduledEvent;
+    expect(event['detail-type']).toBe('Scheduled Event');
+    expect(await handler(event, lambdaContext(name))).toMatchObject({ job: name, summary: expect.any(Object) });
   });
 
   it.each(names.filter((name) => name !== 'create-product'))('%s answers as its route promises', async (name) => {

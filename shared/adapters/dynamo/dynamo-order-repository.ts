@@ -8,10 +8,16 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderStatus } from '../../domain/orders/order';
-import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
+import type {
+  OrderRepository,
+  Placement,
+  PlacementOutcome,
+  Transition,
+  UnsentPayment,
+} from '../../domain/orders/order-ports';
 import { cancellationCodes } from './dynamo-client';
 import { completionUpdate } from './dynamo-idempotency-store';
-import { keys } from './keys';
+import { GSI1, keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -79,6 +85,7 @@ export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableNam
     partition: string;
     limit: number;
     after?: Record<string, unknown>;
+    oldestFirst?: boolean;
   }) {
     const result = await db.send(
       new QueryCommand({
@@ -86,7 +93,7 @@ export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableNam
         IndexName: input.index,
         KeyConditionExpression: `${input.index}PK = :pk`,
         ExpressionAttributeValues: { ':pk': input.partition },
-        ScanIndexForward: false,
+        ScanIndexForward: input.oldestFirst === true,
         Limit: input.limit,
         ExclusiveStartKey: input.after,
       }),
@@ -218,13 +225,53 @@ export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableNam
     listByCustomer: (sub, { limit, after }) =>
       query({ index: 'GSI1', partition: keys.customerOrdersIndex(sub, '', '').GSI1PK, limit, after }),
 
-    listByStatus: (status: OrderStatus, { limit, after }) =>
-      query({ index: 'GSI2', partition: keys.orderStatusIndex(status, '', '').GSI2PK, limit, after }),
+    listByStatus: (status: OrderStatus, { limit, after }, options) =>
+      query({
+        index: 'GSI2',
+        partition: keys.orderStatusIndex(status, '', '').GSI2PK,
+        limit,
+        after,
+        oldestFirst: options?.oldestFirst,
+      }),
 
     statusPosition: (order) => ({
       ...keys.order(order.orderId),
       ...keys.orderStatusIndex(order.status, order.createdAt, order.orderId),
     }),
+
+    async unsentPayments({ createdBefore, limit }) {
+      const work: UnsentPayment[] = [];
+      for (let shard = 0; shard < OUTBOX_SHARDS && work.length < limit; shard++) {
+        let after: Record<string, unknown> | undefined;
+        do {
+          const result = await db.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: GSI1,
+              // GSI1SK is `<createdAt>#<orderId>`: every record created before the cut-off sorts below it.
+              KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :before',
+              ExpressionAttributeValues: {
+                ':pk': keys.outboxIndex(shard, '', '').GSI1PK,
+                ':before': createdBefore,
+              },
+              Limit: limit - work.length,
+              ExclusiveStartKey: after,
+            }),
+          );
+          for (const item of result.Items ?? []) {
+            work.push({
+              orderId: item.orderId as string,
+              paymentToken: item.paymentToken as string,
+              amount: item.amount as number,
+              currency: item.currency as string,
+              createdAt: item.createdAt as string,
+            });
+          }
+          after = result.LastEvaluatedKey as Record<string, unknown> | undefined;
+        } while (after && work.length < limit);
+      }
+      return work;
+    },
 
     async paymentDispatched(orderId) {
       await db.send(new DeleteCommand({ TableName: tableName, Key: keys.paymentOutbox(orderId) }));

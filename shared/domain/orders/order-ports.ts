@@ -54,14 +54,30 @@ export interface OrderRepository {
   /** @returns false when the order was no longer in `from` (someone else moved it first). */
   transition(transition: Transition): Promise<boolean>;
   listByCustomer(sub: string, page: PageRequest): Promise<Page<Order>>;
-  listByStatus(status: OrderStatus, page: PageRequest): Promise<Page<Order>>;
+  /** Orders of one status, newest first (or oldest first: the expiry job works from the oldest). */
+  listByStatus(status: OrderStatus, page: PageRequest, options?: { oldestFirst?: boolean }): Promise<Page<Order>>;
   /** Where a status list continues after this order (for merging the lists of several statuses). */
   statusPosition(order: Order): Record<string, unknown>;
+  /** Payment work records written before `createdBefore` and still there (their message may never have been sent). */
+  unsentPayments(query: { createdBefore: string; limit: number }): Promise<UnsentPayment[]>;
   /** The payment message was handed to the queue: the durable work record can go. */
   paymentDispatched(orderId: string): Promise<void>;
 }
 
+/** One payment message: what the payment worker needs to charge an order. */
+export interface PaymentWork {
+  orderId: string;
+  paymentToken: string;
+  amount: number;
+  currency: string;
+}
+
+/** A payment work record that outlived its queue send (or is about to be dispatched). */
+export interface UnsentPayment extends PaymentWork {
+  createdAt: string;
+}
+
 /** The queue of payment work. */
 export interface PaymentQueue {
-  send(message: { orderId: string; paymentToken: string; amount: number; currency: string }): Promise<void>;
+  send(message: PaymentWork): Promise<void>;
 }

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ScheduledEvent, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { handler as runJob } from '../../functions/http/run-job';
+import { handler as paymentWorker } from '../../functions/queue/payment-worker';
+import { handler as expireReservations } from '../../functions/scheduled/expire-reservations';
+import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
+import { createDynamoDiscountRepository } from '../../shared/adapters/dynamo/dynamo-discount-repository';
+import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
+import { createDynamoProductPricing } from '../../shared/adapters/dynamo/dynamo-product-pricing';
+import { createSqsPaymentQueue } from '../../shared/adapters/sqs/sqs-payment-queue';
+import type { PaymentQueue } from '../../shared/domain/orders/order-ports';
+import { createOrderService } from '../../shared/domain/orders/order-service';
+import { createPaymentReconciler } from '../../shared/domain/orders/payment-reconciler';
+import { type Clock, randomIds, systemClock } from '../../shared/lib/clock';
+import { createCursorCodec } from '../../shared/lib/cursor-codec';
+import { address, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { invoke, lambdaContext } from '../support/http-event';
+import { adminToken, customerToken, tableName, testDocumentClient } from '../support/integration';
+import { delaySandboxAnswers, sandboxStats } from '../support/sandbox-gateway';
+import { sqsEvent, sqsRecord } from '../support/sqs-event';
+
+// Tests share one table: let a run read every pending order, however many other tests left.
+process.env.JOB_MAX_ITEMS_PER_RUN = '1000000';
+
+const db = testDocumentClient();
+const sqs = new SQSClient({ region: process.env.AWS_REGION });
+afterAll(() => {
+  db.destroy();
+  sqs.destroy();
+});
+
+const scheduledEvent = (): ScheduledEvent => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: new Date().toISOString(),
+  region: 'eu-west-1',
+  resources: ['arn:aws:events:eu-west-1:000000000000:rule/cartwheel-test-expire-reservations'],
+  detail: {},
+});
+const runExpiry = () => expireReservations(scheduledEvent(), lambdaContext('expire-reservations'));
+const deliver = async (...records: SQSRecord[]) =>
+  (await paymentWorker(sqsEvent(records), lambdaContext('payment-worker'))) as SQSBatchResponse;
+
+/** A pending order for 2 of a product stocked with 10 (placed through the API), and its payment message. */
+async function pendingOrder() {
+  const sub = `job-${randomUUID()}`;
+  const sku = await stockedProduct(10, 1250);
+  const placed = await placeOrder(sub, { items: [{ sku, quantity: 2 }] });
+  if (placed.status !== 201) throw new Error(`order not placed: ${placed.body}`);
+  const { orderId, total: amount, currency } = placed.json;
+  const message = { type: 'PAYMENT_REQUESTED', orderId, paymentToken: 'tok_visa', amount, currency };
+  return { sub, sku, orderId, message };
+}
+
+/** Moves the order's reservation expiry into the past, directly in the table. */
+async function pastReservation(orderId: string) {
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: { PK: `ORDER#${orderId}`, SK: '#ORDER' },
+      UpdateExpression: 'SET reservationExpiresAt = :past',
+      ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+    }),
+  );
+}
+
+const orderOf = async (placed: { sub: string; orderId: string }) => (await readOrder(placed.sub, placed.orderId)).json;
+const eventTypes = (order: { events: Array<{ type: string }> }) => order.events.map((event) => event.type);
+
+describe('expire-reservations', () => {
+  it('expires an order past its reservation and releases its stock; a fresh order stays PENDING_PAYMENT', async () => {
+    const [due, fresh] = await Promise.all([pendingOrder(), pendingOrder()]);
+    await pastReservation(due.orderId);
+
+    const run = await runExpiry();
+    expect(run.summary.expired).toBeGreaterThanOrEqual(1);
+
+    const expired = await orderOf(due);
+    expect(expired.status).toBe('EXPIRED');
+    expect(eventTypes(expired)).toEqual(['ORDER_PLACED', 'EXPIRED']);
+    expect(await stockOf(db, due.sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    expect((await orderOf(fresh)).status).toBe('PENDING_PAYMENT');
+    expect(await stockOf(db, fresh.sku)).toEqual({ onHand: 10, reserved: 2, available: 8 });
+
+    // A second run finds nothing more to do for these orders, and releases nothing twice.
+    await runExpiry();
+    expect(await stockOf(db, due.sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    expect(eventTypes(await orderOf(due))).toEqual(['ORDER_PLACED', 'EXPIRED']);
+  });
+
+  it('racing a successful payment, each order ends exactly PAID (stock sold) or EXPIRED (stock released, any charge refunded)', async () => {
+    const outcomes: Record<string, number> = {};
+    for (let round = 0; round < 20; round++) {
+      const placed = await pendingOrder();
+      await pastReservation(placed.orderId);
+      // Every other round the gateway answers late, so the charge lands while the job runs.
+      if (round % 2 === 1) await delaySandboxAnswers(placed.orderId, { ms: 400 });
+      const [delivered] = await Promise.all([deliver(sqsRecord(placed.message)), runExpiry()]);
+      expect(delivered).toEqual({ batchItemFailures: [] });
+
+      const order = await orderOf(placed);
+      const stats = await sandboxStats(placed.orderId);
+      const stock = await stockOf(db, placed.sku);
+      const types = eventTypes(order);
+      if (order.status === 'PAID') {
+        expect({ round, types, stock, charges: stats.charges, refunds: stats.refunds }).toEqual({
+          round,
+          types: ['ORDER_PLACED', 'PAYMENT_SUCCEEDED'],
+          stock: { onHand: 8, reserved: 0, available: 8 },
+          charges: 1,
+          refunds: 0,
+        });
+      } else {
+        expect({ round, status: order.status, stock }).toEqual({
+          round,
+          status: 'EXPIRED',
+          stock: { onHand: 10, reserved: 0, available: 10 },
+        });
+        expect({ round, refunds: stats.refunds }).toEqual({ round, refunds: stats.charges });
+        expect(types).toEqual(
+          stats.charges > 0 ? ['ORDER_PLACED', 'EXPIRED', 'REFUNDED'] : ['ORDER_PLACED', 'EXPIRED'],
+        );
+      }
+      outcomes[order.status] = (outcomes[order.status] ?? 0) + 1;
+    }
+    expect(Object.values(outcomes).reduce((sum, n) => sum + n, 0)).toBe(20);
+  });
+});
+
+describe('reconcile', () => {
+  /** Checkout through the order service with a queue that fails: the commit stands, the message is never sent. */
+  const crashingCheckout = (orders = createDynamoOrderRepository(db, tableName())) => {
+    const broken: PaymentQueue = {
+      send: async () => {
+        throw new Error('crashed before the queue send');
+      },
+    };
+    return createOrderService({
+      orders,
+      pricing: createDynamoProductPricing(db, tableName()),
+      carts: createDynamoCartRepository(db, tableName()),
+      discounts: createDynamoDiscountRepository(db, tableName()),
+      payments: broken,
+      cursors: createCursorCodec('scheduled-jobs-test-secret'),
+      clock: systemClock,
+      ids: randomIds,
+      currency: 'EUR',
+      reservationTtlSeconds: 900,
+      onDispatchFailure: () => undefined,
+    });
+  };
+  const outboxRecord = async (orderId: string) =>
+    (
+      await db.send(
+        new GetCommand({
+          TableName: tableName(),
+          Key: { PK: `ORDER#${orderId}`, SK: '#OUTBOX#PAYMENT' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+
+  /** Makes an outbox record look `seconds` older (its index sort key starts with its creation time). */
+  async function ageOutboxRecord(orderId: string, seconds: number) {
+    const record = await outboxRecord(orderId);
+    const createdAt = new Date(Date.parse(record?.createdAt as string) - seconds * 1000).toISOString();
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { PK: `ORDER#${orderId}`, SK: '#OUTBOX#PAYMENT' },
+        UpdateExpression: 'SET createdAt = :at, GSI1SK = :sk',
+        ExpressionAttributeValues: { ':at': createdAt, ':sk': `${createdAt}#${orderId}` },
+      }),
+    );
+  }
+
+  async function receiveFor(queueUrl: string, orderIds: string[]) {
+    const found: Array<Record<string, unknown>> = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      if (Messages.length === 0) break;
+      for (const m of Messages) {
+        const body = JSON.parse(m.Body ?? '{}') as Record<string, unknown>;
+        if (orderIds.includes(body.orderId as string)) found.push(body);
+      }
+    }
+    return found;
+  }
+
+  it('after a crash between the checkout commit and the queue send, it sends the work and the order gets paid', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `reconcile-${randomUUID()}` }));
+    const queueUrl = QueueUrl as string;
+    try {
+      const sub = `reconcile-${randomUUID()}`;
+      const sku = await stockedProduct(10, 700);
+      const checkout = crashingCheckout();
+      const lines = { items: [{ sku, quantity: 1 }], shippingAddress: address, paymentToken: 'tok_visa' };
+      const crashed = await checkout.place(sub, lines, null);
+      const cancelled = await checkout.place(sub, lines, null);
+      await checkout.cancel(cancelled.orderId, { sub, isAdmin: false });
+      expect(await outboxRecord(crashed.orderId)).toBeDefined();
+
+      const reconcilerAt = (clock: Clock) =>
+        createPaymentReconciler({
+          orders: createDynamoOrderRepository(db, tableName()),
+          payments: createSqsPaymentQueue(sqs, queueUrl),
+          clock,
+          graceSeconds: 60,
+          maxRecordsPerRun: 1_000_000,
+        });
+
+      // Within the grace period checkout may still be sending: the records are left alone.
+      await reconcilerAt(systemClock).run();
+      expect(await outboxRecord(crashed.orderId)).toBeDefined();
+      expect(await outboxRecord(cancelled.orderId)).toBeDefined();
+
+      // Two minutes later they are overdue. The records are aged rather than the clock moved on, so
+      // the run leaves alone the fresh outbox records that concurrently running test files rely on.
+      for (const orderId of [crashed.orderId, cancelled.orderId]) await ageOutboxRecord(orderId, 120);
+      const summary = await reconcilerAt(systemClock).run();
+      expect(summary.resent).toBeGreaterThanOrEqual(1);
+      expect(summary.dropped).toBeGreaterThanOrEqual(1);
+      expect(summary.examined).toBe(summary.resent + summary.dropped);
+      expect(await outboxRecord(crashed.orderId)).toBeUndefined();
+      expect(await outboxRecord(cancelled.orderId)).toBeUndefined();
+
+      const messages = await receiveFor(queueUrl, [crashed.orderId, cancelled.orderId]);
+      const resent = { type: 'PAYMENT_REQUESTED', orderId: crashed.orderId, paymentToken: 'tok_visa', amount: 700 };
+      expect(messages).toEqual([{ ...resent, currency: 'EUR' }]);
+
+      expect(await deliver(sqsRecord(messages[0]))).toEqual({ batchItemFailures: [] });
+      const order = await orderOf({ sub, orderId: crashed.orderId });
+      expect(order.status).toBe('PAID');
+      expect(await sandboxStats(crashed.orderId)).toMatchObject({ charges: 1 });
+      expect(await stockOf(db, sku)).toEqual({ onHand: 9, reserved: 0, available: 9 });
+    } finally {
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
+    }
+  });
+});
+
+describe('POST /v1/admin/jobs/{job}', () => {
+  const post = (job: string, token = adminToken(), body?: unknown) =>
+    invoke(runJob, {
+      method: 'POST',
+      path: `/v1/admin/jobs/${job}`,
+      route: '/v1/admin/jobs/{job}',
+      pathParameters: { job },
+      token,
+      body,
+    });
+  const timestamp = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+
+  it('runs a job now and answers its summary', async () => {
+    const expiry = await post('expire-reservations');
+    expect(expiry.status).toBe(200);
+    expect(expiry.json).toEqual({
+      job: 'expire-reservations',
+      startedAt: timestamp,
+      finishedAt: timestamp,
+      summary: { examined: expect.any(Number), expired: expect.any(Number), skipped: expect.any(Number) },
+    });
+    expect(expiry.json.finishedAt >= expiry.json.startedAt).toBe(true);
+
+    const reconcile = await post('reconcile', adminToken(), {});
+    expect(reconcile.status).toBe(200);
+    expect(reconcile.json).toEqual({
+      job: 'reconcile',
+      startedAt: timestamp,
+      finishedAt: timestamp,
+      summary: { examined: expect.any(Number), resent: expect.any(Number), dropped: expect.any(Number) },
+    });
+  });
+
+  it('answers 404 JOB_NOT_FOUND for a job that does not exist', async () => {
+    for (const job of ['no-such-job', 'toString']) {
+      const result = await post(job);
+      expect({ job, status: result.status, code: result.json.code }).toEqual({
+        job,
+        status: 404,
+        code: 'JOB_NOT_FOUND',
+      });
+    }
+  });
+
+  it('refuses customers (403) and unknown body fields (400)', async () => {
+    const customer = await post('reconcile', customerToken(`job-${randomUUID()}`));
+    expect(customer.status).toBe(403);
+    expect(customer.json.code).toBe('FORBIDDEN');
+    const withDate = await post('expire-reservations', adminToken(), { date: '2026-01-01' });
+    expect(withDate.status).toBe(400);
+    expect(withDate.json.code).toBe('VALIDATION_FAILED');
+  });
+});
