@@ -7,14 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { mintToken } from './local/issuer';
-import { localAwsEnv, withLocalAws } from './local/local-aws';
+import { withLocalAws } from './local/local-aws';
 import { localPaths, repoRoot } from './local/paths';
 
 interface StackInfo {
-  dynamodbEndpoint: string;
-  sqsEndpoint: string;
-  region: string;
-  resourceEnv: Record<string, string>;
+  /** The environment `npm start` gives its functions: local engines, queues, issuer, sandbox gateway. */
+  functionEnv: Record<string, string>;
 }
 
 function fail(message: string): never {
@@ -37,11 +35,6 @@ const event = readFileSync(path.resolve(repoRoot, eventFile), 'utf8')
   .replaceAll('{{ADMIN_TOKEN}}', () => mintToken({ dir: paths.issuer, sub: 'invoke-admin', role: 'admin' }))
   .replaceAll('{{CUSTOMER_TOKEN}}', () => mintToken({ dir: paths.issuer, sub: 'invoke-customer', role: 'customer' }));
 
-const aws = localAwsEnv({
-  dynamoEndpoint: stack.dynamodbEndpoint,
-  sqsEndpoint: stack.sqsEndpoint,
-  region: stack.region,
-});
 const serverless = path.join(path.dirname(require.resolve('serverless/package.json')), 'bin', 'serverless.js');
 const workFolder = `.esbuild-invoke-${process.pid}`;
 const result = spawnSync(
@@ -51,12 +44,7 @@ const result = spawnSync(
     cwd: repoRoot,
     stdio: 'inherit',
     env: {
-      ...withLocalAws(process.env, aws),
-      ...stack.resourceEnv,
-      AUTH_MODE: 'local',
-      LOCAL_ISSUER_DIR: paths.issuer,
-      COGNITO_USER_POOL_ID: 'unused-in-local-mode',
-      COGNITO_CLIENT_ID: 'unused-in-local-mode',
+      ...withLocalAws(process.env, stack.functionEnv),
       ESBUILD_WORK_FOLDER: workFolder,
       SLS_TELEMETRY_DISABLED: '1',
     },

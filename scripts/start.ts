@@ -86,8 +86,22 @@ async function start(): Promise<void> {
   const resources = await provision({ definition, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, region });
   await seedDemoCatalog({ tableName: resources.tableName, endpoint: dynamo.endpoint });
   log(`table ${resources.tableName} and ${Object.keys(resources.queues).length} queues ready`);
-  recordStack({ region, tableName: resources.tableName, resourceEnv: resources.env });
+  recordStack({ region, tableName: resources.tableName });
 
+  // What every function sees locally, recorded so `npm run invoke` runs functions exactly alike.
+  const functionEnv: Record<string, string> = {
+    ...aws,
+    ...resources.env,
+    AUTH_MODE: 'local',
+    LOCAL_ISSUER_DIR: paths.issuer,
+    LOCAL_OUTBOX_DIR: paths.outbox,
+    PAYMENT_GATEWAY_URL: payments.url,
+    PAYMENT_GATEWAY_SECRET: payments.secret,
+    // Not used in local mode; set so serverless.yml does not fall back to CloudFormation references.
+    COGNITO_USER_POOL_ID: 'unused-in-local-mode',
+    COGNITO_CLIENT_ID: 'unused-in-local-mode',
+  };
+  recordStack({ functionEnv });
   const lambdaPort = portFromEnv('LOCAL_LAMBDA_PORT') ?? (await freePort());
   // Relative to the repo (serverless-esbuild joins it to the service path); removed on stop.
   const esbuildWorkFolder = `.esbuild-start-${process.pid}`;
@@ -99,16 +113,7 @@ async function start(): Promise<void> {
     stage: STAGE,
     onOutput: say('[api]     '),
     env: {
-      ...withLocalAws(process.env, aws),
-      ...resources.env,
-      AUTH_MODE: 'local',
-      LOCAL_ISSUER_DIR: paths.issuer,
-      LOCAL_OUTBOX_DIR: paths.outbox,
-      PAYMENT_GATEWAY_URL: payments.url,
-      PAYMENT_GATEWAY_SECRET: payments.secret,
-      // Not used in local mode; set so serverless.yml does not fall back to CloudFormation references.
-      COGNITO_USER_POOL_ID: 'unused-in-local-mode',
-      COGNITO_CLIENT_ID: 'unused-in-local-mode',
+      ...withLocalAws(process.env, functionEnv),
       PORT: String(httpPort),
       LOCAL_LAMBDA_PORT: String(lambdaPort),
       ESBUILD_WORK_FOLDER: esbuildWorkFolder,

@@ -7,7 +7,6 @@ import { createDynamoDiscountRepository } from './adapters/dynamo/dynamo-discoun
 import { createDynamoIdempotencyStore } from './adapters/dynamo/dynamo-idempotency-store';
 import { createDynamoInventoryRepository } from './adapters/dynamo/dynamo-inventory-repository';
 import { createDynamoOrderRepository } from './adapters/dynamo/dynamo-order-repository';
-import { createDynamoProductPricing } from './adapters/dynamo/dynamo-product-pricing';
 import { createDynamoProfileRepository } from './adapters/dynamo/dynamo-profile-repository';
 import { createDynamoRateLimiter } from './adapters/dynamo/dynamo-rate-limiter';
 import { createSsmClient, ssmSecret } from './adapters/payments/ssm-secret';
@@ -23,6 +22,7 @@ import { createDiscountService } from './domain/discounts/discount-service';
 import { createHealthService } from './domain/health/health-service';
 import { createInventoryService } from './domain/inventory/inventory-service';
 import { createJobRunner } from './domain/jobs/job-runner';
+import { catalogPricing } from './domain/orders/catalog-pricing';
 import { createOrderService } from './domain/orders/order-service';
 import { createPaymentReconciler } from './domain/orders/payment-reconciler';
 import { createReservationExpiry } from './domain/orders/reservation-expiry';
@@ -116,7 +116,7 @@ export const idempotencyStore = /* @__PURE__ */ once(() =>
 export const orderService = /* @__PURE__ */ once(() =>
   createOrderService({
     orders: createDynamoOrderRepository(documentClient(), config().tableName),
-    pricing: createDynamoProductPricing(documentClient(), config().tableName),
+    pricing: catalogPricing(createDynamoCatalogRepository(documentClient(), config().tableName)),
     carts: createDynamoCartRepository(documentClient(), config().tableName),
     discounts: createDynamoDiscountRepository(documentClient(), config().tableName),
     payments: createSqsPaymentQueue(sqsClient(), config().queues.payment),

@@ -1,21 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScheduledEvent, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler as runJob } from '../../functions/http/run-job';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { handler as expireReservations } from '../../functions/scheduled/expire-reservations';
-import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
-import { createDynamoDiscountRepository } from '../../shared/adapters/dynamo/dynamo-discount-repository';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
-import { createDynamoProductPricing } from '../../shared/adapters/dynamo/dynamo-product-pricing';
 import { createSqsPaymentQueue } from '../../shared/adapters/sqs/sqs-payment-queue';
-import type { PaymentQueue } from '../../shared/domain/orders/order-ports';
-import { createOrderService } from '../../shared/domain/orders/order-service';
 import { createPaymentReconciler } from '../../shared/domain/orders/payment-reconciler';
-import { type Clock, randomIds, systemClock } from '../../shared/lib/clock';
-import { createCursorCodec } from '../../shared/lib/cursor-codec';
-import { address, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { type Clock, systemClock } from '../../shared/lib/clock';
+import {
+  address,
+  failingPaymentQueue,
+  orderServiceWith,
+  outboxRecord,
+  placeOrder,
+  readOrder,
+  stockedProduct,
+  stockOf,
+} from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
 import { adminToken, customerToken, tableName, testDocumentClient } from '../support/integration';
 import { delaySandboxAnswers, sandboxStats } from '../support/sandbox-gateway';
@@ -133,41 +136,9 @@ describe('expire-reservations', () => {
 });
 
 describe('reconcile', () => {
-  /** Checkout through the order service with a queue that fails: the commit stands, the message is never sent. */
-  const crashingCheckout = (orders = createDynamoOrderRepository(db, tableName())) => {
-    const broken: PaymentQueue = {
-      send: async () => {
-        throw new Error('crashed before the queue send');
-      },
-    };
-    return createOrderService({
-      orders,
-      pricing: createDynamoProductPricing(db, tableName()),
-      carts: createDynamoCartRepository(db, tableName()),
-      discounts: createDynamoDiscountRepository(db, tableName()),
-      payments: broken,
-      cursors: createCursorCodec('scheduled-jobs-test-secret'),
-      clock: systemClock,
-      ids: randomIds,
-      currency: 'EUR',
-      reservationTtlSeconds: 900,
-      onDispatchFailure: () => undefined,
-    });
-  };
-  const outboxRecord = async (orderId: string) =>
-    (
-      await db.send(
-        new GetCommand({
-          TableName: tableName(),
-          Key: { PK: `ORDER#${orderId}`, SK: '#OUTBOX#PAYMENT' },
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
-
   /** Makes an outbox record look `seconds` older (its index sort key starts with its creation time). */
   async function ageOutboxRecord(orderId: string, seconds: number) {
-    const record = await outboxRecord(orderId);
+    const record = await outboxRecord(db, orderId);
     const createdAt = new Date(Date.parse(record?.createdAt as string) - seconds * 1000).toISOString();
     await db.send(
       new UpdateCommand({
@@ -200,12 +171,13 @@ describe('reconcile', () => {
     try {
       const sub = `reconcile-${randomUUID()}`;
       const sku = await stockedProduct(10, 700);
-      const checkout = crashingCheckout();
+      // Checkout with a queue that fails: the commit stands, the message is never sent.
+      const checkout = orderServiceWith(db, failingPaymentQueue('crashed before the queue send'));
       const lines = { items: [{ sku, quantity: 1 }], shippingAddress: address, paymentToken: 'tok_visa' };
       const crashed = await checkout.place(sub, lines, null);
       const cancelled = await checkout.place(sub, lines, null);
       await checkout.cancel(cancelled.orderId, { sub, isAdmin: false });
-      expect(await outboxRecord(crashed.orderId)).toBeDefined();
+      expect(await outboxRecord(db, crashed.orderId)).toBeDefined();
 
       const reconcilerAt = (clock: Clock) =>
         createPaymentReconciler({
@@ -218,8 +190,8 @@ describe('reconcile', () => {
 
       // Within the grace period checkout may still be sending: the records are left alone.
       await reconcilerAt(systemClock).run();
-      expect(await outboxRecord(crashed.orderId)).toBeDefined();
-      expect(await outboxRecord(cancelled.orderId)).toBeDefined();
+      expect(await outboxRecord(db, crashed.orderId)).toBeDefined();
+      expect(await outboxRecord(db, cancelled.orderId)).toBeDefined();
 
       // Two minutes later they are overdue. The records are aged rather than the clock moved on, so
       // the run leaves alone the fresh outbox records that concurrently running test files rely on.
@@ -228,8 +200,8 @@ describe('reconcile', () => {
       expect(summary.resent).toBeGreaterThanOrEqual(1);
       expect(summary.dropped).toBeGreaterThanOrEqual(1);
       expect(summary.examined).toBe(summary.resent + summary.dropped);
-      expect(await outboxRecord(crashed.orderId)).toBeUndefined();
-      expect(await outboxRecord(cancelled.orderId)).toBeUndefined();
+      expect(await outboxRecord(db, crashed.orderId)).toBeUndefined();
+      expect(await outboxRecord(db, cancelled.orderId)).toBeUndefined();
 
       const messages = await receiveFor(queueUrl, [crashed.orderId, cancelled.orderId]);
       const resent = { type: 'PAYMENT_REQUESTED', orderId: crashed.orderId, paymentToken: 'tok_visa', amount: 700 };

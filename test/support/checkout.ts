@@ -6,6 +6,15 @@ import { handler as createOrder } from '../../functions/http/create-order';
 import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as getOrder } from '../../functions/http/get-order';
 import { handler as putInventory } from '../../functions/http/put-inventory';
+import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
+import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
+import { createDynamoDiscountRepository } from '../../shared/adapters/dynamo/dynamo-discount-repository';
+import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
+import { catalogPricing } from '../../shared/domain/orders/catalog-pricing';
+import type { PaymentQueue } from '../../shared/domain/orders/order-ports';
+import { createOrderService } from '../../shared/domain/orders/order-service';
+import { randomIds, systemClock } from '../../shared/lib/clock';
+import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { invoke } from './http-event';
 import { adminToken, customerToken, tableName, uniqueSku } from './integration';
 
@@ -91,4 +100,44 @@ export function countStatuses(responses: Array<{ status: number }>): Record<numb
   const counts: Record<number, number> = {};
   for (const { status } of responses) counts[status] = (counts[status] ?? 0) + 1;
   return counts;
+}
+
+/** The order service over the real DynamoDB adapters, with a payment queue of the test's choosing. */
+export function orderServiceWith(
+  db: DynamoDBDocumentClient,
+  payments: PaymentQueue,
+  onDispatchFailure: (orderId: string) => void = () => undefined,
+) {
+  return createOrderService({
+    orders: createDynamoOrderRepository(db, tableName()),
+    pricing: catalogPricing(createDynamoCatalogRepository(db, tableName())),
+    carts: createDynamoCartRepository(db, tableName()),
+    discounts: createDynamoDiscountRepository(db, tableName()),
+    payments,
+    cursors: createCursorCodec('checkout-tests-cursor-secret'),
+    clock: systemClock,
+    ids: randomIds,
+    currency: 'EUR',
+    reservationTtlSeconds: 900,
+    onDispatchFailure,
+  });
+}
+
+/** A payment queue that always fails: the checkout commit stands, the message is never sent. */
+export const failingPaymentQueue = (message = 'queue unavailable'): PaymentQueue => ({
+  send: async () => {
+    throw new Error(message);
+  },
+});
+
+/** The durable payment work record of an order (undefined once the message was handed to the queue). */
+export async function outboxRecord(db: DynamoDBDocumentClient, orderId: string) {
+  const result = await db.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: { PK: `ORDER#${orderId}`, SK: '#OUTBOX#PAYMENT' },
+      ConsistentRead: true,
+    }),
+  );
+  return result.Item;
 }
