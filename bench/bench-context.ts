@@ -8,6 +8,7 @@ import { provisionQueues, referencedEnv } from '../scripts/local/provision';
 import { loadServerlessDefinition, type ServerlessDefinition } from '../scripts/local/serverless-definition';
 import { type Bundles, benchDir, buildBundles } from './lib/build-bundles';
 import { functionEnv } from './lib/function-env';
+import { startGatewayChild } from './lib/gateway-child';
 import { type SeedProduct, seedProducts, startLocalTable } from './lib/local-table';
 import { startSqsChild } from './lib/sqs-child';
 import { customerTokenSigner } from './lib/tokens';
@@ -27,6 +28,7 @@ interface Setup {
   definition: ServerlessDefinition;
   env: Record<string, string>;
   dynamoPort: number;
+  gatewayPort: number;
   issuerDir: string;
 }
 
@@ -42,6 +44,8 @@ export interface CheckoutStack {
   sqsEndpoint: string;
   sqsPid: number;
   paymentQueueUrl: string;
+  fulfilmentQueueUrl: string;
+  notificationQueueUrl: string;
   hotSku: string;
   spreadSkus: string[];
   /** A signed access token of a customer. */
@@ -59,6 +63,12 @@ export class BenchContext {
   private setupPromise?: Promise<Setup>;
   private tablePromise?: Promise<DynamoDbEngine>;
   private checkoutPromise?: Promise<CheckoutStack>;
+  private gatewayPromise?: Promise<{ url: string; pid: number }>;
+  /**
+   * The environment the bench was started with, before any function environment was applied to
+   * this process: what a developer's shell would hand to `npm start`.
+   */
+  readonly initialEnv: Readonly<NodeJS.ProcessEnv> = { ...process.env };
 
   /** Smaller counts, for trying the bench out; such a run never writes docs/BENCHMARKS.md. */
   constructor(readonly quick: boolean) {}
@@ -108,8 +118,11 @@ export class BenchContext {
       this.cleanups.push(sqs.stop);
       const queues = await provisionQueues({ definition, sqsEndpoint: sqs.endpoint, region });
       const queueEnv = referencedEnv(definition, {}, queues);
-      const paymentQueueUrl = queueEnv.PAYMENT_QUEUE_URL;
-      if (!paymentQueueUrl) throw new Error('serverless.yml gives PAYMENT_QUEUE_URL no queue');
+      const queueUrl = (name: string) => {
+        const url = queueEnv[name];
+        if (!url) throw new Error(`serverless.yml gives ${name} no queue`);
+        return url;
+      };
       const spreadSkus = Array.from(
         { length: CHECKOUT_SPREAD_SKUS },
         (_, index) => `BENCH-SPREAD-${String(index).padStart(4, '0')}`,
@@ -142,7 +155,9 @@ export class BenchContext {
         dynamoPid: table.pid,
         sqsEndpoint: sqs.endpoint,
         sqsPid: sqs.pid,
-        paymentQueueUrl,
+        paymentQueueUrl: queueUrl('PAYMENT_QUEUE_URL'),
+        fulfilmentQueueUrl: queueUrl('FULFILMENT_QUEUE_URL'),
+        notificationQueueUrl: queueUrl('NOTIFICATION_QUEUE_URL'),
         hotSku: CHECKOUT_HOT_SKU,
         spreadSkus,
         customerToken: customerTokenSigner(issuerDir),
@@ -151,10 +166,29 @@ export class BenchContext {
     return this.checkoutPromise;
   }
 
+  /**
+   * The sandbox payment gateway (in a child process) on the port that the function environment's
+   * PAYMENT_GATEWAY_URL names, so every function bundle already points at it.
+   */
+  paymentGateway(): Promise<{ url: string; pid: number }> {
+    this.gatewayPromise ??= (async () => {
+      const { gatewayPort } = await this.setup();
+      const gateway = await startGatewayChild(gatewayPort);
+      this.cleanups.push(gateway.stop);
+      return { url: gateway.endpoint, pid: gateway.pid };
+    })();
+    return this.gatewayPromise;
+  }
+
+  /** Registers something to undo in {@link close} (a stack a measure started, say). */
+  onClose(cleanup: () => Promise<void> | void): void {
+    this.cleanups.push(cleanup);
+  }
+
   /** Undoes what was made, newest first; keeps going past failures so nothing is left running. */
   async close(): Promise<void> {
     // A part still being made must finish first, or its cleanup would be registered too late.
-    await Promise.allSettled([this.setupPromise, this.tablePromise, this.checkoutPromise]);
+    await Promise.allSettled([this.setupPromise, this.tablePromise, this.checkoutPromise, this.gatewayPromise]);
     for (const cleanup of this.cleanups.splice(0).reverse()) {
       try {
         await cleanup();
@@ -175,13 +209,16 @@ export class BenchContext {
       const issuerDir = path.join(scratch, 'issuer');
       ensureIssuer(issuerDir);
       const dynamoPort = await freePort();
+      let gatewayPort = await freePort();
+      while (gatewayPort === dynamoPort) gatewayPort = await freePort();
       const env = functionEnv({
         definition,
         dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
         tableName: BENCH_TABLE_NAME,
         issuerDir,
+        paymentGatewayUrl: `http://127.0.0.1:${gatewayPort}`,
       });
-      return { definition, env, dynamoPort, issuerDir };
+      return { definition, env, dynamoPort, gatewayPort, issuerDir };
     })();
     return this.setupPromise;
   }

@@ -1,14 +1,17 @@
 /**
  * `npm run invoke -- <function> [--event events/<file>.json]`: runs one function through
  * `serverless invoke local` against the engines of a running `npm start`, with a sample event
- * from events/. `{{ADMIN_TOKEN}}` and `{{CUSTOMER_TOKEN}}` in an event become fresh local tokens.
+ * from events/. `{{ADMIN_TOKEN}}` and `{{CUSTOMER_TOKEN}}` in an event become fresh local tokens, and
+ * `{{PAYMENT_SIGNATURE}}` a fresh webhook signature of the event's body.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { LOCAL_PAYMENT_WEBHOOK_SECRET } from '../shared/config';
 import { mintToken } from './local/issuer';
 import { withLocalAws } from './local/local-aws';
 import { localPaths, repoRoot } from './local/paths';
+import { signSampleEvent } from './local/sample-signature';
 
 interface StackInfo {
   /** The environment `npm start` gives its functions: local engines, queues, issuer, sandbox gateway. */
@@ -31,9 +34,13 @@ const paths = localPaths();
 if (!existsSync(paths.stackFile)) fail('start the local stack first (npm start) — invoke uses its engines');
 const stack = JSON.parse(readFileSync(paths.stackFile, 'utf8')) as StackInfo;
 
-const event = readFileSync(path.resolve(repoRoot, eventFile), 'utf8')
-  .replaceAll('{{ADMIN_TOKEN}}', () => mintToken({ dir: paths.issuer, sub: 'invoke-admin', role: 'admin' }))
-  .replaceAll('{{CUSTOMER_TOKEN}}', () => mintToken({ dir: paths.issuer, sub: 'invoke-customer', role: 'customer' }));
+const functionEnv = withLocalAws(process.env, stack.functionEnv);
+const event = signSampleEvent(
+  readFileSync(path.resolve(repoRoot, eventFile), 'utf8')
+    .replaceAll('{{ADMIN_TOKEN}}', () => mintToken({ dir: paths.issuer, sub: 'invoke-admin', role: 'admin' }))
+    .replaceAll('{{CUSTOMER_TOKEN}}', () => mintToken({ dir: paths.issuer, sub: 'invoke-customer', role: 'customer' })),
+  functionEnv.PAYMENT_WEBHOOK_SECRET || LOCAL_PAYMENT_WEBHOOK_SECRET,
+);
 
 const serverless = path.join(path.dirname(require.resolve('serverless/package.json')), 'bin', 'serverless.js');
 const workFolder = `.esbuild-invoke-${process.pid}`;
@@ -44,7 +51,7 @@ const result = spawnSync(
     cwd: repoRoot,
     stdio: 'inherit',
     env: {
-      ...withLocalAws(process.env, stack.functionEnv),
+      ...functionEnv,
       ESBUILD_WORK_FOLDER: workFolder,
       SLS_TELEMETRY_DISABLED: '1',
     },

@@ -94,7 +94,9 @@ async function start(): Promise<void> {
     ...resources.env,
     AUTH_MODE: 'local',
     LOCAL_ISSUER_DIR: paths.issuer,
-    LOCAL_OUTBOX_DIR: paths.outbox,
+    // E-mails as .eml files under .local/outbox instead of SES.
+    EMAIL_TRANSPORT: 'file',
+    EMAIL_OUTBOX_DIR: paths.outbox,
     PAYMENT_GATEWAY_URL: payments.url,
     PAYMENT_GATEWAY_SECRET: payments.secret,
     // Not used in local mode; set so serverless.yml does not fall back to CloudFormation references.

@@ -16,6 +16,13 @@ const csv = z.pipe(
 
 /** The local sandbox gateway's default key (scripts/local/sandbox-gateway.ts). */
 export const LOCAL_PAYMENT_GATEWAY_SECRET = 'sk_test_local_sandbox';
+/** The payment webhook secret in local mode (required in AWS: PAYMENT_WEBHOOK_SECRET). */
+export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'whsec_local_dev';
+
+/** The local sender of e-mails (required in AWS: EMAIL_FROM). */
+export const LOCAL_EMAIL_FROM = 'Cartwheel <orders@cartwheel.invalid>';
+/** `orders@example.com` or `Display name <orders@example.com>`; the adapters check the address itself. */
+const MAILBOX = /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@"]+@[^\s<>@]+)$/;
 
 const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
@@ -27,19 +34,33 @@ const EnvSchema = z
     STORE_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')), 'EUR'),
     RESERVATION_TTL_SECONDS: positiveInt(900),
     RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
-    /** Payment work younger than this is still checkout's to send; the reconcile job leaves it alone. */
+    /** Follow-up work younger than this is still its committer's to send; the reconcile job leaves it alone. */
     RECONCILE_GRACE_SECONDS: positiveInt(60),
+    /**
+     * Work sent this long ago and still not done is taken as lost and sent again. Longer than a message
+     * can take to be processed or dead-lettered (payment: 180 s visibility × 5 receives).
+     */
+    RECONCILE_RESEND_AFTER_SECONDS: positiveInt(1800),
     /** Orders (expire-reservations) or work records (reconcile) one job run handles at most. */
     JOB_MAX_ITEMS_PER_RUN: positiveInt(1000),
     RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(50),
     CORS_ALLOWED_ORIGINS: csv,
     PAYMENT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
+    /** How long applied webhook event ids are remembered (gateways redeliver for up to 3 days). */
+    PAYMENT_WEBHOOK_RETENTION_DAYS: positiveInt(30),
     PAYMENT_GATEWAY_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.stripe.com'),
     /** Local mode only; in AWS the secret is read from SSM (PAYMENT_GATEWAY_SECRET_PARAMETER). */
     PAYMENT_GATEWAY_SECRET: z.optional(z.string().check(z.minLength(1))),
     PAYMENT_GATEWAY_SECRET_PARAMETER: z.optional(z.string().check(z.regex(/^\/[\w./-]+$/, 'an SSM parameter name'))),
     PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt(5000),
     PAYMENT_GATEWAY_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(10)), 3),
+    /** Gateway failures (after retries) within the window that open the shared circuit breaker. */
+    PAYMENT_CIRCUIT_FAILURE_THRESHOLD: positiveInt(5),
+    PAYMENT_CIRCUIT_WINDOW_SECONDS: positiveInt(60),
+    /** How long an open circuit refuses calls before it lets a trial call through. */
+    PAYMENT_CIRCUIT_COOLDOWN_SECONDS: positiveInt(30),
+    /** How long an instance trusts its last read of the circuit's state (0: read for every call). */
+    PAYMENT_CIRCUIT_CACHE_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(60)), 2),
     /** HMAC key protecting pagination cursors. */
     CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
     PUBLIC_CACHE_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
@@ -53,6 +74,15 @@ const EnvSchema = z
     FULFILMENT_QUEUE_URL: z.url(),
     NOTIFICATION_QUEUE_URL: z.url(),
     ERASURE_QUEUE_URL: z.url(),
+    /** `ses` (Amazon SES) in AWS; `file` (the local outbox) under `npm start` and in tests. */
+    EMAIL_TRANSPORT: z._default(z.enum(['ses', 'file']), 'ses'),
+    EMAIL_FROM: z.optional(z.string().check(z.regex(MAILBOX, 'an address such as `Shop <orders@example.com>`'))),
+    EMAIL_CONFIGURATION_SET: z.optional(z.string().check(z.regex(/^[\w-]{1,64}$/, 'an SES configuration set name'))),
+    /** Relative to the working directory of the process. */
+    EMAIL_OUTBOX_DIR: z._default(z.string().check(z.minLength(1)), '.local/outbox'),
+    EMAIL_SHOP_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'Cartwheel'),
+    /** Only the in-process sandbox so far; a real carrier's adapter implements the same port. */
+    CARRIER: z._default(z.enum(['sandbox']), 'sandbox'),
   })
   .check(
     z.superRefine((env, ctx) => {
@@ -63,6 +93,7 @@ const EnvSchema = z
           'COGNITO_CLIENT_ID',
           'PAYMENT_WEBHOOK_SECRET',
           'CURSOR_SECRET',
+          'EMAIL_FROM',
         ] as const) {
           if (!env[key])
             ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required outside local mode` });
@@ -75,6 +106,11 @@ const EnvSchema = z
           // A plain secret in a function's environment is readable by anyone who can read its configuration.
           const message = 'PAYMENT_GATEWAY_SECRET is for local mode only: keep the secret in SSM Parameter Store';
           ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY_SECRET'], message });
+        }
+        if (env.EMAIL_TRANSPORT === 'file') {
+          // A Lambda's files vanish with its instance: every e-mail would be lost without an error.
+          const message = 'EMAIL_TRANSPORT=file is for local mode only: use ses';
+          ctx.addIssue({ code: 'custom', path: ['EMAIL_TRANSPORT'], message });
         }
       }
       if (local && !env.LOCAL_ISSUER_DIR) {
@@ -95,17 +131,28 @@ const ConfigSchema = z.pipe(
     tableName: env.TABLE_NAME,
     currency: env.STORE_CURRENCY,
     reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
-    jobs: { reconcileGraceSeconds: env.RECONCILE_GRACE_SECONDS, maxItemsPerRun: env.JOB_MAX_ITEMS_PER_RUN },
+    jobs: {
+      reconcileGraceSeconds: env.RECONCILE_GRACE_SECONDS,
+      reconcileResendAfterSeconds: env.RECONCILE_RESEND_AFTER_SECONDS,
+      maxItemsPerRun: env.JOB_MAX_ITEMS_PER_RUN,
+    },
     rateLimits: {
       checkoutsPerMinute: env.RATE_LIMIT_CHECKOUTS_PER_MINUTE,
       requestsPerSecond: env.RATE_LIMIT_REQUESTS_PER_SECOND,
     },
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
-    paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET ?? 'whsec_local_dev',
+    paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET ?? LOCAL_PAYMENT_WEBHOOK_SECRET,
+    paymentWebhookRetentionDays: env.PAYMENT_WEBHOOK_RETENTION_DAYS,
     paymentGateway: {
       baseUrl: env.PAYMENT_GATEWAY_URL,
       timeoutMs: env.PAYMENT_GATEWAY_TIMEOUT_MS,
       maxAttempts: env.PAYMENT_GATEWAY_MAX_ATTEMPTS,
+      circuit: {
+        failureThreshold: env.PAYMENT_CIRCUIT_FAILURE_THRESHOLD,
+        windowSeconds: env.PAYMENT_CIRCUIT_WINDOW_SECONDS,
+        cooldownSeconds: env.PAYMENT_CIRCUIT_COOLDOWN_SECONDS,
+        cacheSeconds: env.PAYMENT_CIRCUIT_CACHE_SECONDS,
+      },
       secret:
         env.AUTH_MODE === 'local'
           ? ({ source: 'value', value: env.PAYMENT_GATEWAY_SECRET ?? LOCAL_PAYMENT_GATEWAY_SECRET } as const)
@@ -133,6 +180,15 @@ const ConfigSchema = z.pipe(
       notification: env.NOTIFICATION_QUEUE_URL,
       erasure: env.ERASURE_QUEUE_URL,
     },
+    email: {
+      transport: env.EMAIL_TRANSPORT,
+      // Local mode only (required in AWS): an `.invalid` domain can never reach a real mailbox.
+      from: env.EMAIL_FROM ?? LOCAL_EMAIL_FROM,
+      configurationSet: env.EMAIL_CONFIGURATION_SET ?? null,
+      outboxDir: env.EMAIL_OUTBOX_DIR,
+      shopName: env.EMAIL_SHOP_NAME,
+    },
+    carrier: env.CARRIER,
   })),
 );
 

@@ -1,33 +1,52 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { createSandboxCarrier } from './adapters/carrier/sandbox-carrier';
 import { createDynamoCartRepository } from './adapters/dynamo/dynamo-cart-repository';
 import { createDynamoCatalogRepository } from './adapters/dynamo/dynamo-catalog-repository';
+import { createDynamoCircuitStore } from './adapters/dynamo/dynamo-circuit-store';
 import { createDocumentClient, createDynamoClient } from './adapters/dynamo/dynamo-client';
 import { createDynamoDiscountRepository } from './adapters/dynamo/dynamo-discount-repository';
+import { createDynamoErasureLog } from './adapters/dynamo/dynamo-erasure-log';
+import { createDynamoExpiredRecords } from './adapters/dynamo/dynamo-expired-records';
 import { createDynamoIdempotencyStore } from './adapters/dynamo/dynamo-idempotency-store';
 import { createDynamoInventoryRepository } from './adapters/dynamo/dynamo-inventory-repository';
+import { createDynamoOrderErasure } from './adapters/dynamo/dynamo-order-erasure';
 import { createDynamoOrderRepository } from './adapters/dynamo/dynamo-order-repository';
 import { createDynamoProfileRepository } from './adapters/dynamo/dynamo-profile-repository';
 import { createDynamoRateLimiter } from './adapters/dynamo/dynamo-rate-limiter';
-import { createSsmClient, ssmSecret } from './adapters/payments/ssm-secret';
+import { createDynamoSalesLedger } from './adapters/dynamo/dynamo-sales-ledger';
+import { createDynamoWebhookEventStore } from './adapters/dynamo/dynamo-webhook-event-store';
+import { createDynamoWorkOutbox } from './adapters/dynamo/dynamo-work-outbox';
+import { createFileEmailSender } from './adapters/email/file-email-sender';
+import { createSesClient, createSesEmailSender } from './adapters/email/ses-email-sender';
+import { createSsmParameterReader, ssmSecret } from './adapters/payments/ssm-secret';
 import { createStripePaymentGateway } from './adapters/payments/stripe-payment-gateway';
 import { createSqsClient } from './adapters/sqs/sqs-client';
-import { createSqsPaymentQueue } from './adapters/sqs/sqs-payment-queue';
+import { createSqsErasureQueue } from './adapters/sqs/sqs-erasure-queue';
+import { createSqsWorkQueue } from './adapters/sqs/sqs-work-queue';
 import { createTokenVerifier } from './auth/token-verifier';
 import { config } from './config';
 import { createCartService } from './domain/cart/cart-service';
 import { createCatalogService } from './domain/catalog/catalog-service';
+import { createErasureRequester, createErasureService } from './domain/customers/erasure-service';
 import { createProfileService } from './domain/customers/profile-service';
 import { createDiscountService } from './domain/discounts/discount-service';
+import { createFulfilmentService } from './domain/fulfilment/fulfilment-service';
 import { createHealthService } from './domain/health/health-service';
+import { createExpiredRecordCleanup } from './domain/housekeeping/expired-record-cleanup';
 import { createInventoryService } from './domain/inventory/inventory-service';
 import { createJobRunner } from './domain/jobs/job-runner';
+import { createNotificationService } from './domain/notifications/notification-service';
 import { catalogPricing } from './domain/orders/catalog-pricing';
 import { createOrderService } from './domain/orders/order-service';
-import { createPaymentReconciler } from './domain/orders/payment-reconciler';
 import { createReservationExpiry } from './domain/orders/reservation-expiry';
+import { createWorkDispatcher, withWorkDispatch } from './domain/orders/work-dispatcher';
+import { createWorkReconciler } from './domain/orders/work-reconciler';
+import { circuitBreakingGateway, createCircuitBreaker } from './domain/payments/circuit-breaker';
 import { createPaymentService } from './domain/payments/payment-service';
+import { createPaymentWebhookService } from './domain/payments/payment-webhook-service';
 import { createCheckoutRateLimit } from './domain/rate-limit/checkout-rate-limit';
+import { createDailyReportService } from './domain/reports/daily-report-service';
 import { randomIds, systemClock } from './lib/clock';
 import { createCursorCodec } from './lib/cursor-codec';
 import { logger, metrics } from './observability';
@@ -88,6 +107,24 @@ export const profileService = /* @__PURE__ */ once(() =>
   }),
 );
 
+/** `DELETE /v1/me`: queues the erasure (the worker's dependencies stay out of the HTTP function). */
+export const erasureRequester = /* @__PURE__ */ once(() =>
+  createErasureRequester({ queue: createSqsErasureQueue(sqsClient(), config().queues.erasure), clock: systemClock }),
+);
+
+/** The erasure worker: profile and cart deleted, orders cancelled if open and anonymised (decision 0005). */
+export const erasureService = /* @__PURE__ */ once(() =>
+  createErasureService({
+    profiles: createDynamoProfileRepository(documentClient(), config().tableName),
+    carts: createDynamoCartRepository(documentClient(), config().tableName),
+    orders: orderRepository(),
+    cancellation: orderService(),
+    anonymiser: createDynamoOrderErasure(documentClient(), config().tableName),
+    log: createDynamoErasureLog(documentClient(), config().tableName),
+    clock: systemClock,
+  }),
+);
+
 export const cartService = /* @__PURE__ */ once(() =>
   createCartService({
     carts: createDynamoCartRepository(documentClient(), config().tableName),
@@ -113,38 +150,70 @@ export const idempotencyStore = /* @__PURE__ */ once(() =>
   }),
 );
 
+/** The durable follow-up work records of orders (transactional outbox). */
+export const workOutbox = /* @__PURE__ */ once(() => createDynamoWorkOutbox(documentClient(), config().tableName));
+
+/** Sends committed follow-up work to its queue right away; the reconcile job covers failed or lost sends. */
+export const workDispatcher = /* @__PURE__ */ once(() => {
+  const { queues, jobs } = config();
+  return createWorkDispatcher({
+    queues: {
+      payment: createSqsWorkQueue(sqsClient(), queues.payment),
+      fulfilment: createSqsWorkQueue(sqsClient(), queues.fulfilment),
+      notification: createSqsWorkQueue(sqsClient(), queues.notification),
+    },
+    outbox: workOutbox(),
+    clock: systemClock,
+    resendAfterSeconds: jobs.reconcileResendAfterSeconds,
+    onSendFailure: (work, error) => {
+      logger.warn('follow-up message not sent; the reconcile job will send it', {
+        orderId: work.orderId,
+        kind: work.kind,
+        error: error as Error,
+      });
+      metrics.addMetric('WorkDispatchFailures', 'Count', 1);
+    },
+  });
+});
+
+/** Orders in DynamoDB; every committed change sends the follow-up work it started. */
+export const orderRepository = /* @__PURE__ */ once(() =>
+  withWorkDispatch(
+    createDynamoOrderRepository(documentClient(), config().tableName, {
+      dispatchGraceSeconds: config().jobs.reconcileGraceSeconds,
+    }),
+    workDispatcher(),
+  ),
+);
+
 export const orderService = /* @__PURE__ */ once(() =>
   createOrderService({
-    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    orders: orderRepository(),
     pricing: catalogPricing(createDynamoCatalogRepository(documentClient(), config().tableName)),
     carts: createDynamoCartRepository(documentClient(), config().tableName),
     discounts: createDynamoDiscountRepository(documentClient(), config().tableName),
-    payments: createSqsPaymentQueue(sqsClient(), config().queues.payment),
     cursors: cursorCodec(),
     clock: systemClock,
     ids: randomIds,
     currency: config().currency,
     reservationTtlSeconds: config().reservationTtlSeconds,
-    onDispatchFailure: (orderId, error) => {
-      logger.warn('payment message not sent; the reconcile job will send it', { orderId, error: error as Error });
-      metrics.addMetric('PaymentDispatchFailures', 'Count', 1);
-    },
   }),
 );
 
 /**
  * The payment gateway: Stripe's API in AWS, the sandbox under `npm start`; a timeout per attempt and
- * bounded retries that resend the same idempotency key (decision 0004). The shared circuit breaker
- * (issue 4) is to wrap this gateway, outside the retries, so an open circuit costs no attempt.
+ * bounded retries that resend the same idempotency key (decision 0004); around them, the circuit
+ * breaker whose state every instance shares in the table, so an open circuit costs no attempt and
+ * a call counts one failure however many attempts it made.
  */
 export const paymentGateway = /* @__PURE__ */ once(() => {
   const { region, paymentGateway: settings } = config();
   const { secret } = settings;
-  return createStripePaymentGateway({
+  const gateway = createStripePaymentGateway({
     baseUrl: settings.baseUrl,
     secret:
       secret.source === 'ssm'
-        ? ssmSecret(createSsmClient(region), secret.parameterName)
+        ? ssmSecret(createSsmParameterReader(region), secret.parameterName)
         : () => Promise.resolve(secret.value),
     timeoutMs: settings.timeoutMs,
     retry: { maxAttempts: settings.maxAttempts, baseDelayMs: 200, maxDelayMs: 2000 },
@@ -158,34 +227,80 @@ export const paymentGateway = /* @__PURE__ */ once(() => {
       metrics.addMetric('PaymentGatewayRetries', 'Count', 1);
     },
   });
+  const breaker = createCircuitBreaker({
+    name: 'payment-gateway',
+    store: createDynamoCircuitStore(dynamoClient(), config().tableName),
+    clock: systemClock,
+    ...settings.circuit,
+    onTransition: (transition) => {
+      if (transition.to === 'open') logger.error('payment circuit opened: gateway calls refused', { ...transition });
+      else logger.info('payment circuit closed: the gateway answers again', { ...transition });
+      metrics.addMetric(transition.to === 'open' ? 'PaymentCircuitOpened' : 'PaymentCircuitClosed', 'Count', 1);
+    },
+    onStoreError: (error, operation) => {
+      logger.warn('payment circuit state not read or written; calls proceed as if closed', {
+        operation,
+        error: error as Error,
+      });
+      metrics.addMetric('PaymentCircuitStoreFailures', 'Count', 1);
+    },
+  });
+  return circuitBreakingGateway(gateway, breaker);
 });
 
 /** The payment worker's service: one charge per order, then the conditional PAID / PAYMENT_FAILED transition. */
 export const paymentService = /* @__PURE__ */ once(() =>
   createPaymentService({
-    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    orders: orderRepository(),
     gateway: paymentGateway(),
     clock: systemClock,
+  }),
+);
+
+/** Payment webhooks: events applied through the payment service's transitions, once per event id. */
+export const paymentWebhookService = /* @__PURE__ */ once(() =>
+  createPaymentWebhookService({
+    payments: paymentService(),
+    processed: createDynamoWebhookEventStore(documentClient(), config().tableName, systemClock, {
+      retentionSeconds: config().paymentWebhookRetentionDays * 24 * 3600,
+    }),
   }),
 );
 
 /** The expire-reservations job: unpaid orders past their reservation → EXPIRED, stock released. */
 export const reservationExpiry = /* @__PURE__ */ once(() =>
   createReservationExpiry({
-    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    orders: orderRepository(),
     clock: systemClock,
     maxOrdersPerRun: config().jobs.maxItemsPerRun,
   }),
 );
 
-/** The reconcile job: payment work whose queue message was never sent is sent again. */
-export const paymentReconciler = /* @__PURE__ */ once(() =>
-  createPaymentReconciler({
-    orders: createDynamoOrderRepository(documentClient(), config().tableName),
-    payments: createSqsPaymentQueue(sqsClient(), config().queues.payment),
+/** The reconcile job: follow-up work whose queue message was never sent, or was lost, is sent again. */
+export const workReconciler = /* @__PURE__ */ once(() =>
+  createWorkReconciler({
+    outbox: workOutbox(),
+    dispatcher: workDispatcher(),
     clock: systemClock,
-    graceSeconds: config().jobs.reconcileGraceSeconds,
     maxRecordsPerRun: config().jobs.maxItemsPerRun,
+  }),
+);
+
+/** The daily-report job and `GET /v1/reports/daily/{date}`: sales of a UTC day, from the sales ledger. */
+export const dailyReportService = /* @__PURE__ */ once(() =>
+  createDailyReportService({
+    ledger: createDynamoSalesLedger(documentClient(), config().tableName),
+    clock: systemClock,
+    currency: config().currency,
+  }),
+);
+
+/** The cleanup job: items whose `expiresAt` passed (abandoned carts, idempotency records, ...) are deleted. */
+export const expiredRecordCleanup = /* @__PURE__ */ once(() =>
+  createExpiredRecordCleanup({
+    records: createDynamoExpiredRecords(documentClient(), config().tableName, systemClock),
+    clock: systemClock,
+    maxItemsPerRun: config().jobs.maxItemsPerRun,
   }),
 );
 
@@ -194,10 +309,49 @@ export const jobRunner = /* @__PURE__ */ once(() =>
   createJobRunner(
     {
       'expire-reservations': () => reservationExpiry().run(),
-      reconcile: () => paymentReconciler().run(),
+      reconcile: () => workReconciler().run(),
+      'daily-report': { run: ({ date }) => dailyReportService().run(date), takes: ['date'] },
+      cleanup: (_options, context) => expiredRecordCleanup().run(context),
     },
     systemClock,
   ),
+);
+
+/**
+ * The notification worker's mailer (EMAIL_TRANSPORT): Amazon SES in AWS; under `npm start` and in
+ * tests, `.eml` files in the outbox directory.
+ */
+export const emailSender = /* @__PURE__ */ once(() => {
+  const { region, email } = config();
+  return email.transport === 'file'
+    ? createFileEmailSender({ dir: email.outboxDir, from: email.from, clock: systemClock })
+    : createSesEmailSender({
+        client: createSesClient(region),
+        from: email.from,
+        configurationSet: email.configurationSet,
+      });
+});
+
+/** The fulfilment worker's carrier (CARRIER): the in-process sandbox is the only one so far. */
+export const carrier = /* @__PURE__ */ once(() => createSandboxCarrier());
+
+/** The fulfilment worker's service: book the shipment once per order, then PAID → SHIPPED. */
+export const fulfilmentService = /* @__PURE__ */ once(() =>
+  createFulfilmentService({ orders: orderRepository(), carrier: carrier(), clock: systemClock }),
+);
+
+/** The notification worker's service: one e-mail per order event. */
+export const notificationService = /* @__PURE__ */ once(() =>
+  createNotificationService({
+    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    profiles: createDynamoProfileRepository(documentClient(), config().tableName),
+    outbox: workOutbox(),
+    email: emailSender(),
+    clock: systemClock,
+    shopName: config().email.shopName,
+    // Below the notification queue's 60 s visibility timeout: a redelivery after a crash can claim it.
+    claimSeconds: 45,
+  }),
 );
 
 export const healthService = /* @__PURE__ */ once(() => {

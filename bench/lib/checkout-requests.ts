@@ -3,7 +3,7 @@ import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { LOCAL_CREDENTIALS, SHADOWING_AWS_VARIABLES } from '../../scripts/local/local-aws';
-import { OUTBOX_SHARD_COUNT } from '../../shared/adapters/dynamo/dynamo-order-repository';
+import { OUTBOX_SHARD_COUNT } from '../../shared/adapters/dynamo/dynamo-work-outbox';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { httpEvent, lambdaContext } from '../../test/support/http-event';
 import type { CheckoutStack } from '../bench-context';
@@ -77,9 +77,20 @@ export function applyFunctionEnv(env: Record<string, string>): void {
   for (const name of SHADOWING_AWS_VARIABLES) delete process.env[name];
 }
 
+/** The payment work records in the table (GSI1, every outbox shard), by what became of their send. */
+export interface PaymentRecords {
+  /** Records of PAYMENT work: a checkout writes one, and the payment's transition deletes it. */
+  records: number;
+  /** Never marked sent (no `sends`): the message was not sent, or the record was not updated after it. */
+  unsent: number;
+  /** Marked sent more than once (`sends` > 1): a send repeated by the reconcile job. */
+  resent: number;
+}
+
 /**
- * What happened to the payment work: messages on the payment queue, and outbox records still in
- * the table (a record is deleted once its message is sent; one left means a send failed).
+ * What happened to the payment work: messages on the work queues, and the PAYMENT work records in
+ * the table. A record stays until the payment is settled (no payment worker runs in the checkout
+ * measures), marked sent (`SET dueAt ADD sends`) once its message is on the queue.
  */
 export function paymentProbe(stack: CheckoutStack) {
   const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
@@ -88,41 +99,54 @@ export function paymentProbe(stack: CheckoutStack) {
     region: stack.region,
     credentials: LOCAL_CREDENTIALS,
   });
+  /** Messages on a queue, visible or in flight. */
+  const queued = async (queueUrl: string): Promise<number> => {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? Number.NaN) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  };
   return {
-    async queuedMessages(): Promise<number> {
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: stack.paymentQueueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return (
-        Number(Attributes?.ApproximateNumberOfMessages ?? Number.NaN) +
-        Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-      );
-    },
-    async outboxRecords(): Promise<number> {
-      let count = 0;
+    queued,
+    queuedMessages: () => queued(stack.paymentQueueUrl),
+    async paymentRecords(): Promise<PaymentRecords> {
+      const counts: PaymentRecords = { records: 0, unsent: 0, resent: 0 };
       for (let shard = 0; shard < OUTBOX_SHARD_COUNT; shard++) {
         let start: QueryCommand['input']['ExclusiveStartKey'];
-        // Bounded: a page holds up to 1 MB of keys, far more than a run leaves.
+        // Bounded: a page holds up to 1 MB of the two attributes, far more than a run leaves.
         for (let page = 0; page < 100; page++) {
           const result = await dynamo.send(
             new QueryCommand({
               TableName: stack.tableName,
               IndexName: 'GSI1',
               KeyConditionExpression: 'GSI1PK = :pk',
-              ExpressionAttributeValues: { ':pk': { S: keys.outboxIndex(shard, '', '').GSI1PK } },
-              Select: 'COUNT',
+              FilterExpression: '#kind = :payment',
+              ProjectionExpression: '#kind, sends',
+              ExpressionAttributeNames: { '#kind': 'kind' },
+              ExpressionAttributeValues: {
+                ':pk': { S: keys.outboxIndex(shard, '', '', '').GSI1PK },
+                ':payment': { S: 'PAYMENT' },
+              },
               ExclusiveStartKey: start,
             }),
           );
-          count += result.Count ?? 0;
+          for (const item of result.Items ?? []) {
+            const sends = Number(item.sends?.N ?? 0);
+            counts.records++;
+            if (sends === 0) counts.unsent++;
+            if (sends > 1) counts.resent++;
+          }
           start = result.LastEvaluatedKey;
           if (!start) break;
         }
       }
-      return count;
+      return counts;
     },
     close(): void {
       sqs.destroy();

@@ -1,11 +1,14 @@
 import { LOCAL_ACCOUNT_ID, localAwsEnv } from '../../scripts/local/local-aws';
 import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
+import { LOCAL_PAYMENT_GATEWAY_SECRET } from '../../shared/config';
 
 export interface FunctionEnvOptions {
   definition: ServerlessDefinition;
   dynamoEndpoint: string;
   tableName: string;
   issuerDir: string;
+  /** The sandbox payment gateway the bench starts (BenchContext.paymentGateway) on this URL. */
+  paymentGatewayUrl: string;
 }
 
 /**
@@ -43,6 +46,12 @@ export function functionEnv(options: FunctionEnvOptions): Record<string, string>
     // One client calls hundreds of times a second: the limit must not refuse it, while every call
     // still pays the counter write it would pay in production.
     RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
+    // The sandbox, with its default key (local mode reads the secret from the environment).
+    PAYMENT_GATEWAY_URL: options.paymentGatewayUrl,
+    PAYMENT_GATEWAY_SECRET: LOCAL_PAYMENT_GATEWAY_SECRET,
+    // A hiccup of the loaded machine (a gateway timeout) must fail its message, not open the circuit
+    // and turn the rest of the run into fast failures; the shared state is still read as in production.
+    PAYMENT_CIRCUIT_FAILURE_THRESHOLD: '1000000',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };

@@ -15,7 +15,7 @@ export const handler = httpRoute(createOrderRoute, async ({ body, principal, hea
       // After the replay check: a replay never counts toward the checkout limit.
       await checkoutRateLimit().consume(principal.sub);
       const order = await orderService().place(
-        principal.sub,
+        { sub: principal.sub, email: principal.email },
         body,
         completion((view) => storedJson(201, view, { Location: location(view.orderId) })),
       );

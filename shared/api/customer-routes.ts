@@ -42,3 +42,27 @@ export const updateProfileRoute = defineRoute({
   body: UpdateProfileBody,
   responses: { 200: { description: 'The updated profile', schema: Profile } },
 });
+
+export const ErasureReceipt = z
+  .object({
+    status: z.literal('ERASURE_REQUESTED'),
+    requestedAt: z.string().register(z.globalRegistry, { description: 'When the erasure was requested' }),
+  })
+  .register(z.globalRegistry, { id: 'ErasureReceipt' });
+
+export const deleteProfileRoute = defineRoute({
+  operationId: 'deleteProfile',
+  method: 'DELETE',
+  path: '/v1/me',
+  role: 'customer',
+  summary: 'Erase my personal data',
+  description:
+    'Queues the erasure and answers at once; shortly after, the profile and cart are gone and my orders are ' +
+    'anonymised: they keep their lines and amounts for the shop’s accounts but lose the shipping address, the ' +
+    'e-mail and the link to me, so they no longer appear in my order list. Orders not yet shipped are cancelled ' +
+    '(a paid one is refunded). A later `GET /v1/me` starts a new, empty profile. Repeating the request is harmless. ' +
+    'A 503 means the request was not recorded: nothing changed, try again.',
+  tags: ['Customer'],
+  responses: { 202: { description: 'The erasure is queued', schema: ErasureReceipt } },
+  errors: [{ status: 503, code: 'SERVICE_UNAVAILABLE' }],
+});

@@ -1,6 +1,7 @@
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Timestamp } from './common-schemas';
+import { ReportDate } from './report-routes';
 
 export const JobRun = z
   .object({
@@ -13,7 +14,7 @@ export const JobRun = z
 
 const JobParams = z.strictObject({
   job: z.string().register(z.globalRegistry, {
-    description: 'expire-reservations or reconcile',
+    description: 'expire-reservations, reconcile, daily-report or cleanup',
     example: 'expire-reservations',
   }),
 });
@@ -26,11 +27,21 @@ export const runJobRoute = defineRoute({
   summary: 'Run a scheduled job now',
   description:
     'Runs the job as its schedule would and answers its summary of counts: expire-reservations ' +
-    '`{ examined, expired, skipped }`, reconcile `{ examined, resent, dropped }`. These jobs take no body.',
+    '`{ examined, expired, skipped }`, reconcile `{ examined, resent, failed }`, daily-report ' +
+    '`{ orders, itemsSold, revenue, refunds }` (re-running a day replaces its report), cleanup ' +
+    '`{ scanned, expired, deleted, refreshed, passCompleted }` (a run stops after JOB_MAX_ITEMS_PER_RUN deletes or ' +
+    'when its time runs short; the next run continues). Only daily-report takes a body: `{ "date": "YYYY-MM-DD" }`, ' +
+    'default the previous UTC day; a date for another job, or in the future, is a 400.',
   tags: ['Jobs'],
   params: JobParams,
-  // These jobs take no body (or `{}`); any field is refused rather than silently ignored.
-  body: z.optional(z.strictObject({})),
+  // No body (or `{}`) runs the job as scheduled; any other field is refused rather than silently ignored,
+  // and so is a date for a job that takes none (the runner knows which jobs do).
+  body: z.optional(
+    z.strictObject({ date: z.optional(ReportDate) }).register(z.globalRegistry, {
+      id: 'RunJobOptions',
+      description: '`date`: daily-report only, the UTC day to report (default: the previous UTC day)',
+    }),
+  ),
   responses: { 200: { description: 'The job ran', schema: JobRun } },
   errors: [{ status: 404, code: 'JOB_NOT_FOUND' }],
 });

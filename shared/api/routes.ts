@@ -1,7 +1,7 @@
 import type { RouteSpec } from '../http/route-spec';
 import { clearCartRoute, getCartRoute, removeCartItemRoute, setCartItemRoute } from './cart-routes';
 import { createProductRoute, getProductRoute, listProductsRoute, updateProductRoute } from './catalog-routes';
-import { getProfileRoute, updateProfileRoute } from './customer-routes';
+import { deleteProfileRoute, getProfileRoute, updateProfileRoute } from './customer-routes';
 import { createDiscountRoute, getDiscountRoute, listDiscountsRoute } from './discount-routes';
 import {
   adjustInventoryRoute,
@@ -18,6 +18,8 @@ import {
   listOrdersRoute,
 } from './order-routes';
 import { docsRoute, healthRoute, openApiRoute } from './platform-routes';
+import { getDailyReportRoute } from './report-routes';
+import { receivePaymentWebhookRoute } from './webhook-routes';
 
 /** Every route of the API: the OpenAPI document, the fallback's 405 answers and the route test use it. */
 export const routes: RouteSpec[] = [
@@ -34,6 +36,7 @@ export const routes: RouteSpec[] = [
   listInventoryAdjustmentsRoute,
   getProfileRoute,
   updateProfileRoute,
+  deleteProfileRoute,
   getCartRoute,
   setCartItemRoute,
   removeCartItemRoute,
@@ -46,5 +49,7 @@ export const routes: RouteSpec[] = [
   getOrderRoute,
   cancelOrderRoute,
   listAdminOrdersRoute,
+  receivePaymentWebhookRoute,
   runJobRoute,
+  getDailyReportRoute,
 ];

@@ -32,10 +32,18 @@ export interface RouteContext<Spec extends RouteSpec> {
   requestId: string;
   header(name: string): string | undefined;
   event: HttpEvent;
+  /** Milliseconds left before the Lambda invocation is stopped (long work stops in time). */
+  remainingTimeMs(): number;
 }
 
 export interface HttpRouteOptions {
   contentSecurityPolicy?: string;
+  /**
+   * Checks the body exactly as it arrived (an empty buffer when there is none), before anything
+   * parses it: a webhook's signature covers these bytes, which re-serialised JSON would not match.
+   * Runs after auth and the rate limit; throws an AppError to refuse the request.
+   */
+  verifyRawBody?: (rawBody: Buffer, header: (name: string) => string | undefined) => void | Promise<void>;
 }
 
 function serialise(result: HttpResult): HttpResponse {
@@ -79,6 +87,16 @@ export function httpRoute<Spec extends RouteSpec>(
       }),
     );
   }
+  const { verifyRawBody } = options;
+  if (verifyRawBody) {
+    handler.use({
+      before: async (request) => {
+        const { body, isBase64Encoded } = request.event;
+        const raw = body ? Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+        await verifyRawBody(raw, (name) => header(request.event, name));
+      },
+    });
+  }
   if (spec.body) {
     const parser = httpJsonBodyParser();
     // An optional body that was left out is validated as `undefined` instead of refused as not JSON.
@@ -89,7 +107,7 @@ export function httpRoute<Spec extends RouteSpec>(
   }
   handler.use(validateRequest(spec));
 
-  return handler.handler(async (event) => {
+  return handler.handler(async (event, context) => {
     const state = stateOf(event);
     const ctx = {
       params: state.params,
@@ -99,6 +117,7 @@ export function httpRoute<Spec extends RouteSpec>(
       requestId: state.requestId,
       header: (name: string) => header(event, name),
       event,
+      remainingTimeMs: () => context.getRemainingTimeInMillis(),
     } as RouteContext<Spec>;
     return serialise(await run(ctx));
   });

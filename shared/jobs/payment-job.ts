@@ -3,7 +3,7 @@ import type { PaymentService } from '../domain/payments/payment-service';
 import * as z from '../lib/zod';
 import { logger, metrics } from '../observability';
 
-/** The message checkout sends (shared/adapters/sqs/sqs-payment-queue.ts). */
+/** The messages of the payment queue (shared/domain/orders/order-work.ts): charge an order, or refund it. */
 const PaymentRequested = z.object({
   type: z.literal('PAYMENT_REQUESTED'),
   orderId: z.string().check(z.minLength(1)),
@@ -11,10 +11,15 @@ const PaymentRequested = z.object({
   amount: z.int().check(z.positive()),
   currency: z.string().check(z.length(3)),
 });
+const RefundRequested = z.object({
+  type: z.literal('REFUND_REQUESTED'),
+  orderId: z.string().check(z.minLength(1)),
+});
+const PaymentQueueMessage = z.discriminatedUnion('type', [PaymentRequested, RefundRequested]);
 
-function parse(body: string): z.infer<typeof PaymentRequested> | null {
+function parse(body: string): z.infer<typeof PaymentQueueMessage> | null {
   try {
-    const parsed = PaymentRequested.safeParse(JSON.parse(body));
+    const parsed = PaymentQueueMessage.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -22,7 +27,7 @@ function parse(body: string): z.infer<typeof PaymentRequested> | null {
 }
 
 /**
- * Handles one payment message. A malformed message or an unknown order is permanent: logged,
+ * Handles one payment-queue message: a charge or a refund. A malformed message or an unknown order is permanent: logged,
  * counted and acknowledged, so it cannot poison its batch. Gateway errors (no final answer about
  * the card) are transient and thrown, so SQS redelivers the message (then the dead-letter queue).
  */
@@ -32,6 +37,15 @@ export function paymentRecordHandler(payments: () => PaymentService) {
     if (!message) {
       logger.error('malformed payment message acknowledged without processing', { messageId: record.messageId });
       metrics.addMetric('PaymentMessagesMalformed', 'Count', 1);
+      return;
+    }
+    if (message.type === 'REFUND_REQUESTED') {
+      const refund = await payments().refund(message.orderId);
+      const context = { orderId: message.orderId, messageId: record.messageId, ...refund };
+      if (refund.outcome === 'refunded') metrics.addMetric('RefundsIssued', 'Count', 1);
+      else if (refund.outcome === 'order-not-found')
+        logger.error('refund message for an unknown order acknowledged', context);
+      else logger.info('refund message needed no refund', context);
       return;
     }
     const result = await payments().pay(message);

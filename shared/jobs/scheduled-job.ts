@@ -11,7 +11,7 @@ export function scheduledJob(job: string, jobs: () => JobRunner) {
   return async (_event: ScheduledEvent, context: Context) => {
     logger.addContext(context);
     try {
-      const run = await jobs().run(job);
+      const run = await jobs().run(job, {}, { remainingTimeMs: () => context.getRemainingTimeInMillis() });
       logger.info('scheduled job finished', { ...run });
       for (const [name, count] of Object.entries(run.summary)) metrics.addMetric(`Job.${job}.${name}`, 'Count', count);
       return run;

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { readOutbox } from '../support/eml';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
 /**
@@ -141,7 +143,9 @@ test('a customer fills a cart, orders it with an Idempotency-Key, reads and canc
 
   const order = {
     shippingAddress: { name: 'E2E', line1: '1 Test Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
-    paymentToken: 'tok_visa',
+    // The gateway never answers this one, so the order stays cancellable: a tok_visa order may be
+    // paid and shipped by the workers before the cancel arrives.
+    paymentToken: 'tok_gatewayError',
   };
   const headers = { ...auth, 'idempotency-key': `e2e-${Date.now()}` };
   const placed = await api('/v1/orders', { method: 'POST', headers, body: JSON.stringify(order) });
@@ -161,6 +165,163 @@ test('a customer fills a cart, orders it with an Idempotency-Key, reads and canc
   const cancelled = await api(`/v1/orders/${placedBody.orderId}/cancel`, { method: 'POST', headers: auth });
   expect(cancelled.status).toBe(200);
   expect(await cancelled.json()).toMatchObject({ status: 'CANCELLED' });
+});
+
+describe('after checkout, the workers take over', () => {
+  interface OrderView {
+    orderId: string;
+    status: string;
+    shipment: { carrier: string; trackingNumber: string } | null;
+    events: Array<{ type: string; at: string }>;
+  }
+
+  const shippingAddress = { name: 'E2E', line1: '1 Test Street', city: 'Berlin', postalCode: '10115', country: 'DE' };
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
+
+  /** A product of the test's own with `onHand` units, so its stock figures are the test's alone. */
+  async function ownProduct(onHand: number, price: number): Promise<string> {
+    const admin = stack.token('e2e-admin', 'admin');
+    const sku = `E2E-${unique()}`;
+    const created = await api('/v1/products', {
+      method: 'POST',
+      ...json(admin, { sku, name: `E2E ${sku}`, price, category: 'Home' }),
+    });
+    const stocked = await api(`/v1/inventory/${sku}`, { method: 'PUT', ...json(admin, { onHand }) });
+    expect([created.status, stocked.status]).toEqual([201, 200]);
+    return sku;
+  }
+
+  /** A customer whose profile holds an e-mail address (the tokens carry none). */
+  async function customerWithEmail(): Promise<{ token: string; email: string }> {
+    const sub = `e2e-buyer-${unique().toLowerCase()}`;
+    const token = stack.token(sub, 'customer');
+    const email = `${sub}@example.com`;
+    const profile = await api('/v1/me', { method: 'PUT', ...json(token, { email }) });
+    expect(profile.status).toBe(200);
+    return { token, email };
+  }
+
+  async function order(token: string, sku: string, quantity: number, paymentToken: string): Promise<OrderView> {
+    const response = await api('/v1/orders', {
+      method: 'POST',
+      headers: { ...bearer(token), 'content-type': 'application/json', 'idempotency-key': `e2e-${unique()}` },
+      body: JSON.stringify({ items: [{ sku, quantity }], shippingAddress, paymentToken }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as OrderView;
+  }
+
+  /** Polls until `done` holds (every 250 ms, at most 60 s: the bound only keeps a broken stack from hanging). */
+  async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const value = await probe();
+      if (done(value)) return value;
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  const readOrder = async (token: string, orderId: string) =>
+    (await (await api(`/v1/orders/${orderId}`, { headers: bearer(token) })).json()) as OrderView;
+
+  const settled = (token: string, orderId: string, status: string) =>
+    eventually(
+      () => readOrder(token, orderId),
+      (view) => view.status === status,
+      `order ${orderId} to be ${status}`,
+    );
+
+  const inventory = async (sku: string) =>
+    (await api(`/v1/inventory/${sku}`, { headers: bearer(stack.token('e2e-admin', 'admin')) })).json();
+
+  /** The stack's own outbox (EMAIL_OUTBOX_DIR of `npm start` is `<data dir>/outbox`): the order's e-mails. */
+  const mailsOf = async (orderId: string) =>
+    (await readOutbox(path.join(stack.localDir, 'outbox'))).filter(({ file }) => file.startsWith(`${orderId}-`));
+
+  test('a tok_visa order is paid and shipped with a tracking number, and its PAID and SHIPPED e-mails go to the profile address', async () => {
+    const { token, email } = await customerWithEmail();
+    const sku = await ownProduct(5, 2500);
+
+    const placed = await order(token, sku, 2, 'tok_visa');
+    const shipped = await settled(token, placed.orderId, 'SHIPPED');
+
+    expect(shipped.shipment).toEqual({ carrier: expect.any(String), trackingNumber: expect.any(String) });
+    const trackingNumber = shipped.shipment?.trackingNumber ?? '';
+    expect(trackingNumber).not.toBe('');
+    expect(shipped.events.map((event) => event.type)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED', 'SHIPPED']);
+    expect(await inventory(sku)).toEqual({ sku, onHand: 3, reserved: 0, available: 3 });
+
+    const mails = await eventually(
+      () => mailsOf(placed.orderId),
+      (found) => found.length >= 2,
+      `the e-mails of order ${placed.orderId}`,
+    );
+    expect(mails.map(({ file }) => file)).toEqual([`${placed.orderId}-PAID.eml`, `${placed.orderId}-SHIPPED.eml`]);
+    for (const { message } of mails) {
+      expect(message.header('to')).toBe(email);
+      expect(message.header('x-cartwheel-order')).toBe(placed.orderId);
+    }
+    const [paidMail, shippedMail] = mails.map(({ message }) => message);
+    expect(paidMail?.header('x-cartwheel-event')).toBe('PAID');
+    expect(shippedMail?.header('x-cartwheel-event')).toBe('SHIPPED');
+    expect(shippedMail?.part('text/plain')).toContain(trackingNumber);
+  }, 90_000);
+
+  test('a tok_chargeDeclined order ends PAYMENT_FAILED and its stock is available again', async () => {
+    const { token, email } = await customerWithEmail();
+    const sku = await ownProduct(4, 1800);
+
+    const placed = await order(token, sku, 3, 'tok_chargeDeclined');
+    expect(await inventory(sku)).toMatchObject({ onHand: 4, reserved: 3, available: 1 });
+    const failed = await settled(token, placed.orderId, 'PAYMENT_FAILED');
+
+    expect(failed.events.map((event) => event.type)).toEqual(['ORDER_PLACED', 'PAYMENT_FAILED']);
+    expect(failed.shipment).toBeNull();
+    expect(await inventory(sku)).toEqual({ sku, onHand: 4, reserved: 0, available: 4 });
+    const [mail] = await eventually(
+      () => mailsOf(placed.orderId),
+      (found) => found.length >= 1,
+      `the e-mail of order ${placed.orderId}`,
+    );
+    expect(mail?.file).toBe(`${placed.orderId}-PAYMENT_FAILED.eml`);
+    expect(mail?.message.header('to')).toBe(email);
+  }, 90_000);
+
+  test('the daily report of the day counts a paid order and lists its product with the quantity sold', async () => {
+    const { token } = await customerWithEmail();
+    const price = 3100;
+    const sku = await ownProduct(10, price);
+    const placed = await order(token, sku, 3, 'tok_visa');
+    const paid = await eventually(
+      () => readOrder(token, placed.orderId),
+      (view) => view.events.some((event) => event.type === 'PAYMENT_SUCCEEDED'),
+      `order ${placed.orderId} to be paid`,
+    );
+    // The report counts orders by the UTC day they were paid (today, but for a payment at midnight).
+    const day = paid.events.find((event) => event.type === 'PAYMENT_SUCCEEDED')?.at.slice(0, 10) ?? '';
+    const admin = stack.token('e2e-admin', 'admin');
+
+    const run = await api('/v1/admin/jobs/daily-report', { method: 'POST', ...json(admin, { date: day }) });
+    const report = await api(`/v1/reports/daily/${day}`, { headers: bearer(admin) });
+
+    expect(run.status).toBe(200);
+    expect(await run.json()).toMatchObject({ job: 'daily-report', summary: expect.any(Object) });
+    expect(report.status).toBe(200);
+    const body = (await report.json()) as {
+      date: string;
+      orders: number;
+      itemsSold: number;
+      revenue: number;
+      topProducts: Array<{ sku: string; quantity: number; revenue: number }>;
+    };
+    expect(body.date).toBe(day);
+    expect(body.orders).toBeGreaterThanOrEqual(1);
+    expect(body.itemsSold).toBeGreaterThanOrEqual(3);
+    expect(body.revenue).toBeGreaterThanOrEqual(3 * price);
+    expect(body.topProducts).toContainEqual({ sku, quantity: 3, revenue: 3 * price });
+  }, 90_000);
 });
 
 test('Ctrl-C stops every process the stack started', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createSqsPaymentQueue } from '../../shared/adapters/sqs/sqs-payment-queue';
-import { address, failingPaymentQueue, orderServiceWith, outboxRecord, stockedProduct } from '../support/checkout';
+import { createSqsWorkQueue } from '../../shared/adapters/sqs/sqs-work-queue';
+import { address, failingQueue, orderServiceWith, outboxRecord, stockedProduct } from '../support/checkout';
 import { testDocumentClient } from '../support/integration';
 
 const db = testDocumentClient();
@@ -12,13 +12,13 @@ afterAll(() => {
 });
 
 describe('handing payment work to the queue after checkout', () => {
-  it('sends one payment message per order and then drops the durable work record', async () => {
+  it('sends one payment message per order and marks its work record sent (kept until the payment is done)', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `payment-dispatch-${randomUUID()}` }));
     try {
       const sku = await stockedProduct(5, 900);
-      const service = orderServiceWith(db, createSqsPaymentQueue(sqs, QueueUrl as string));
+      const service = orderServiceWith(db, createSqsWorkQueue(sqs, QueueUrl as string));
       const order = await service.place(
-        `dispatch-${randomUUID()}`,
+        { sub: `dispatch-${randomUUID()}`, email: 'dispatch@example.com' },
         { items: [{ sku, quantity: 2 }], shippingAddress: address, paymentToken: 'tok_visa' },
         null,
       );
@@ -28,7 +28,7 @@ describe('handing payment work to the queue after checkout', () => {
       expect((received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}'))).toEqual([
         { type: 'PAYMENT_REQUESTED', orderId: order.orderId, paymentToken: 'tok_visa', amount: 1800, currency: 'EUR' },
       ]);
-      expect(await outboxRecord(db, order.orderId)).toBeUndefined();
+      expect(await outboxRecord(db, order.orderId)).toMatchObject({ kind: 'PAYMENT', sends: 1 });
     } finally {
       await sqs.send(new DeleteQueueCommand({ QueueUrl }));
     }
@@ -37,10 +37,10 @@ describe('handing payment work to the queue after checkout', () => {
   it('when the queue send fails after the commit, the order stands and its work record stays for the sweeper', async () => {
     const sku = await stockedProduct(5, 900);
     const failures: string[] = [];
-    const order = await orderServiceWith(db, failingPaymentQueue('SQS unavailable'), (orderId) =>
-      failures.push(orderId),
+    const order = await orderServiceWith(db, failingQueue('SQS unavailable'), (work) =>
+      failures.push(work.orderId),
     ).place(
-      `dispatch-${randomUUID()}`,
+      { sub: `dispatch-${randomUUID()}`, email: null },
       { items: [{ sku, quantity: 1 }], shippingAddress: address, paymentToken: 'tok_visa' },
       null,
     );
@@ -48,8 +48,13 @@ describe('handing payment work to the queue after checkout', () => {
     expect(failures).toEqual([order.orderId]);
     expect(await outboxRecord(db, order.orderId)).toMatchObject({
       orderId: order.orderId,
-      paymentToken: 'tok_visa',
-      amount: 900,
+      message: {
+        type: 'PAYMENT_REQUESTED',
+        orderId: order.orderId,
+        paymentToken: 'tok_visa',
+        amount: 900,
+        currency: 'EUR',
+      },
       GSI1PK: expect.stringMatching(/^OUTBOX#[0-7]$/),
     });
   });

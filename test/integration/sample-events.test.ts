@@ -1,16 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ScheduledEvent, SQSEvent } from 'aws-lambda';
+import { handler as erasureWorker } from '../../functions/queue/erasure-worker';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
+import { handler as cleanup } from '../../functions/scheduled/cleanup';
+import { handler as dailyReport } from '../../functions/scheduled/daily-report';
 import { handler as expireReservations } from '../../functions/scheduled/expire-reservations';
 import { handler as reconcile } from '../../functions/scheduled/reconcile';
+import { signSampleEvent } from '../../scripts/local/sample-signature';
+import { config } from '../../shared/config';
+import { jobRunner } from '../../shared/container';
 import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken } from '../support/integration';
 
 const eventsDir = join(__dirname, '..', '..', 'events');
 /** The SQS workers' and scheduled functions' samples; every other sample is an HTTP function's. */
-const scheduled = { 'expire-reservations': expireReservations, reconcile };
-const workers = ['payment-worker', ...Object.keys(scheduled)];
+const scheduled = { 'expire-reservations': expireReservations, reconcile, 'daily-report': dailyReport, cleanup };
+const workers = ['payment-worker', 'erasure-worker', ...Object.keys(scheduled)];
 const allNames = readdirSync(eventsDir)
   .filter((file) => file.endsWith('.json'))
   .map((file) => file.replace(/\.json$/, ''))
@@ -32,6 +38,8 @@ const expectedStatus: Record<string, number> = {
   'list-inventory-adjustments': 200,
   'get-profile': 200,
   'update-profile': 200,
+  // Queues the erasure of the sample customer; nothing consumes the test queue.
+  'delete-profile': 202,
   'get-cart': 200,
   'set-cart-item': 200,
   'remove-cart-item': 200,
@@ -40,13 +48,16 @@ const expectedStatus: Record<string, number> = {
   'list-discounts': 200,
   'get-discount': 200,
   'run-job': 200,
+  // An event about an order that does not exist: acknowledged, as the gateway expects.
+  'payment-webhook': 200,
+  'get-daily-report': 200,
 };
 
 function loadEvent(name: string): APIGatewayProxyEventV2 {
   const text = readFileSync(join(eventsDir, `${name}.json`), 'utf8')
     .replaceAll('{{ADMIN_TOKEN}}', adminToken('sample-admin'))
     .replaceAll('{{CUSTOMER_TOKEN}}', customerToken('sample-customer'));
-  return JSON.parse(text) as APIGatewayProxyEventV2;
+  return JSON.parse(signSampleEvent(text, config().paymentWebhookSecret)) as APIGatewayProxyEventV2;
 }
 
 async function run(name: string): Promise<APIGatewayProxyStructuredResultV2> {
@@ -72,6 +83,8 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
     const result = (await module.handler(seeded, lambdaContext('create-product'))) as APIGatewayProxyStructuredResultV2;
     expect([201, 409]).toContain(result.statusCode);
     expect((await run('put-inventory')).statusCode).toBe(200);
+    // The report sample reads the day the sample names.
+    await jobRunner().run('daily-report', { date: loadEvent('get-daily-report').pathParameters?.date });
   });
 
   it('cover every function of serverless.yml', () => {
@@ -81,6 +94,11 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
   it('payment-worker acknowledges its sample (an order that does not exist is not retried)', async () => {
     const event = JSON.parse(readFileSync(join(eventsDir, 'payment-worker.json'), 'utf8')) as SQSEvent;
     expect(await paymentWorker(event, lambdaContext('payment-worker'))).toEqual({ batchItemFailures: [] });
+  });
+
+  it('erasure-worker erases its sample customer (who has nothing) and acknowledges the message', async () => {
+    const event = JSON.parse(readFileSync(join(eventsDir, 'erasure-worker.json'), 'utf8')) as SQSEvent;
+    expect(await erasureWorker(event, lambdaContext('erasure-worker'))).toEqual({ batchItemFailures: [] });
   });
 
   it.each(Object.entries(scheduled))('%s runs its job from its EventBridge sample', async (name, handler) => {

@@ -5,13 +5,14 @@ import type { ScheduledEvent, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler as runJob } from '../../functions/http/run-job';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { handler as expireReservations } from '../../functions/scheduled/expire-reservations';
-import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
-import { createSqsPaymentQueue } from '../../shared/adapters/sqs/sqs-payment-queue';
-import { createPaymentReconciler } from '../../shared/domain/orders/payment-reconciler';
-import { type Clock, systemClock } from '../../shared/lib/clock';
+import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
+import { createSqsWorkQueue } from '../../shared/adapters/sqs/sqs-work-queue';
+import { createWorkDispatcher } from '../../shared/domain/orders/work-dispatcher';
+import { createWorkReconciler } from '../../shared/domain/orders/work-reconciler';
+import { systemClock } from '../../shared/lib/clock';
 import {
   address,
-  failingPaymentQueue,
+  failingQueue,
   orderServiceWith,
   outboxRecord,
   placeOrder,
@@ -136,16 +137,21 @@ describe('expire-reservations', () => {
 });
 
 describe('reconcile', () => {
-  /** Makes an outbox record look `seconds` older (its index sort key starts with its creation time). */
-  async function ageOutboxRecord(orderId: string, seconds: number) {
-    const record = await outboxRecord(db, orderId);
-    const createdAt = new Date(Date.parse(record?.createdAt as string) - seconds * 1000).toISOString();
+  /** Makes a work record look `seconds` older: created and due that much earlier. */
+  async function ageOutboxRecord(orderId: string, kind: string, seconds: number) {
+    const record = await outboxRecord(db, orderId, kind);
+    const earlier = (at: unknown) => new Date(Date.parse(at as string) - seconds * 1000).toISOString();
+    const createdAt = earlier(record?.createdAt);
     await db.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: { PK: `ORDER#${orderId}`, SK: '#OUTBOX#PAYMENT' },
-        UpdateExpression: 'SET createdAt = :at, GSI1SK = :sk',
-        ExpressionAttributeValues: { ':at': createdAt, ':sk': `${createdAt}#${orderId}` },
+        Key: { PK: `ORDER#${orderId}`, SK: `#OUTBOX#${kind}` },
+        UpdateExpression: 'SET createdAt = :at, dueAt = :due, GSI1SK = :sk',
+        ExpressionAttributeValues: {
+          ':at': createdAt,
+          ':due': earlier(record?.dueAt),
+          ':sk': `${createdAt}#${orderId}#${kind}`,
+        },
       }),
     );
   }
@@ -165,53 +171,114 @@ describe('reconcile', () => {
     return found;
   }
 
-  it('after a crash between the checkout commit and the queue send, it sends the work and the order gets paid', async () => {
+  it('after a crash between a commit and its queue sends, it sends the work and the order gets paid', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `reconcile-${randomUUID()}` }));
     const queueUrl = QueueUrl as string;
     try {
       const sub = `reconcile-${randomUUID()}`;
       const sku = await stockedProduct(10, 700);
-      // Checkout with a queue that fails: the commit stands, the message is never sent.
-      const checkout = orderServiceWith(db, failingPaymentQueue('crashed before the queue send'));
+      // Checkout and cancel with a queue that fails: the commits stand, their messages are never sent.
+      const checkout = orderServiceWith(db, failingQueue('crashed before the queue send'));
       const lines = { items: [{ sku, quantity: 1 }], shippingAddress: address, paymentToken: 'tok_visa' };
-      const crashed = await checkout.place(sub, lines, null);
-      const cancelled = await checkout.place(sub, lines, null);
+      const crashed = await checkout.place({ sub, email: null }, lines, null);
+      const cancelled = await checkout.place({ sub, email: null }, lines, null);
       await checkout.cancel(cancelled.orderId, { sub, isAdmin: false });
       expect(await outboxRecord(db, crashed.orderId)).toBeDefined();
+      // The cancel ended the payment work and started the customer's e-mail.
+      expect(await outboxRecord(db, cancelled.orderId)).toBeUndefined();
+      expect(await outboxRecord(db, cancelled.orderId, 'NOTIFY_CANCELLED')).toBeDefined();
 
-      const reconcilerAt = (clock: Clock) =>
-        createPaymentReconciler({
-          orders: createDynamoOrderRepository(db, tableName()),
-          payments: createSqsPaymentQueue(sqs, queueUrl),
-          clock,
-          graceSeconds: 60,
-          maxRecordsPerRun: 1_000_000,
-        });
+      const outbox = createDynamoWorkOutbox(db, tableName());
+      const queue = createSqsWorkQueue(sqs, queueUrl);
+      const reconciler = createWorkReconciler({
+        outbox,
+        dispatcher: createWorkDispatcher({
+          queues: { payment: queue, fulfilment: queue, notification: queue },
+          outbox,
+          clock: systemClock,
+          resendAfterSeconds: 1800,
+          onSendFailure: () => undefined,
+        }),
+        clock: systemClock,
+        maxRecordsPerRun: 1_000_000,
+      });
 
-      // Within the grace period checkout may still be sending: the records are left alone.
-      await reconcilerAt(systemClock).run();
-      expect(await outboxRecord(db, crashed.orderId)).toBeDefined();
-      expect(await outboxRecord(db, cancelled.orderId)).toBeDefined();
+      // Within the grace period the committer may still be sending: the records are left alone.
+      await reconciler.run();
+      expect(await receiveFor(queueUrl, [crashed.orderId, cancelled.orderId])).toEqual([]);
 
       // Two minutes later they are overdue. The records are aged rather than the clock moved on, so
-      // the run leaves alone the fresh outbox records that concurrently running test files rely on.
-      for (const orderId of [crashed.orderId, cancelled.orderId]) await ageOutboxRecord(orderId, 120);
-      const summary = await reconcilerAt(systemClock).run();
-      expect(summary.resent).toBeGreaterThanOrEqual(1);
-      expect(summary.dropped).toBeGreaterThanOrEqual(1);
-      expect(summary.examined).toBe(summary.resent + summary.dropped);
-      expect(await outboxRecord(db, crashed.orderId)).toBeUndefined();
-      expect(await outboxRecord(db, cancelled.orderId)).toBeUndefined();
+      // the run leaves alone the fresh records that concurrently running test files rely on.
+      await ageOutboxRecord(crashed.orderId, 'PAYMENT', 120);
+      await ageOutboxRecord(cancelled.orderId, 'NOTIFY_CANCELLED', 120);
+      const summary = await reconciler.run();
+      expect(summary.resent).toBeGreaterThanOrEqual(2);
+      expect(summary.examined).toBe(summary.resent + summary.failed);
 
       const messages = await receiveFor(queueUrl, [crashed.orderId, cancelled.orderId]);
-      const resent = { type: 'PAYMENT_REQUESTED', orderId: crashed.orderId, paymentToken: 'tok_visa', amount: 700 };
-      expect(messages).toEqual([{ ...resent, currency: 'EUR' }]);
+      const payment = { type: 'PAYMENT_REQUESTED', orderId: crashed.orderId, paymentToken: 'tok_visa', amount: 700 };
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          { ...payment, currency: 'EUR' },
+          { type: 'NOTIFICATION_REQUESTED', orderId: cancelled.orderId, event: 'CANCELLED' },
+        ]),
+      );
+      expect(messages).toHaveLength(2);
+      // Sent, not done: the records stay, due again only if the work is still not done much later.
+      const record = await outboxRecord(db, crashed.orderId);
+      expect(record).toMatchObject({ sends: 1 });
+      expect(Date.parse(record?.dueAt as string)).toBeGreaterThan(Date.now() + 1700 * 1000);
 
-      expect(await deliver(sqsRecord(messages[0]))).toEqual({ batchItemFailures: [] });
+      const paymentMessage = messages.find((m) => m.type === 'PAYMENT_REQUESTED');
+      expect(await deliver(sqsRecord(paymentMessage))).toEqual({ batchItemFailures: [] });
       const order = await orderOf({ sub, orderId: crashed.orderId });
       expect(order.status).toBe('PAID');
       expect(await sandboxStats(crashed.orderId)).toMatchObject({ charges: 1 });
       expect(await stockOf(db, sku)).toEqual({ onHand: 9, reserved: 0, available: 9 });
+      // Paying ended the payment work in the same transaction and started fulfilment.
+      expect(await outboxRecord(db, crashed.orderId)).toBeUndefined();
+      expect(await outboxRecord(db, crashed.orderId, 'FULFILMENT')).toBeDefined();
+    } finally {
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
+    }
+  });
+
+  it('sends again work whose message was sent but never done (lost in the queue)', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `reconcile-lost-${randomUUID()}` }));
+    const queueUrl = QueueUrl as string;
+    try {
+      const sub = `reconcile-lost-${randomUUID()}`;
+      const sku = await stockedProduct(10, 300);
+      // This message reaches a queue nobody reads: as good as lost.
+      const lostQueue = createSqsWorkQueue(sqs, queueUrl);
+      const placed = await orderServiceWith(db, lostQueue).place(
+        { sub, email: null },
+        { items: [{ sku, quantity: 1 }], shippingAddress: address, paymentToken: 'tok_visa' },
+        null,
+      );
+      expect(await receiveFor(queueUrl, [placed.orderId])).toHaveLength(1);
+      expect(await outboxRecord(db, placed.orderId)).toMatchObject({ sends: 1 });
+
+      // Half an hour on, the work is still not done: the record is due again and the message goes out again.
+      await ageOutboxRecord(placed.orderId, 'PAYMENT', 1900);
+      const outbox = createDynamoWorkOutbox(db, tableName());
+      const summary = await createWorkReconciler({
+        outbox,
+        dispatcher: createWorkDispatcher({
+          queues: { payment: lostQueue, fulfilment: lostQueue, notification: lostQueue },
+          outbox,
+          clock: systemClock,
+          resendAfterSeconds: 1800,
+          onSendFailure: () => undefined,
+        }),
+        clock: systemClock,
+        maxRecordsPerRun: 1_000_000,
+      }).run();
+      expect(summary.resent).toBeGreaterThanOrEqual(1);
+      expect(await receiveFor(queueUrl, [placed.orderId])).toEqual([
+        expect.objectContaining({ type: 'PAYMENT_REQUESTED', orderId: placed.orderId }),
+      ]);
+      expect(await outboxRecord(db, placed.orderId)).toMatchObject({ sends: 2 });
     } finally {
       await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
     }
@@ -247,7 +314,7 @@ describe('POST /v1/admin/jobs/{job}', () => {
       job: 'reconcile',
       startedAt: timestamp,
       finishedAt: timestamp,
-      summary: { examined: expect.any(Number), resent: expect.any(Number), dropped: expect.any(Number) },
+      summary: { examined: expect.any(Number), resent: expect.any(Number), failed: expect.any(Number) },
     });
   });
 

@@ -10,9 +10,11 @@ import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-
 import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
 import { createDynamoDiscountRepository } from '../../shared/adapters/dynamo/dynamo-discount-repository';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
+import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
 import { catalogPricing } from '../../shared/domain/orders/catalog-pricing';
-import type { PaymentQueue } from '../../shared/domain/orders/order-ports';
 import { createOrderService } from '../../shared/domain/orders/order-service';
+import type { Work, WorkQueue } from '../../shared/domain/orders/order-work';
+import { createWorkDispatcher, withWorkDispatch } from '../../shared/domain/orders/work-dispatcher';
 import { randomIds, systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { invoke } from './http-event';
@@ -102,40 +104,54 @@ export function countStatuses(responses: Array<{ status: number }>): Record<numb
   return counts;
 }
 
-/** The order service over the real DynamoDB adapters, with a payment queue of the test's choosing. */
+/** The order repository over the real table, sending its follow-up work to one queue of the test's choosing. */
+export function orderRepositoryWith(
+  db: DynamoDBDocumentClient,
+  queue: WorkQueue,
+  onSendFailure: (work: Work) => void = () => undefined,
+) {
+  const dispatcher = createWorkDispatcher({
+    queues: { payment: queue, fulfilment: queue, notification: queue },
+    outbox: createDynamoWorkOutbox(db, tableName()),
+    clock: systemClock,
+    resendAfterSeconds: 1800,
+    onSendFailure,
+  });
+  return withWorkDispatch(createDynamoOrderRepository(db, tableName()), dispatcher);
+}
+
+/** The order service over the real DynamoDB adapters, with a work queue of the test's choosing. */
 export function orderServiceWith(
   db: DynamoDBDocumentClient,
-  payments: PaymentQueue,
-  onDispatchFailure: (orderId: string) => void = () => undefined,
+  queue: WorkQueue,
+  onSendFailure: (work: Work) => void = () => undefined,
 ) {
   return createOrderService({
-    orders: createDynamoOrderRepository(db, tableName()),
+    orders: orderRepositoryWith(db, queue, onSendFailure),
     pricing: catalogPricing(createDynamoCatalogRepository(db, tableName())),
     carts: createDynamoCartRepository(db, tableName()),
     discounts: createDynamoDiscountRepository(db, tableName()),
-    payments,
     cursors: createCursorCodec('checkout-tests-cursor-secret'),
     clock: systemClock,
     ids: randomIds,
     currency: 'EUR',
     reservationTtlSeconds: 900,
-    onDispatchFailure,
   });
 }
 
-/** A payment queue that always fails: the checkout commit stands, the message is never sent. */
-export const failingPaymentQueue = (message = 'queue unavailable'): PaymentQueue => ({
+/** A queue that always fails: the commit stands, the message is never sent. */
+export const failingQueue = (message = 'queue unavailable'): WorkQueue => ({
   send: async () => {
     throw new Error(message);
   },
 });
 
-/** The durable payment work record of an order (undefined once the message was handed to the queue). */
-export async function outboxRecord(db: DynamoDBDocumentClient, orderId: string) {
+/** A work record of an order (the payment's by default; undefined once the work is done). */
+export async function outboxRecord(db: DynamoDBDocumentClient, orderId: string, kind = 'PAYMENT') {
   const result = await db.send(
     new GetCommand({
       TableName: tableName(),
-      Key: { PK: `ORDER#${orderId}`, SK: '#OUTBOX#PAYMENT' },
+      Key: { PK: `ORDER#${orderId}`, SK: `#OUTBOX#${kind}` },
       ConsistentRead: true,
     }),
   );

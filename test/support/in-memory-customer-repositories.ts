@@ -29,6 +29,9 @@ export function inMemoryProfiles() {
       profiles.set(initial.sub, copy(next));
       return copy(next);
     },
+    async delete(sub) {
+      profiles.delete(sub);
+    },
   };
   return { profiles: repository, stored: profiles };
 }

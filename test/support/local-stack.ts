@@ -52,7 +52,13 @@ export interface LocalStack {
 const NOT_A_DEVELOPER_VARIABLE =
   /^(NODE_ENV|JEST_WORKER_ID|AWS_ENDPOINT_URL_\w+|TABLE_NAME|STAGE|AUTH_MODE|LOCAL_\w+|\w+_QUEUE_URL|POWERTOOLS_\w+|PAYMENT_GATEWAY_\w+)$/;
 
-export async function startLocalStack(options: { timeoutMs?: number } = {}): Promise<LocalStack> {
+export async function startLocalStack(
+  options: {
+    timeoutMs?: number;
+    /** The shell environment `npm start` inherits (default: this process's). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
+): Promise<LocalStack> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const localDir = mkdtempSync(path.join(os.tmpdir(), 'cartwheel-e2e-'));
   // The resolved serverless.yml does not depend on the data dir: reuse the developer's cache.
@@ -64,7 +70,7 @@ export async function startLocalStack(options: { timeoutMs?: number } = {}): Pro
   while (dynamoPort === port) dynamoPort = await freePort();
 
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...(options.env ?? process.env),
     PORT: String(port),
     DYNAMODB_PORT: String(dynamoPort),
     CARTWHEEL_LOCAL_DIR: localDir,

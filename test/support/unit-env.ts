@@ -14,6 +14,8 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'unit',
   AWS_SECRET_ACCESS_KEY: 'unit',
   CORS_ALLOWED_ORIGINS: 'https://shop.example',
+  // E-mails as files in the run's scratch outbox (unit-global-setup.ts), never through SES.
+  EMAIL_TRANSPORT: 'file',
   // Tests fire many calls from one address; rate-limit tests pass their own small limits.
   RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
   RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000000',

@@ -10,6 +10,7 @@ function pendingOrder(): Order {
   return {
     orderId: 'ord_1',
     userId: 'c1',
+    email: 'c1@example.com',
     status: 'PENDING_PAYMENT',
     items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 500, lineTotal: 500 }],
     subtotal: 500,

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -8,23 +6,15 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderStatus } from '../../domain/orders/order';
-import type {
-  OrderRepository,
-  Placement,
-  PlacementOutcome,
-  Transition,
-  UnsentPayment,
-} from '../../domain/orders/order-ports';
+import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
+import { ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
 import { cancellationCodes } from './dynamo-client';
 import { completionUpdate } from './dynamo-idempotency-store';
-import { GSI1, keys } from './keys';
+import { ledgerEntryItem } from './dynamo-sales-ledger';
+import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
+import { keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const OUTBOX_SHARDS = 8;
-/** Spreads outbox records over a few index partitions; the reconcile job reads them all. */
-export const outboxShard = (orderId: string) => (createHash('sha256').update(orderId).digest()[0] ?? 0) % OUTBOX_SHARDS;
-export const OUTBOX_SHARD_COUNT = OUTBOX_SHARDS;
 
 const INDEX_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'expiresAt'];
 
@@ -79,7 +69,21 @@ function stockUpdate(
   };
 }
 
-export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableName: string): OrderRepository {
+export interface OrderRepositoryOptions {
+  /**
+   * A new work record is due for the reconcile job this long after its commit, in case the sender
+   * crashed before sending it (a send normally follows within milliseconds).
+   */
+  dispatchGraceSeconds: number;
+}
+
+const plusSeconds = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
+
+export function createDynamoOrderRepository(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  { dispatchGraceSeconds }: OrderRepositoryOptions = { dispatchGraceSeconds: 60 },
+): OrderRepository {
   async function query(input: {
     index: 'GSI1' | 'GSI2';
     partition: string;
@@ -114,21 +118,8 @@ export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableNam
       items.push({
         Put: { TableName: tableName, Item: orderItem(order), ConditionExpression: 'attribute_not_exists(PK)' },
       });
-      items.push({
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.paymentOutbox(order.orderId),
-            ...keys.outboxIndex(outboxShard(order.orderId), order.createdAt, order.orderId),
-            type: 'PaymentOutbox',
-            orderId: order.orderId,
-            paymentToken: placement.paymentToken,
-            amount: order.total,
-            currency: order.currency,
-            createdAt: order.createdAt,
-          },
-        },
-      });
+      const work = paymentWork(order, placement.paymentToken);
+      items.push(workRecordPut(tableName, work, order.createdAt, plusSeconds(order.createdAt, dispatchGraceSeconds)));
       let discountIndex = -1;
       if (placement.discountCode !== null) {
         discountIndex = items.length;
@@ -191,7 +182,8 @@ export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableNam
       return result.Item ? toOrder(result.Item) : null;
     },
 
-    async transition({ order, from, to, event, stock, changes }) {
+    async transition(transition) {
+      const { order, from, to, event, stock, changes } = transition;
       const updated: Order = {
         ...order,
         ...changes,
@@ -212,6 +204,12 @@ export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableNam
       ];
       if (stock !== 'none')
         items.push(...order.items.map((line) => stockUpdate(tableName, line.sku, line.quantity, stock)));
+      const work = workOfTransition(transition);
+      const dueAt = plusSeconds(event.at, dispatchGraceSeconds);
+      for (const started of work.starts) items.push(workRecordPut(tableName, started, event.at, dueAt));
+      for (const kind of work.completes) items.push(workRecordDelete(tableName, { orderId: order.orderId, kind }));
+      const ledger = ledgerOfTransition(transition);
+      if (ledger) items.push(ledgerEntryItem(tableName, ledger));
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
         return true;
@@ -238,43 +236,5 @@ export function createDynamoOrderRepository(db: DynamoDBDocumentClient, tableNam
       ...keys.order(order.orderId),
       ...keys.orderStatusIndex(order.status, order.createdAt, order.orderId),
     }),
-
-    async unsentPayments({ createdBefore, limit }) {
-      const work: UnsentPayment[] = [];
-      for (let shard = 0; shard < OUTBOX_SHARDS && work.length < limit; shard++) {
-        let after: Record<string, unknown> | undefined;
-        do {
-          const result = await db.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: GSI1,
-              // GSI1SK is `<createdAt>#<orderId>`: every record created before the cut-off sorts below it.
-              KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :before',
-              ExpressionAttributeValues: {
-                ':pk': keys.outboxIndex(shard, '', '').GSI1PK,
-                ':before': createdBefore,
-              },
-              Limit: limit - work.length,
-              ExclusiveStartKey: after,
-            }),
-          );
-          for (const item of result.Items ?? []) {
-            work.push({
-              orderId: item.orderId as string,
-              paymentToken: item.paymentToken as string,
-              amount: item.amount as number,
-              currency: item.currency as string,
-              createdAt: item.createdAt as string,
-            });
-          }
-          after = result.LastEvaluatedKey as Record<string, unknown> | undefined;
-        } while (after && work.length < limit);
-      }
-      return work;
-    },
-
-    async paymentDispatched(orderId) {
-      await db.send(new DeleteCommand({ TableName: tableName, Key: keys.paymentOutbox(orderId) }));
-    },
   };
 }

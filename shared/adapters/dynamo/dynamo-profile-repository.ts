@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Address } from '../../domain/address';
 import type { Profile, ProfileChanges } from '../../domain/customers/profile';
 import type { ProfileRepository } from '../../domain/customers/profile-ports';
@@ -80,6 +86,10 @@ export function createDynamoProfileRepository(db: DynamoDBDocumentClient, tableN
         }),
       );
       return toProfile(result.Attributes as Item);
+    },
+
+    async delete(sub) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: keys.profile(sub) }));
     },
   };
 }

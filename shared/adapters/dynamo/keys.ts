@@ -10,16 +10,18 @@ export const keys = {
   /** A customer's profile and cart live in the customer's item collection. */
   profile: (sub: string) => ({ PK: `CUSTOMER#${sub}`, SK: '#PROFILE' }),
   cart: (sub: string) => ({ PK: `CUSTOMER#${sub}`, SK: '#CART' }),
+  /** A finished erasure request of the customer (so a late redelivery of its message does nothing). */
+  erasure: (sub: string, requestedAt: string) => ({ PK: `CUSTOMER#${sub}`, SK: `#ERASURE#${requestedAt}` }),
   discount: (code: string) => ({ PK: `DISCOUNT#${code}`, SK: '#DISCOUNT' }),
   /** GSI1: every discount code, by code. */
   discountIndex: (code: string) => ({ GSI1PK: 'DISCOUNTS', GSI1SK: code }),
   order: (orderId: string) => ({ PK: `ORDER#${orderId}`, SK: '#ORDER' }),
-  /** The durable "send the payment message" record written with the order (outbox). */
-  paymentOutbox: (orderId: string) => ({ PK: `ORDER#${orderId}`, SK: '#OUTBOX#PAYMENT' }),
-  /** GSI1 (sparse): unsent outbox records by age, in 8 shards to spread the write load. */
-  outboxIndex: (shard: number, createdAt: string, orderId: string) => ({
+  /** A follow-up work record of an order (transactional outbox): `PAYMENT`, `REFUND`, `FULFILMENT`, `NOTIFY_<event>`. */
+  outbox: (orderId: string, kind: string) => ({ PK: `ORDER#${orderId}`, SK: `#OUTBOX#${kind}` }),
+  /** GSI1 (sparse): work records by age, in 8 shards to spread the write load (the key never changes). */
+  outboxIndex: (shard: number, createdAt: string, orderId: string, kind: string) => ({
     GSI1PK: `OUTBOX#${shard}`,
-    GSI1SK: `${createdAt}#${orderId}`,
+    GSI1SK: `${createdAt}#${orderId}#${kind}`,
   }),
   /** GSI1: a customer's orders, newest first. */
   customerOrdersIndex: (sub: string, createdAt: string, orderId: string) => ({
@@ -32,11 +34,28 @@ export const keys = {
     GSI2SK: `${createdAt}#${orderId}`,
   }),
   idempotency: (sub: string, key: string) => ({ PK: `IDEMPOTENCY#${sub}#${key}`, SK: '#IDEMPOTENCY' }),
+  /** A payment webhook event that was applied (its gateway event id), so a redelivery is not applied again. */
+  webhookEvent: (eventId: string) => ({ PK: `WEBHOOK#${eventId}`, SK: '#WEBHOOK' }),
   /** Fixed-window rate-limit counter of one principal and rule. */
   rateLimit: (rule: string, principal: string, window: number) => ({
     PK: `RATE#${rule}#${principal}#${window}`,
     SK: '#RATE',
   }),
+  /** The shared state of one circuit breaker (`payment-gateway`). */
+  circuit: (name: string) => ({ PK: `CIRCUIT#${name}`, SK: '#CIRCUIT' }),
+  /**
+   * Sales ledger: a paid order or a refund, in the partition of its UTC day, spread over a few shards
+   * (one busy day is not one hot partition). Kind and order id make the key: writing an entry twice
+   * is the same item.
+   */
+  ledgerEntry: (day: string, shard: number, kind: string, orderId: string) => ({
+    PK: `LEDGER#${day}#${shard}`,
+    SK: `${kind.toUpperCase()}#${orderId}`,
+  }),
+  /** The stored sales report of one UTC day. */
+  dailyReport: (day: string) => ({ PK: `REPORT#${day}`, SK: '#REPORT' }),
+  /** Where the cleanup job's walk through the table stopped. */
+  cleanupCursor: () => ({ PK: 'JOB#cleanup', SK: '#CURSOR' }),
   /** GSI1: active products of one category, by sku. */
   categoryIndex: (category: string, sku: string) => ({ GSI1PK: `CATEGORY#${category}`, GSI1SK: sku }),
   /** GSI2: all active products, by sku. */

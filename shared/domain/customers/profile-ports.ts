@@ -10,4 +10,6 @@ export interface ProfileRepository {
    * fields not in `changes` keep their stored value. @returns the profile as stored afterwards.
    */
   update(initial: Profile, changes: ProfileChanges, now: string): Promise<Profile>;
+  /** Deletes the profile (no error when there is none). */
+  delete(sub: string): Promise<void>;
 }

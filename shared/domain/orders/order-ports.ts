@@ -48,36 +48,19 @@ export interface Transition {
 }
 
 export interface OrderRepository {
+  /** Writes the placement in one transaction, with the order's payment work record (order-work.ts). */
   place(placement: Placement): Promise<PlacementOutcome>;
   /** One order (strongly consistent), or null. */
   get(orderId: string): Promise<Order | null>;
-  /** @returns false when the order was no longer in `from` (someone else moved it first). */
+  /**
+   * Moves the order, its stock, and the work records the move starts and completes
+   * (`workOfTransition`) in one transaction.
+   * @returns false when the order was no longer in `from` (someone else moved it first).
+   */
   transition(transition: Transition): Promise<boolean>;
   listByCustomer(sub: string, page: PageRequest): Promise<Page<Order>>;
   /** Orders of one status, newest first (or oldest first: the expiry job works from the oldest). */
   listByStatus(status: OrderStatus, page: PageRequest, options?: { oldestFirst?: boolean }): Promise<Page<Order>>;
   /** Where a status list continues after this order (for merging the lists of several statuses). */
   statusPosition(order: Order): Record<string, unknown>;
-  /** Payment work records written before `createdBefore` and still there (their message may never have been sent). */
-  unsentPayments(query: { createdBefore: string; limit: number }): Promise<UnsentPayment[]>;
-  /** The payment message was handed to the queue: the durable work record can go. */
-  paymentDispatched(orderId: string): Promise<void>;
-}
-
-/** One payment message: what the payment worker needs to charge an order. */
-export interface PaymentWork {
-  orderId: string;
-  paymentToken: string;
-  amount: number;
-  currency: string;
-}
-
-/** A payment work record that outlived its queue send (or is about to be dispatched). */
-export interface UnsentPayment extends PaymentWork {
-  createdAt: string;
-}
-
-/** The queue of payment work. */
-export interface PaymentQueue {
-  send(message: PaymentWork): Promise<void>;
 }

@@ -25,7 +25,7 @@ import {
   OrderNotFoundError,
   OutOfStockError,
 } from './order-errors';
-import type { OrderRepository, PaymentQueue, ProductPricing } from './order-ports';
+import type { OrderRepository, ProductPricing } from './order-ports';
 import { listAllStatuses } from './order-status-merge';
 
 /** Attempts of one checkout when its transaction loses a race (a conflict, or the cart changed). */
@@ -39,30 +39,34 @@ export interface PlaceOrderInput {
   paymentToken: string;
 }
 
+/** Who places an order: the customer's id and the e-mail address its messages go to. */
+export interface Customer {
+  sub: string;
+  email: string | null;
+}
+
 export interface Viewer {
   sub: string;
   isAdmin: boolean;
 }
 
 export interface OrderServiceDeps {
+  /** Sends each change's follow-up work after its commit (see `withWorkDispatch`). */
   orders: OrderRepository;
   pricing: ProductPricing;
   carts: CartRepository;
   discounts: DiscountRepository;
-  payments: PaymentQueue;
   cursors: CursorCodec;
   clock: Clock;
   ids: IdGenerator;
   currency: string;
   reservationTtlSeconds: number;
-  /** Reports a payment message that could not be sent now (the reconcile job re-sends it). */
-  onDispatchFailure: (orderId: string, error: unknown) => void;
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
 
 export function createOrderService(deps: OrderServiceDeps) {
-  const { orders, pricing, carts, discounts, payments, cursors, clock, ids } = deps;
+  const { orders, pricing, carts, discounts, cursors, clock, ids } = deps;
 
   /** The lines to order: the request's, or the cart's (with the cart version to empty on success). */
   async function linesWanted(sub: string, input: PlaceOrderInput) {
@@ -87,7 +91,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     return lines;
   }
 
-  async function buildOrder(sub: string, input: PlaceOrderInput, lines: OrderLine[]) {
+  async function buildOrder(customer: Customer, input: PlaceOrderInput, lines: OrderLine[]) {
     const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
     let discount = 0;
     let discountCode: string | null = null;
@@ -101,7 +105,8 @@ export function createOrderService(deps: OrderServiceDeps) {
     const at = now.toISOString();
     const order: Order = {
       orderId: ids.next('ord'),
-      userId: sub,
+      userId: customer.sub,
+      email: customer.email,
       status: 'PENDING_PAYMENT',
       items: lines,
       subtotal,
@@ -120,16 +125,6 @@ export function createOrderService(deps: OrderServiceDeps) {
     return { order, discountCode };
   }
 
-  async function dispatchPayment(order: Order, paymentToken: string): Promise<void> {
-    try {
-      await payments.send({ orderId: order.orderId, paymentToken, amount: order.total, currency: order.currency });
-      await orders.paymentDispatched(order.orderId);
-    } catch (error) {
-      // The payment work record stays; the reconcile job re-sends it. The order is placed either way.
-      deps.onDispatchFailure(order.orderId, error);
-    }
-  }
-
   /** Finds an order the viewer may see; anyone else's is "not found", never "forbidden". */
   async function visibleOrder(orderId: string, viewer: Viewer): Promise<Order> {
     const order = await orders.get(orderId);
@@ -141,17 +136,17 @@ export function createOrderService(deps: OrderServiceDeps) {
     /**
      * Places an order: reserves every line (all or none), redeems the discount, creates the order
      * in PENDING_PAYMENT with the durable payment work record and, when given, completes the
-     * idempotency record — all in one transaction. Then hands the payment work to the queue.
+     * idempotency record — all in one transaction. The repository then hands the payment work to the queue.
      */
     async place(
-      sub: string,
+      customer: Customer,
       input: PlaceOrderInput,
       completion: IdempotencyCompletion<OrderView> | null,
     ): Promise<OrderView> {
       for (let attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
-        const { wanted, cart } = await linesWanted(sub, input);
+        const { wanted, cart } = await linesWanted(customer.sub, input);
         const lines = await priceLines(wanted);
-        const { order, discountCode } = await buildOrder(sub, input, lines);
+        const { order, discountCode } = await buildOrder(customer, input, lines);
         const view = toOrderView(order);
         const outcome = await orders.place({
           order,
@@ -160,10 +155,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           cart,
           idempotency: completion ? { lease: completion.lease, response: completion.respond(view) } : null,
         });
-        if (outcome.ok) {
-          await dispatchPayment(order, input.paymentToken);
-          return view;
-        }
+        if (outcome.ok) return view;
         switch (outcome.reason) {
           case 'out-of-stock':
             throw new OutOfStockError(

@@ -55,10 +55,12 @@ export interface PaymentState {
   paymentIntentId?: string;
 }
 
-/** An order as stored. `userId` is the customer's `sub` (removed on erasure). */
+/** An order as stored. `userId` and `email` are the customer's (both removed on erasure, with the address). */
 export interface Order {
   orderId: string;
   userId: string | null;
+  /** Where the order's e-mails go: the customer's address when the order was placed (internal). */
+  email: string | null;
   status: OrderStatus;
   items: OrderLine[];
   subtotal: number;

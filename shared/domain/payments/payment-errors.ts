@@ -17,7 +17,9 @@ export type PaymentGatewayFailure =
   /** An answer we cannot read, or a payment in a state we do not handle. */
   | 'unexpected-response'
   /** The gateway's secret could not be loaded (its store retries on its own). */
-  | 'secret-unavailable';
+  | 'secret-unavailable'
+  /** Not attempted: the circuit breaker is open after recent gateway failures (`CircuitOpenError`). */
+  | 'circuit-open';
 
 const RETRYABLE: Record<PaymentGatewayFailure, boolean> = {
   timeout: true,
@@ -28,6 +30,8 @@ const RETRYABLE: Record<PaymentGatewayFailure, boolean> = {
   rejected: false,
   'unexpected-response': false,
   'secret-unavailable': false,
+  // Repeating at once meets the same open circuit; the error says when to come back.
+  'circuit-open': false,
 };
 
 export interface PaymentGatewayErrorOptions {

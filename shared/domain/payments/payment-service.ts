@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
+import { gatewayEventApplier } from './gateway-events';
 import type { ChargeResult, PaymentGateway } from './payment-gateway';
 
 /** One payment message: charge this order (its stored `total`, with the checkout's token). */
@@ -19,6 +20,13 @@ export type PaymentOutcome =
   | { outcome: 'duplicate' }
   /** The charge succeeded but the order had meanwhile left PENDING_PAYMENT: the money went back. */
   | { outcome: 'refunded'; status: Order['status']; recorded: boolean }
+  | { outcome: 'order-not-found' };
+
+/** What handling one refund message did. */
+export type RefundOutcome =
+  | { outcome: 'refunded'; recorded: boolean }
+  | { outcome: 'already-refunded' }
+  | { outcome: 'not-refundable'; status: Order['status'] }
   | { outcome: 'order-not-found' };
 
 export interface PaymentServiceDeps {
@@ -63,7 +71,11 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
   }
 
   /** Appends REFUNDED (status unchanged), conditional on the order not having moved since it was read. */
-  async function recordRefund(order: Order, paymentIntentId: string): Promise<boolean> {
+  async function recordRefund(
+    order: Order,
+    paymentIntentId: string,
+    detail = 'payment arrived after the order closed',
+  ): Promise<boolean> {
     let current = order;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       if (current.payment.status === 'REFUNDED') return true;
@@ -71,7 +83,7 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
         order: current,
         from: current.status,
         to: current.status,
-        event: { type: 'REFUNDED', at: clock.now().toISOString(), detail: 'payment arrived after the order closed' },
+        event: { type: 'REFUNDED', at: clock.now().toISOString(), detail },
         stock: 'none',
         changes: { payment: { ...current.payment, status: 'REFUNDED', paymentIntentId } },
       });
@@ -84,6 +96,17 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
   }
 
   return {
+    /**
+     * Applies a payment gateway event (webhook) through the same conditional transitions as `pay`,
+     * so an event racing the worker on one order applies once and a repeated event changes nothing:
+     * `payment_intent.succeeded` pays a pending order (amount and currency must be the order's) or,
+     * for an order that closed before the money arrived, refunds it with `pay`'s refund key;
+     * `payment_intent.payment_failed` fails a pending order; `charge.refunded` records the refund of
+     * the order's payment.
+     * @throws PaymentGatewayError when a refund it needs was not confirmed: the event must be retried.
+     */
+    applyGatewayEvent: gatewayEventApplier({ orders, gateway, refundKey, settle, recordRefund }),
+
     /**
      * Charges a pending order once (the order id is the gateway's idempotency key, so redeliveries
      * and concurrent deliveries share one charge), then moves it to PAID (stock sold) or
@@ -117,6 +140,23 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
       await gateway.refund({ paymentIntentId: charge.paymentIntentId, idempotencyKey: refundKey(order.orderId) });
       const recorded = await recordRefund(latest, charge.paymentIntentId);
       return { outcome: 'refunded', status: latest.status, recorded };
+    },
+
+    /**
+     * Refunds a paid order that was cancelled (its REFUND work): one gateway refund per order (the
+     * refund key is derived from the order id), then REFUNDED on the order's payment and timeline.
+     * Repeated deliveries find the refund recorded and do nothing.
+     * @throws PaymentGatewayError when the gateway did not confirm the refund: the message is retried.
+     */
+    async refund(orderId: string): Promise<RefundOutcome> {
+      const order = await orders.get(orderId);
+      if (!order) return { outcome: 'order-not-found' };
+      if (order.payment.status === 'REFUNDED') return { outcome: 'already-refunded' };
+      const { paymentIntentId } = order.payment;
+      if (order.status !== 'CANCELLED' || !paymentIntentId) return { outcome: 'not-refundable', status: order.status };
+      await gateway.refund({ paymentIntentId, idempotencyKey: refundKey(orderId) });
+      const recorded = await recordRefund(order, paymentIntentId, 'order cancelled after payment');
+      return { outcome: 'refunded', recorded };
     },
   };
 }

@@ -1,0 +1,46 @@
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderAnonymiser } from '../../domain/customers/erasure-ports';
+import { toOrder } from './dynamo-order-repository';
+import { keys } from './keys';
+
+/**
+ * Anonymises orders in place (decision 0005). The personal fields become null rather than absent:
+ * the contract shows unset fields as null, and the order reads back through the repository's
+ * `toOrder` unchanged. The customer-orders index keys go (a sparse index: the order leaves the
+ * customer's list), the status index stays (the shop still counts and lists the order).
+ */
+export function createDynamoOrderErasure(db: DynamoDBDocumentClient, tableName: string): OrderAnonymiser {
+  return {
+    async anonymise(order, at) {
+      try {
+        const result = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.order(order.orderId),
+            UpdateExpression:
+              'SET #userId = :null, #email = :null, #shippingAddress = :null, #anonymisedAt = :at, #updatedAt = :at ' +
+              'REMOVE #gsi1pk, #gsi1sk',
+            // As read: a transition that landed since (same-status ones included) makes the caller re-read.
+            ConditionExpression: 'attribute_exists(PK) AND #status = :status AND #updatedAt = :seen',
+            ExpressionAttributeNames: {
+              '#userId': 'userId',
+              '#email': 'email',
+              '#shippingAddress': 'shippingAddress',
+              '#anonymisedAt': 'anonymisedAt',
+              '#updatedAt': 'updatedAt',
+              '#status': 'status',
+              '#gsi1pk': 'GSI1PK',
+              '#gsi1sk': 'GSI1SK',
+            },
+            ExpressionAttributeValues: { ':null': null, ':at': at, ':status': order.status, ':seen': order.updatedAt },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return result.Attributes ? toOrder(result.Attributes) : null;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return null;
+        throw error;
+      }
+    },
+  };
+}

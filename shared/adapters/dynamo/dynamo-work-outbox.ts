@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DueWork, Work, WorkOutbox, WorkRef } from '../../domain/orders/order-work';
+import { GSI1, keys } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const OUTBOX_SHARD_COUNT = 8;
+/** Spreads work records over a few index partitions; the reconcile job reads them all. */
+export const outboxShard = (orderId: string) =>
+  (createHash('sha256').update(orderId).digest()[0] ?? 0) % OUTBOX_SHARD_COUNT;
+
+/** The Put of a new work record, for the transaction that starts the work. */
+export function workRecordPut(tableName: string, work: Work, createdAt: string, dueAt: string): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.outbox(work.orderId, work.kind),
+        ...keys.outboxIndex(outboxShard(work.orderId), createdAt, work.orderId, work.kind),
+        type: 'WorkRecord',
+        orderId: work.orderId,
+        kind: work.kind,
+        queue: work.queue,
+        message: work.message,
+        createdAt,
+        dueAt,
+      },
+    },
+  };
+}
+
+/** The Delete of a work record, for the transaction that completes the work (absent records are fine). */
+export function workRecordDelete(tableName: string, work: WorkRef): TransactItem {
+  return { Delete: { TableName: tableName, Key: keys.outbox(work.orderId, work.kind) } };
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: string): WorkOutbox {
+  async function dueInShard(shard: number, dueBefore: string, limit: number): Promise<DueWork[]> {
+    const work: DueWork[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: GSI1,
+          // Records are deleted when their work is done, so the index holds little besides work in flight.
+          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :before',
+          FilterExpression: 'dueAt < :before',
+          ExpressionAttributeValues: { ':pk': keys.outboxIndex(shard, '', '', '').GSI1PK, ':before': dueBefore },
+          ExclusiveStartKey: after,
+        }),
+      );
+      for (const item of result.Items ?? [])
+        work.push({
+          orderId: item.orderId,
+          kind: item.kind,
+          queue: item.queue,
+          message: item.message,
+          dueAt: item.dueAt,
+        } as DueWork);
+      after = result.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (after && work.length < limit);
+    return work;
+  }
+
+  return {
+    async due({ dueBefore, limit }) {
+      const shards = Array.from({ length: OUTBOX_SHARD_COUNT }, (_, shard) => dueInShard(shard, dueBefore, limit));
+      const all = (await Promise.all(shards)).flat();
+      return all.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
+    },
+
+    async sent(work, nextDueAt) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.outbox(work.orderId, work.kind),
+            // Only `dueAt` changes, not the index key: moving the key would cost an index delete and put.
+            UpdateExpression: 'SET dueAt = :due ADD sends :one',
+            // Done meanwhile (the worker was quicker than this write): it must not come back.
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: {
+              ':due': nextDueAt,
+              ':one': 1,
+            },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async claim(work, { now, until }) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.outbox(work.orderId, work.kind),
+            UpdateExpression: 'SET claimedUntil = :until',
+            ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(claimedUntil) OR claimedUntil < :now)',
+            ExpressionAttributeValues: { ':until': until, ':now': now },
+          }),
+        );
+        return 'claimed';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const current = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.outbox(work.orderId, work.kind), ConsistentRead: true }),
+      );
+      return current.Item ? 'busy' : 'done';
+    },
+
+    async release(work) {
+      await db
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.outbox(work.orderId, work.kind),
+            UpdateExpression: 'REMOVE claimedUntil',
+            ConditionExpression: 'attribute_exists(PK)',
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
+    },
+
+    async complete(work) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: keys.outbox(work.orderId, work.kind) }));
+    },
+  };
+}

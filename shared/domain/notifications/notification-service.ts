@@ -1,0 +1,94 @@
+import type { Clock } from '../../lib/clock';
+import type { ProfileRepository } from '../customers/profile-ports';
+import type { OrderRepository } from '../orders/order-ports';
+import type { NotifiedEvent, WorkOutbox } from '../orders/order-work';
+import { EmailRejectedError, type EmailSender } from './email-sender';
+import { orderEmail } from './order-email-templates';
+
+/** Another delivery holds the e-mail's claim: retried later (by then it is sent, or the claim lapsed). */
+export class NotificationBusyError extends Error {
+  override name = 'NotificationBusyError';
+}
+
+export interface NotificationServiceDeps {
+  orders: Pick<OrderRepository, 'get'>;
+  profiles: Pick<ProfileRepository, 'get'>;
+  outbox: Pick<WorkOutbox, 'claim' | 'release' | 'complete'>;
+  email: EmailSender;
+  clock: Clock;
+  shopName: string;
+  /** How long one delivery holds an e-mail before another may try: shorter than the queue's visibility timeout. */
+  claimSeconds: number;
+}
+
+export type NotificationOutcome =
+  | { outcome: 'sent' }
+  /** Another delivery sent this e-mail already (its work record is gone). */
+  | { outcome: 'duplicate' }
+  /** Nobody to write to: the order has no e-mail address (never had one, or it was erased). */
+  | { outcome: 'no-recipient' }
+  /** The e-mail service refused the message for good (for example an invalid address). */
+  | { outcome: 'rejected'; reason: string }
+  | { outcome: 'order-not-found' };
+
+export function createNotificationService(deps: NotificationServiceDeps) {
+  const { orders, outbox, email, clock } = deps;
+
+  async function sendOnce(orderId: string, event: NotifiedEvent): Promise<NotificationOutcome> {
+    const order = await orders.get(orderId);
+    // The customer's current address (PUT /v1/me), else the one the order was placed with. An
+    // erased customer has neither: no profile, and the order lost its link and address.
+    const profile = order?.userId ? await deps.profiles.get(order.userId) : null;
+    const to = profile?.email ?? order?.email ?? null;
+    let outcome: NotificationOutcome;
+    if (!order) outcome = { outcome: 'order-not-found' };
+    else if (!to) outcome = { outcome: 'no-recipient' };
+    else {
+      try {
+        await email.send({
+          to,
+          ...orderEmail(event, order, { shopName: deps.shopName }),
+          idempotencyKey: `${orderId}-${event}`,
+          tags: { 'X-Cartwheel-Order': orderId, 'X-Cartwheel-Event': event },
+        });
+        outcome = { outcome: 'sent' };
+      } catch (error) {
+        if (!(error instanceof EmailRejectedError)) throw error;
+        outcome = { outcome: 'rejected', reason: error.message };
+      }
+    }
+    return outcome;
+  }
+
+  return {
+    /**
+     * Sends the e-mail of one order event once. The event's work record (written by the transition)
+     * is the dedupe: a delivery claims it, sends, and deletes it; a delivery that finds it gone acks
+     * as a duplicate, one that finds it claimed is retried later. A crash between the send and the
+     * delete re-sends once the claim lapses (the file outbox rewrites the same file; SES cannot dedupe).
+     * @throws NotificationBusyError while another delivery holds the claim, or the e-mail service's error
+     * when the send may be retried
+     */
+    async notify(orderId: string, event: NotifiedEvent): Promise<NotificationOutcome> {
+      const work = { orderId, kind: `NOTIFY_${event}` } as const;
+      const now = clock.now();
+      const until = new Date(now.getTime() + deps.claimSeconds * 1000).toISOString();
+      const claim = await outbox.claim(work, { now: now.toISOString(), until });
+      if (claim === 'done') return { outcome: 'duplicate' };
+      if (claim === 'busy') throw new NotificationBusyError(`the ${event} e-mail of order ${orderId} is being sent`);
+
+      let outcome: NotificationOutcome;
+      try {
+        outcome = await sendOnce(orderId, event);
+      } catch (error) {
+        // Not sent: the redelivery may have it at once rather than after the claim lapses.
+        await outbox.release(work).catch(() => undefined);
+        throw error;
+      }
+      await outbox.complete(work);
+      return outcome;
+    },
+  };
+}
+
+export type NotificationService = ReturnType<typeof createNotificationService>;

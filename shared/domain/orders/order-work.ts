@@ -1,0 +1,139 @@
+import { type LedgerEntry, refundEntry, saleEntry } from '../reports/sales-ledger';
+import type { Order, OrderStatus } from './order';
+import type { Transition } from './order-ports';
+
+/**
+ * Follow-up work of an order (the transactional outbox). Every piece of slow work an order change
+ * starts — charge it, refund it, ship it, e-mail the customer — is written as a work record in the
+ * same transaction as the change, then sent to its queue. The record stays until the work is done:
+ * the transition that completes it deletes it (or, for e-mails, the notification worker does), so
+ * the reconcile job can re-send work whose message was never sent or was lost.
+ */
+export const NOTIFIED_EVENTS = ['PAID', 'PAYMENT_FAILED', 'SHIPPED', 'CANCELLED', 'EXPIRED'] as const;
+export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
+
+export type WorkKind = 'PAYMENT' | 'REFUND' | 'FULFILMENT' | `NOTIFY_${NotifiedEvent}`;
+
+/** The queues work goes to (one worker each). */
+export type WorkQueueName = 'payment' | 'fulfilment' | 'notification';
+
+/** The messages on the queues: the message is all a worker needs to find and re-check the order. */
+export type WorkMessage =
+  | { type: 'PAYMENT_REQUESTED'; orderId: string; paymentToken: string; amount: number; currency: string }
+  | { type: 'REFUND_REQUESTED'; orderId: string }
+  | { type: 'FULFILMENT_REQUESTED'; orderId: string }
+  | { type: 'NOTIFICATION_REQUESTED'; orderId: string; event: NotifiedEvent };
+
+export interface Work {
+  orderId: string;
+  kind: WorkKind;
+  queue: WorkQueueName;
+  message: WorkMessage;
+}
+
+export const paymentWork = (order: Pick<Order, 'orderId' | 'total' | 'currency'>, paymentToken: string): Work => ({
+  orderId: order.orderId,
+  kind: 'PAYMENT',
+  queue: 'payment',
+  message: {
+    type: 'PAYMENT_REQUESTED',
+    orderId: order.orderId,
+    paymentToken,
+    amount: order.total,
+    currency: order.currency,
+  },
+});
+
+export const notificationWork = (orderId: string, event: NotifiedEvent): Work => ({
+  orderId,
+  kind: `NOTIFY_${event}`,
+  queue: 'notification',
+  message: { type: 'NOTIFICATION_REQUESTED', orderId, event },
+});
+
+const refundWork = (orderId: string): Work => ({
+  orderId,
+  kind: 'REFUND',
+  queue: 'payment',
+  message: { type: 'REFUND_REQUESTED', orderId },
+});
+
+const fulfilmentWork = (orderId: string): Work => ({
+  orderId,
+  kind: 'FULFILMENT',
+  queue: 'fulfilment',
+  message: { type: 'FULFILMENT_REQUESTED', orderId },
+});
+
+/** A queue of follow-up work (SQS in AWS and locally). */
+export interface WorkQueue {
+  send(message: WorkMessage): Promise<void>;
+}
+
+/** A work record that is due: never sent (checkout crashed before its send) or sent long enough ago to be lost. */
+export interface DueWork extends Work {
+  dueAt: string;
+}
+
+/** The durable work records of orders (written by the order transactions, see order-work.ts). */
+export interface WorkOutbox {
+  /** Records due before `dueBefore`, oldest first, at most `limit`. */
+  due(query: { dueBefore: string; limit: number }): Promise<DueWork[]>;
+  /**
+   * The record's message was handed to its queue: it comes due again (as lost) at `nextDueAt` unless
+   * the work is done by then. A record already done (deleted) is not brought back.
+   */
+  sent(work: WorkRef, nextDueAt: string): Promise<void>;
+  /**
+   * Takes the record for one delivery until `until` (work with no state of its own to guard it, such
+   * as an e-mail): `done` when the record is gone (the work was done), `busy` while another delivery holds it.
+   */
+  claim(work: WorkRef, lease: { now: string; until: string }): Promise<'claimed' | 'done' | 'busy'>;
+  /** Gives a claim up (the delivery failed before doing the work), so the next delivery may claim it at once. */
+  release(work: WorkRef): Promise<void>;
+  /** The work is done: the record goes. */
+  complete(work: WorkRef): Promise<void>;
+}
+
+export type WorkRef = Pick<Work, 'orderId' | 'kind'>;
+
+const isNotified = (status: OrderStatus): status is NotifiedEvent =>
+  (NOTIFIED_EVENTS as readonly string[]).includes(status);
+
+/**
+ * The work a transition starts and the work it completes, written in its transaction.
+ * - leaving PENDING_PAYMENT completes the payment (whoever moved the order: worker, expiry, cancel);
+ * - PAID starts fulfilment; a paid order cancelled starts its refund and ends its fulfilment;
+ * - SHIPPED completes fulfilment; recording a refund (REFUNDED, status unchanged) completes the refund;
+ * - every status the customer hears about starts one e-mail.
+ */
+export function workOfTransition({ order, from, to, event }: Transition): { starts: Work[]; completes: WorkKind[] } {
+  const { orderId } = order;
+  const starts: Work[] = [];
+  const completes: WorkKind[] = [];
+  if (from === to) {
+    if (event.type === 'REFUNDED') completes.push('REFUND');
+    return { starts, completes };
+  }
+  if (from === 'PENDING_PAYMENT') completes.push('PAYMENT');
+  if (to === 'PAID') starts.push(fulfilmentWork(orderId));
+  if (from === 'PAID' && to === 'CANCELLED') {
+    completes.push('FULFILMENT');
+    if (order.payment.paymentIntentId) starts.push(refundWork(orderId));
+  }
+  if (to === 'SHIPPED') completes.push('FULFILMENT');
+  if (isNotified(to)) starts.push(notificationWork(orderId, to));
+  return { starts, completes };
+}
+
+/**
+ * The sales-ledger entry a transition records in its transaction (the daily report reads the
+ * ledger): a sale when the order is paid, a refund when the refund of a paid order is recorded.
+ * A charge that arrived after the order closed and went straight back was never a sale, so its
+ * refund is not counted either.
+ */
+export function ledgerOfTransition({ order, to, event }: Transition): LedgerEntry | null {
+  if (to === 'PAID' && order.status !== 'PAID') return saleEntry(order, event.at);
+  if (event.type === 'REFUNDED' && order.payment.status === 'REFUND_PENDING') return refundEntry(order, event.at);
+  return null;
+}

@@ -1,0 +1,138 @@
+import type { Order } from '../orders/order';
+
+/**
+ * One line of the sales ledger: an order that was paid, or a refund that was issued. Written in the
+ * same transaction as the order's transition (so an entry exists if and only if the event
+ * happened), and read back one UTC day at a time by the daily report, which therefore never reads
+ * the orders themselves.
+ */
+export interface LedgerEntry {
+  kind: 'sale' | 'refund';
+  orderId: string;
+  /** ISO time of the PAID or REFUNDED event: the entry belongs to this instant's UTC day. */
+  at: string;
+  /** The order's total (sale), or the amount given back (refund), in minor units. */
+  amount: number;
+  currency: string;
+  /** The lines sold; `[]` for refunds. */
+  items: Array<{ sku: string; quantity: number; lineTotal: number }>;
+}
+
+/** One product's sales on a day. `revenue` sums its line totals, before order-level discounts. */
+export interface ProductSales {
+  sku: string;
+  quantity: number;
+  revenue: number;
+}
+
+/** The sales report of one UTC day (CONTRACT "Reports and jobs"). */
+export interface DailyReport {
+  /** The UTC day, `YYYY-MM-DD`. */
+  date: string;
+  /** Orders paid that day. */
+  orders: number;
+  /** Units in those orders. */
+  itemsSold: number;
+  /** Sum of those orders' totals (after discounts). */
+  revenue: number;
+  currency: string;
+  /** The best sellers: quantity descending, then revenue descending, then sku. */
+  topProducts: ProductSales[];
+  /** Refunds issued that day (whenever their orders were paid). */
+  refunds: { count: number; amount: number };
+  generatedAt: string;
+}
+
+/** How many products a report lists. */
+export const TOP_PRODUCTS = 10;
+
+/** The UTC day (`YYYY-MM-DD`) of an ISO 8601 instant, whatever offset it was written with. */
+export const utcDay = (at: string | Date): string => new Date(at).toISOString().slice(0, 10);
+
+/** The UTC day before the one `now` falls on. */
+export const previousUtcDay = (now: Date): string => utcDay(new Date(now.getTime() - 24 * 60 * 60 * 1000));
+
+/** The ledger entry of an order that has just been paid (its lines and total as ordered). */
+export function saleEntry(order: Order, paidAt: string): LedgerEntry {
+  return {
+    kind: 'sale',
+    orderId: order.orderId,
+    at: paidAt,
+    amount: order.total,
+    currency: order.currency,
+    items: order.items.map(({ sku, quantity, lineTotal }) => ({ sku, quantity, lineTotal })),
+  };
+}
+
+/** The ledger entry of a refund issued for an order (by default its whole total). */
+export function refundEntry(order: Order, refundedAt: string, amount: number = order.total): LedgerEntry {
+  return { kind: 'refund', orderId: order.orderId, at: refundedAt, amount, currency: order.currency, items: [] };
+}
+
+const byBestSelling = (a: ProductSales, b: ProductSales) =>
+  b.quantity - a.quantity || b.revenue - a.revenue || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
+
+/**
+ * Adds up the entries of one UTC day, one at a time (a busy day need not be held in memory; only
+ * one total per sku is). Entries of other days are ignored, and an entry seen twice (same kind
+ * and order) counts once, so a re-read page cannot inflate the report.
+ */
+export function createDayTally(date: string) {
+  const seen = new Set<string>();
+  const products = new Map<string, ProductSales>();
+  let orders = 0;
+  let itemsSold = 0;
+  let revenue = 0;
+  const refunds = { count: 0, amount: 0 };
+
+  return {
+    add(entry: LedgerEntry): void {
+      if (utcDay(entry.at) !== date) return;
+      const id = `${entry.kind}#${entry.orderId}`;
+      if (seen.has(id)) return;
+      seen.add(id);
+      if (entry.kind === 'refund') {
+        refunds.count++;
+        refunds.amount += entry.amount;
+        return;
+      }
+      orders++;
+      revenue += entry.amount;
+      for (const line of entry.items) {
+        itemsSold += line.quantity;
+        const product = products.get(line.sku) ?? { sku: line.sku, quantity: 0, revenue: 0 };
+        product.quantity += line.quantity;
+        product.revenue += line.lineTotal;
+        products.set(line.sku, product);
+      }
+    },
+
+    report(options: { currency: string; generatedAt: string; top?: number }): DailyReport {
+      const topProducts = [...products.values()]
+        .sort(byBestSelling)
+        .slice(0, options.top ?? TOP_PRODUCTS)
+        .map((product) => ({ ...product }));
+      return {
+        date,
+        orders,
+        itemsSold,
+        revenue,
+        currency: options.currency,
+        topProducts,
+        refunds: { ...refunds },
+        generatedAt: options.generatedAt,
+      };
+    },
+  };
+}
+
+/** The report of one UTC day from its ledger entries (see `createDayTally`). */
+export function dailyReportOf(
+  date: string,
+  entries: Iterable<LedgerEntry>,
+  options: { currency: string; generatedAt: string; top?: number },
+): DailyReport {
+  const tally = createDayTally(date);
+  for (const entry of entries) tally.add(entry);
+  return tally.report(options);
+}

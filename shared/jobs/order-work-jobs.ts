@@ -1,0 +1,73 @@
+import type { SQSRecord } from 'aws-lambda';
+import { ShipmentRejectedError } from '../domain/fulfilment/carrier';
+import type { FulfilmentService } from '../domain/fulfilment/fulfilment-service';
+import type { NotificationService } from '../domain/notifications/notification-service';
+import { NOTIFIED_EVENTS } from '../domain/orders/order-work';
+import * as z from '../lib/zod';
+import { logger, metrics } from '../observability';
+
+const FulfilmentRequested = z.object({
+  type: z.literal('FULFILMENT_REQUESTED'),
+  orderId: z.string().check(z.minLength(1)),
+});
+
+const NotificationRequested = z.object({
+  type: z.literal('NOTIFICATION_REQUESTED'),
+  orderId: z.string().check(z.minLength(1)),
+  event: z.enum(NOTIFIED_EVENTS),
+});
+
+/** The record's message, or null (logged and counted) when it is not one: permanent, so acknowledged. */
+function parse<T>(schema: z.ZodMiniType<T>, record: SQSRecord, queue: string): T | null {
+  try {
+    const parsed = schema.safeParse(JSON.parse(record.body));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // not JSON: handled below like any other malformed message
+  }
+  logger.error('malformed message acknowledged without processing', { queue, messageId: record.messageId });
+  metrics.addMetric('QueueMessagesMalformed', 'Count', 1);
+  return null;
+}
+
+/**
+ * One fulfilment message: book the shipment and mark the order SHIPPED. A carrier that refuses the
+ * shipment for good (ShipmentRejectedError) is logged and acknowledged: the order stays PAID for the
+ * shop to sort out; redelivering could not help. Other errors are thrown, so SQS retries.
+ */
+export function fulfilmentRecordHandler(fulfilment: () => FulfilmentService) {
+  return async (record: SQSRecord): Promise<void> => {
+    const message = parse(FulfilmentRequested, record, 'fulfilment');
+    if (!message) return;
+    const context = { orderId: message.orderId, messageId: record.messageId };
+    try {
+      const result = await fulfilment().ship(message.orderId);
+      if (result.outcome === 'shipped') metrics.addMetric('OrdersShipped', 'Count', 1);
+      else if (result.outcome === 'cancelled-after-booking')
+        logger.warn('shipment booked for an order cancelled meanwhile; cancel it with the carrier', {
+          ...context,
+          ...result,
+        });
+      else logger.info('fulfilment message needed no shipment', { ...context, ...result });
+    } catch (error) {
+      if (!(error instanceof ShipmentRejectedError)) throw error;
+      logger.error('carrier refused the shipment; the order stays PAID', { ...context, error });
+      metrics.addMetric('ShipmentsRejected', 'Count', 1);
+    }
+  };
+}
+
+/** One notification message: the e-mail of one order event, sent once. */
+export function notificationRecordHandler(notifications: () => NotificationService) {
+  return async (record: SQSRecord): Promise<void> => {
+    const message = parse(NotificationRequested, record, 'notification');
+    if (!message) return;
+    const result = await notifications().notify(message.orderId, message.event);
+    const context = { orderId: message.orderId, event: message.event, messageId: record.messageId, ...result };
+    if (result.outcome === 'sent') metrics.addMetric('EmailsSent', 'Count', 1);
+    else if (result.outcome === 'rejected') {
+      logger.error('e-mail refused by the e-mail service', context);
+      metrics.addMetric('EmailsRejected', 'Count', 1);
+    } else logger.info('notification needed no e-mail', context);
+  };
+}

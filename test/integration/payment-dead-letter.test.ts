@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { type Message, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { handler as runJob } from '../../functions/http/run-job';
+import { handler as paymentWorker } from '../../functions/queue/payment-worker';
+import { queueDepth } from '../../scripts/dlq/dlq-commands';
+import { provisionQueues } from '../../scripts/local/provision-queues';
+import { type Invoke, type QueuePollers, sqsEventSources, startQueuePollers } from '../../scripts/local/queue-poller';
+import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
+import { outboxRecord, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { invoke, lambdaContext } from '../support/http-event';
+import { adminToken, tableName, testDocumentClient } from '../support/integration';
+import { sandboxStats } from '../support/sandbox-gateway';
+
+/**
+ * A payment the gateway never answers, the whole way: checkout, the payment queue with its
+ * dead-letter queue (the SQS emulator), the real payment worker driven by the local stand-in for
+ * Lambda's event source mapping, and the reservation sweep that finally frees the stock.
+ * The queues are this file's own (other files share the configured ones), with a 1 s visibility
+ * timeout so that SQS redelivers and dead-letters within seconds.
+ */
+
+// Each delivery of a tok_gatewayError charge makes this many gateway calls (retries with backoff).
+const GATEWAY_ATTEMPTS = 2;
+process.env.PAYMENT_GATEWAY_MAX_ATTEMPTS = String(GATEWAY_ATTEMPTS);
+// Tests share one table: let the sweep read every pending order, however many other files left.
+process.env.JOB_MAX_ITEMS_PER_RUN = '1000000';
+
+const MAX_RECEIVE_COUNT = 3;
+const region = process.env.AWS_REGION ?? 'eu-west-1';
+const sqsEndpoint = process.env.AWS_ENDPOINT_URL_SQS as string;
+const sqs = new SQSClient({ region, endpoint: sqsEndpoint });
+const db = testDocumentClient();
+
+let pollers: QueuePollers | undefined;
+afterAll(async () => {
+  await pollers?.stop();
+  sqs.destroy();
+  db.destroy();
+});
+
+/** A payment queue and its DLQ of this file's own, and the payment worker's subscription to it as serverless.yml declares it. */
+async function paymentQueuePair() {
+  const id = randomUUID().slice(0, 8);
+  const definition: ServerlessDefinition = {
+    service: 'payment-dlq-test',
+    provider: { stage: id, region },
+    functions: {
+      'payment-worker': {
+        handler: 'functions/queue/payment-worker.handler',
+        events: [
+          {
+            sqs: {
+              arn: { 'Fn::GetAtt': ['PaymentQueue', 'Arn'] },
+              // Smaller than serverless.yml's 10, so that several batches mix paid and failing records.
+              batchSize: 4,
+              functionResponseType: 'ReportBatchItemFailures',
+            },
+          },
+        ],
+      },
+    },
+    resources: {
+      Resources: {
+        PaymentQueue: {
+          Type: 'AWS::SQS::Queue',
+          Properties: {
+            QueueName: `payment-dlq-test-${id}`,
+            VisibilityTimeout: 1,
+            RedrivePolicy: {
+              deadLetterTargetArn: { 'Fn::GetAtt': ['PaymentDeadLetterQueue', 'Arn'] },
+              maxReceiveCount: MAX_RECEIVE_COUNT,
+            },
+          },
+        },
+        PaymentDeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `payment-dlq-test-${id}-dlq` } },
+      },
+    },
+  };
+  const queues = await provisionQueues({ definition, sqsEndpoint, region });
+  const [source] = sqsEventSources(definition, queues);
+  if (!source || !queues.PaymentDeadLetterQueue) throw new Error('test queues were not provisioned');
+  return { source, deadLetterUrl: queues.PaymentDeadLetterQueue.url };
+}
+
+interface Placed {
+  sub: string;
+  sku: string;
+  orderId: string;
+  paymentToken: string;
+  message: { type: 'PAYMENT_REQUESTED'; orderId: string; paymentToken: string; amount: number; currency: string };
+}
+
+/** An order for 2 of a product stocked with 10, placed through the API, and the payment message checkout queues for it. */
+async function placed(paymentToken: string): Promise<Placed> {
+  const sub = `dlq-${randomUUID()}`;
+  const sku = await stockedProduct(10, 1500);
+  const response = await placeOrder(sub, { items: [{ sku, quantity: 2 }], paymentToken });
+  if (response.status !== 201) throw new Error(`order not placed: ${response.body}`);
+  const { orderId, total: amount, currency } = response.json;
+  return {
+    sub,
+    sku,
+    orderId,
+    paymentToken,
+    message: { type: 'PAYMENT_REQUESTED', orderId, paymentToken, amount, currency },
+  };
+}
+
+/** Sends the messages as the work queue adapter does (JSON body, orderId attribute); returns how many SQS took. */
+async function sendPayments(queueUrl: string, orders: Placed[]): Promise<number> {
+  let sent = 0;
+  for (let start = 0; start < orders.length; start += 10) {
+    const chunk = orders.slice(start, start + 10);
+    const { Successful = [], Failed = [] } = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((order, index) => ({
+          Id: String(index),
+          MessageBody: JSON.stringify(order.message),
+          MessageAttributes: { orderId: { DataType: 'String', StringValue: order.orderId } },
+        })),
+      }),
+    );
+    if (Failed.length > 0) throw new Error(`SQS refused ${Failed.length} message(s)`);
+    sent += Successful.length;
+  }
+  return sent;
+}
+
+/** Every message of a queue, each once, none deleted. */
+async function drain(queueUrl: string): Promise<Message[]> {
+  const seen = new Map<string, Message>();
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 60,
+        WaitTimeSeconds: 1,
+      }),
+    );
+    if (Messages.length === 0) return [...seen.values()];
+    for (const message of Messages) seen.set(message.MessageId ?? '', message);
+  }
+}
+
+/** Waits until `probe` says done; the deadline only keeps a broken engine from hanging the test. */
+async function eventually(probe: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Moves the order's reservation expiry into the past, directly in the table (its status index key stays as it is). */
+async function pastReservation(orderId: string) {
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: { PK: `ORDER#${orderId}`, SK: '#ORDER' },
+      UpdateExpression: 'SET reservationExpiresAt = :past',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+    }),
+  );
+}
+
+const orderOf = async ({ sub, orderId }: Placed) => (await readOrder(sub, orderId)).json;
+const eventTypes = (order: { events: Array<{ type: string }> }) => order.events.map((event) => event.type);
+const orderIdOf = (body: string | undefined) => (JSON.parse(body ?? '{}') as { orderId?: string }).orderId;
+
+test('a payment the gateway keeps failing ends in the DLQ with its order PENDING_PAYMENT, and expiry then frees the stock; sent = acknowledged + dead-lettered', async () => {
+  const { source, deadLetterUrl } = await paymentQueuePair();
+  const orders = await Promise.all(
+    ['tok_visa', 'tok_gatewayError', 'tok_visa', 'tok_gatewayError', 'tok_visa', 'tok_gatewayError', 'tok_visa'].map(
+      placed,
+    ),
+  );
+  const paying = orders.filter((order) => order.paymentToken === 'tok_visa');
+  const failing = orders.filter((order) => order.paymentToken === 'tok_gatewayError');
+  const sent = await sendPayments(source.queueUrl, orders);
+
+  // The real worker, invoked the way Lambda's event source mapping invokes it; the poller deletes
+  // what the worker acknowledges and leaves the rest to SQS (visibility timeout, then the DLQ).
+  const deliveries: SQSRecord[] = [];
+  const acknowledged: SQSRecord[] = [];
+  const invokeWorker: Invoke = async (_functionName, event) => {
+    deliveries.push(...event.Records);
+    const response = (await paymentWorker(event, lambdaContext('payment-worker'))) as SQSBatchResponse;
+    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    acknowledged.push(...event.Records.filter((record) => !failed.has(record.messageId)));
+    return { ok: true, payload: response };
+  };
+  pollers = startQueuePollers({ sources: [source], sqsEndpoint, region, invoke: invokeWorker, idleDelayMs: 50 });
+  await eventually(async () => {
+    const { waiting, inFlight } = await queueDepth(sqs, source.queueUrl);
+    return waiting + inFlight === 0;
+  }, 'the payment queue to empty');
+  await pollers.stop();
+  pollers = undefined;
+
+  const deadLetters = await drain(deadLetterUrl);
+  expect(sent).toBe(orders.length);
+  expect(acknowledged.length + deadLetters.length).toBe(sent);
+  expect(acknowledged.map((record) => orderIdOf(record.body)).sort()).toEqual(paying.map((o) => o.orderId).sort());
+  expect(deadLetters.map((message) => orderIdOf(message.Body)).sort()).toEqual(failing.map((o) => o.orderId).sort());
+  for (const message of deadLetters) {
+    expect(JSON.parse(message.Body ?? '')).toEqual(failing.find((o) => o.orderId === orderIdOf(message.Body))?.message);
+  }
+
+  for (const order of paying) {
+    const read = await orderOf(order);
+    expect({ orderId: order.orderId, status: read.status, events: eventTypes(read) }).toEqual({
+      orderId: order.orderId,
+      status: 'PAID',
+      events: ['ORDER_PLACED', 'PAYMENT_SUCCEEDED'],
+    });
+    expect(await stockOf(db, order.sku)).toEqual({ onHand: 8, reserved: 0, available: 8 });
+    expect(deliveries.filter((record) => orderIdOf(record.body) === order.orderId)).toHaveLength(1);
+    expect(await sandboxStats(order.orderId)).toMatchObject({ charges: 1 });
+  }
+  for (const order of failing) {
+    const read = await orderOf(order);
+    expect({ orderId: order.orderId, status: read.status, payment: read.payment }).toEqual({
+      orderId: order.orderId,
+      status: 'PENDING_PAYMENT',
+      payment: { status: 'PENDING', attempts: 0 },
+    });
+    expect(await stockOf(db, order.sku)).toEqual({ onHand: 10, reserved: 2, available: 8 });
+    // SQS delivered it maxReceiveCount times; each delivery's gateway retries are bounded.
+    const received = deliveries.filter((record) => orderIdOf(record.body) === order.orderId);
+    expect(received.map((record) => record.attributes.ApproximateReceiveCount)).toEqual(['1', '2', '3']);
+    expect(await sandboxStats(order.orderId)).toMatchObject({
+      charges: 0,
+      chargeAttempts: MAX_RECEIVE_COUNT * GATEWAY_ATTEMPTS,
+    });
+    // The payment work is not done: its durable record stays for reconcile.
+    expect(await outboxRecord(db, order.orderId)).toBeDefined();
+  }
+
+  // Their reservations run out (moved into the past in the table; the clock stays as it is for other files).
+  for (const order of failing) await pastReservation(order.orderId);
+  const sweep = await invoke(runJob, {
+    method: 'POST',
+    path: '/v1/admin/jobs/expire-reservations',
+    route: '/v1/admin/jobs/{job}',
+    pathParameters: { job: 'expire-reservations' },
+    token: adminToken(),
+  });
+  expect(sweep.status).toBe(200);
+
+  for (const order of failing) {
+    const read = await orderOf(order);
+    expect({ orderId: order.orderId, status: read.status, events: eventTypes(read) }).toEqual({
+      orderId: order.orderId,
+      status: 'EXPIRED',
+      events: ['ORDER_PLACED', 'EXPIRED'],
+    });
+    expect(await stockOf(db, order.sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    expect(await outboxRecord(db, order.orderId)).toBeUndefined();
+  }
+  // The paid orders were never the sweep's business.
+  for (const order of paying) expect((await orderOf(order)).status).toBe('PAID');
+}, 120_000);

@@ -1,0 +1,207 @@
+import {
+  ORDER_EMAIL_EVENTS,
+  type OrderEmailInput,
+  orderEmail,
+} from '../../shared/domain/notifications/order-email-templates';
+
+function order(overrides: Partial<OrderEmailInput> = {}): OrderEmailInput {
+  return {
+    orderId: 'ord_0a1b2c',
+    items: [
+      { sku: 'MUG-CLASSIC-01', name: 'Classic mug', quantity: 2, unitPrice: 1500, lineTotal: 3000 },
+      { sku: 'TEA-GREEN', name: 'Green tea', quantity: 1, unitPrice: 899, lineTotal: 899 },
+    ],
+    subtotal: 3899,
+    discount: 390,
+    total: 3509,
+    currency: 'EUR',
+    shippingAddress: {
+      name: 'Alice Example',
+      line1: '1 Main St',
+      line2: null,
+      city: 'Berlin',
+      postalCode: '10115',
+      country: 'DE',
+    },
+    shipment: null,
+    payment: { status: 'SUCCEEDED', attempts: 1 },
+    createdAt: '2025-05-05T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const shipped = () => order({ shipment: { carrier: 'sandbox-post', trackingNumber: 'SBX123456789012' } });
+const options = { shopName: 'Cartwheel' };
+
+/** The words a reader sees in the HTML: no head, no tags, entities decoded. */
+function visibleWords(html: string): Set<string> {
+  const text = html
+    .replace(/<head>[\s\S]*<\/head>/, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+  return words(text);
+}
+
+const words = (text: string) =>
+  new Set(
+    text
+      .split(/\s+/)
+      .map((word) => word.replace(/^[-:,()]+|[-:,()]+$/g, ''))
+      .filter((word) => word.length > 0),
+  );
+
+describe('order e-mails', () => {
+  it('confirm a payment with the amount, the lines, the totals and the shipping address', () => {
+    const mail = orderEmail('PAID', order(), options);
+
+    expect(mail.subject).toBe('Your Cartwheel order ord_0a1b2c is confirmed');
+    expect(mail.text).toContain('Hello Alice Example,');
+    expect(mail.text).toContain('We have received your payment of €35.09');
+    expect(mail.text).toContain('- Classic mug (MUG-CLASSIC-01): 2 × €15.00 = €30.00');
+    expect(mail.text).toContain('Subtotal: €38.99\nDiscount: -€3.90\nTotal: €35.09');
+    expect(mail.text).toContain('Shipping to:\n  Alice Example\n  1 Main St\n  10115 Berlin\n  Germany');
+    expect(mail.html).toContain('€35.09');
+    expect(mail.html).toContain('Classic mug');
+    expect(mail.html).toContain('10115 Berlin');
+  });
+
+  it('leave the discount line out when there was no discount', () => {
+    const mail = orderEmail('PAID', order({ discount: 0, total: 3899 }), options);
+
+    expect(mail.text).not.toContain('Discount');
+    expect(mail.html).not.toContain('Discount');
+  });
+
+  it('tell a declined customer that nothing was charged and they may order again', () => {
+    const mail = orderEmail('PAYMENT_FAILED', order({ payment: { status: 'FAILED', attempts: 1 } }), options);
+
+    expect(mail.subject).toBe('Payment for your Cartwheel order ord_0a1b2c did not go through');
+    expect(mail.text).toContain('Your payment of €35.09 was declined');
+    expect(mail.text).toContain('You have not been charged');
+    expect(mail.html).toContain('You have not been charged');
+  });
+
+  it('give the carrier and the tracking number of a shipped order', () => {
+    const mail = orderEmail('SHIPPED', shipped(), options);
+
+    expect(mail.subject).toBe('Your Cartwheel order ord_0a1b2c has shipped');
+    expect(mail.text).toContain('Carrier: sandbox-post\nTracking number: SBX123456789012');
+    expect(mail.html).toContain('SBX123456789012');
+    expect(mail.html).toContain('sandbox-post');
+  });
+
+  it('refuse to write a shipping e-mail for an order that has no shipment yet', () => {
+    expect(() => orderEmail('SHIPPED', order(), options)).toThrow(/no shipment/);
+  });
+
+  it.each(['REFUND_PENDING', 'REFUNDED'] as const)(
+    'say the refund is on its way when a paid order is cancelled (payment %s)',
+    (status) => {
+      const mail = orderEmail('CANCELLED', order({ payment: { status, attempts: 1 } }), options);
+
+      expect(mail.subject).toBe('Your Cartwheel order ord_0a1b2c has been cancelled');
+      expect(mail.text).toContain('A refund of €35.09 is on its way');
+      expect(mail.text).not.toContain('not been charged');
+      expect(mail.html).toContain('A refund of €35.09 is on its way');
+    },
+  );
+
+  it('say nothing was charged when an unpaid order is cancelled', () => {
+    const mail = orderEmail('CANCELLED', order({ payment: { status: 'PENDING', attempts: 0 } }), options);
+
+    expect(mail.text).toContain('You have not been charged.');
+    expect(mail.text).not.toContain('refund');
+    expect(mail.html).not.toContain('refund');
+  });
+
+  it('explain an expired order: no payment in time, nothing charged', () => {
+    const mail = orderEmail('EXPIRED', order({ payment: { status: 'PENDING', attempts: 0 } }), options);
+
+    expect(mail.subject).toBe('Your Cartwheel order ord_0a1b2c has expired');
+    expect(mail.text).toContain('We did not receive the payment for this order in time');
+    expect(mail.text).toContain('You have not been charged');
+  });
+
+  it('name the shop from the options', () => {
+    const mail = orderEmail('PAID', order(), { shopName: 'Tea & Mugs' });
+
+    expect(mail.subject).toBe('Your Tea & Mugs order ord_0a1b2c is confirmed');
+    expect(mail.text).toContain('Thank you for shopping with Tea & Mugs.');
+    expect(mail.html).toContain('Thank you for shopping with Tea &amp; Mugs.');
+  });
+
+  it.each(ORDER_EMAIL_EVENTS)('%s: the HTML part says what the text part says, word for word', (event) => {
+    const mail = orderEmail(event, event === 'SHIPPED' ? shipped() : order(), options);
+
+    expect(visibleWords(mail.html)).toEqual(words(mail.text));
+  });
+
+  it('greet without a name when the order no longer has an address (erased customer)', () => {
+    const mail = orderEmail('CANCELLED', order({ shippingAddress: null }), options);
+
+    expect(mail.text.startsWith('Hello,\n')).toBe(true);
+    expect(mail.text).not.toContain('Shipping to');
+  });
+});
+
+describe('order e-mails escape what customers typed', () => {
+  const evil = '<script>alert("pwned")</script>';
+  const mail = orderEmail(
+    'SHIPPED',
+    {
+      ...shipped(),
+      items: [{ sku: 'MUG-1', name: `Mug ${evil}`, quantity: 1, unitPrice: 100, lineTotal: 100 }],
+      shippingAddress: {
+        name: evil,
+        line1: `<img src=x onerror="alert(1)">`,
+        city: "O'Brien & Sons",
+        postalCode: '1',
+        country: 'IE',
+      },
+    },
+    { shopName: '<b>Shop</b>' },
+  );
+
+  it('leaves no markup of theirs in the HTML part', () => {
+    expect(mail.html).not.toContain('<script');
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).not.toContain('<b>');
+    expect(mail.html).toContain('&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;');
+    expect(mail.html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
+    expect(mail.html).toContain('O&#39;Brien &amp; Sons');
+  });
+
+  it('keeps the plain text part as they typed it', () => {
+    expect(mail.text).toContain(`Hello ${evil},`);
+    expect(mail.text).toContain("O'Brien & Sons");
+  });
+});
+
+describe('money in order e-mails', () => {
+  const totalLine = (text: string) => text.split('\n').find((line) => line.startsWith('Total: '));
+
+  it('formats minor units with the currency’s decimals (EUR 1234 is €12.34)', () => {
+    const mail = orderEmail('PAID', order({ subtotal: 1234, discount: 0, total: 1234 }), options);
+
+    expect(totalLine(mail.text)).toBe('Total: €12.34');
+  });
+
+  it('formats a currency without decimals as whole units (JPY 1234 is JP¥1,234)', () => {
+    const mail = orderEmail('PAID', order({ currency: 'JPY', subtotal: 1234, discount: 0, total: 1234 }), options);
+
+    expect(totalLine(mail.text)).toBe('Total: JP¥1,234');
+  });
+
+  it('follows the locale of the options (de-DE: 12,34 €)', () => {
+    const mail = orderEmail('PAID', order({ subtotal: 1234, discount: 0, total: 1234 }), {
+      ...options,
+      locale: 'de-DE',
+    });
+
+    expect(totalLine(mail.text)).toMatch(/^Total: 12,34\s€$/u);
+  });
+});
