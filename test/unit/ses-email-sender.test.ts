@@ -103,11 +103,6 @@ describe('the SES e-mail sender', () => {
       new MessageRejected({ message: 'Email address is not verified.', ...metadata }),
       'message-rejected',
     ],
-    [
-      'MailFromDomainNotVerifiedException',
-      new MailFromDomainNotVerifiedException({ message: 'MAIL FROM domain not verified', ...metadata }),
-      'sender-not-verified',
-    ],
     ['BadRequestException', new BadRequestException({ message: 'Illegal address', ...metadata }), 'bad-request'],
   ] as const)('turns %s into a permanent EmailRejectedError', async (code, error, reason) => {
     const sender = createSesEmailSender({ client: stubSes(error).client, from: 'orders@shop.example' });
@@ -133,6 +128,10 @@ describe('the SES e-mail sender', () => {
     ['a timeout', Object.assign(new Error('Connection timed out'), { name: 'TimeoutError' })],
     // Account-wide: failing (and dead-lettering) keeps the e-mails for a redrive once the account is fixed.
     ['a suspended account', new AccountSuspendedException({ message: 'suspended', ...metadata })],
+    [
+      'an unverified MAIL FROM domain',
+      new MailFromDomainNotVerifiedException({ message: 'MAIL FROM domain not verified', ...metadata }),
+    ],
   ])('rethrows %s as it is, for SQS to retry', async (_, error) => {
     const sender = createSesEmailSender({ client: stubSes(error).client, from: 'orders@shop.example' });
 

@@ -66,8 +66,8 @@ function sendEmailCommand(email: Email, from: string, configurationSet: string |
 
 /**
  * The SES answers that are final for this e-mail. Everything else is thrown as it is, including
- * the account-wide ones (`AccountSuspendedException`, `SendingPausedException`, a missing
- * configuration set: `NotFoundException`): dropping every e-mail until someone fixes the account
+ * the account-wide ones (`AccountSuspendedException`, `SendingPausedException`, an unverified
+ * MAIL FROM domain, a missing configuration set: `NotFoundException`): dropping every e-mail until someone fixes the account
  * would lose them, while retries park them in the dead-letter queue, ready to be redriven.
  */
 function rejection(error: unknown): EmailRejectedError | null {
@@ -76,8 +76,6 @@ function rejection(error: unknown): EmailRejectedError | null {
   switch (error.name) {
     case 'MessageRejected':
       return new EmailRejectedError('message-rejected', `SES rejected the message: ${error.message}`, options);
-    case 'MailFromDomainNotVerifiedException':
-      return new EmailRejectedError('sender-not-verified', `SES: ${error.message}`, options);
     case 'BadRequestException':
       return new EmailRejectedError('bad-request', `SES refused the request: ${error.message}`, options);
     default:
