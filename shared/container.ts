@@ -24,7 +24,6 @@ import { createStripePaymentGateway } from './adapters/payments/stripe-payment-g
 import { createSqsClient } from './adapters/sqs/sqs-client';
 import { createSqsErasureQueue } from './adapters/sqs/sqs-erasure-queue';
 import { createSqsWorkQueue } from './adapters/sqs/sqs-work-queue';
-import { createTokenVerifier } from './auth/token-verifier';
 import { config } from './config';
 import { createCartService } from './domain/cart/cart-service';
 import { createCatalogService } from './domain/catalog/catalog-service';
@@ -70,7 +69,6 @@ function once<T>(build: () => T): () => T {
 export const dynamoClient = /* @__PURE__ */ once(() => createDynamoClient(config().region));
 export const documentClient = /* @__PURE__ */ once(() => createDocumentClient(dynamoClient()));
 export const sqsClient = /* @__PURE__ */ once(() => createSqsClient(config().region));
-export const tokenVerifier = /* @__PURE__ */ once(() => createTokenVerifier(config().auth));
 export const cursorCodec = /* @__PURE__ */ once(() => createCursorCodec(config().cursorSecret));
 
 /** Fixed-window counters shared by every instance; fails open on DynamoDB errors (decision 0002). */

@@ -4,8 +4,9 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal';
+import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
 import { config } from '../config';
-import { rateLimiter, tokenVerifier } from '../container';
+import { rateLimiter } from '../container';
 import type * as z from '../lib/zod';
 import { logger } from '../observability';
 import { authenticate } from './middlewares/authenticate';
@@ -19,6 +20,16 @@ import { validateRequest } from './middlewares/validate-request';
 import { type HttpEvent, type HttpResponse, header, stateOf } from './request-state';
 import type { HttpResult } from './responses';
 import { bodyIsOptional, type RouteSpec } from './route-spec';
+
+/**
+ * The token verifier, built on first use. It lives here rather than in the container so that only
+ * HTTP functions bundle aws-jwt-verify (the container is imported by every function).
+ */
+let verifier: TokenVerifier | undefined;
+const tokenVerifier = () => {
+  verifier ??= createTokenVerifier(config().auth);
+  return verifier;
+};
 
 type Out<S> = [NonNullable<S>] extends [z.core.$ZodType] ? z.output<NonNullable<S>> : undefined;
 type PrincipalFor<R> = [R] extends ['public'] ? Principal | undefined : Principal;
