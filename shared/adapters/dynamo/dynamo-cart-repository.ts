@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Cart } from '../../domain/cart/cart';
 import type { CartRepository } from '../../domain/cart/cart-ports';
+import { isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -30,8 +31,6 @@ function toCart(item: Item): Cart {
   };
 }
 
-const lostRace = (error: unknown) => error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName: string): CartRepository {
   /** The first change creates the cart, only if there still is none. */
   async function create(sub: string, sku: string, quantity: number, now: string): Promise<Cart | null> {
@@ -50,7 +49,7 @@ export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName
       );
       return toCart(item);
     } catch (error) {
-      if (lostRace(error)) return null;
+      if (isConditionFailure(error)) return null;
       throw error;
     }
   }
@@ -91,7 +90,7 @@ export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName
         );
         return toCart(result.Attributes as Item);
       } catch (error) {
-        if (lostRace(error)) return null;
+        if (isConditionFailure(error)) return null;
         throw error;
       }
     },

@@ -10,7 +10,7 @@ import type { CatalogRepository, ProductWithStock } from '../../domain/catalog/c
 import type { ProductRecord } from '../../domain/catalog/product';
 import type { StockLevel } from '../../domain/inventory/stock';
 import { batchGetItems } from './batch-get';
-import { cancellationCodes } from './dynamo-client';
+import { cancellationCodes, isConditionFailure } from './dynamo-client';
 import { GSI1, GSI2, keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -125,7 +125,7 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
         );
         return true;
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },

@@ -6,13 +6,11 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { CircuitSnapshot, CircuitStore } from '../../domain/payments/circuit-breaker';
+import { isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /** Starting a new failure window can lose to another instance's only this often in a row. */
 const MAX_COUNT_ATTEMPTS = 3;
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 const numberOf = (item: Record<string, AttributeValue> | undefined, name: string): number | null => {
   const value = item?.[name]?.N;

@@ -17,6 +17,10 @@ export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentCl
 }
 
 /** Whether a TransactWriteItems failure was caused by a failed condition (as opposed to a conflict). */
+/** Whether a write was refused by its ConditionExpression (the adapters turn this into a domain outcome). */
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
 export function cancellationCodes(error: unknown): string[] | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
   const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import type { Discount } from '../../domain/discounts/discount';
 import { DiscountExistsError } from '../../domain/discounts/discount-errors';
 import type { DiscountRepository } from '../../domain/discounts/discount-ports';
+import { isConditionFailure } from './dynamo-client';
 import { GSI1, keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -40,7 +41,7 @@ export function createDynamoDiscountRepository(db: DynamoDBDocumentClient, table
           }),
         );
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+        if (isConditionFailure(error)) {
           throw new DiscountExistsError(discount.code);
         }
         throw error;

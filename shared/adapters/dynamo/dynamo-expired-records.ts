@@ -1,9 +1,9 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExpiredRecords, RecordKey } from '../../domain/housekeeping/housekeeping-ports';
 import type { Clock } from '../../lib/clock';
+import { isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
-const failedCondition = (error: unknown) => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 /** The item is part of a transaction in flight (a checkout using the cart): it is in use, not abandoned. */
 const inTransaction = (error: unknown) => error instanceof Error && error.name === 'TransactionConflictException';
 
@@ -51,7 +51,7 @@ export function createDynamoExpiredRecords(
         );
         return true;
       } catch (error) {
-        if (failedCondition(error)) return false;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },
@@ -91,7 +91,7 @@ export function createDynamoExpiredRecords(
         return true;
       } catch (error) {
         // Left for the next pass either way: if it is still expired then, it goes.
-        if (failedCondition(error) || inTransaction(error)) return false;
+        if (isConditionFailure(error) || inTransaction(error)) return false;
         throw error;
       }
     },

@@ -4,6 +4,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand }
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { IdempotencyLease, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency';
 import type { Clock } from '../../lib/clock';
+import { isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /**
@@ -78,7 +79,7 @@ export function createDynamoIdempotencyStore(
         );
         return { outcome: 'acquired', lease: { scope, key, token } };
       } catch (error) {
-        if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailure(error)) throw error;
         // The SDK hands back the stored item in wire format (the document client does not convert errors).
         const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
         const existing: Record<string, unknown> = raw ? unmarshall(raw) : {};
@@ -106,7 +107,7 @@ export function createDynamoIdempotencyStore(
         );
       } catch (error) {
         // Someone else's record by now (our claim expired and was taken over): not ours to delete.
-        if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailure(error)) throw error;
       }
     },
   };

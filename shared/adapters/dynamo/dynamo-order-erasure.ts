@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderAnonymiser } from '../../domain/customers/erasure-ports';
+import { isConditionFailure } from './dynamo-client';
 import { toOrder } from './dynamo-order-repository';
 import { keys } from './keys';
 
@@ -38,7 +39,7 @@ export function createDynamoOrderErasure(db: DynamoDBDocumentClient, tableName: 
         );
         return result.Attributes ? toOrder(result.Attributes) : null;
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return null;
+        if (isConditionFailure(error)) return null;
         throw error;
       }
     },

@@ -8,6 +8,7 @@ import {
 import type { Address } from '../../domain/address';
 import type { Profile, ProfileChanges } from '../../domain/customers/profile';
 import type { ProfileRepository } from '../../domain/customers/profile-ports';
+import { isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -44,7 +45,7 @@ export function createDynamoProfileRepository(db: DynamoDBDocumentClient, tableN
         );
         return true;
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },

@@ -7,6 +7,7 @@ import {
 } from '../../domain/rate-limit/rate-limiter';
 import type { Clock } from '../../lib/clock';
 import { logger, metrics } from '../../observability';
+import { isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /** How long a counter outlives its window before TTL may delete it (covers clock skew between instances). */
@@ -158,7 +159,7 @@ export function createDynamoRateLimiter({
       );
       return { granted: true };
     } catch (error) {
-      if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       const seen = (error as { Item?: Record<string, AttributeValue> }).Item?.count?.N;
       return { granted: false, count: seen === undefined ? undefined : Number(seen) };
     }

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProcessedWebhookEvents } from '../../domain/payments/payment-webhook-service';
 import type { Clock } from '../../lib/clock';
+import { isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 export interface WebhookEventStoreOptions {
@@ -51,7 +52,7 @@ export function createDynamoWebhookEventStore(
         );
         return true;
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DueWork, Work, WorkOutbox, WorkRef } from '../../domain/orders/order-work';
+import { isConditionFailure } from './dynamo-client';
 import { GSI1, keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -40,10 +41,6 @@ export function workRecordPut(tableName: string, work: Work, createdAt: string, 
 /** The Delete of a work record, for the transaction that completes the work (absent records are fine). */
 export function workRecordDelete(tableName: string, work: WorkRef): TransactItem {
   return { Delete: { TableName: tableName, Key: keys.outbox(work.orderId, work.kind) } };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: string): WorkOutbox {
