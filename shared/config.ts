@@ -38,11 +38,14 @@ const EnvSchema = z
     RECONCILE_GRACE_SECONDS: positiveInt(60),
     /**
      * Work sent this long ago and still not done is taken as lost and sent again. Longer than a message
-     * can take to be processed or dead-lettered (payment: 180 s visibility × 5 receives).
+     * can take to be processed or dead-lettered (payment: 5 receives, each held for the 180 s visibility
+     * or, while the circuit is open, for holds that add up to the reservation: ≈ 22 min at worst).
      */
     RECONCILE_RESEND_AFTER_SECONDS: positiveInt(1800),
     /** Orders (expire-reservations) or work records (reconcile) one job run handles at most. */
     JOB_MAX_ITEMS_PER_RUN: positiveInt(1000),
+    /** The queues' `maxReceiveCount` (serverless.yml), which the payment worker spaces its held retries over. */
+    QUEUE_MAX_RECEIVE_COUNT: positiveInt(5),
     RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(50),
     CORS_ALLOWED_ORIGINS: csv,
     PAYMENT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
@@ -131,6 +134,7 @@ const ConfigSchema = z.pipe(
     tableName: env.TABLE_NAME,
     currency: env.STORE_CURRENCY,
     reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+    queueMaxReceiveCount: env.QUEUE_MAX_RECEIVE_COUNT,
     jobs: {
       reconcileGraceSeconds: env.RECONCILE_GRACE_SECONDS,
       reconcileResendAfterSeconds: env.RECONCILE_RESEND_AFTER_SECONDS,

@@ -1,13 +1,16 @@
 import { config } from '../../shared/config';
 import { paymentService, sqsClient } from '../../shared/container';
-import { circuitRetryAfterSeconds } from '../../shared/domain/payments/circuit-breaker';
-import { paymentRecordHandler } from '../../shared/jobs/payment-job';
+import { openCircuitDelayOf, paymentRecordHandler } from '../../shared/jobs/payment-job';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 
 /** Payment queue → charge once per order → PAID or PAYMENT_FAILED (CONTRACT "What happens after checkout"). */
 export const handler = sqsBatchHandler(paymentRecordHandler(paymentService), {
   // While the gateway's circuit is open, a message waits out the cooldown instead of the queue's
-  // visibility timeout: it is retried as soon as the gateway may be back, and never sooner.
-  delayOf: circuitRetryAfterSeconds,
+  // visibility timeout (never retried sooner than the gateway may be back), and longer at each
+  // delivery, so that it reaches the dead-letter queue no sooner than its reservation expires.
+  delayOf: openCircuitDelayOf(() => ({
+    reservationTtlSeconds: config().reservationTtlSeconds,
+    maxReceiveCount: config().queueMaxReceiveCount,
+  })),
   queue: () => ({ url: config().queues.payment, client: sqsClient() }),
 });

@@ -2,6 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { ErasureService } from '../domain/customers/erasure-service';
 import * as z from '../lib/zod';
 import { logger, metrics } from '../observability';
+import { parseSqsMessage } from './sqs-message';
 
 /** The message `DELETE /v1/me` sends (shared/adapters/sqs/sqs-erasure-queue.ts). */
 const ErasureRequested = z.object({
@@ -10,15 +11,6 @@ const ErasureRequested = z.object({
   requestedAt: z.iso.datetime(),
 });
 
-function parse(body: string): z.infer<typeof ErasureRequested> | null {
-  try {
-    const parsed = ErasureRequested.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Handles one erasure message. A malformed message is permanent: logged, counted and acknowledged.
  * Anything else that fails is thrown, so SQS redelivers the message and the erasure goes on where
@@ -26,12 +18,8 @@ function parse(body: string): z.infer<typeof ErasureRequested> | null {
  */
 export function erasureRecordHandler(erasure: () => ErasureService) {
   return async (record: SQSRecord): Promise<void> => {
-    const message = parse(record.body);
-    if (!message) {
-      logger.error('malformed erasure message acknowledged without processing', { messageId: record.messageId });
-      metrics.addMetric('ErasureMessagesMalformed', 'Count', 1);
-      return;
-    }
+    const message = parseSqsMessage(ErasureRequested, record, { queue: 'erasure', metric: 'ErasureMessagesMalformed' });
+    if (!message) return;
     const summary = await erasure().erase({ sub: message.sub, requestedAt: message.requestedAt });
     logger.info('erasure finished', { messageId: record.messageId, requestedAt: message.requestedAt, ...summary });
     if (!summary.alreadyDone) metrics.addMetric('ErasuresCompleted', 'Count', 1);

@@ -5,6 +5,7 @@ import type { NotificationService } from '../domain/notifications/notification-s
 import { NOTIFIED_EVENTS } from '../domain/orders/order-work';
 import * as z from '../lib/zod';
 import { logger, metrics } from '../observability';
+import { parseSqsMessage } from './sqs-message';
 
 const FulfilmentRequested = z.object({
   type: z.literal('FULFILMENT_REQUESTED'),
@@ -17,18 +18,9 @@ const NotificationRequested = z.object({
   event: z.enum(NOTIFIED_EVENTS),
 });
 
-/** The record's message, or null (logged and counted) when it is not one: permanent, so acknowledged. */
-function parse<T>(schema: z.ZodMiniType<T>, record: SQSRecord, queue: string): T | null {
-  try {
-    const parsed = schema.safeParse(JSON.parse(record.body));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // not JSON: handled below like any other malformed message
-  }
-  logger.error('malformed message acknowledged without processing', { queue, messageId: record.messageId });
-  metrics.addMetric('QueueMessagesMalformed', 'Count', 1);
-  return null;
-}
+/** Malformed messages of both order-work queues count under one metric (the log says which queue). */
+const parse = <T>(schema: z.ZodMiniType<T>, record: SQSRecord, queue: string): T | null =>
+  parseSqsMessage(schema, record, { queue, metric: 'QueueMessagesMalformed' });
 
 /**
  * One fulfilment message: book the shipment and mark the order SHIPPED. A carrier that refuses the

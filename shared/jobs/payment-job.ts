@@ -1,7 +1,14 @@
 import type { SQSRecord } from 'aws-lambda';
+import { circuitRetryAfterSeconds } from '../domain/payments/circuit-breaker';
+import {
+  type OpenCircuitBackoff,
+  type OpenCircuitBackoffPolicy,
+  openCircuitBackoff,
+} from '../domain/payments/open-circuit-backoff';
 import type { PaymentService } from '../domain/payments/payment-service';
 import * as z from '../lib/zod';
 import { logger, metrics } from '../observability';
+import { parseSqsMessage, receiveCountOf } from './sqs-message';
 
 /** The messages of the payment queue (shared/domain/orders/order-work.ts): charge an order, or refund it. */
 const PaymentRequested = z.object({
@@ -17,15 +24,6 @@ const RefundRequested = z.object({
 });
 const PaymentQueueMessage = z.discriminatedUnion('type', [PaymentRequested, RefundRequested]);
 
-function parse(body: string): z.infer<typeof PaymentQueueMessage> | null {
-  try {
-    const parsed = PaymentQueueMessage.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Handles one payment-queue message: a charge or a refund. A malformed message or an unknown order is permanent: logged,
  * counted and acknowledged, so it cannot poison its batch. Gateway errors (no final answer about
@@ -33,12 +31,11 @@ function parse(body: string): z.infer<typeof PaymentQueueMessage> | null {
  */
 export function paymentRecordHandler(payments: () => PaymentService) {
   return async (record: SQSRecord): Promise<void> => {
-    const message = parse(record.body);
-    if (!message) {
-      logger.error('malformed payment message acknowledged without processing', { messageId: record.messageId });
-      metrics.addMetric('PaymentMessagesMalformed', 'Count', 1);
-      return;
-    }
+    const message = parseSqsMessage(PaymentQueueMessage, record, {
+      queue: 'payment',
+      metric: 'PaymentMessagesMalformed',
+    });
+    if (!message) return;
     if (message.type === 'REFUND_REQUESTED') {
       const refund = await payments().refund(message.orderId);
       const context = { orderId: message.orderId, messageId: record.messageId, ...refund };
@@ -68,5 +65,21 @@ export function paymentRecordHandler(payments: () => PaymentService) {
       default:
         logger.info('payment message needed no charge', context);
     }
+  };
+}
+
+/**
+ * The payment worker's `delayOf` (shared/jobs/sqs-batch.ts): a record the open circuit refused is
+ * held back for longer at every delivery (shared/domain/payments/open-circuit-backoff.ts), so an
+ * outage shorter than the reservation does not dead-letter payments; other failures are not held.
+ * `policy` is read on first use.
+ */
+export function openCircuitDelayOf(policy: () => OpenCircuitBackoffPolicy) {
+  let backoff: OpenCircuitBackoff | undefined;
+  return (error: unknown, record: SQSRecord): number | undefined => {
+    const retryAfterSeconds = circuitRetryAfterSeconds(error);
+    if (retryAfterSeconds === undefined) return undefined;
+    backoff ??= openCircuitBackoff(policy());
+    return backoff(retryAfterSeconds, receiveCountOf(record));
   };
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   CreateQueueCommand,
+  DeleteMessageCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -26,13 +27,13 @@ import {
   CircuitOpenError,
   type CircuitTransition,
   circuitBreakingGateway,
-  circuitRetryAfterSeconds,
   createCircuitBreaker,
 } from '../../shared/domain/payments/circuit-breaker';
+import type { OpenCircuitBackoffPolicy } from '../../shared/domain/payments/open-circuit-backoff';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { ChargeRequest, ChargeResult, PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
-import { paymentRecordHandler } from '../../shared/jobs/payment-job';
+import { openCircuitDelayOf, paymentRecordHandler } from '../../shared/jobs/payment-job';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { type Clock, systemClock } from '../../shared/lib/clock';
 import { logger } from '../../shared/observability';
@@ -164,15 +165,22 @@ describe('the payment circuit shared by every instance (DynamoDB Local)', () => 
 });
 
 describe('the payment worker while the circuit is open (DynamoDB Local, SQS emulator, sandbox gateway)', () => {
+  // A queue per test: a message one test leaves in flight cannot turn up in the next one.
   let queueUrl: string;
-  beforeAll(async () => {
+  beforeEach(async () => {
     const created = await sqs.send(new CreateQueueCommand({ QueueName: `payment-circuit-${randomUUID()}` }));
     queueUrl = created.QueueUrl as string;
   });
-  afterAll(() => sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })));
+  afterEach(() => sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })));
 
   /** The payment worker as functions/queue/payment-worker.ts builds it, around a breaker of its own. */
-  function paymentWorker(circuit: string) {
+  function paymentWorker(
+    circuit: string,
+    backoff: OpenCircuitBackoffPolicy = {
+      reservationTtlSeconds: config().reservationTtlSeconds,
+      maxReceiveCount: config().queueMaxReceiveCount,
+    },
+  ) {
     const { paymentGateway: settings } = config();
     const sandbox = createStripePaymentGateway({
       baseUrl: settings.baseUrl,
@@ -184,7 +192,7 @@ describe('the payment worker while the circuit is open (DynamoDB Local, SQS emul
     const payments = createPaymentService({ orders: orderRepository(), gateway, clock: systemClock });
     return sqsBatchHandler(
       paymentRecordHandler(() => payments),
-      { delayOf: circuitRetryAfterSeconds, queue: () => ({ url: queueUrl, client: sqs }) },
+      { delayOf: openCircuitDelayOf(() => backoff), queue: () => ({ url: queueUrl, client: sqs }) },
     );
   }
 
@@ -255,6 +263,36 @@ describe('the payment worker while the circuit is open (DynamoDB Local, SQS emul
     expect(again?.MessageId).toBe(message.MessageId);
     // 2 in SQS; the emulator also counts the ChangeMessageVisibility as a receive (3).
     expect(Number(again?.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('holds a message refused again at a later delivery far longer than the retry-after, so an outage does not dead-letter it early', async () => {
+    const circuit = uniqueCircuit();
+    const placed = await pendingPayment();
+    // 2 s of cooldown left: the first delivery's hold alone would bring the message back after that.
+    await store.open(circuit, Date.now(), Date.now() + 2000);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(placed.message) }));
+    // Its first delivery went nowhere (hidden for 1 s only); the worker gets the second one.
+    expect(await receive(1)).toBeDefined();
+    let second: Message | undefined;
+    for (let polls = 0; !second && polls < 100; polls++) {
+      second = await receive(1);
+      if (!second) await sleep(100);
+    }
+    if (!second) throw new Error('the message was not delivered again');
+    expect(Number(second.Attributes?.ApproximateReceiveCount)).toBe(2);
+    const receivedAt = Date.now();
+    const event = toLambdaSqsEvent([second], { queueArn: 'arn:aws:sqs:local:000000000000:payment', region: 'local' });
+
+    const worker = paymentWorker(circuit, { reservationTtlSeconds: 900, maxReceiveCount: 5 });
+    const result = (await worker(event, lambdaContext('payment-worker'))) as SQSBatchResponse;
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: second.MessageId }] });
+    expect(await sandboxStats(placed.orderId)).toMatchObject({ charges: 0, chargeAttempts: 0 });
+    // Well past the retry-after (and the 1 s the receive asked for), it is still held, not deleted.
+    await sleep(Math.max(0, receivedAt + 3500 - Date.now()));
+    expect(await receive()).toBeUndefined();
+    expect(await inFlight()).toBe(1);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: second.ReceiptHandle }));
   });
 
   it('when the message cannot be delayed (a receipt handle SQS does not know), logs that and still reports the record failed', async () => {
