@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
 import { keys } from '../../shared/adapters/dynamo/keys';
+import type { Placement } from '../../shared/domain/orders/order-ports';
 import type { Benchmark, ResultRow } from '../benchmark';
 import {
   applyFunctionEnv,
@@ -13,8 +14,9 @@ import {
   type PaymentRecords,
   paymentProbe,
 } from '../lib/checkout-requests';
+import { checkoutTransactions } from '../lib/checkout-transaction';
 import { ms, nsToMs, ratio, verdict } from '../lib/format';
-import { cpuMeter } from '../lib/process-cpu';
+import { addCpu, cpuMeter, cpuPerOperation } from '../lib/process-cpu';
 import { percentile, seededRandom } from '../lib/stats';
 
 /** Target: spread-sku checkouts per second at least this share of the engine's ceiling. */
@@ -89,28 +91,19 @@ async function closedLoop(
 function merge(a: Phase, b: Phase): Phase {
   const outcomes = new Map(a.outcomes);
   for (const [key, count] of b.outcomes) outcomes.set(key, (outcomes.get(key) ?? 0) + count);
-  const cpuMs: Record<string, number | undefined> = {};
-  for (const name of new Set([...Object.keys(a.cpuMs), ...Object.keys(b.cpuMs)])) {
-    const x = a.cpuMs[name];
-    const y = b.cpuMs[name];
-    cpuMs[name] = x === undefined || y === undefined ? undefined : x + y;
-  }
   return {
     ops: a.ops + b.ops,
     elapsedMs: a.elapsedMs + b.elapsedMs,
     latenciesMs: [...a.latenciesMs, ...b.latenciesMs],
     outcomes,
     truncated: a.truncated || b.truncated,
-    cpuMs,
+    cpuMs: addCpu(a.cpuMs, b.cpuMs),
   };
 }
 
 const perSecond = (phase: Phase) => (phase.ops / phase.elapsedMs) * 1000;
 const opsText = (value: number) => value.toFixed(value < 100 ? 1 : 0);
-const cpuPerOpMs = (phase: Phase, name: string) => {
-  const total = phase.cpuMs[name];
-  return total === undefined ? undefined : total / Math.max(1, phase.ops);
-};
+const cpuPerOpMs = (phase: Phase, name: string) => cpuPerOperation(phase.cpuMs, name, phase.ops);
 const cpuPerOp = (phase: Phase, name: string) => {
   const value = cpuPerOpMs(phase, name);
   return value === undefined ? 'n/a' : ms(value);
@@ -125,6 +118,8 @@ interface Point {
   workload: Workload;
   concurrency: number;
   ceiling: Phase;
+  /** The checkout's own TransactWriteItems alone, at the same concurrency. */
+  transaction: Phase;
   checkout: Phase;
   warmupStatuses: Map<number, number>;
   paymentsQueued: number;
@@ -162,13 +157,22 @@ export const checkoutThroughput: Benchmark = {
     'Ceiling: the same concurrency of bare `UpdateItem` calls through a plain `DynamoDBDocumentClient` (SDK defaults), ' +
       'decrementing `available` on the same stock item (hot) or a random one of the same 1,000 (spread) with ' +
       '`ConditionExpression: available >= :q`: the least DynamoDB Local does per reserved unit.',
+    'Transaction alone: the one `TransactWriteItems` each checkout commits (reserve the line, put the order, put its ' +
+      'PAYMENT work record, complete the idempotency record), prepared before the phase by the real idempotency store ' +
+      'and the real order service (a claim of a new key, the prices read, the order built; a repository that keeps ' +
+      'the placement instead of committing it), then committed at the same concurrency through the real order ' +
+      'repository and the same plain document client as the ceiling. Nothing else: no rate limits, no claim, no ' +
+      'price read, no queue send. Whatever a checkout does besides, it cannot beat its own transaction, so ' +
+      '"Transaction / ceiling" is the most any design with this transaction reaches on this engine. Its PAYMENT work ' +
+      "records are never sent and are left out of the checkout's outbox counts.",
     `Concurrency ${CONCURRENCY.join(', ')}: that many operations in flight in a closed loop (each worker starts the next ` +
       'as soon as its last one settles), all in the one bench process, as many Lambda instances would share one ' +
       'DynamoDB; the SDK keeps at most 50 sockets per client (its default), for the checkout and the ceiling alike. ' +
       `Per point: ${CONCURRENCY.map((c) => `c=${c}: ${COUNTS[c].warmup} warm-up + ${COUNTS[c].checkouts} measured checkouts, ${COUNTS[c].ceiling} ceiling updates`).join('; ')}` +
-      ' (the ceiling warms up with a fifth of its count). After the warm-ups, each is measured in two halves in ABBA ' +
-      'order (ceiling, checkout, checkout, ceiling) and the halves are added up, so a slow spell of the machine weighs ' +
-      'on both alike.',
+      ' (the ceiling warms up with a fifth of its count; the bare transactions are as many as the checkouts, warm-up ' +
+      'included). After the warm-ups, each is measured in two halves in mirrored ' +
+      'order (ceiling, transaction, checkout, checkout, transaction, ceiling) and the halves are added up, so a slow ' +
+      'spell of the machine weighs on all three alike.',
     'Throughput = measured operations / wall-clock time of the phase; p50 and p99 of the time from call to settled ' +
       `promise. Ratio = checkouts per second / ceiling updates per second at the same point; target ≥ ${MIN_SPREAD_RATIO}× ` +
       'for spread skus (hot-sku rows carry no target). CPU per operation is the CPU time of the bench process (the ' +
@@ -192,6 +196,7 @@ export const checkoutThroughput: Benchmark = {
     });
     const db = DynamoDBDocumentClient.from(raw);
     const probe = paymentProbe(stack);
+    const transactions = checkoutTransactions(stack, db);
     const random = seededRandom(0xc4ec);
     const skuFor = (workload: Workload) =>
       workload === 'hot' ? stack.hotSku : (stack.spreadSkus[Math.floor(random() * stack.spreadSkus.length)] as string);
@@ -223,6 +228,13 @@ export const checkoutThroughput: Benchmark = {
           const ceilingPhase = () => closedLoop(half(counts.ceiling), concurrency, ceilingOp, pids);
           const prepare = (count: number): CheckoutRequest[] =>
             Array.from({ length: count }, () => checkoutRequest(stack, [skuFor(workload)]));
+          const transactionPhase = (placements: Placement[]) =>
+            closedLoop(
+              placements.length,
+              concurrency,
+              (index) => transactions.commit(placements[index] as Placement),
+              pids,
+            );
           const failures: string[] = [];
           const checkoutPhase = (requests: CheckoutRequest[]) =>
             closedLoop(
@@ -237,25 +249,38 @@ export const checkoutThroughput: Benchmark = {
               },
               pids,
             );
-          // Warm-ups, then the two measured in halves, ABBA (ceiling, checkout, checkout, ceiling), so that a
-          // slow spell of the machine weighs on both alike. Tokens are signed before each phase starts.
+          // Warm-ups, then the three measured in halves, in mirrored order (ceiling, transaction, checkout,
+          // checkout, transaction, ceiling), so that a slow spell of the machine weighs on all alike. Tokens
+          // are signed, and the transactions prepared, before each phase starts.
           await closedLoop(n(counts.ceiling / 5), concurrency, ceilingOp, pids);
+          await transactionPhase(await transactions.prepare(prepare(n(counts.warmup))));
           const warmup = await checkoutPhase(prepare(n(counts.warmup)));
           const firstRequests = prepare(half(counts.checkouts));
+          const [firstPlacements, secondPlacements] = [
+            await transactions.prepare(prepare(half(counts.checkouts))),
+            await transactions.prepare(prepare(half(counts.checkouts))),
+          ];
           const queuedBefore = await probe.queuedMessages();
           const recordsBefore = await probe.paymentRecords();
           const ceilingA = await ceilingPhase();
+          const transactionA = await transactionPhase(firstPlacements);
           const checkoutA = await checkoutPhase(firstRequests);
           const checkoutB = await checkoutPhase(prepare(half(counts.checkouts)));
+          const transactionB = await transactionPhase(secondPlacements);
           const ceilingB = await ceilingPhase();
           const paymentsQueued = (await probe.queuedMessages()) - queuedBefore;
-          const outbox = recordsBetween(recordsBefore, await probe.paymentRecords());
+          // The bare transactions wrote PAYMENT work records too, never sent: they are not the checkout's.
+          const transaction = merge(transactionA, transactionB);
+          const committed = transaction.outcomes.get(200) ?? 0;
+          const records = recordsBetween(recordsBefore, await probe.paymentRecords());
+          const outbox = { ...records, records: records.records - committed, unsent: records.unsent - committed };
           const ceiling = merge(ceilingA, ceilingB);
           const checkout = { warmup, measured: merge(checkoutA, checkoutB), paymentsQueued, outbox, failures };
           points.push({
             workload,
             concurrency,
             ceiling,
+            transaction,
             checkout: checkout.measured,
             warmupStatuses: checkout.warmup.outcomes,
             paymentsQueued: checkout.paymentsQueued,
@@ -264,7 +289,7 @@ export const checkoutThroughput: Benchmark = {
           });
           process.stdout.write(
             `bench:   ${workload} c=${concurrency}: checkout ${opsText(perSecond(checkout.measured))}/s, ` +
-              `ceiling ${opsText(perSecond(ceiling))}/s\n`,
+              `transaction ${opsText(perSecond(transaction))}/s, ceiling ${opsText(perSecond(ceiling))}/s\n`,
           );
         }
       }
@@ -286,7 +311,9 @@ export const checkoutThroughput: Benchmark = {
       const paymentsOk =
         point.paymentsQueued === created && outbox.records === created && outbox.unsent === 0 && outbox.resent === 0;
       const ceilingOk = (ceiling.outcomes.get(200) ?? 0) === ceiling.ops && !ceiling.truncated;
-      const healthy = allCreated && paymentsOk && ceilingOk;
+      const { transaction } = point;
+      const transactionOk = (transaction.outcomes.get(200) ?? 0) === transaction.ops && !transaction.truncated;
+      const healthy = allCreated && paymentsOk && ceilingOk && transactionOk;
       const pointRatio = perSecond(checkout) / perSecond(ceiling);
       const meetsTarget = pointRatio >= MIN_SPREAD_RATIO;
       const pass = point.workload === 'spread' ? healthy && meetsTarget : healthy ? undefined : false;
@@ -300,6 +327,8 @@ export const checkoutThroughput: Benchmark = {
           opsText(perSecond(ceiling)),
           ms(percentile(ceiling.latenciesMs, 50)),
           ms(percentile(ceiling.latenciesMs, 99)),
+          opsText(perSecond(transaction)),
+          ratio(perSecond(transaction) / perSecond(ceiling)),
           ratio(pointRatio),
           point.workload === 'spread' ? `≥ ${ratio(MIN_SPREAD_RATIO)}` : '–',
           healthy ? verdict(pass) || 'no target' : 'FAIL (outcomes)',
@@ -312,11 +341,14 @@ export const checkoutThroughput: Benchmark = {
         `${point.paymentsQueued} / ${created}`,
         `${outbox.records} / ${outbox.unsent}${outbox.resent > 0 ? ` (${outbox.resent} sent twice)` : ''}`,
         `${ceiling.ops - (ceiling.outcomes.get(200) ?? 0)}${ceiling.truncated ? ' (stopped at the time bound)' : ''}`,
+        `${transaction.ops - (transaction.outcomes.get(200) ?? 0)}${transaction.truncated ? ' (stopped at the time bound)' : ''}`,
         cpuPerOp(checkout, 'node'),
         cpuPerOp(checkout, 'dynamodb'),
         cpuPerOp(checkout, 'sqs'),
         cpuPerOp(ceiling, 'node'),
         cpuPerOp(ceiling, 'dynamodb'),
+        cpuPerOp(transaction, 'node'),
+        cpuPerOp(transaction, 'dynamodb'),
         cpuBound(point),
       ]);
       if (!allCreated)
@@ -330,6 +362,8 @@ export const checkoutThroughput: Benchmark = {
       }
       if (!ceilingOk)
         problems.push(`${label}: ${ceiling.ops - (ceiling.outcomes.get(200) ?? 0)} ceiling updates failed`);
+      if (!transactionOk)
+        problems.push(`${label}: ${describeStatuses(transaction.outcomes)} from the bare checkout transactions`);
       const warmupCreated = point.warmupStatuses.get(201) ?? 0;
       const warmupTotal = [...point.warmupStatuses.values()].reduce((a, b) => a + b, 0);
       if (warmupCreated !== warmupTotal) {
@@ -343,6 +377,10 @@ export const checkoutThroughput: Benchmark = {
       undefined,
     );
     const allPass = rows.every((row) => row.pass !== false);
+    const bestTransaction = spreadRows.reduce<number | undefined>(
+      (best, point) => Math.max(best ?? 0, perSecond(point.transaction) / perSecond(point.ceiling)),
+      undefined,
+    );
     const describe = (point: Point) =>
       `${opsText(perSecond(point.checkout))} checkouts/s vs ceiling ${opsText(perSecond(point.ceiling))}/s at c=${point.concurrency}`;
     return {
@@ -355,6 +393,8 @@ export const checkoutThroughput: Benchmark = {
         'Ceiling ops/s',
         'Ceiling p50',
         'Ceiling p99',
+        'Transaction alone ops/s',
+        'Transaction / ceiling',
         'Ratio',
         'Target',
         'Result',
@@ -369,11 +409,14 @@ export const checkoutThroughput: Benchmark = {
             'Payment messages / 201s',
             'PAYMENT work records / not marked sent',
             'Ceiling failures',
+            'Transaction failures',
             'Checkout: bench CPU',
             'Checkout: DynamoDB Local CPU',
             'Checkout: SQS CPU',
             'Ceiling: bench CPU',
             'Ceiling: DynamoDB Local CPU',
+            'Transaction: bench CPU',
+            'Transaction: DynamoDB Local CPU',
             'Ceiling CPU / checkout CPU',
           ],
           rows: detailRows,
@@ -382,6 +425,9 @@ export const checkoutThroughput: Benchmark = {
       summary:
         `${allPass ? 'PASS' : 'FAIL'}: spread skus, worst ${worst ? describe(worst) : 'n/a'} = ` +
         `${worst ? ratio(perSecond(worst.checkout) / perSecond(worst.ceiling)) : 'n/a'} (target ≥ ${ratio(MIN_SPREAD_RATIO)})` +
+        (bestTransaction
+          ? `; the checkout's transaction alone reaches at most ${ratio(bestTransaction)} of the ceiling`
+          : '') +
         (problems.length > 0 ? `; ${problems.length} point(s) with failed outcomes` : ''),
       notes: [...problems.map((problem) => `**Failed outcomes:** ${problem}`), ...notes, ...analysis(points)],
     };
@@ -403,6 +449,7 @@ function analysis(points: Point[]): string[] {
   const ceiling = totalCpuPerOp(point.ceiling);
   const engineCheckout = cpuPerOpMs(point.checkout, 'dynamodb');
   const engineCeiling = cpuPerOpMs(point.ceiling, 'dynamodb');
+  const engineTransaction = cpuPerOpMs(point.transaction, 'dynamodb');
   const nodeCheckout = cpuPerOpMs(point.checkout, 'node');
   const nodeCeiling = cpuPerOpMs(point.ceiling, 'node');
   if (
@@ -410,26 +457,38 @@ function analysis(points: Point[]): string[] {
     ceiling === undefined ||
     engineCheckout === undefined ||
     engineCeiling === undefined ||
+    engineTransaction === undefined ||
     nodeCheckout === undefined ||
     nodeCeiling === undefined
   ) {
     return [];
   }
   const measured = perSecond(point.checkout) / perSecond(point.ceiling);
+  const transactionRatio = perSecond(point.transaction) / perSecond(point.ceiling);
+  const spread = points.filter((entry) => entry.workload === 'spread');
+  const bestTransaction = Math.max(...spread.map((entry) => perSecond(entry.transaction) / perSecond(entry.ceiling)));
+  const ofTransaction = spread.map(
+    (entry) => `${ratio(perSecond(entry.checkout) / perSecond(entry.transaction))} at c=${entry.concurrency}`,
+  );
   return [
     `What bounds the ratio (spread skus, c=${point.concurrency}): the bench process, DynamoDB Local and the SQS ` +
       `emulator share the machine's cores, and with 16 or more operations in flight the phases are CPU-bound. A ` +
       `checkout costs ${ms(checkout)} of CPU in all (${ms(nodeCheckout)} in the bench process: handler, middlewares, ` +
       `SDK; ${ms(engineCheckout)} in DynamoDB Local), a ceiling update ${ms(ceiling)} (${ms(nodeCeiling)} and ` +
       `${ms(engineCeiling)}), so the ratio cannot go much above ${ratio(ceiling / checkout)}; it measured ` +
-      `${ratio(measured)}. DynamoDB Local alone spends ${(engineCheckout / engineCeiling).toFixed(1)}× the CPU of a ` +
-      'bare conditional update on a checkout: its calls are listed one by one in the capacity section below (rate ' +
-      'limits, idempotency claim, pricing read, the transaction, the update that marks the work record sent).',
-    `A ratio of ${ratio(MIN_SPREAD_RATIO)} would need a whole checkout to cost the engine about ` +
-      `${(1 / MIN_SPREAD_RATIO).toFixed(0)} bare conditional updates. A design that makes several round trips, ` +
-      'one of them a multi-item transaction, cannot get there by tuning the code of each call; only fewer calls per ' +
-      'checkout (for example the idempotency claim folded into the transaction, or no separate update of the work ' +
-      'record after the send) moves the ratio, each call saved worth roughly one ceiling update of engine CPU.',
+      `${ratio(measured)}. The checkout's calls are listed one by one in the capacity section below (request rate ` +
+      'limit, idempotency claim, checkout rate limit, pricing read, the transaction, the update that marks the work ' +
+      'record sent), and one message is sent to the payment queue.',
+    `The checkout's transaction alone, with nothing before or after it, ran at ${ratio(transactionRatio)} of the ` +
+      `ceiling at this point (DynamoDB Local spends ${ms(engineTransaction)} of CPU on it, ` +
+      `${(engineTransaction / engineCeiling).toFixed(1)}× a bare conditional update), and at most ` +
+      `${ratio(bestTransaction)} at any spread point. The checkout must commit that one transaction (reserve, ` +
+      'redeem, create the order, record the payment work), so no checkout design reaches more than that here' +
+      (bestTransaction < MIN_SPREAD_RATIO
+        ? `: the target of ${ratio(MIN_SPREAD_RATIO)} is out of reach of DynamoDB Local's transactions, whatever ` +
+          'the rest of the checkout does.'
+        : '.') +
+      ` The whole checkout ran at ${ofTransaction.join(', ')} of its own transaction's rate.`,
     'DynamoDB Local serialises writes to one item without the per-partition throughput limit (about 1,000 WCU/s) and ' +
       'the transaction conflicts of DynamoDB: in AWS, transactional reservations of one sku (2 WRU each) top out ' +
       'near 500 per second and concurrent ones conflict and retry, so the hot-sku rows say nothing about AWS beyond ' +

@@ -21,7 +21,7 @@ import {
   paymentProbe,
 } from '../lib/checkout-requests';
 import { ms, nsToMs, ratio, verdict } from '../lib/format';
-import { cpuMeter } from '../lib/process-cpu';
+import { addCpu, cpuMeter, cpuPerOperation } from '../lib/process-cpu';
 import type { ServiceFunction } from '../lib/serverless-yml';
 import { percentile, seededRandom } from '../lib/stats';
 
@@ -69,29 +69,20 @@ interface Phase {
 
 const perSecond = (phase: Phase) => (phase.messages / phase.elapsedMs) * 1000;
 const rateText = (value: number) => value.toFixed(value < 100 ? 1 : 0);
-const cpuPerMessage = (phase: Phase, name: string) => {
-  const total = phase.cpuMs[name];
-  return total === undefined ? undefined : total / Math.max(1, phase.messages);
-};
+const cpuPerMessage = (phase: Phase, name: string) => cpuPerOperation(phase.cpuMs, name, phase.messages);
 const cpuText = (phase: Phase, name: string) => {
   const value = cpuPerMessage(phase, name);
   return value === undefined ? 'n/a' : ms(value);
 };
 
 function merge(a: Phase, b: Phase): Phase {
-  const cpuMs: Record<string, number | undefined> = {};
-  for (const name of new Set([...Object.keys(a.cpuMs), ...Object.keys(b.cpuMs)])) {
-    const x = a.cpuMs[name];
-    const y = b.cpuMs[name];
-    cpuMs[name] = x === undefined || y === undefined ? undefined : x + y;
-  }
   return {
     messages: a.messages + b.messages,
     elapsedMs: a.elapsedMs + b.elapsedMs,
     batchMs: [...a.batchMs, ...b.batchMs],
     failedRecords: a.failedRecords + b.failedRecords,
     errors: [...a.errors, ...b.errors],
-    cpuMs,
+    cpuMs: addCpu(a.cpuMs, b.cpuMs),
     queued: {
       fulfilment: a.queued.fulfilment + b.queued.fulfilment,
       notification: a.queued.notification + b.queued.notification,

@@ -46,3 +46,23 @@ export function cpuMeter(pids: Record<string, number>): { stop(): Record<string,
       ),
   };
 }
+
+/** CPU use per process of two measured spans together (unknown where either is unknown). */
+export function addCpu(
+  a: Record<string, number | undefined>,
+  b: Record<string, number | undefined>,
+): Record<string, number | undefined> {
+  const sum: Record<string, number | undefined> = {};
+  for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[name];
+    const y = b[name];
+    sum[name] = x === undefined || y === undefined ? undefined : x + y;
+  }
+  return sum;
+}
+
+/** One process's CPU per operation of a span, in ms (undefined without procfs). */
+export function cpuPerOperation(cpu: Record<string, number | undefined>, name: string, operations: number) {
+  const total = cpu[name];
+  return total === undefined ? undefined : total / Math.max(1, operations);
+}

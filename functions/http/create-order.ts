@@ -12,12 +12,13 @@ export const handler = httpRoute(createOrderRoute, async ({ body, principal, hea
   idempotent<OrderView>(
     { store: idempotencyStore(), scope: principal.sub, key: header('idempotency-key'), body, requestId },
     async (completion) => {
-      // After the replay check: a replay never counts toward the checkout limit.
-      await checkoutRateLimit().consume(principal.sub);
       const order = await orderService().place(
         { sub: principal.sub, email: principal.email },
         body,
         completion((view) => storedJson(201, view, { Location: location(view.orderId) })),
+        // After the replay check, so a replay never counts toward the checkout limit; it runs beside
+        // the price reads, and a refused checkout writes nothing.
+        () => checkoutRateLimit().consume(principal.sub),
       );
       metrics.addMetric('OrdersPlaced', 'Count', 1);
       return created(order, location(order.orderId));

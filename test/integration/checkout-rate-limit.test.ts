@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { placeOrder, stockedProduct } from '../support/checkout';
+import { placeOrder, stockedProduct, stockOf } from '../support/checkout';
 import { tableName, testDocumentClient } from '../support/integration';
 
 // This file's functions see a checkout limit of 2 per minute (config is read on first use).
@@ -36,6 +36,21 @@ describe('the checkout rate limit', () => {
       new GetCommand({ TableName: tableName(), Key: { PK: `IDEMPOTENCY#${sub}#${third}`, SK: '#IDEMPOTENCY' } }),
     );
     expect(record.Item).toBeUndefined();
+    // The refused checkout reserved nothing, although its price read ran beside the limit's count.
+    expect(await stockOf(db, sku)).toMatchObject({ available: 18, reserved: 2 });
+
+    // Over the limit, an unknown sku is still a 429 (the limit answers first) and nothing is stored.
+    const fourth = randomUUID();
+    const unknown = await placeOrder(
+      sub,
+      { items: [{ sku: `NOPE-${randomUUID().slice(0, 8).toUpperCase()}`, quantity: 1 }] },
+      fourth,
+    );
+    expect(unknown.status).toBe(429);
+    const unknownRecord = await db.send(
+      new GetCommand({ TableName: tableName(), Key: { PK: `IDEMPOTENCY#${sub}#${fourth}`, SK: '#IDEMPOTENCY' } }),
+    );
+    expect(unknownRecord.Item).toBeUndefined();
 
     const otherCustomer = await placeOrder(`other-${randomUUID()}`, { items: [{ sku, quantity: 1 }] });
     expect(otherCustomer.status).toBe(201);

@@ -65,6 +65,14 @@ export interface OrderServiceDeps {
 
 export type OrderService = ReturnType<typeof createOrderService>;
 
+/** `work`'s result once `admission` has resolved; admission's error first, then work's. */
+async function afterAdmission<T>(admission: Promise<void>, work: Promise<T>): Promise<T> {
+  const [admitted, done] = await Promise.allSettled([admission, work]);
+  if (admitted.status === 'rejected') throw admitted.reason;
+  if (done.status === 'rejected') throw done.reason;
+  return done.value;
+}
+
 export function createOrderService(deps: OrderServiceDeps) {
   const { orders, pricing, carts, discounts, cursors, clock, ids } = deps;
 
@@ -125,6 +133,13 @@ export function createOrderService(deps: OrderServiceDeps) {
     return { order, discountCode };
   }
 
+  /** What one placement attempt commits: the lines priced now, the order built from them. */
+  async function prepare(customer: Customer, input: PlaceOrderInput) {
+    const { wanted, cart } = await linesWanted(customer.sub, input);
+    const lines = await priceLines(wanted);
+    return { ...(await buildOrder(customer, input, lines)), lines, cart };
+  }
+
   /** Finds an order the viewer may see; anyone else's is "not found", never "forbidden". */
   async function visibleOrder(orderId: string, viewer: Viewer): Promise<Order> {
     const order = await orders.get(orderId);
@@ -137,16 +152,21 @@ export function createOrderService(deps: OrderServiceDeps) {
      * Places an order: reserves every line (all or none), redeems the discount, creates the order
      * in PENDING_PAYMENT with the durable payment work record and, when given, completes the
      * idempotency record — all in one transaction. The repository then hands the payment work to the queue.
+     *
+     * `admit` (the checkout rate limit) runs once, at the same time as the reads of the cart, prices
+     * and discount, which saves its round trip; nothing is written unless it resolves, and its
+     * error wins over theirs, as if it had run first.
      */
     async place(
       customer: Customer,
       input: PlaceOrderInput,
       completion: IdempotencyCompletion<OrderView> | null,
+      admit?: () => Promise<void>,
     ): Promise<OrderView> {
       for (let attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
-        const { wanted, cart } = await linesWanted(customer.sub, input);
-        const lines = await priceLines(wanted);
-        const { order, discountCode } = await buildOrder(customer, input, lines);
+        const prepared = prepare(customer, input);
+        const { order, discountCode, lines, cart } =
+          attempt === 0 && admit ? await afterAdmission(admit(), prepared) : await prepared;
         const view = toOrderView(order);
         const outcome = await orders.place({
           order,
