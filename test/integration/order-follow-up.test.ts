@@ -14,7 +14,7 @@ import { createNotificationService } from '../../shared/domain/notifications/not
 import { notificationRecordHandler } from '../../shared/jobs/order-work-jobs';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { systemClock } from '../../shared/lib/clock';
-import { cancel, outboxRecord, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { cancel, outboxRecord, pendingOrder as pendingOrderOf, readOrder, stockOf } from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
 import { customerToken, tableName, testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
@@ -61,11 +61,8 @@ async function pendingOrder(paymentToken: string) {
     token: customerToken(sub),
   });
   if (profile.status !== 200) throw new Error(`profile not saved: ${profile.body}`);
-  const sku = await stockedProduct(10, 800);
-  const placed = await placeOrder(sub, { items: [{ sku, quantity: 1 }], paymentToken });
-  if (placed.status !== 201) throw new Error(`order not placed: ${placed.body}`);
-  const { orderId, total: amount, currency } = placed.json;
-  return { sub, sku, orderId, payment: { type: 'PAYMENT_REQUESTED', orderId, paymentToken, amount, currency } };
+  const placed = await pendingOrderOf({ sub, paymentToken, quantity: 1, price: 800 });
+  return { ...placed, payment: placed.message };
 }
 
 /** The notification messages whose work records an order has (what its transitions started). */

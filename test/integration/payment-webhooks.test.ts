@@ -5,7 +5,7 @@ import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { config } from '../../shared/config';
 import { orderRepository, paymentGateway } from '../../shared/container';
 import { paymentSignatureHeader } from '../../shared/domain/payments/webhook-signature';
-import { cancel, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { cancel, type PendingOrder, pendingOrder as pendingOrderOf, readOrder, stockOf } from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
 import { testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
@@ -14,22 +14,9 @@ import { sqsEvent, sqsRecord } from '../support/sqs-event';
 const db = testDocumentClient();
 afterAll(() => db.destroy());
 
-interface Placed {
-  sub: string;
-  sku: string;
-  orderId: string;
-  total: number;
-  currency: string;
-}
-
+type Placed = Omit<PendingOrder, 'message'>;
 /** A pending order for 2 units of a product stocked with 10 (total 2500). */
-async function pendingOrder(): Promise<Placed> {
-  const sub = `hook-${randomUUID()}`;
-  const sku = await stockedProduct(10, 1250);
-  const placed = await placeOrder(sub, { items: [{ sku, quantity: 2 }], paymentToken: 'tok_visa' });
-  if (placed.status !== 201) throw new Error(`order not placed: ${placed.body}`);
-  return { sub, sku, orderId: placed.json.orderId, total: placed.json.total, currency: placed.json.currency };
-}
+const pendingOrder = () => pendingOrderOf({ prefix: 'hook' });
 
 /** A real payment at the sandbox (refunds need one); the worker's own key unless another is given. */
 async function chargeAtGateway(order: Placed, idempotencyKey = order.orderId): Promise<string> {

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler } from '../../functions/queue/payment-worker';
-import { cancel, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { cancel, type PendingOrder, pendingOrder as pendingOrderOf, readOrder, stockOf } from '../support/checkout';
 import { lambdaContext } from '../support/http-event';
 import { testDocumentClient } from '../support/integration';
 import { delaySandboxAnswers, sandboxStats } from '../support/sandbox-gateway';
@@ -10,22 +9,8 @@ import { sqsEvent, sqsRecord } from '../support/sqs-event';
 const db = testDocumentClient();
 afterAll(() => db.destroy());
 
-interface Placed {
-  sub: string;
-  sku: string;
-  orderId: string;
-  message: { type: 'PAYMENT_REQUESTED'; orderId: string; paymentToken: string; amount: number; currency: string };
-}
-
-/** A pending order for 2 of a product stocked with 10, and the message checkout queued for it. */
-async function pendingOrder(paymentToken = 'tok_visa'): Promise<Placed> {
-  const sub = `pay-${randomUUID()}`;
-  const sku = await stockedProduct(10, 1250);
-  const placed = await placeOrder(sub, { items: [{ sku, quantity: 2 }], paymentToken });
-  if (placed.status !== 201) throw new Error(`order not placed: ${placed.body}`);
-  const { orderId, total: amount, currency } = placed.json;
-  return { sub, sku, orderId, message: { type: 'PAYMENT_REQUESTED', orderId, paymentToken, amount, currency } };
-}
+type Placed = PendingOrder;
+const pendingOrder = (paymentToken = 'tok_visa') => pendingOrderOf({ prefix: 'pay', paymentToken });
 
 const deliver = async (...records: SQSRecord[]) =>
   (await handler(sqsEvent(records), lambdaContext('payment-worker'))) as SQSBatchResponse;

@@ -15,7 +15,7 @@ import {
   failingQueue,
   orderServiceWith,
   outboxRecord,
-  placeOrder,
+  pendingOrder as pendingOrderOf,
   readOrder,
   stockedProduct,
   stockOf,
@@ -51,15 +51,7 @@ const deliver = async (...records: SQSRecord[]) =>
   (await paymentWorker(sqsEvent(records), lambdaContext('payment-worker'))) as SQSBatchResponse;
 
 /** A pending order for 2 of a product stocked with 10 (placed through the API), and its payment message. */
-async function pendingOrder() {
-  const sub = `job-${randomUUID()}`;
-  const sku = await stockedProduct(10, 1250);
-  const placed = await placeOrder(sub, { items: [{ sku, quantity: 2 }] });
-  if (placed.status !== 201) throw new Error(`order not placed: ${placed.body}`);
-  const { orderId, total: amount, currency } = placed.json;
-  const message = { type: 'PAYMENT_REQUESTED', orderId, paymentToken: 'tok_visa', amount, currency };
-  return { sub, sku, orderId, message };
-}
+const pendingOrder = () => pendingOrderOf({ prefix: 'job' });
 
 /** Moves the order's reservation expiry into the past, directly in the table. */
 async function pastReservation(orderId: string) {

@@ -69,6 +69,34 @@ export function placeOrder(sub: string, body: OrderRequest, key: string | null =
   });
 }
 
+export interface PendingOrderOptions {
+  /** The customer; a new one (`<prefix>-<uuid>`) unless given. */
+  sub?: string;
+  prefix?: string;
+  paymentToken?: string;
+  /** Units ordered of a new product stocked with `onHand` at `price`. */
+  quantity?: number;
+  onHand?: number;
+  price?: number;
+}
+
+/**
+ * An order placed through the API and left PENDING_PAYMENT (no worker runs), by default 2 units of
+ * a new product stocked with 10 at 1250, with the payment message checkout queued for it.
+ */
+export async function pendingOrder(options: PendingOrderOptions = {}) {
+  const { prefix = 'order', paymentToken = 'tok_visa', quantity = 2, onHand = 10, price = 1250 } = options;
+  const sub = options.sub ?? `${prefix}-${randomUUID()}`;
+  const sku = await stockedProduct(onHand, price);
+  const placed = await placeOrder(sub, { items: [{ sku, quantity }], paymentToken });
+  if (placed.status !== 201) throw new Error(`order not placed: ${placed.body}`);
+  const { orderId, total, currency } = placed.json as { orderId: string; total: number; currency: string };
+  const message = { type: 'PAYMENT_REQUESTED' as const, orderId, paymentToken, amount: total, currency };
+  return { sub, sku, orderId, total, currency, message };
+}
+
+export type PendingOrder = Awaited<ReturnType<typeof pendingOrder>>;
+
 export function readOrder(sub: string, orderId: string, token = customerToken(sub)) {
   return invoke(getOrder, {
     method: 'GET',
