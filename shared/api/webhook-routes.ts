@@ -110,7 +110,9 @@ export const receivePaymentWebhookRoute = defineRoute({
     '(amount and currency must be the order’s; a mismatch is logged and not applied) or, if the order ' +
     'closed before the money arrived, refunds the payment (`REFUNDED`, the order keeps its status); ' +
     '`payment_intent.payment_failed` moves a `PENDING_PAYMENT` order to `PAYMENT_FAILED`; ' +
-    '`charge.refunded` records the full refund of the order’s payment. An event id that was applied ' +
+    '`charge.refunded` records the full refund of the order’s payment (`REFUNDED`), and first cancels a ' +
+    '`PAID` order that has not shipped yet (`CANCELLED`, stock back on the shelf, no second refund), so ' +
+    'goods refunded in the gateway’s dashboard are never shipped. An event id that was applied ' +
     'before is acknowledged with `duplicate: true` and not applied again. Other event types, and ' +
     'events about unknown orders, are acknowledged (200) and ignored. A 5xx means the event was not ' +
     '(completely) applied: the gateway should deliver it again.',

@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { handler as paymentWebhook } from '../../functions/http/payment-webhook';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
+import { keys } from '../../shared/adapters/dynamo/keys';
 import { config } from '../../shared/config';
 import { orderRepository, paymentGateway } from '../../shared/container';
 import { paymentSignatureHeader } from '../../shared/domain/payments/webhook-signature';
-import { cancel, type PendingOrder, pendingOrder as pendingOrderOf, readOrder, stockOf } from '../support/checkout';
+import {
+  cancel,
+  outboxRecord,
+  type PendingOrder,
+  pendingOrder as pendingOrderOf,
+  readOrder,
+  stockOf,
+} from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
-import { testDocumentClient } from '../support/integration';
+import { tableName, testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
@@ -74,6 +83,17 @@ const deliverPaymentMessage = async (order: Placed) =>
     ]),
     lambdaContext('payment-worker'),
   )) as SQSBatchResponse;
+
+/** The sales-ledger entries of one kind for an order on the UTC day of `at` (every shard looked at). */
+async function ledgerEntriesOf(orderId: string, kind: 'sale' | 'refund', at: string) {
+  const day = at.slice(0, 10);
+  const found = await Promise.all(
+    Array.from({ length: 8 }, (_, shard) =>
+      db.send(new GetCommand({ TableName: tableName(), Key: keys.ledgerEntry(day, shard, kind, orderId) })),
+    ),
+  );
+  return found.flatMap((result) => (result.Item ? [result.Item] : []));
+}
 
 const orderOf = async ({ sub, orderId }: Placed) => (await readOrder(sub, orderId)).json;
 const eventTypes = (order: { events: Array<{ type: string }> }) => order.events.map((event) => event.type);
@@ -304,11 +324,12 @@ describe('payment webhooks: applying events', () => {
     expect(await stockOf(db, order.sku)).toEqual({ onHand: 8, reserved: 0, available: 8 });
   });
 
-  it('charge.refunded records the refund of the order’s payment once, and the order keeps its status', async () => {
+  it('charge.refunded for a PAID order (refunded in the gateway dashboard) cancels it once: restocked, never shipped, not refunded again', async () => {
     const order = await pendingOrder();
     expect(await deliverPaymentMessage(order)).toEqual({ batchItemFailures: [] });
     const [paymentIntentId] = (await sandboxStats(order.orderId)).paymentIntentIds;
     if (!paymentIntentId) throw new Error('no payment');
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toBeDefined();
 
     const refund = gatewayEvent('charge.refunded', order, paymentIntentId);
     const answers = await Promise.all([
@@ -319,9 +340,16 @@ describe('payment webhooks: applying events', () => {
 
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     const refunded = await orderOf(order);
-    expect(refunded.status).toBe('PAID');
+    expect(refunded.status).toBe('CANCELLED');
     expect(refunded.payment.status).toBe('REFUNDED');
-    expect(eventTypes(refunded)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED', 'REFUNDED']);
+    expect(eventTypes(refunded)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED', 'CANCELLED', 'REFUNDED']);
+    expect(await stockOf(db, order.sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    // The shipment's work is withdrawn, and no refund is asked for: the gateway already made it.
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toBeUndefined();
+    expect(await outboxRecord(db, order.orderId, 'REFUND')).toBeUndefined();
+    expect(await sandboxStats(order.orderId)).toMatchObject({ charges: 1, refunds: 0 });
+    // The sale was counted in the daily report, so its refund is: one ledger entry.
+    expect(await ledgerEntriesOf(order.orderId, 'refund', refunded.updatedAt)).toHaveLength(1);
     expect((await deliverWebhook(refund)).json).toEqual({ received: true, duplicate: true });
   });
 

@@ -107,7 +107,10 @@ const isNotified = (status: OrderStatus): status is NotifiedEvent =>
  * - SHIPPED completes fulfilment; recording a refund (REFUNDED, status unchanged) completes the refund;
  * - every status the customer hears about starts one e-mail.
  */
-export function workOfTransition({ order, from, to, event }: Transition): { starts: Work[]; completes: WorkKind[] } {
+export function workOfTransition({ order, from, to, event, changes }: Transition): {
+  starts: Work[];
+  completes: WorkKind[];
+} {
   const { orderId } = order;
   const starts: Work[] = [];
   const completes: WorkKind[] = [];
@@ -119,7 +122,10 @@ export function workOfTransition({ order, from, to, event }: Transition): { star
   if (to === 'PAID') starts.push(fulfilmentWork(orderId));
   if (from === 'PAID' && to === 'CANCELLED') {
     completes.push('FULFILMENT');
-    if (order.payment.paymentIntentId) starts.push(refundWork(orderId));
+    // A cancellation asks for the refund (REFUND_PENDING); one that follows a refund made at the
+    // gateway itself (charge.refunded) does not.
+    if (order.payment.paymentIntentId && changes?.payment?.status === 'REFUND_PENDING')
+      starts.push(refundWork(orderId));
   }
   if (to === 'SHIPPED') completes.push('FULFILMENT');
   if (isNotified(to)) starts.push(notificationWork(orderId, to));
@@ -128,12 +134,14 @@ export function workOfTransition({ order, from, to, event }: Transition): { star
 
 /**
  * The sales-ledger entry a transition records in its transaction (the daily report reads the
- * ledger): a sale when the order is paid, a refund when the refund of a paid order is recorded.
+ * ledger): a sale when the order is paid, a refund when the refund of the order's payment is
+ * recorded (asked for by a cancellation, or made at the gateway: REFUND_PENDING or SUCCEEDED before).
  * A charge that arrived after the order closed and went straight back was never a sale, so its
  * refund is not counted either.
  */
 export function ledgerOfTransition({ order, to, event }: Transition): LedgerEntry | null {
   if (to === 'PAID' && order.status !== 'PAID') return saleEntry(order, event.at);
-  if (event.type === 'REFUNDED' && order.payment.status === 'REFUND_PENDING') return refundEntry(order, event.at);
+  const wasSale = order.payment.status === 'REFUND_PENDING' || order.payment.status === 'SUCCEEDED';
+  if (event.type === 'REFUNDED' && wasSale) return refundEntry(order, event.at);
   return null;
 }

@@ -34,8 +34,8 @@ export type GatewayEventOutcome =
   | { outcome: 'paid' }
   /** The pending order became PAYMENT_FAILED (stock released). */
   | { outcome: 'failed' }
-  /** The order's payment was refunded at the gateway: REFUNDED recorded. */
-  | { outcome: 'refund-recorded' }
+  /** The order's payment was refunded at the gateway: REFUNDED recorded (and a PAID order cancelled first). */
+  | { outcome: 'refund-recorded'; cancelled: boolean }
   /** The money arrived for an order that had closed without a payment: it went back (like the worker's late charge). */
   | { outcome: 'refunded'; status: Order['status']; recorded: boolean }
   /** A second payment for an order that has another one recorded: it went back, the order is untouched. */
@@ -54,6 +54,8 @@ export type GatewayEventOutcome =
 export interface PaymentTransitions {
   settle(order: Order, charge: ChargeResult): Promise<{ moved: true } | { moved: false; order: Order }>;
   recordRefund(order: Order, paymentIntentId: string, detail?: string): Promise<boolean>;
+  /** PAID → CANCELLED (restocked, no refund asked for); false when the order was no longer PAID as read. */
+  cancelRefunded(order: Order): Promise<boolean>;
 }
 
 export interface GatewayEventDeps extends PaymentTransitions {
@@ -82,7 +84,14 @@ const noChange = (order: Order, reason: string): GatewayEventOutcome => ({
 });
 
 /** Applies gateway events to orders (see `PaymentService.applyGatewayEvent`). */
-export function gatewayEventApplier({ orders, gateway, refundKey, settle, recordRefund }: GatewayEventDeps) {
+export function gatewayEventApplier({
+  orders,
+  gateway,
+  refundKey,
+  settle,
+  recordRefund,
+  cancelRefunded,
+}: GatewayEventDeps) {
   async function succeeded(event: GatewayPaymentEvent): Promise<GatewayEventOutcome> {
     const order = await orders.get(event.orderId);
     if (!order) return { outcome: 'order-not-found' };
@@ -121,8 +130,9 @@ export function gatewayEventApplier({ orders, gateway, refundKey, settle, record
   }
 
   async function refunded(event: GatewayPaymentEvent): Promise<GatewayEventOutcome> {
+    let cancelled = false;
     for (let attempt = 0; attempt < MAX_REFUND_RECORD_ATTEMPTS; attempt++) {
-      const order = await orders.get(event.orderId);
+      let order = await orders.get(event.orderId);
       if (!order) return { outcome: 'order-not-found' };
       if (order.payment.paymentIntentId !== event.paymentIntentId) {
         return noChange(order, 'the refunded payment is not the one recorded on the order');
@@ -131,8 +141,17 @@ export function gatewayEventApplier({ orders, gateway, refundKey, settle, record
       // Orders are refunded whole; a partial refund made at the gateway is left to a person.
       const wrong = mismatch(order, event);
       if (wrong) return wrong;
+      if (order.status === 'PAID') {
+        // Refunded at the gateway before shipment (its dashboard, say): the goods must not ship.
+        // Cancel first, then record the refund; a crash between the two leaves the event unapplied,
+        // and its redelivery records the refund of the cancelled order.
+        if (!(await cancelRefunded(order))) continue;
+        cancelled = true;
+        order = await orders.get(event.orderId);
+        if (!order) return { outcome: 'order-not-found' };
+      }
       if (await recordRefund(order, event.paymentIntentId, 'refunded at the payment provider')) {
-        return { outcome: 'refund-recorded' };
+        return { outcome: 'refund-recorded', cancelled };
       }
     }
     throw new Error(`order ${event.orderId}: recording the refund kept conflicting`);

@@ -95,6 +95,21 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
     return false;
   }
 
+  /**
+   * Cancels a PAID order whose payment was refunded at the gateway itself (its dashboard): the goods
+   * must not ship. The stock goes back on the shelf; no refund is asked for (it is done).
+   * @returns false when the order was no longer PAID as read.
+   */
+  function cancelRefunded(order: Order): Promise<boolean> {
+    return orders.transition({
+      order,
+      from: 'PAID',
+      to: 'CANCELLED',
+      event: { type: 'CANCELLED', at: clock.now().toISOString(), detail: 'refunded at the payment provider' },
+      stock: 'restock',
+    });
+  }
+
   return {
     /**
      * Applies a payment gateway event (webhook) through the same conditional transitions as `pay`,
@@ -102,10 +117,10 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
      * `payment_intent.succeeded` pays a pending order (amount and currency must be the order's) or,
      * for an order that closed before the money arrived, refunds it with `pay`'s refund key;
      * `payment_intent.payment_failed` fails a pending order; `charge.refunded` records the refund of
-     * the order's payment.
+     * the order's payment, and first cancels the order (restocked) if it is PAID and not yet shipped.
      * @throws PaymentGatewayError when a refund it needs was not confirmed: the event must be retried.
      */
-    applyGatewayEvent: gatewayEventApplier({ orders, gateway, refundKey, settle, recordRefund }),
+    applyGatewayEvent: gatewayEventApplier({ orders, gateway, refundKey, settle, recordRefund, cancelRefunded }),
 
     /**
      * Charges a pending order once (the order id is the gateway's idempotency key, so redeliveries
