@@ -6,7 +6,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { CircuitSnapshot, CircuitStore } from '../../domain/payments/circuit-breaker';
-import { isConditionFailure } from './dynamo-client';
+import { conditionFailureItem, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /** Starting a new failure window can lose to another instance's only this often in a row. */
@@ -101,7 +101,7 @@ export function createDynamoCircuitStore(db: DynamoDBClient, tableName: string):
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         // Already open: another instance won. Its openUntil is what everyone now sees.
-        const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+        const item = conditionFailureItem(error);
         const state: CircuitSnapshot = item ? { openUntil: numberOf(item, 'openUntil') } : await read(name);
         return { opened: false, state };
       }

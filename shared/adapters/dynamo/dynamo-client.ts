@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -16,11 +16,21 @@ export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentCl
   });
 }
 
-/** Whether a TransactWriteItems failure was caused by a failed condition (as opposed to a conflict). */
 /** Whether a write was refused by its ConditionExpression (the adapters turn this into a domain outcome). */
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
+/**
+ * The stored item a write refused by its condition hands back (with `ReturnValuesOnConditionCheckFailure:
+ * 'ALL_OLD'`), in wire format: the document client does not convert errors.
+ */
+export const conditionFailureItem = (error: unknown): Record<string, AttributeValue> | undefined =>
+  (error as { Item?: Record<string, AttributeValue> }).Item;
+
+/**
+ * The reason code of each item of a cancelled TransactWriteItems ('ConditionalCheckFailed',
+ * 'TransactionConflict', 'None', ...), in item order; null for any other error.
+ */
 export function cancellationCodes(error: unknown): string[] | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
   const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];

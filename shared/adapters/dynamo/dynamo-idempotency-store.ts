@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { IdempotencyLease, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency';
 import type { Clock } from '../../lib/clock';
-import { isConditionFailure } from './dynamo-client';
+import { conditionFailureItem, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /**
@@ -80,8 +79,7 @@ export function createDynamoIdempotencyStore(
         return { outcome: 'acquired', lease: { scope, key, token } };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        // The SDK hands back the stored item in wire format (the document client does not convert errors).
-        const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
+        const raw = conditionFailureItem(error);
         const existing: Record<string, unknown> = raw ? unmarshall(raw) : {};
         if (existing.fingerprint !== fingerprint) return { outcome: 'mismatch' };
         if (existing.status === 'COMPLETED')

@@ -1,4 +1,4 @@
-import { type AttributeValue, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   type FixedWindow,
   fixedWindow,
@@ -7,7 +7,7 @@ import {
 } from '../../domain/rate-limit/rate-limiter';
 import type { Clock } from '../../lib/clock';
 import { logger, metrics } from '../../observability';
-import { isConditionFailure } from './dynamo-client';
+import { conditionFailureItem, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /** How long a counter outlives its window before TTL may delete it (covers clock skew between instances). */
@@ -160,7 +160,7 @@ export function createDynamoRateLimiter({
       return { granted: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const seen = (error as { Item?: Record<string, AttributeValue> }).Item?.count?.N;
+      const seen = conditionFailureItem(error)?.count?.N;
       return { granted: false, count: seen === undefined ? undefined : Number(seen) };
     }
   };
