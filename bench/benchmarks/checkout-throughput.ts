@@ -4,6 +4,7 @@ import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import type { Placement } from '../../shared/domain/orders/order-ports';
 import type { Benchmark, ResultRow } from '../benchmark';
+import { loadHandler } from '../lib/build-bundles';
 import {
   applyFunctionEnv,
   type CheckoutRequest,
@@ -185,9 +186,7 @@ export const checkoutThroughput: Benchmark = {
     if (!bundle) throw new Error(`serverless.yml has no function ${FUNCTION_NAME}`);
     const stack = await context.checkoutStack();
     applyFunctionEnv(stack.env);
-    const loaded = require(bundle.file) as Record<string, unknown>;
-    const handler = loaded[bundle.exportName];
-    if (typeof handler !== 'function') throw new Error(`${bundle.file} exports no ${bundle.exportName} function`);
+    const handler = loadHandler<Handler>(bundle);
 
     const raw = new DynamoDBClient({
       endpoint: stack.dynamoEndpoint,
@@ -241,7 +240,7 @@ export const checkoutThroughput: Benchmark = {
               requests.length,
               concurrency,
               async (index) => {
-                const result = await invokeCheckout(handler as Handler, requests[index] as CheckoutRequest);
+                const result = await invokeCheckout(handler, requests[index] as CheckoutRequest);
                 if (result.statusCode !== 201 && failures.length < 3) {
                   failures.push(`${result.statusCode}: ${result.body.slice(0, 240)}`);
                 }

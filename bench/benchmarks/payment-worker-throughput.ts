@@ -10,7 +10,7 @@ import { lambdaContext } from '../../test/support/http-event';
 import { sqsEvent, sqsRecord } from '../../test/support/sqs-event';
 import type { CheckoutStack } from '../bench-context';
 import type { Benchmark, ResultRow } from '../benchmark';
-import { buildBundle } from '../lib/build-bundles';
+import { buildBundle, loadHandler } from '../lib/build-bundles';
 import {
   applyFunctionEnv,
   type CheckoutRequest,
@@ -363,14 +363,9 @@ export const paymentWorkerThroughput: Benchmark = {
     const stack = await context.checkoutStack();
     const gateway = await context.paymentGateway();
     applyFunctionEnv(stack.env);
-    const load = (file: string, exportName: string) => {
-      const handler = (require(file) as Record<string, unknown>)[exportName];
-      if (typeof handler !== 'function') throw new Error(`${file} exports no ${exportName} function`);
-      return handler;
-    };
-    const createOrder = load(createOrderBundle.file, createOrderBundle.exportName) as Handler;
-    const worker = load(workerBundle.file, workerBundle.exportName) as BatchHandler;
-    const bare = load(bareBundle.file, bareBundle.exportName) as BatchHandler;
+    const createOrder = loadHandler<Handler>(createOrderBundle);
+    const worker = loadHandler<BatchHandler>(workerBundle);
+    const bare = loadHandler<BatchHandler>(bareBundle);
 
     const divisor = context.quick ? QUICK_DIVISOR : 1;
     const warmup = Math.max(BATCH_SIZE, Math.round(COUNTS.warmup / divisor));

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { SHADOWING_AWS_VARIABLES } from '../../scripts/local/local-aws';
 import { httpEvent, lambdaContext } from '../../test/support/http-event';
 import type { Benchmark } from '../benchmark';
-import type { Bundle } from '../lib/build-bundles';
+import { loadHandler } from '../lib/build-bundles';
 import { ms, nsToMs, ratio, verdict } from '../lib/format';
 import { percentile } from '../lib/stats';
 
@@ -26,13 +26,6 @@ interface Subject {
   name: string;
   handler: Handler;
   samples: number[];
-}
-
-function load(bundle: Bundle): Handler {
-  const loaded = require(bundle.file) as Record<string, unknown>;
-  const handler = loaded[bundle.exportName];
-  if (typeof handler !== 'function') throw new Error(`${bundle.file} exports no ${bundle.exportName} function`);
-  return handler as Handler;
 }
 
 async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -94,8 +87,8 @@ export const warmGetProduct: Benchmark = {
     Object.assign(process.env, env);
     for (const name of SHADOWING_AWS_VARIABLES) delete process.env[name];
     const subjects: Subject[] = [
-      { name: bundle.name, handler: load(bundle), samples: [] },
-      { name: baseline.name, handler: load(baseline), samples: [] },
+      { name: bundle.name, handler: loadHandler<Handler>(bundle), samples: [] },
+      { name: baseline.name, handler: loadHandler<Handler>(baseline), samples: [] },
     ];
     const counts = context.quick ? QUICK : { warmup: WARMUP, measured: MEASURED };
     const deadline = Date.now() + PHASE_TIMEOUT_MS;

@@ -64,3 +64,10 @@ export async function buildBundle(fn: ServiceFunction, options = deploymentBuild
   writeFileSync(`${file}.meta.json`, JSON.stringify(result.metafile));
   return { name: fn.name, file, exportName: fn.exportName, bytes: statSync(file).size };
 }
+
+/** The handler a built bundle exports, `require`d into this process (its module runs now, once). */
+export function loadHandler<T>(bundle: Pick<Bundle, 'file' | 'exportName'>): T {
+  const handler = (require(bundle.file) as Record<string, unknown>)[bundle.exportName];
+  if (typeof handler !== 'function') throw new Error(`${bundle.file} exports no ${bundle.exportName} function`);
+  return handler as T;
+}
