@@ -3,14 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   listDeadLetters,
   type QueuePair,
@@ -24,6 +17,7 @@ import {
 import { freePort } from '../../scripts/local/free-port';
 import { localPaths, repoRoot } from '../../scripts/local/paths';
 import { provisionQueues } from '../../scripts/local/provision-queues';
+import { drainQueue, eventually } from '../support/sqs-queue';
 
 /**
  * `npm run dlq` against the SQS emulator: the commands in-process, and the CLI as an operator
@@ -93,45 +87,22 @@ async function sendPayments(queueUrl: string, count: number): Promise<string[]> 
   return bodies;
 }
 
-/** Waits until `probe` says done; the deadline only keeps a broken engine from hanging the test. */
-async function eventually(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
-    await sleep(25);
-  }
-}
-
 /**
  * Plays a worker that fails every delivery: receives from the source queue without deleting
  * (visibility 0, so SQS may deliver again at once) until SQS has dead-lettered `count` messages.
  */
 async function failUntilDeadLettered(pair: Pick<QueuePair, 'sourceUrl' | 'deadLetterUrl'>, count: number) {
-  await eventually(async () => {
-    if ((await queueDepth(sqs, pair.deadLetterUrl)).waiting >= count) return true;
-    await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: pair.sourceUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
-    );
-    return false;
-  }, `${count} messages in the dead-letter queue`);
-}
-
-/** Receives (and deletes nothing from) every message of a queue, each once. */
-async function drain(queueUrl: string): Promise<Message[]> {
-  const seen = new Map<string, Message>();
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: 60,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    if (Messages.length === 0) return [...seen.values()];
-    for (const message of Messages) seen.set(message.MessageId ?? '', message);
-  }
+  await eventually(
+    async () => {
+      if ((await queueDepth(sqs, pair.deadLetterUrl)).waiting >= count) return true;
+      await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: pair.sourceUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+      );
+      return false;
+    },
+    `${count} messages in the dead-letter queue`,
+    { timeoutMs: 15_000, intervalMs: 25 },
+  );
 }
 
 const bodiesOf = (messages: Array<{ Body?: string; body?: string }>) =>
@@ -154,7 +125,7 @@ describe('dead-letter commands', () => {
     await failUntilDeadLettered(pair, 3);
 
     expect(await queueDepth(sqs, pair.sourceUrl)).toEqual({ waiting: 0, inFlight: 0 });
-    const dead = await drain(pair.deadLetterUrl);
+    const dead = await drainQueue(sqs, pair.deadLetterUrl);
     expect(bodiesOf(dead)).toEqual([...bodies].sort());
     expect(dead.every((message) => message.MessageAttributes?.orderId?.StringValue)).toBe(true);
   });
@@ -200,12 +171,12 @@ describe('dead-letter commands', () => {
 
     expect(result).toMatchObject({ moved: 13, notCopied: [], copiedNotDeleted: [], cameBack: 0 });
     expect(result.remaining).toEqual({ waiting: 0, inFlight: 0 });
-    const redriven = await drain(pair.sourceUrl);
+    const redriven = await drainQueue(sqs, pair.sourceUrl);
     expect(bodiesOf(redriven)).toEqual([...bodies].sort());
     for (const message of redriven) {
       expect(message.MessageAttributes?.orderId?.StringValue).toBe(JSON.parse(message.Body ?? '').orderId);
     }
-    expect(await drain(pair.deadLetterUrl)).toEqual([]);
+    expect(await drainQueue(sqs, pair.deadLetterUrl)).toEqual([]);
   });
 
   test('redrive with --max moves only that many and leaves the rest in the DLQ', async () => {
@@ -216,7 +187,7 @@ describe('dead-letter commands', () => {
 
     expect(result.moved).toBe(2);
     expect(result.remaining).toEqual({ waiting: 3, inFlight: 0 });
-    expect(await drain(pair.sourceUrl)).toHaveLength(2);
+    expect(await drainQueue(sqs, pair.sourceUrl)).toHaveLength(2);
   });
 
   test('a message the source queue refuses stays in the DLQ, and the run reports it', async () => {
@@ -231,8 +202,8 @@ describe('dead-letter commands', () => {
     expect(result.notCopied).toHaveLength(1);
     expect(result.notCopied[0]?.reason).toMatch(/InvalidParameterValue/);
     expect(result.moved).toBe(2);
-    expect(bodiesOf(await drain(pair.sourceUrl))).toEqual([...small].sort());
-    expect(bodiesOf(await drain(pair.deadLetterUrl))).toEqual([big]);
+    expect(bodiesOf(await drainQueue(sqs, pair.sourceUrl))).toEqual([...small].sort());
+    expect(bodiesOf(await drainQueue(sqs, pair.deadLetterUrl))).toEqual([big]);
   });
 
   test('a redriven message that fails again and comes back stops the run instead of going round in circles', async () => {
@@ -257,8 +228,8 @@ describe('dead-letter commands', () => {
 
     expect(failedAgain).toBe(true);
     expect(result).toMatchObject({ moved: 3, cameBack: 3 });
-    expect(bodiesOf(await drain(pair.deadLetterUrl))).toEqual([...bodies].sort());
-    expect(await drain(pair.sourceUrl)).toEqual([]);
+    expect(bodiesOf(await drainQueue(sqs, pair.deadLetterUrl))).toEqual([...bodies].sort());
+    expect(await drainQueue(sqs, pair.sourceUrl)).toEqual([]);
   });
 });
 
@@ -327,7 +298,7 @@ describe('npm run dlq', () => {
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain(`moved 2 message(s) from ${pair.deadLetterName} to ${pair.sourceName}`);
-    expect(bodiesOf(await drain(pair.sourceUrl))).toEqual([...bodies].sort());
+    expect(bodiesOf(await drainQueue(sqs, pair.sourceUrl))).toEqual([...bodies].sort());
     expect(await queueDepth(sqs, pair.deadLetterUrl)).toEqual({ waiting: 0, inFlight: 0 });
   });
 
@@ -342,7 +313,7 @@ describe('npm run dlq', () => {
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('moved 1 message(s) from cartwheel-local-notification-dlq');
-    expect(await drain(pair.sourceUrl)).toHaveLength(1);
+    expect(await drainQueue(sqs, pair.sourceUrl)).toHaveLength(1);
   });
 
   test('without a local stack it says to run npm start or pass --stage', async () => {

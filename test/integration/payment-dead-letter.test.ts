@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Message, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler as runJob } from '../../functions/http/run-job';
@@ -12,6 +12,7 @@ import { outboxRecord, placeOrder, readOrder, stockedProduct, stockOf } from '..
 import { invoke, lambdaContext } from '../support/http-event';
 import { adminToken, tableName, testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
+import { drainQueue, eventually } from '../support/sqs-queue';
 
 /**
  * A payment the gateway never answers, the whole way: checkout, the payment queue with its
@@ -129,32 +130,6 @@ async function sendPayments(queueUrl: string, orders: Placed[]): Promise<number>
   return sent;
 }
 
-/** Every message of a queue, each once, none deleted. */
-async function drain(queueUrl: string): Promise<Message[]> {
-  const seen = new Map<string, Message>();
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: 60,
-        WaitTimeSeconds: 1,
-      }),
-    );
-    if (Messages.length === 0) return [...seen.values()];
-    for (const message of Messages) seen.set(message.MessageId ?? '', message);
-  }
-}
-
-/** Waits until `probe` says done; the deadline only keeps a broken engine from hanging the test. */
-async function eventually(probe: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Moves the order's reservation expiry into the past, directly in the table (its status index key stays as it is). */
 async function pastReservation(orderId: string) {
   await db.send(
@@ -202,7 +177,7 @@ test('a payment the gateway keeps failing ends in the DLQ with its order PENDING
   await pollers.stop();
   pollers = undefined;
 
-  const deadLetters = await drain(deadLetterUrl);
+  const deadLetters = await drainQueue(sqs, deadLetterUrl);
   expect(sent).toBe(orders.length);
   expect(acknowledged.length + deadLetters.length).toBe(sent);
   expect(acknowledged.map((record) => orderIdOf(record.body)).sort()).toEqual(paying.map((o) => o.orderId).sort());

@@ -1,26 +1,11 @@
 import { LOCAL_EMAIL_FROM, parseConfig } from '../../shared/config';
+import { awsEnvWithout, localEnv } from '../support/config-env';
 
-const resources = {
-  TABLE_NAME: 'table',
-  PAYMENT_QUEUE_URL: 'http://127.0.0.1:9/0/payment',
-  FULFILMENT_QUEUE_URL: 'http://127.0.0.1:9/0/fulfilment',
-  NOTIFICATION_QUEUE_URL: 'http://127.0.0.1:9/0/notification',
-  ERASURE_QUEUE_URL: 'http://127.0.0.1:9/0/erasure',
-};
-const local = { ...resources, AUTH_MODE: 'local', LOCAL_ISSUER_DIR: '/issuer' };
-const aws = {
-  ...resources,
-  AUTH_MODE: 'cognito',
-  COGNITO_USER_POOL_ID: 'pool',
-  COGNITO_CLIENT_ID: 'client',
-  PAYMENT_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
-  CURSOR_SECRET: '0123456789abcdef0123',
-  PAYMENT_GATEWAY_SECRET_PARAMETER: '/cartwheel/prod/payment-gateway-secret',
-};
+const aws = awsEnvWithout('EMAIL_FROM');
 
 describe('e-mail and carrier configuration', () => {
   it('defaults to SES, the local sender, the outbox under .local, the shop name Cartwheel and the sandbox carrier', () => {
-    const config = parseConfig(local);
+    const config = parseConfig(localEnv);
 
     expect(config.email).toEqual({
       transport: 'ses',
@@ -35,7 +20,7 @@ describe('e-mail and carrier configuration', () => {
 
   it('takes every setting from the environment', () => {
     const config = parseConfig({
-      ...local,
+      ...localEnv,
       EMAIL_TRANSPORT: 'file',
       EMAIL_FROM: 'Tea & Mugs <orders@tea.example>',
       EMAIL_CONFIGURATION_SET: 'tea-events',
@@ -66,9 +51,11 @@ describe('e-mail and carrier configuration', () => {
   });
 
   it('refuses an unknown transport, a sender that is not an address and an unknown carrier', () => {
-    expect(() => parseConfig({ ...local, EMAIL_TRANSPORT: 'smtp' })).toThrow(/EMAIL_TRANSPORT/);
-    expect(() => parseConfig({ ...local, EMAIL_FROM: 'Cartwheel' })).toThrow(/EMAIL_FROM/);
-    expect(() => parseConfig({ ...local, EMAIL_CONFIGURATION_SET: 'has spaces' })).toThrow(/EMAIL_CONFIGURATION_SET/);
-    expect(() => parseConfig({ ...local, CARRIER: 'dhl' })).toThrow(/CARRIER/);
+    expect(() => parseConfig({ ...localEnv, EMAIL_TRANSPORT: 'smtp' })).toThrow(/EMAIL_TRANSPORT/);
+    expect(() => parseConfig({ ...localEnv, EMAIL_FROM: 'Cartwheel' })).toThrow(/EMAIL_FROM/);
+    expect(() => parseConfig({ ...localEnv, EMAIL_CONFIGURATION_SET: 'has spaces' })).toThrow(
+      /EMAIL_CONFIGURATION_SET/,
+    );
+    expect(() => parseConfig({ ...localEnv, CARRIER: 'dhl' })).toThrow(/CARRIER/);
   });
 });

@@ -2,28 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSsmParameterReader, type ParameterReader, ssmSecret } from '../../shared/adapters/payments/ssm-secret';
 import { LOCAL_PAYMENT_GATEWAY_SECRET, parseConfig } from '../../shared/config';
+import { awsEnvWithout, localEnv } from '../support/config-env';
 
-const resources = {
-  TABLE_NAME: 'table',
-  PAYMENT_QUEUE_URL: 'http://127.0.0.1:9/0/payment',
-  FULFILMENT_QUEUE_URL: 'http://127.0.0.1:9/0/fulfilment',
-  NOTIFICATION_QUEUE_URL: 'http://127.0.0.1:9/0/notification',
-  ERASURE_QUEUE_URL: 'http://127.0.0.1:9/0/erasure',
-};
-const local = { ...resources, AUTH_MODE: 'local', LOCAL_ISSUER_DIR: '/issuer' };
-const aws = {
-  ...resources,
-  AUTH_MODE: 'cognito',
-  COGNITO_USER_POOL_ID: 'pool',
-  COGNITO_CLIENT_ID: 'client',
-  PAYMENT_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
-  CURSOR_SECRET: '0123456789abcdef0123',
-  EMAIL_FROM: 'Shop <orders@shop.example>',
-};
+const aws = awsEnvWithout('PAYMENT_GATEWAY_SECRET_PARAMETER');
 
 describe('payment gateway configuration', () => {
   it('defaults to Stripe, a 5 s timeout, 3 attempts, and a circuit that 5 failures in 60 s open for 30 s', () => {
-    expect(parseConfig(local).paymentGateway).toEqual({
+    expect(parseConfig(localEnv).paymentGateway).toEqual({
       baseUrl: 'https://api.stripe.com',
       timeoutMs: 5000,
       maxAttempts: 3,
@@ -34,7 +19,7 @@ describe('payment gateway configuration', () => {
 
   it('takes the circuit settings from the environment, and refuses a zero threshold or a negative cache time', () => {
     const env = {
-      ...local,
+      ...localEnv,
       PAYMENT_CIRCUIT_FAILURE_THRESHOLD: '2',
       PAYMENT_CIRCUIT_WINDOW_SECONDS: '10',
       PAYMENT_CIRCUIT_COOLDOWN_SECONDS: '120',
@@ -55,7 +40,7 @@ describe('payment gateway configuration', () => {
 
   it('in local mode takes the secret from PAYMENT_GATEWAY_SECRET and ignores the SSM parameter', () => {
     const { secret } = parseConfig({
-      ...local,
+      ...localEnv,
       PAYMENT_GATEWAY_SECRET: 'sk_test_mine',
       PAYMENT_GATEWAY_SECRET_PARAMETER: '/cartwheel/local/payment-gateway-secret',
     }).paymentGateway;
@@ -83,9 +68,13 @@ describe('payment gateway configuration', () => {
   });
 
   it('refuses a gateway URL that is not http(s), a zero timeout and unbounded attempts', () => {
-    expect(() => parseConfig({ ...local, PAYMENT_GATEWAY_URL: 'ftp://gateway.test' })).toThrow(/PAYMENT_GATEWAY_URL/);
-    expect(() => parseConfig({ ...local, PAYMENT_GATEWAY_TIMEOUT_MS: '0' })).toThrow(/PAYMENT_GATEWAY_TIMEOUT_MS/);
-    expect(() => parseConfig({ ...local, PAYMENT_GATEWAY_MAX_ATTEMPTS: '50' })).toThrow(/PAYMENT_GATEWAY_MAX_ATTEMPTS/);
+    expect(() => parseConfig({ ...localEnv, PAYMENT_GATEWAY_URL: 'ftp://gateway.test' })).toThrow(
+      /PAYMENT_GATEWAY_URL/,
+    );
+    expect(() => parseConfig({ ...localEnv, PAYMENT_GATEWAY_TIMEOUT_MS: '0' })).toThrow(/PAYMENT_GATEWAY_TIMEOUT_MS/);
+    expect(() => parseConfig({ ...localEnv, PAYMENT_GATEWAY_MAX_ATTEMPTS: '50' })).toThrow(
+      /PAYMENT_GATEWAY_MAX_ATTEMPTS/,
+    );
   });
 });
 

@@ -1,0 +1,29 @@
+/** The resource names every function's environment carries (set by serverless.yml). */
+const resources = {
+  TABLE_NAME: 'table',
+  PAYMENT_QUEUE_URL: 'http://127.0.0.1:9/0/payment',
+  FULFILMENT_QUEUE_URL: 'http://127.0.0.1:9/0/fulfilment',
+  NOTIFICATION_QUEUE_URL: 'http://127.0.0.1:9/0/notification',
+  ERASURE_QUEUE_URL: 'http://127.0.0.1:9/0/erasure',
+};
+
+/** An environment of `npm start` (local auth): nothing else is required. */
+export const localEnv = { ...resources, AUTH_MODE: 'local', LOCAL_ISSUER_DIR: '/issuer' };
+
+/** A complete AWS environment: every variable required outside local mode, set. */
+const awsEnv: Record<string, string> = {
+  ...resources,
+  AUTH_MODE: 'cognito',
+  COGNITO_USER_POOL_ID: 'pool',
+  COGNITO_CLIENT_ID: 'client',
+  PAYMENT_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
+  CURSOR_SECRET: '0123456789abcdef0123',
+  PAYMENT_GATEWAY_SECRET_PARAMETER: '/cartwheel/prod/payment-gateway-secret',
+  EMAIL_FROM: 'Shop <orders@shop.example>',
+};
+
+/** The AWS environment without one required variable, for the tests of that variable. */
+export function awsEnvWithout(name: string): Record<string, string> {
+  const { [name]: _left, ...rest } = awsEnv;
+  return rest;
+}
