@@ -35,12 +35,17 @@ export function fulfilmentRecordHandler(fulfilment: () => FulfilmentService) {
     try {
       const result = await fulfilment().ship(message.orderId);
       if (result.outcome === 'shipped') metrics.addMetric('OrdersShipped', 'Count', 1);
-      else if (result.outcome === 'cancelled-after-booking')
-        logger.warn('shipment booked for an order cancelled meanwhile; cancel it with the carrier', {
+      else if (result.outcome === 'booking-cancelled' && result.cancellation === 'cancelled') {
+        logger.info('the shipment of a cancelled order was cancelled with the carrier', { ...context, ...result });
+        metrics.addMetric('ShipmentsCancelled', 'Count', 1);
+      } else if (result.outcome === 'booking-cancelled' && result.cancellation === 'already-dispatched') {
+        // Too late for the carrier: the customer has their refund, so the shop must recall the parcel.
+        logger.error('a cancelled order was already dispatched by the carrier; recall the parcel', {
           ...context,
           ...result,
         });
-      else logger.info('fulfilment message needed no shipment', { ...context, ...result });
+        metrics.addMetric('CancelledOrdersDispatched', 'Count', 1);
+      } else logger.info('fulfilment message needed no shipment', { ...context, ...result });
     } catch (error) {
       if (!(error instanceof ShipmentRejectedError)) throw error;
       logger.error('carrier refused the shipment; the order stays PAID', { ...context, error });

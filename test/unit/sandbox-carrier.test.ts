@@ -59,6 +59,14 @@ describe('the sandbox carrier', () => {
     });
   });
 
+  it('cancels any booking key, repeatedly, and never reports a parcel as dispatched (it keeps no state)', async () => {
+    await sandbox.book(request());
+
+    await expect(sandbox.cancel({ orderId: 'ord_1', idempotencyKey: 'ship:ord_1' })).resolves.toBe('cancelled');
+    await expect(sandbox.cancel({ orderId: 'ord_1', idempotencyKey: 'ship:ord_1' })).resolves.toBe('cancelled');
+    await expect(sandbox.cancel({ orderId: 'ord_2', idempotencyKey: 'ship:ord_2' })).resolves.toBe('cancelled');
+  });
+
   it('is the carrier of the container (CARRIER=sandbox)', async () => {
     await expect(carrier().book(request())).resolves.toEqual({
       carrier: 'sandbox-post',

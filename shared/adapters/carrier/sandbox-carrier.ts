@@ -9,6 +9,9 @@ export const SANDBOX_CARRIER_NAME = 'sandbox-post';
  * with the first one: the tracking number is derived from the key (`SBX` + 12 digits), so the same
  * key always gets the same number and no state is needed. It refuses what a carrier would refuse:
  * an incomplete address, and shipments without items.
+ *
+ * Without state it cannot tell a booked key from an unknown one, so it answers `cancelled` to every
+ * cancellation; its parcels never leave, so nothing is ever `already-dispatched`.
  */
 export function createSandboxCarrier(): Carrier {
   return {
@@ -30,6 +33,10 @@ export function createSandboxCarrier(): Carrier {
         throw new ShipmentRejectedError('invalid-items', `order ${request.orderId}: nothing to ship`);
       }
       return { carrier: SANDBOX_CARRIER_NAME, trackingNumber: sandboxTrackingNumber(request.idempotencyKey) };
+    },
+
+    async cancel() {
+      return 'cancelled';
     },
   };
 }

@@ -8,7 +8,7 @@ import type { Address } from '../orders/order';
  *
  * Two kinds of failure:
  * - any thrown error other than `ShipmentRejectedError` is transient (a timeout, a 5xx): the
- *   worker lets SQS deliver the message again, and the booking is repeated with the same key;
+ *   worker lets SQS deliver the message again, and the call is repeated with the same key;
  * - `ShipmentRejectedError` is final (the carrier cannot ship to this address, or these items):
  *   booking again cannot succeed.
  */
@@ -29,6 +29,20 @@ export interface Shipment {
   trackingNumber: string;
 }
 
+/** Which booking to cancel: the one made under this idempotency key. */
+export interface ShipmentCancellationRequest {
+  orderId: string;
+  idempotencyKey: string;
+}
+
+/**
+ * What a cancellation found:
+ * - `cancelled`: the booking is void (also when it was cancelled before: cancelling is idempotent);
+ * - `not-booked`: there is no booking under this key, so nothing will ship;
+ * - `already-dispatched`: the parcel has left the shop; only a recall by the shop can stop it.
+ */
+export type ShipmentCancellation = 'cancelled' | 'not-booked' | 'already-dispatched';
+
 export interface Carrier {
   /**
    * Books the shipment of an order, at most once per idempotency key.
@@ -37,6 +51,13 @@ export interface Carrier {
    * @throws any other error when the booking may succeed later (retry it with the same key).
    */
   book(request: ShipmentRequest): Promise<Shipment>;
+
+  /**
+   * Cancels the booking made under an idempotency key, if there is one. Safe to repeat.
+   * @returns what the carrier found (see `ShipmentCancellation`).
+   * @throws any error when the cancellation may succeed later (retry it with the same key).
+   */
+  cancel(request: ShipmentCancellationRequest): Promise<ShipmentCancellation>;
 }
 
 /** Why a shipment was refused for good. */

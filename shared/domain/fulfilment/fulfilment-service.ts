@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
-import { type Carrier, ShipmentRejectedError } from './carrier';
+import { type Carrier, type ShipmentCancellation, ShipmentRejectedError } from './carrier';
 
 export interface FulfilmentServiceDeps {
   orders: Pick<OrderRepository, 'get' | 'transition'>;
@@ -12,27 +12,47 @@ export interface FulfilmentServiceDeps {
 /** What handling one fulfilment message did (none of these is an error). */
 export type FulfilmentOutcome =
   | { outcome: 'shipped'; carrier: string; trackingNumber: string }
-  /** The order is not PAID (already shipped by another delivery, or cancelled before it could ship). */
+  /** The order is not PAID (already shipped by another delivery, or never paid). */
   | { outcome: 'not-shippable'; status: Order['status'] }
-  /** Booked with the carrier, but the order was cancelled before it could be marked shipped. */
-  | { outcome: 'cancelled-after-booking'; carrier: string; trackingNumber: string }
+  /**
+   * The paid order was cancelled before it shipped, and the carrier was asked to cancel whatever
+   * this or an earlier delivery of the message booked (`not-booked` when nothing was).
+   */
+  | { outcome: 'booking-cancelled'; cancellation: ShipmentCancellation }
   | { outcome: 'order-not-found' };
 
 /** A racing write that only touched `updatedAt` is retried this often before SQS retries the message. */
 const MAX_WRITE_ATTEMPTS = 5;
 
+/** A paid order that was then cancelled: an earlier delivery of its fulfilment message may have booked it. */
+const cancelledAfterPayment = (order: Order): boolean =>
+  order.status === 'CANCELLED' && order.events.some((event) => event.type === 'PAYMENT_SUCCEEDED');
+
 export function createFulfilmentService({ orders, carrier, clock }: FulfilmentServiceDeps) {
+  /** The order id is the carrier's idempotency key: one booking per order, however often the message comes. */
+  const cancelBooking = async (orderId: string): Promise<FulfilmentOutcome> => ({
+    outcome: 'booking-cancelled',
+    cancellation: await carrier.cancel({ orderId, idempotencyKey: orderId }),
+  });
+
   return {
     /**
      * Ships a paid order: books the shipment with the carrier (the order id is the carrier's
      * idempotency key, so a redelivered message books one shipment), then PAID → SHIPPED with the
      * tracking number, conditional like every transition.
+     *
+     * A paid order cancelled before that transition (by the customer, the shop, an erasure or a
+     * gateway refund) must not ship: its booking, made by this delivery or by an earlier one that
+     * crashed before the transition, is cancelled with the carrier. The order's status is the
+     * trigger, so the cancellation is repeated until it is done: a carrier error is thrown, SQS
+     * delivers the message again, and that delivery finds the order CANCELLED and cancels again.
      * @throws ShipmentRejectedError when the carrier refuses the shipment for good (bad address)
-     * @throws any other carrier error when the booking may be retried
+     * @throws any other carrier error when the booking or its cancellation may be retried
      */
     async ship(orderId: string): Promise<FulfilmentOutcome> {
       let order = await orders.get(orderId);
       if (!order) return { outcome: 'order-not-found' };
+      if (cancelledAfterPayment(order)) return cancelBooking(orderId);
       if (order.status !== 'PAID') return { outcome: 'not-shippable', status: order.status };
       if (!order.shippingAddress)
         throw new ShipmentRejectedError('undeliverable-address', `order ${orderId} has no shipping address`);
@@ -58,8 +78,8 @@ export function createFulfilmentService({ orders, carrier, clock }: FulfilmentSe
         if (moved) return { outcome: 'shipped', ...shipment };
         const latest = await orders.get(orderId);
         if (!latest) return { outcome: 'order-not-found' };
-        if (latest.status === 'SHIPPED') return { outcome: 'not-shippable', status: latest.status };
-        if (latest.status !== 'PAID') return { outcome: 'cancelled-after-booking', ...shipment };
+        if (cancelledAfterPayment(latest)) return cancelBooking(orderId);
+        if (latest.status !== 'PAID') return { outcome: 'not-shippable', status: latest.status };
         order = latest;
       }
       throw new Error(`order ${orderId}: shipment transition kept conflicting`);
