@@ -121,6 +121,9 @@ async function start(): Promise<void> {
       ESBUILD_WORK_FOLDER: esbuildWorkFolder,
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
+      // EventBridge cron expressions are UTC (the daily report at 00:10 UTC), and Lambda runs in UTC:
+      // serverless-offline fires schedules in the process's time zone, so make that UTC too.
+      TZ: 'UTC',
     },
   });
   running.push({ name: 'serverless offline', stop: offline.stop });
