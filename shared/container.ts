@@ -8,7 +8,10 @@ import { createDocumentClient, createDynamoClient } from './adapters/dynamo/dyna
 import { createDynamoDiscountRepository } from './adapters/dynamo/dynamo-discount-repository';
 import { createDynamoErasureLog } from './adapters/dynamo/dynamo-erasure-log';
 import { createDynamoExpiredRecords } from './adapters/dynamo/dynamo-expired-records';
-import { createDynamoIdempotencyStore } from './adapters/dynamo/dynamo-idempotency-store';
+import {
+  createDynamoIdempotencyEraser,
+  createDynamoIdempotencyStore,
+} from './adapters/dynamo/dynamo-idempotency-store';
 import { createDynamoInventoryRepository } from './adapters/dynamo/dynamo-inventory-repository';
 import { createDynamoOrderErasure } from './adapters/dynamo/dynamo-order-erasure';
 import { createDynamoOrderRepository } from './adapters/dynamo/dynamo-order-repository';
@@ -110,11 +113,15 @@ export const erasureRequester = /* @__PURE__ */ once(() =>
   createErasureRequester({ queue: createSqsErasureQueue(sqsClient(), config().queues.erasure), clock: systemClock }),
 );
 
-/** The erasure worker: profile and cart deleted, orders cancelled if open and anonymised (decision 0005). */
+/**
+ * The erasure worker: profile, cart and stored checkout responses deleted, orders cancelled if open
+ * and anonymised (decision 0005).
+ */
 export const erasureService = /* @__PURE__ */ once(() =>
   createErasureService({
     profiles: createDynamoProfileRepository(documentClient(), config().tableName),
     carts: createDynamoCartRepository(documentClient(), config().tableName),
+    idempotencyRecords: createDynamoIdempotencyEraser(documentClient(), config().tableName),
     orders: orderRepository(),
     cancellation: orderService(),
     anonymiser: createDynamoOrderErasure(documentClient(), config().tableName),

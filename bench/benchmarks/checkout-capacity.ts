@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
+import { keys } from '../../shared/adapters/dynamo/keys';
 import type { CheckoutStack } from '../bench-context';
 import type { Benchmark, DetailTable, ResultRow } from '../benchmark';
 import { buildBundle } from '../lib/build-bundles';
@@ -148,7 +149,7 @@ const STEPS: Step[] = [
     title: 'Idempotency claim (IN_PROGRESS record)',
     operation: 'PutItem',
     rule: '1 WRU per KB',
-    match: (e) => !tx(e) && e.pk.startsWith('IDEMPOTENCY#') && e.write.action === 'Put',
+    match: (e) => !tx(e) && e.sk.startsWith(keys.idempotencyPrefix) && e.write.action === 'Put',
     part: 'table',
     items: one,
   },
@@ -188,7 +189,7 @@ const STEPS: Step[] = [
     title: 'Idempotency completion (COMPLETED + the stored 201 response)',
     operation: 'TransactWriteItems · Update',
     rule: '2 WRU per KB of the larger of before/after',
-    match: (e) => tx(e) && e.pk.startsWith('IDEMPOTENCY#'),
+    match: (e) => tx(e) && e.sk.startsWith(keys.idempotencyPrefix),
     part: 'table',
     items: one,
   },

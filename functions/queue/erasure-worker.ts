@@ -2,5 +2,8 @@ import { erasureService } from '../../shared/container';
 import { erasureRecordHandler } from '../../shared/jobs/erasure-job';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 
-/** Erasure queue → profile and cart deleted, orders anonymised (CONTRACT §4 "Erasure", decision 0005). */
+/**
+ * Erasure queue → profile, cart and stored checkout responses deleted, orders anonymised
+ * (CONTRACT §4 "Erasure", decision 0005).
+ */
 export const handler = sqsBatchHandler(erasureRecordHandler(erasureService));

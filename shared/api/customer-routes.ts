@@ -60,8 +60,9 @@ export const deleteProfileRoute = defineRoute({
     'Queues the erasure and answers at once; shortly after, the profile and cart are gone and my orders are ' +
     'anonymised: they keep their lines and amounts for the shop’s accounts but lose the shipping address, the ' +
     'e-mail and the link to me, so they no longer appear in my order list. Orders not yet shipped are cancelled ' +
-    '(a paid one is refunded). A later `GET /v1/me` starts a new, empty profile. Repeating the request is harmless. ' +
-    'A 503 means the request was not recorded: nothing changed, try again.',
+    '(a paid one is refunded). The stored answers of my earlier checkouts go too: a retry with one of their ' +
+    '`Idempotency-Key`s is a new checkout. A later `GET /v1/me` starts a new, empty profile. Repeating the request ' +
+    'is harmless. A 503 means the request was not recorded: nothing changed, try again.',
   tags: ['Customer'],
   responses: { 202: { description: 'The erasure is queued', schema: ErasureReceipt } },
   errors: [{ status: 503, code: 'SERVICE_UNAVAILABLE' }],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../shared/adapters/dynamo/keys';
 import { placeOrder, stockedProduct, stockOf } from '../support/checkout';
 import { tableName, testDocumentClient } from '../support/integration';
 
@@ -32,9 +33,7 @@ describe('the checkout rate limit', () => {
     expect(limited.status).toBe(429);
     expect(limited.json.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    const record = await db.send(
-      new GetCommand({ TableName: tableName(), Key: { PK: `IDEMPOTENCY#${sub}#${third}`, SK: '#IDEMPOTENCY' } }),
-    );
+    const record = await db.send(new GetCommand({ TableName: tableName(), Key: keys.idempotency(sub, third) }));
     expect(record.Item).toBeUndefined();
     // The refused checkout reserved nothing, although its price read ran beside the limit's count.
     expect(await stockOf(db, sku)).toMatchObject({ available: 18, reserved: 2 });
@@ -47,9 +46,7 @@ describe('the checkout rate limit', () => {
       fourth,
     );
     expect(unknown.status).toBe(429);
-    const unknownRecord = await db.send(
-      new GetCommand({ TableName: tableName(), Key: { PK: `IDEMPOTENCY#${sub}#${fourth}`, SK: '#IDEMPOTENCY' } }),
-    );
+    const unknownRecord = await db.send(new GetCommand({ TableName: tableName(), Key: keys.idempotency(sub, fourth) }));
     expect(unknownRecord.Item).toBeUndefined();
 
     const otherCustomer = await placeOrder(`other-${randomUUID()}`, { items: [{ sku, quantity: 1 }] });

@@ -97,7 +97,7 @@ describe('the cleanup job', () => {
     expect(await keysIn(table)).toEqual(
       [
         ...live.map((sub) => `CUSTOMER#${sub}|#CART`),
-        'IDEMPOTENCY#new-sub#new-key|#IDEMPOTENCY',
+        'CUSTOMER#new-sub|#IDEMPOTENCY#new-key',
         'PRODUCT#MUG-1|#PRODUCT',
         'RATE#requests#ip:1#2|#RATE',
       ].sort(),

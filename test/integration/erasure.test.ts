@@ -7,7 +7,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler as createOrder } from '../../functions/http/create-order';
 import { handler as getCart } from '../../functions/http/get-cart';
@@ -20,6 +20,10 @@ import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { mintToken } from '../../scripts/local/issuer';
 import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
 import { createDynamoErasureLog } from '../../shared/adapters/dynamo/dynamo-erasure-log';
+import {
+  createDynamoIdempotencyEraser,
+  createDynamoIdempotencyStore,
+} from '../../shared/adapters/dynamo/dynamo-idempotency-store';
 import { createDynamoOrderErasure } from '../../shared/adapters/dynamo/dynamo-order-erasure';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoProfileRepository } from '../../shared/adapters/dynamo/dynamo-profile-repository';
@@ -28,6 +32,7 @@ import { orderService } from '../../shared/container';
 import type { ErasureRequest, OrderAnonymiser } from '../../shared/domain/customers/erasure-ports';
 import { createErasureService, type ErasureServiceDeps } from '../../shared/domain/customers/erasure-service';
 import type { OrderService } from '../../shared/domain/orders/order-service';
+import { storedJson } from '../../shared/http/idempotency';
 import { systemClock } from '../../shared/lib/clock';
 import { address, cancel, readOrder, stockedProduct, stockOf } from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
@@ -83,14 +88,45 @@ const deleteMe = (handler: HttpHandler, token: string) => invoke(handler, { meth
 const stored = async (key: Record<string, string>) =>
   (await db.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }))).Item;
 
-async function place(token: string, sku: string, quantity: number) {
-  const res = await invoke(createOrder, {
+/** Every Idempotency-Key record of the customer as stored (one page is plenty here). */
+async function checkoutRecords(sub: string) {
+  const result = await db.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.idempotency(sub, '').PK, ':prefix': keys.idempotencyPrefix },
+      ConsistentRead: true,
+    }),
+  );
+  return result.Items ?? [];
+}
+
+/** A checkout's record as it is once completed: the stored 201 with the shipping address. */
+const completedWithAddress = (item: Record<string, unknown> | undefined) => {
+  expect(item).toMatchObject({ status: 'COMPLETED', response: { statusCode: 201 } });
+  expect(JSON.stringify(item)).toContain(address.line1);
+};
+
+/** The real idempotency store of `POST /v1/orders`, for a claim of a checkout that is still running. */
+const idempotencyStore = () =>
+  createDynamoIdempotencyStore(db, tableName(), systemClock, { retentionSeconds: 25 * 3600, lockSeconds: 60 });
+
+/** Waits until the clock has moved past `at`, so what comes next is created strictly after it. */
+async function clockPast(at: string) {
+  while (Date.now() <= Date.parse(at)) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+const checkout = (token: string, sku: string, quantity: number, key: string) =>
+  invoke(createOrder, {
     method: 'POST',
     path: '/v1/orders',
     body: { items: [{ sku, quantity }], shippingAddress: address, paymentToken: 'tok_visa' },
-    headers: { 'Idempotency-Key': randomUUID() },
+    headers: { 'Idempotency-Key': key },
     token,
   });
+
+async function place(token: string, sku: string, quantity: number, key = randomUUID()) {
+  const res = await checkout(token, sku, quantity, key);
   if (res.status !== 201) throw new Error(`order not placed: ${res.body}`);
   return res.json as { orderId: string; total: number; currency: string };
 }
@@ -187,6 +223,7 @@ const erasureServiceWith = (overrides: Partial<ErasureServiceDeps>) =>
   createErasureService({
     profiles: createDynamoProfileRepository(db, tableName()),
     carts: createDynamoCartRepository(db, tableName()),
+    idempotencyRecords: createDynamoIdempotencyEraser(db, tableName()),
     orders: createDynamoOrderRepository(db, tableName()),
     cancellation: orderService(),
     anonymiser: createDynamoOrderErasure(db, tableName()),
@@ -303,6 +340,9 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
 
   it('when the same message arrives twice at once and again later, the result is as after one delivery', async () => {
     const customer = await customerWithHistory();
+    const records = await checkoutRecords(customer.sub);
+    expect(records).toHaveLength(3);
+    for (const item of records) completedWithAddress(item);
     const record = await requestErasure(customer.token, customer.sub);
     const again = () => sqsRecord(record.body);
 
@@ -322,6 +362,8 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
     expect(await stockOf(db, customer.skus.paid)).toEqual({ onHand: 10, reserved: 0, available: 10 });
     expect(await stockOf(db, customer.skus.cancelled)).toEqual({ onHand: 10, reserved: 0, available: 10 });
     expect(await stored(keys.profile(customer.sub))).toBeUndefined();
+    // The racing deliveries deleted each stored checkout response once; the refused deletes did no harm.
+    expect(await checkoutRecords(customer.sub)).toEqual([]);
   });
 
   it('a redelivery after the customer came back touches nothing they created since', async () => {
@@ -330,7 +372,10 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
     expect(await deliver(record)).toEqual({ batchItemFailures: [] });
     // The customer returns: a new profile and a new order.
     expect((await putMe(customer.token, { name: 'Back again' })).status).toBe(200);
-    const newOrder = await place(customer.token, customer.skus.pending, 1);
+    const newKey = randomUUID();
+    const newOrder = await place(customer.token, customer.skus.pending, 1, newKey);
+    const newRecord = await stored(keys.idempotency(customer.sub, newKey));
+    completedWithAddress(newRecord);
 
     expect(await deliver(sqsRecord(record.body))).toEqual({ batchItemFailures: [] });
 
@@ -339,6 +384,7 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
     expect(mine.map((order: { orderId: string }) => order.orderId)).toEqual([newOrder.orderId]);
     expect(mine[0].shippingAddress).toEqual({ ...address, line2: null });
     expect(mine[0].status).toBe('PENDING_PAYMENT');
+    expect(await checkoutRecords(customer.sub)).toEqual([newRecord]);
   });
 
   it('an order placed after the request is not part of it', async () => {
@@ -471,5 +517,98 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(await snapshot(customer.sub, Object.values(customer.orders))).toEqual(before);
+  });
+});
+
+describe('the erasure of stored checkout responses (Idempotency-Key records)', () => {
+  it("deletes the customer's completed records, the address with them, and no one else's", async () => {
+    const sku = await stockedProduct(10);
+    const sub = `erase-${randomUUID()}`;
+    const token = tokenFor(sub);
+    const [placedKey, refusedKey] = [randomUUID(), randomUUID()];
+    await place(token, sku, 1, placedKey);
+    // A refused checkout is stored too (it replays as OUT_OF_STOCK).
+    expect((await checkout(token, sku, 50, refusedKey)).status).toBe(409);
+    completedWithAddress(await stored(keys.idempotency(sub, placedKey)));
+    expect(await stored(keys.idempotency(sub, refusedKey))).toMatchObject({ status: 'COMPLETED' });
+    // Another customer, with one key of their own and one equal to the erased customer's.
+    const otherSub = `keep-${randomUUID()}`;
+    const otherToken = tokenFor(otherSub);
+    await place(otherToken, sku, 1, placedKey);
+    await place(otherToken, sku, 1);
+    const othersBefore = await checkoutRecords(otherSub);
+    expect(othersBefore).toHaveLength(2);
+
+    const record = await requestErasure(token, sub);
+    expect(await deliver(record)).toEqual({ batchItemFailures: [] });
+
+    expect(await stored(keys.idempotency(sub, placedKey))).toBeUndefined();
+    expect(await stored(keys.idempotency(sub, refusedKey))).toBeUndefined();
+    expect(await checkoutRecords(sub)).toEqual([]);
+    expect(await checkoutRecords(otherSub)).toEqual(othersBefore);
+  });
+
+  it('keeps records created after the request, and the claim of a checkout still running, which then completes', async () => {
+    const sku = await stockedProduct(10);
+    const sub = `erase-${randomUUID()}`;
+    const token = tokenFor(sub);
+    const [beforeKey, runningKey, afterKey] = [randomUUID(), randomUUID(), randomUUID()];
+    await place(token, sku, 1, beforeKey);
+    const store = idempotencyStore();
+    const running = await store.begin(sub, runningKey, 'fingerprint-of-the-running-checkout');
+    if (running.outcome !== 'acquired') throw new Error(`claim not acquired: ${running.outcome}`);
+    const requestedAt = new Date().toISOString();
+    await clockPast(requestedAt);
+    await place(token, sku, 1, afterKey);
+    const afterRecord = await stored(keys.idempotency(sub, afterKey));
+    completedWithAddress(afterRecord);
+
+    expect(await deliver(messageFor({ sub, requestedAt }))).toEqual({ batchItemFailures: [] });
+
+    expect(await stored(keys.idempotency(sub, beforeKey))).toBeUndefined();
+    expect(await stored(keys.idempotency(sub, afterKey))).toEqual(afterRecord);
+    expect(await stored(keys.idempotency(sub, runningKey))).toMatchObject({
+      status: 'IN_PROGRESS',
+      token: running.lease.token,
+    });
+    // The running checkout was not broken halfway: it still completes its own record.
+    await store.complete(running.lease, storedJson(409, { code: 'OUT_OF_STOCK' }));
+    expect(await stored(keys.idempotency(sub, runningKey))).toMatchObject({
+      status: 'COMPLETED',
+      response: { statusCode: 409 },
+    });
+  });
+
+  it('walks every page of the records, and a run that crashed midway is finished by the next one', async () => {
+    const sku = await stockedProduct(10);
+    const sub = `erase-${randomUUID()}`;
+    const token = tokenFor(sub);
+    for (let i = 0; i < 4; i++) await place(token, sku, 1);
+    const running = await idempotencyStore().begin(sub, randomUUID(), 'fingerprint');
+    expect(running.outcome).toBe('acquired');
+    const request = { sub, requestedAt: new Date().toISOString() };
+    expect(await checkoutRecords(sub)).toHaveLength(5);
+    // The worker dies after its second delete (a fault the engine cannot produce on demand).
+    let deletesBeforeCrash = 2;
+    const crashingDb = {
+      send: (command: unknown) => {
+        if (command instanceof DeleteCommand && deletesBeforeCrash-- <= 0) throw new Error('the worker crashed');
+        return db.send(command as GetCommand);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const crashing = createDynamoIdempotencyEraser(crashingDb, tableName(), { pageSize: 1 });
+
+    await expect(erasureServiceWith({ idempotencyRecords: crashing }).erase(request)).rejects.toThrow(
+      'the worker crashed',
+    );
+    expect(await checkoutRecords(sub)).toHaveLength(3);
+
+    const summary = await erasureServiceWith({
+      idempotencyRecords: createDynamoIdempotencyEraser(db, tableName(), { pageSize: 1 }),
+    }).erase(request);
+
+    expect(summary).toMatchObject({ alreadyDone: false, idempotencyRecords: 2 });
+    expect((await checkoutRecords(sub)).map((item) => item.status)).toEqual(['IN_PROGRESS']);
+    expect(await erasureServiceWith({}).erase(request)).toMatchObject({ alreadyDone: true, idempotencyRecords: 0 });
   });
 });

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { IdempotencyRecordEraser } from '../../domain/customers/erasure-ports';
 import type { IdempotencyLease, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency';
 import type { Clock } from '../../lib/clock';
 import { conditionFailureItem, isConditionFailure } from './dynamo-client';
@@ -34,7 +41,8 @@ export interface IdempotencyOptions {
 }
 
 /**
- * Idempotency records in the single table, one partition per customer and key (no hot spot).
+ * Idempotency records in the single table, in the customer's item collection (`CUSTOMER#<sub>`):
+ * spread like the customers, and found by customer when they are erased.
  * A claim is a conditional put; a crashed request's claim expires after `lockSeconds`, and only
  * a request with the same body may take it over.
  */
@@ -107,6 +115,82 @@ export function createDynamoIdempotencyStore(
         // Someone else's record by now (our claim expired and was taken over): not ours to delete.
         if (!isConditionFailure(error)) throw error;
       }
+    },
+  };
+}
+
+/** Conditional deletes in flight at once while erasing a customer's records. */
+const ERASE_CONCURRENCY = 16;
+
+/**
+ * Erasure of a customer's stored checkout responses (decision 0005): one Query of the customer's
+ * item collection for the idempotency records (paginated, keys only), then a delete of each one,
+ * conditional on it being COMPLETED and created at or before the erasure was requested. The
+ * condition is checked again at the delete: a record that expired and was claimed anew by a later
+ * checkout in the meantime is not ours to delete. A refused condition is skipped.
+ */
+export function createDynamoIdempotencyEraser(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  options: { pageSize?: number } = {},
+): IdempotencyRecordEraser {
+  return {
+    async deleteCompleted(sub, createdUpTo) {
+      // Same format as the records' `createdAt` (toISOString), so the strings compare as times.
+      const upTo = new Date(createdUpTo).toISOString();
+      const condition = {
+        ExpressionAttributeNames: { '#status': 'status', '#createdAt': 'createdAt' },
+        ExpressionAttributeValues: { ':completed': 'COMPLETED', ':upTo': upTo },
+      };
+      let deleted = 0;
+      let position: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            // The filter only saves transfer; the delete's condition is what protects the others.
+            FilterExpression: '#status = :completed AND #createdAt <= :upTo',
+            ProjectionExpression: '#pk, #sk',
+            ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#pk': 'PK', '#sk': 'SK' },
+            ExpressionAttributeValues: {
+              ...condition.ExpressionAttributeValues,
+              ':pk': keys.idempotency(sub, '').PK,
+              ':prefix': keys.idempotencyPrefix,
+            },
+            // A checkout completed just before the request must be seen.
+            ConsistentRead: true,
+            // Unset: DynamoDB's 1 MB pages (tests set a small page to walk several).
+            ...(options.pageSize ? { Limit: options.pageSize } : {}),
+            ExclusiveStartKey: position,
+          }),
+        );
+        const found = (page.Items ?? []).map((item) => ({ PK: item.PK as string, SK: item.SK as string }));
+        for (let start = 0; start < found.length; start += ERASE_CONCURRENCY) {
+          const outcomes = await Promise.all(
+            found.slice(start, start + ERASE_CONCURRENCY).map(async (Key) => {
+              try {
+                await db.send(
+                  new DeleteCommand({
+                    TableName: tableName,
+                    Key,
+                    ConditionExpression: '#status = :completed AND #createdAt <= :upTo',
+                    ...condition,
+                  }),
+                );
+                return true;
+              } catch (error) {
+                // Gone already (TTL, cleanup, a concurrent erasure) or claimed anew by a later checkout.
+                if (isConditionFailure(error)) return false;
+                throw error;
+              }
+            }),
+          );
+          deleted += outcomes.filter(Boolean).length;
+        }
+        position = page.LastEvaluatedKey;
+      } while (position);
+      return deleted;
     },
   };
 }

@@ -33,7 +33,12 @@ export const keys = {
     GSI2PK: `ORDERSTATUS#${status}`,
     GSI2SK: `${createdAt}#${orderId}`,
   }),
-  idempotency: (sub: string, key: string) => ({ PK: `IDEMPOTENCY#${sub}#${key}`, SK: '#IDEMPOTENCY' }),
+  /**
+   * An Idempotency-Key record of `POST /v1/orders`, in the customer's item collection, so the
+   * erasure finds the customer's stored checkout responses with one Query (decision 0005).
+   */
+  idempotency: (sub: string, key: string) => ({ PK: `CUSTOMER#${sub}`, SK: `#IDEMPOTENCY#${key}` }),
+  idempotencyPrefix: '#IDEMPOTENCY#',
   /** A payment webhook event that was applied (its gateway event id), so a redelivery is not applied again. */
   webhookEvent: (eventId: string) => ({ PK: `WEBHOOK#${eventId}`, SK: '#WEBHOOK' }),
   /** Fixed-window rate-limit counter of one principal and rule. */

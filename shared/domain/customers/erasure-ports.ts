@@ -29,3 +29,17 @@ export interface ErasureLog {
   /** Records that `request` finished at `at`; kept at least as long as its message can be redelivered. */
   markDone(request: ErasureRequest, at: string): Promise<void>;
 }
+
+/**
+ * The customer's Idempotency-Key records of checkout: a completed one stores the checkout's response,
+ * shipping address included, for 25 hours (decision 0003), so the erasure deletes them.
+ */
+export interface IdempotencyRecordEraser {
+  /**
+   * Deletes the customer `sub`'s completed records created at or before `createdUpTo` (an ISO
+   * timestamp: the erasure's `requestedAt`). Claims still in progress (a checkout running now) and
+   * records created later (a new relationship) stay. Idempotent: records already gone are skipped.
+   * @returns how many records this call deleted.
+   */
+  deleteCompleted(sub: string, createdUpTo: string): Promise<number>;
+}

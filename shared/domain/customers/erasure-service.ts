@@ -5,7 +5,13 @@ import { canTransition, type Order } from '../orders/order';
 import { OrderNotCancellableError, OrderNotFoundError } from '../orders/order-errors';
 import type { OrderRepository } from '../orders/order-ports';
 import type { OrderService } from '../orders/order-service';
-import type { ErasureLog, ErasureQueue, ErasureRequest, OrderAnonymiser } from './erasure-ports';
+import type {
+  ErasureLog,
+  ErasureQueue,
+  ErasureRequest,
+  IdempotencyRecordEraser,
+  OrderAnonymiser,
+} from './erasure-ports';
 import type { ProfileRepository } from './profile-ports';
 
 /** Orders read (and erased, in parallel) per page of the customer's orders index. */
@@ -51,6 +57,8 @@ export type ErasureRequester = ReturnType<typeof createErasureRequester>;
 export interface ErasureServiceDeps {
   profiles: Pick<ProfileRepository, 'delete'>;
   carts: Pick<CartRepository, 'delete'>;
+  /** The customer's stored checkout responses (Idempotency-Key records), which hold the address. */
+  idempotencyRecords: IdempotencyRecordEraser;
   orders: Pick<OrderRepository, 'get' | 'listByCustomer'>;
   /** The normal cancel path: releases or restocks, and starts the refund of a paid order. */
   cancellation: Pick<OrderService, 'cancel'>;
@@ -72,6 +80,8 @@ export interface ErasureSummary {
   alreadyAnonymised: number;
   /** Orders placed after the request: a new relationship, not part of this erasure. */
   newer: number;
+  /** Completed Idempotency-Key records (stored checkout responses) this run deleted. */
+  idempotencyRecords: number;
 }
 
 type OrderOutcome = 'anonymised' | 'already-anonymised' | 'newer' | 'not-theirs' | 'missing';
@@ -94,7 +104,7 @@ function after(previous: string, now: Date): string {
 }
 
 export function createErasureService(deps: ErasureServiceDeps) {
-  const { profiles, carts, orders, cancellation, anonymiser, log, clock } = deps;
+  const { profiles, carts, idempotencyRecords, orders, cancellation, anonymiser, log, clock } = deps;
   const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
 
   /**
@@ -134,7 +144,8 @@ export function createErasureService(deps: ErasureServiceDeps) {
 
   return {
     /**
-     * Erases a customer: deletes the profile and the cart, then anonymises every order they placed
+     * Erases a customer: deletes the profile, the cart and the completed Idempotency-Key records
+     * created up to `requestedAt` (stored checkout responses), then anonymises every order they placed
      * up to `requestedAt` (open ones are cancelled first). Idempotent and resumable: anonymised
      * orders leave the customer's index, so a redelivery after a crash goes on with the rest, and a
      * finished request is logged, so a late redelivery touches nothing the customer created since.
@@ -147,11 +158,15 @@ export function createErasureService(deps: ErasureServiceDeps) {
         cancelled: 0,
         alreadyAnonymised: 0,
         newer: 0,
+        idempotencyRecords: 0,
       };
       if (await log.isDone(request)) return { ...summary, alreadyDone: true };
 
       await profiles.delete(request.sub);
       await carts.delete(request.sub);
+      // Claims of checkouts still running stay (deleting one would fail that checkout halfway), and
+      // so do records created after the request (decision 0005).
+      summary.idempotencyRecords = await idempotencyRecords.deleteCompleted(request.sub, request.requestedAt);
 
       // Newest first; anonymised orders drop out of the index behind the cursor, so paging on
       // visits each remaining order once (and a rerun starts with what is left).
