@@ -10,7 +10,7 @@ import type { CatalogRepository, ProductWithStock } from '../../domain/catalog/c
 import type { ProductRecord } from '../../domain/catalog/product';
 import type { StockLevel } from '../../domain/inventory/stock';
 import { batchGetItems } from './batch-get';
-import { cancellationCodes, isConditionFailure } from './dynamo-client';
+import { applied, cancellationCodes } from './dynamo-client';
 import { GSI1, GSI2, keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -114,20 +114,16 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async replace(product, expectedVersion) {
-      try {
-        await db.send(
+      return applied(
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: productItem(product),
             ConditionExpression: 'attribute_exists(PK) AND version = :expected',
             ExpressionAttributeValues: { ':expected': expectedVersion },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async getMany(skus) {

@@ -6,7 +6,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { CircuitSnapshot, CircuitStore } from '../../domain/payments/circuit-breaker';
-import { conditionFailureItem, isConditionFailure } from './dynamo-client';
+import { applied, conditionFailureItem, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /** Starting a new failure window can lose to another instance's only this often in a row. */
@@ -108,18 +108,14 @@ export function createDynamoCircuitStore(db: DynamoDBClient, tableName: string):
     },
 
     async close(name, seenOpenUntil, nowMs) {
-      try {
-        await update(name, {
+      return applied(
+        update(name, {
           // The old window's failures led to the opening; they must not count against the recovered gateway.
           UpdateExpression: 'REMOVE openUntil, failures, windowEndsAt SET closedAt = :now',
           ConditionExpression: 'openUntil = :seen',
           ExpressionAttributeValues: { ':seen': { N: String(seenOpenUntil) }, ':now': { N: String(nowMs) } },
-        });
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        }),
+      );
     },
   };
 }

@@ -21,6 +21,21 @@ export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
+ * Awaits a conditional write: true when it was applied, false when its condition refused it (any
+ * other error is thrown). For writes whose refusal is an ordinary outcome (somebody else got there
+ * first, the item is gone already).
+ */
+export async function applied(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
  * The stored item a write refused by its condition hands back (with `ReturnValuesOnConditionCheckFailure:
  * 'ALL_OLD'`), in wire format: the document client does not convert errors.
  */

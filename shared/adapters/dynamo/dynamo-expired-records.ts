@@ -1,7 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExpiredRecords, RecordKey } from '../../domain/housekeeping/housekeeping-ports';
 import type { Clock } from '../../lib/clock';
-import { isConditionFailure } from './dynamo-client';
+import { applied, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /** The item is part of a transaction in flight (a checkout using the cart): it is in use, not abandoned. */
@@ -34,8 +34,8 @@ export function createDynamoExpiredRecords(
     },
 
     async saveCursor(position, expectedVersion) {
-      try {
-        await db.send(
+      return applied(
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: {
@@ -48,12 +48,8 @@ export function createDynamoExpiredRecords(
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :expected',
             ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async scanExpired({ after, nowSeconds, limit }) {

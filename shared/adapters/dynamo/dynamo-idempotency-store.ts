@@ -10,7 +10,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { IdempotencyRecordEraser } from '../../domain/customers/erasure-ports';
 import type { IdempotencyLease, IdempotencyStore, StoredResponse } from '../../domain/idempotency/idempotency';
 import type { Clock } from '../../lib/clock';
-import { conditionFailureItem, isConditionFailure } from './dynamo-client';
+import { applied, conditionFailureItem, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 /**
@@ -101,8 +101,9 @@ export function createDynamoIdempotencyStore(
     },
 
     async release(lease) {
-      try {
-        await db.send(
+      // Refused when it is someone else's record by now (our claim expired and was taken over).
+      await applied(
+        db.send(
           new DeleteCommand({
             TableName: tableName,
             Key: keys.idempotency(lease.scope, lease.key),
@@ -110,11 +111,8 @@ export function createDynamoIdempotencyStore(
             ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
             ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':token': lease.token },
           }),
-        );
-      } catch (error) {
-        // Someone else's record by now (our claim expired and was taken over): not ours to delete.
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
   };
 }
@@ -168,23 +166,19 @@ export function createDynamoIdempotencyEraser(
         const found = (page.Items ?? []).map((item) => ({ PK: item.PK as string, SK: item.SK as string }));
         for (let start = 0; start < found.length; start += ERASE_CONCURRENCY) {
           const outcomes = await Promise.all(
-            found.slice(start, start + ERASE_CONCURRENCY).map(async (Key) => {
-              try {
-                await db.send(
+            // Refused when gone already (TTL, cleanup, a concurrent erasure) or claimed anew by a later checkout.
+            found.slice(start, start + ERASE_CONCURRENCY).map((Key) =>
+              applied(
+                db.send(
                   new DeleteCommand({
                     TableName: tableName,
                     Key,
                     ConditionExpression: '#status = :completed AND #createdAt <= :upTo',
                     ...condition,
                   }),
-                );
-                return true;
-              } catch (error) {
-                // Gone already (TTL, cleanup, a concurrent erasure) or claimed anew by a later checkout.
-                if (isConditionFailure(error)) return false;
-                throw error;
-              }
-            }),
+                ),
+              ),
+            ),
           );
           deleted += outcomes.filter(Boolean).length;
         }

@@ -8,7 +8,7 @@ import {
 import type { Address } from '../../domain/address';
 import type { Profile, ProfileChanges } from '../../domain/customers/profile';
 import type { ProfileRepository } from '../../domain/customers/profile-ports';
-import { isConditionFailure } from './dynamo-client';
+import { applied } from './dynamo-client';
 import { keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -35,19 +35,15 @@ export function createDynamoProfileRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async createIfAbsent(profile, now) {
-      try {
-        await db.send(
+      return applied(
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...keys.profile(profile.sub), type: 'Profile', ...profile, createdAt: now, updatedAt: now },
             ConditionExpression: 'attribute_not_exists(PK)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async update(initial, changes, now) {

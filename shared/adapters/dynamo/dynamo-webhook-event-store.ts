@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProcessedWebhookEvents } from '../../domain/payments/payment-webhook-service';
 import type { Clock } from '../../lib/clock';
-import { isConditionFailure } from './dynamo-client';
+import { applied } from './dynamo-client';
 import { keys } from './keys';
 
 export interface WebhookEventStoreOptions {
@@ -35,8 +35,8 @@ export function createDynamoWebhookEventStore(
 
     async remember({ id, type, orderId }) {
       const now = clock.now();
-      try {
-        await db.send(
+      return applied(
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: {
@@ -49,12 +49,8 @@ export function createDynamoWebhookEventStore(
             },
             ConditionExpression: 'attribute_not_exists(PK)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

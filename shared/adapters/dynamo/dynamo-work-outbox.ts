@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DueWork, Work, WorkOutbox, WorkRef } from '../../domain/orders/order-work';
-import { isConditionFailure } from './dynamo-client';
+import { applied } from './dynamo-client';
 import { GSI1, keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -80,8 +80,8 @@ export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: st
     },
 
     async sent(work, nextDueAt) {
-      try {
-        await db.send(
+      await applied(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.outbox(work.orderId, work.kind),
@@ -94,15 +94,13 @@ export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: st
               ':one': 1,
             },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
 
     async claim(work, { now, until }) {
-      try {
-        await db.send(
+      const claimed = await applied(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.outbox(work.orderId, work.kind),
@@ -110,11 +108,9 @@ export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: st
             ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(claimedUntil) OR claimedUntil < :now)',
             ExpressionAttributeValues: { ':until': until, ':now': now },
           }),
-        );
-        return 'claimed';
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
+      if (claimed) return 'claimed';
       const current = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.outbox(work.orderId, work.kind), ConsistentRead: true }),
       );
@@ -122,18 +118,16 @@ export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: st
     },
 
     async release(work) {
-      await db
-        .send(
+      await applied(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.outbox(work.orderId, work.kind),
             UpdateExpression: 'REMOVE claimedUntil',
             ConditionExpression: 'attribute_exists(PK)',
           }),
-        )
-        .catch((error: unknown) => {
-          if (!isConditionFailure(error)) throw error;
-        });
+        ),
+      );
     },
 
     async complete(work) {
