@@ -40,6 +40,7 @@ import { createInventoryService } from './domain/inventory/inventory-service';
 import { createJobRunner } from './domain/jobs/job-runner';
 import { createNotificationService } from './domain/notifications/notification-service';
 import { catalogPricing } from './domain/orders/catalog-pricing';
+import { createOrderQueries } from './domain/orders/order-queries';
 import { createOrderService } from './domain/orders/order-service';
 import { createReservationExpiry } from './domain/orders/reservation-expiry';
 import { createWorkDispatcher, withWorkDispatch } from './domain/orders/work-dispatcher';
@@ -189,6 +190,18 @@ export const orderRepository = /* @__PURE__ */ once(() =>
     }),
     workDispatcher(),
   ),
+);
+
+/**
+ * The order reads (GET /v1/orders, /v1/orders/{id}, /v1/admin/orders): a plain repository, since a
+ * read commits nothing and so dispatches no work, which keeps the queue client out of those bundles
+ * and sqs:SendMessage out of their roles.
+ */
+export const orderQueries = /* @__PURE__ */ once(() =>
+  createOrderQueries({
+    orders: createDynamoOrderRepository(documentClient(), config().tableName),
+    cursors: cursorCodec(),
+  }),
 );
 
 export const orderService = /* @__PURE__ */ once(() =>

@@ -1,8 +1,8 @@
 import { listAdminOrdersRoute } from '../../shared/api/order-routes';
-import { orderService } from '../../shared/container';
+import { orderQueries } from '../../shared/container';
 import { httpRoute } from '../../shared/http/http-route';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(listAdminOrdersRoute, async ({ query }) =>
-  ok(await orderService().listByStatus(query.status, query.limit, query.cursor)),
+  ok(await orderQueries().listByStatus(query.status, query.limit, query.cursor)),
 );

@@ -7,26 +7,18 @@ import { ProductNotFoundError } from '../catalog/catalog-errors';
 import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
 import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
-import type { ListResult } from '../pagination';
-import {
-  type Address,
-  canTransition,
-  type Order,
-  type OrderLine,
-  type OrderStatus,
-  type OrderView,
-  toOrderView,
-} from './order';
+import { type Address, canTransition, type Order, type OrderLine, type OrderView, toOrderView } from './order';
 import {
   CartEmptyError,
   CheckoutBusyError,
   DiscountUnavailableError,
   OrderNotCancellableError,
-  OrderNotFoundError,
   OutOfStockError,
 } from './order-errors';
 import type { OrderRepository, ProductPricing } from './order-ports';
-import { listAllStatuses } from './order-status-merge';
+import { createOrderQueries, type Viewer, visibleOrder } from './order-queries';
+
+export type { Viewer } from './order-queries';
 
 /** Attempts of one checkout when its transaction loses a race (a conflict, or the cart changed). */
 const MAX_PLACEMENT_ATTEMPTS = 10;
@@ -43,11 +35,6 @@ export interface PlaceOrderInput {
 export interface Customer {
   sub: string;
   email: string | null;
-}
-
-export interface Viewer {
-  sub: string;
-  isAdmin: boolean;
 }
 
 export interface OrderServiceDeps {
@@ -140,14 +127,10 @@ export function createOrderService(deps: OrderServiceDeps) {
     return { ...(await buildOrder(customer, input, lines)), lines, cart };
   }
 
-  /** Finds an order the viewer may see; anyone else's is "not found", never "forbidden". */
-  async function visibleOrder(orderId: string, viewer: Viewer): Promise<Order> {
-    const order = await orders.get(orderId);
-    if (!order || (!viewer.isAdmin && order.userId !== viewer.sub)) throw new OrderNotFoundError(orderId);
-    return order;
-  }
-
   return {
+    // The reads (get, listMine, listByStatus), also served alone by createOrderQueries.
+    ...createOrderQueries({ orders, cursors }),
+
     /**
      * Places an order: reserves every line (all or none), redeems the discount, creates the order
      * in PENDING_PAYMENT with the durable payment work record and, when given, completes the
@@ -197,48 +180,13 @@ export function createOrderService(deps: OrderServiceDeps) {
       throw new CheckoutBusyError();
     },
 
-    /** One order with its timeline; another customer's is 404. */
-    async get(orderId: string, viewer: Viewer): Promise<OrderView> {
-      return toOrderView(await visibleOrder(orderId, viewer));
-    },
-
-    /** The customer's own orders, newest first. */
-    async listMine(sub: string, limit: number, cursor?: string): Promise<ListResult<OrderView>> {
-      const scope = `orders:${sub}`;
-      const page = await orders.listByCustomer(sub, {
-        limit,
-        after: cursor ? cursors.decode(cursor, scope) : undefined,
-      });
-      return {
-        items: page.items.map((order) => toOrderView(order, { withEvents: false })),
-        nextCursor: page.next ? cursors.encode(page.next, scope) : null,
-      };
-    },
-
-    /** Every order of one status (or of all), newest first: for administrators. */
-    async listByStatus(
-      status: OrderStatus | undefined,
-      limit: number,
-      cursor?: string,
-    ): Promise<ListResult<OrderView>> {
-      const scope = `admin-orders:${status ?? '*'}`;
-      const after = cursor ? cursors.decode(cursor, scope) : undefined;
-      const page = status
-        ? await orders.listByStatus(status, { limit, after })
-        : await listAllStatuses(orders, { limit, after });
-      return {
-        items: page.items.map((order) => toOrderView(order, { withEvents: false })),
-        nextCursor: page.next ? cursors.encode(page.next, scope) : null,
-      };
-    },
-
     /**
      * Cancels before shipment: a pending order releases its reservation; a paid one is restocked
      * and its refund is queued. Racing cancels release stock once: the first conditional write wins.
      */
     async cancel(orderId: string, viewer: Viewer): Promise<OrderView> {
       for (let attempt = 0; attempt < MAX_CANCEL_ATTEMPTS; attempt++) {
-        const order = await visibleOrder(orderId, viewer);
+        const order = await visibleOrder(orders, orderId, viewer);
         if (!canTransition(order.status, 'CANCELLED')) throw new OrderNotCancellableError(orderId, order.status);
         const at = clock.now().toISOString();
         const paid = order.status === 'PAID';
