@@ -19,11 +19,12 @@ interface RawServerlessYml {
 }
 
 /**
- * serverless.yml as written, CloudFormation tags kept as plain values. The resolved form
- * (`serverless print`) is not needed here, and reading the file directly keeps the bundle
- * measure independent of the Serverless CLI.
+ * serverless.yml as written, CloudFormation tags kept as plain values (`!GetAtt Queue.Arn` reads as
+ * `'Queue.Arn'`), Serverless variables unresolved. The resolved form (`serverless print`) is not
+ * needed here, and reading the file directly keeps the bundle measure independent of the Serverless
+ * CLI. `T` describes the parts a caller reads.
  */
-function readServerlessYml(): RawServerlessYml {
+export function readServerlessYml<T = RawServerlessYml>(): T {
   const text = readFileSync(path.join(repoRoot, 'serverless.yml'), 'utf8');
   const passThrough = (value: unknown) => value;
   const tags = ['!Ref', '!GetAtt', '!Join', '!Sub'];
@@ -32,7 +33,7 @@ function readServerlessYml(): RawServerlessYml {
       ...tags.map((tag) => ({ tag, resolve: passThrough })),
       ...tags.map((tag) => ({ tag, collection: 'seq' as const, resolve: passThrough })),
     ],
-  }) as RawServerlessYml;
+  }) as T;
 }
 
 /** The extensions serverless-esbuild tries, in its order, when a handler names a module. */
