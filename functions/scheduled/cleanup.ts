@@ -1,5 +1,5 @@
-import { jobRunner } from '../../shared/container';
+import { cleanupRunner } from '../../shared/container';
 import { scheduledJob } from '../../shared/jobs/scheduled-job';
 
 /** Daily: abandoned carts and expired housekeeping records are deleted (CONTRACT "Scheduled jobs"). */
-export const handler = scheduledJob('cleanup', jobRunner);
+export const handler = scheduledJob('cleanup', cleanupRunner);

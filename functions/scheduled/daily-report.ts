@@ -1,5 +1,5 @@
-import { jobRunner } from '../../shared/container';
+import { dailyReportRunner } from '../../shared/container';
 import { scheduledJob } from '../../shared/jobs/scheduled-job';
 
 /** 00:10 UTC: the sales report of the previous UTC day, from the sales ledger (CONTRACT "Scheduled jobs"). */
-export const handler = scheduledJob('daily-report', jobRunner);
+export const handler = scheduledJob('daily-report', dailyReportRunner);

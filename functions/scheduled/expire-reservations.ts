@@ -1,5 +1,5 @@
-import { jobRunner } from '../../shared/container';
+import { expireReservationsRunner } from '../../shared/container';
 import { scheduledJob } from '../../shared/jobs/scheduled-job';
 
 /** Every minute: unpaid orders past their reservation → EXPIRED, stock released (CONTRACT "Scheduled jobs"). */
-export const handler = scheduledJob('expire-reservations', jobRunner);
+export const handler = scheduledJob('expire-reservations', expireReservationsRunner);

@@ -1,5 +1,5 @@
-import { jobRunner } from '../../shared/container';
+import { reconcileRunner } from '../../shared/container';
 import { scheduledJob } from '../../shared/jobs/scheduled-job';
 
 /** Every 5 minutes: payment work whose queue message was never sent is sent again (CONTRACT "Scheduled jobs"). */
-export const handler = scheduledJob('reconcile', jobRunner);
+export const handler = scheduledJob('reconcile', reconcileRunner);
