@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { readServerlessYml } from '../../bench/lib/serverless-yml';
 import { openApiDocument } from '../../shared/api/openapi-document';
 import { routes } from '../../shared/api/routes';
 
@@ -11,22 +11,8 @@ interface FunctionDefinition {
   events?: Array<{ httpApi?: string | { method: string; path: string } }>;
 }
 
-/** serverless.yml without resolving CloudFormation tags (they are irrelevant here). */
-function serverlessFunctions(): Record<string, FunctionDefinition> {
-  const text = readFileSync(join(root, 'serverless.yml'), 'utf8');
-  const tags = ['!Ref', '!GetAtt', '!Join', '!Sub'].map((tag) => ({
-    tag,
-    resolve: (value: unknown) => value,
-    collection: undefined,
-  }));
-  const definition = parse(text, {
-    customTags: [
-      ...tags.map(({ tag, resolve }) => ({ tag, resolve })),
-      ...tags.map(({ tag }) => ({ tag, collection: 'seq' as const, resolve: (value: unknown) => value })),
-    ],
-  }) as { functions: Record<string, FunctionDefinition> };
-  return definition.functions;
-}
+/** serverless.yml's functions (CloudFormation tags and variables left as written). */
+const serverlessFunctions = () => readServerlessYml<{ functions: Record<string, FunctionDefinition> }>().functions;
 
 const key = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
 
