@@ -8,4 +8,6 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Cartwheel',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cartwheel',
+  // Stages deployed to one account must not add up in one metric (the alarms select theirs).
+  defaultDimensions: { stage: process.env.STAGE ?? 'local' },
 });

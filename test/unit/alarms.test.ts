@@ -1,0 +1,136 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { readServerlessYml } from '../../bench/lib/serverless-yml';
+import { repoRoot } from '../../scripts/local/paths';
+
+/**
+ * The alarms of serverless.yml watch what really exists: every dead-letter queue, and business
+ * metrics under the exact namespace, name and dimensions the code publishes them with. A metric
+ * renamed in the code, or a new dead-letter queue, would otherwise leave an alarm that never fires.
+ */
+
+interface Resource {
+  Type: string;
+  Condition?: string;
+  Properties: Record<string, unknown>;
+}
+
+interface ServerlessYml {
+  provider: { environment: Record<string, string> };
+  resources: { Conditions?: Record<string, unknown>; Resources: Record<string, Resource> };
+}
+
+const yml = readServerlessYml<ServerlessYml>();
+const resources = yml.resources.Resources;
+const alarms = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm');
+
+/** `${self:provider.environment.X}` as serverless.yml sets it (the tests read the file unresolved). */
+function resolved(value: unknown): unknown {
+  const reference = typeof value === 'string' ? /^\$\{self:provider\.environment\.(\w+)\}$/.exec(value) : null;
+  return reference?.[1] ? yml.provider.environment[reference[1]] : value;
+}
+
+/** The metric names the code publishes (`metrics.addMetric('<name>', ...)`). */
+function publishedMetricNames(): Set<string> {
+  const names = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const file = path.join(dir, entry);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (file.endsWith('.ts'))
+        for (const match of readFileSync(file, 'utf8').matchAll(/addMetric\(\s*'(\w+)'/g))
+          names.add(match[1] as string);
+    }
+  };
+  walk(path.join(repoRoot, 'shared'));
+  walk(path.join(repoRoot, 'functions'));
+  return names;
+}
+
+/** One metric published by the app's `metrics` object, as the EMF document it writes. */
+async function publishedDocument(): Promise<{ namespace: string; dimensions: string[][]; values: object }> {
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  const saved = { ...process.env };
+  try {
+    // The tests' environment switches metrics off: a fresh module instance with them on.
+    Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'false', STAGE: 'test-stage' });
+    await jest.isolateModulesAsync(async () => {
+      const { metrics } = await import('../../shared/observability');
+      metrics.addMetric('ServerErrors', 'Count', 1);
+      metrics.publishStoredMetrics();
+    });
+  } finally {
+    spy.mockRestore();
+    process.env = saved;
+  }
+  const emf = written.map((line) => JSON.parse(line)).find((document) => document._aws);
+  const [directive] = emf._aws.CloudWatchMetrics;
+  return { namespace: directive.Namespace, dimensions: directive.Dimensions, values: emf };
+}
+
+describe('alarms', () => {
+  it('watch every dead-letter queue for a waiting message', () => {
+    const deadLetterQueues = Object.values(resources)
+      .map((resource) => resource.Properties.RedrivePolicy as { deadLetterTargetArn?: string } | undefined)
+      .map((policy) => policy?.deadLetterTargetArn?.replace(/\.Arn$/, ''))
+      .filter((name): name is string => name !== undefined)
+      .sort();
+    const watched = alarms
+      .filter(([, alarm]) => alarm.Properties.Namespace === 'AWS/SQS')
+      .map(([, alarm]) => {
+        const [dimension] = alarm.Properties.Dimensions as Array<{ Name: string; Value: string }>;
+        expect(alarm.Properties).toMatchObject({
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+        return dimension?.Value.replace(/\.QueueName$/, '');
+      })
+      .sort();
+
+    expect(deadLetterQueues).toHaveLength(4);
+    expect(watched).toEqual(deadLetterQueues);
+  });
+
+  it('watch business metrics under the namespace, names and dimensions the code publishes', async () => {
+    const published = await publishedDocument();
+    const names = publishedMetricNames();
+    const metricAlarms = alarms.filter(([, alarm]) => alarm.Properties.Namespace !== 'AWS/SQS');
+
+    expect(metricAlarms.length).toBeGreaterThanOrEqual(5);
+    for (const [id, alarm] of metricAlarms) {
+      const dimensions = (alarm.Properties.Dimensions as Array<{ Name: string; Value: string }>).map((dimension) => [
+        dimension.Name,
+        resolved(dimension.Value),
+      ]);
+      expect({ id, namespace: resolved(alarm.Properties.Namespace) }).toEqual({ id, namespace: published.namespace });
+      expect({ id, published: names.has(alarm.Properties.MetricName as string) }).toEqual({ id, published: true });
+      // The alarm names exactly the dimension set of the documents: service, then the stage.
+      expect(dimensions.map(([name]) => name)).toEqual(published.dimensions[0]);
+      expect(dimensions).toEqual([
+        ['service', yml.provider.environment.POWERTOOLS_SERVICE_NAME],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+        ['stage', '${sls:stage}'],
+      ]);
+    }
+    expect(published.values).toMatchObject({ service: 'cartwheel', stage: 'test-stage' });
+  });
+
+  it('all notify the alarm topic, which mails ALARM_EMAIL only when one is given', () => {
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual(['AlarmTopic']);
+      expect(alarm.Properties.OKActions).toEqual(['AlarmTopic']);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+    expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    expect(resources.AlarmEmailSubscription).toMatchObject({
+      Condition: 'HasAlarmEmail',
+      Properties: { TopicArn: 'AlarmTopic', Protocol: 'email' },
+    });
+    expect(yml.resources.Conditions?.HasAlarmEmail).toBeDefined();
+  });
+});
