@@ -4,7 +4,7 @@ import { readServerlessYml } from '../../bench/lib/serverless-yml';
 import { repoRoot } from '../../scripts/local/paths';
 
 /**
- * The alarms of serverless.yml watch what really exists: every dead-letter queue, and business
+ * What operators get from a deployed stack. The alarms of serverless.yml watch what really exists: every dead-letter queue, and business
  * metrics under the exact namespace, name and dimensions the code publishes them with. A metric
  * renamed in the code, or a new dead-letter queue, would otherwise leave an alarm that never fires.
  */
@@ -16,7 +16,7 @@ interface Resource {
 }
 
 interface ServerlessYml {
-  provider: { environment: Record<string, string> };
+  provider: { environment: Record<string, string>; logs?: { httpApi?: { format?: string } } };
   resources: { Conditions?: Record<string, unknown>; Resources: Record<string, Resource> };
 }
 
@@ -132,5 +132,24 @@ describe('alarms', () => {
       Properties: { TopicArn: 'AlarmTopic', Protocol: 'email' },
     });
     expect(yml.resources.Conditions?.HasAlarmEmail).toBeDefined();
+  });
+});
+
+describe('API access logs', () => {
+  it('write one JSON line per request with the fields an investigation needs', () => {
+    const format = yml.provider.logs?.httpApi?.format;
+    expect(typeof format).toBe('string');
+    const fields = JSON.parse(format as string) as Record<string, string>;
+
+    // Every value is an API Gateway context variable (a typo would be logged as literal text).
+    for (const value of Object.values(fields)) expect(value).toMatch(/^\$context\.[A-Za-z.]+$/);
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
+    });
   });
 });
