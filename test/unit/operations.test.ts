@@ -17,6 +17,8 @@ interface Resource {
 
 interface ServerlessYml {
   provider: { environment: Record<string, string>; logs?: { httpApi?: { format?: string } } };
+  custom: Record<string, unknown>;
+  functions: Record<string, { events?: Array<{ sqs?: Record<string, unknown> }> }>;
   resources: { Conditions?: Record<string, unknown>; Resources: Record<string, Resource> };
 }
 
@@ -151,5 +153,17 @@ describe('API access logs', () => {
       latencyMs: '$context.responseLatency',
       integrationError: '$context.integrationErrorMessage',
     });
+  });
+});
+
+describe('payment worker concurrency', () => {
+  it('is bounded by the event source (PAYMENT_WORKER_MAX_CONCURRENCY, default 5)', () => {
+    const [event] = yml.functions['payment-worker']?.events ?? [];
+
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+    expect(event?.sqs?.maximumConcurrency).toBe('${self:custom.paymentWorkerMaxConcurrency}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+    expect(yml.custom.paymentWorkerMaxConcurrency).toBe('${env:PAYMENT_WORKER_MAX_CONCURRENCY, 5}');
+    expect(event?.sqs?.batchSize).toBe(10);
   });
 });
