@@ -84,6 +84,10 @@ const EnvSchema = z
     /** Relative to the working directory of the process. */
     EMAIL_OUTBOX_DIR: z._default(z.string().check(z.minLength(1)), '.local/outbox'),
     EMAIL_SHOP_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'Cartwheel'),
+    /** The account's SES sending rate (14 until AWS raises it); the SES sender keeps under it. */
+    EMAIL_SENDS_PER_SECOND: z._default(z.coerce.number().check(z.positive(), z.lte(10_000)), 14),
+    /** The notification worker's maximum concurrency (its event source), which shares out the rate. */
+    NOTIFICATION_WORKER_MAX_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000)), 2),
     /** Only the in-process sandbox so far; a real carrier's adapter implements the same port. */
     CARRIER: z._default(z.enum(['sandbox']), 'sandbox'),
   })
@@ -191,6 +195,8 @@ const ConfigSchema = z.pipe(
       configurationSet: env.EMAIL_CONFIGURATION_SET ?? null,
       outboxDir: env.EMAIL_OUTBOX_DIR,
       shopName: env.EMAIL_SHOP_NAME,
+      /** Sends per second of one worker instance: at most the worker's maximum concurrency run at once. */
+      sendsPerSecondPerInstance: env.EMAIL_SENDS_PER_SECOND / env.NOTIFICATION_WORKER_MAX_CONCURRENCY,
     },
     carrier: env.CARRIER,
   })),

@@ -39,6 +39,7 @@ import { createExpiredRecordCleanup } from './domain/housekeeping/expired-record
 import { createInventoryService } from './domain/inventory/inventory-service';
 import { createJobRunner, type Job } from './domain/jobs/job-runner';
 import { createNotificationService } from './domain/notifications/notification-service';
+import { pacedEmailSender } from './domain/notifications/paced-email-sender';
 import { catalogPricing } from './domain/orders/catalog-pricing';
 import { createOrderQueries } from './domain/orders/order-queries';
 import { createOrderService } from './domain/orders/order-service';
@@ -351,18 +352,23 @@ export const dailyReportRunner = /* @__PURE__ */ runnerOf('daily-report', dailyR
 export const cleanupRunner = /* @__PURE__ */ runnerOf('cleanup', cleanupJob);
 
 /**
- * The notification worker's mailer (EMAIL_TRANSPORT): Amazon SES in AWS; under `npm start` and in
- * tests, `.eml` files in the outbox directory.
+ * The notification worker's mailer (EMAIL_TRANSPORT): Amazon SES in AWS, paced at this instance's
+ * share of the account's sending rate (EMAIL_SENDS_PER_SECOND over the worker's maximum concurrency);
+ * under `npm start` and in tests, `.eml` files in the outbox directory.
  */
 export const emailSender = /* @__PURE__ */ once(() => {
   const { region, email } = config();
   return email.transport === 'file'
     ? createFileEmailSender({ dir: email.outboxDir, from: email.from, clock: systemClock })
-    : createSesEmailSender({
-        client: createSesClient(region),
-        from: email.from,
-        configurationSet: email.configurationSet,
-      });
+    : pacedEmailSender(
+        createSesEmailSender({
+          client: createSesClient(region),
+          from: email.from,
+          configurationSet: email.configurationSet,
+        }),
+        // Within the worker's 10 s: a batch of 10 at the default share (7 per second) waits 1.3 s at most.
+        { perSecond: email.sendsPerSecondPerInstance, maxWaitMs: 5000 },
+      );
 });
 
 /** The fulfilment worker's carrier (CARRIER): the in-process sandbox is the only one so far. */

@@ -13,6 +13,8 @@ describe('e-mail and carrier configuration', () => {
       configurationSet: null,
       outboxDir: '.local/outbox',
       shopName: 'Cartwheel',
+      // SES's default 14 per second, shared by the worker's default maximum of 2 instances.
+      sendsPerSecondPerInstance: 7,
     });
     expect(LOCAL_EMAIL_FROM).toBe('Cartwheel <orders@cartwheel.invalid>');
     expect(config.carrier).toBe('sandbox');
@@ -26,6 +28,8 @@ describe('e-mail and carrier configuration', () => {
       EMAIL_CONFIGURATION_SET: 'tea-events',
       EMAIL_OUTBOX_DIR: '/tmp/outbox',
       EMAIL_SHOP_NAME: 'Tea & Mugs',
+      EMAIL_SENDS_PER_SECOND: '50',
+      NOTIFICATION_WORKER_MAX_CONCURRENCY: '4',
       CARRIER: 'sandbox',
     });
 
@@ -35,6 +39,7 @@ describe('e-mail and carrier configuration', () => {
       configurationSet: 'tea-events',
       outboxDir: '/tmp/outbox',
       shopName: 'Tea & Mugs',
+      sendsPerSecondPerInstance: 12.5,
     });
   });
 
@@ -57,5 +62,10 @@ describe('e-mail and carrier configuration', () => {
       /EMAIL_CONFIGURATION_SET/,
     );
     expect(() => parseConfig({ ...localEnv, CARRIER: 'dhl' })).toThrow(/CARRIER/);
+    expect(() => parseConfig({ ...localEnv, EMAIL_SENDS_PER_SECOND: '0' })).toThrow(/EMAIL_SENDS_PER_SECOND/);
+    // SQS event sources take a maximum concurrency of 2 or more.
+    expect(() => parseConfig({ ...localEnv, NOTIFICATION_WORKER_MAX_CONCURRENCY: '1' })).toThrow(
+      /NOTIFICATION_WORKER_MAX_CONCURRENCY/,
+    );
   });
 });

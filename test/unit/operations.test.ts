@@ -167,3 +167,16 @@ describe('payment worker concurrency', () => {
     expect(event?.sqs?.batchSize).toBe(10);
   });
 });
+
+describe('notification worker concurrency', () => {
+  it('is bounded by the event source, and the worker knows the bound it shares the SES rate over', () => {
+    const [event] = yml.functions['notification-worker']?.events ?? [];
+
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+    const bound = '${self:custom.notificationWorkerMaxConcurrency}';
+    expect(event?.sqs?.maximumConcurrency).toBe(bound);
+    expect(yml.provider.environment.NOTIFICATION_WORKER_MAX_CONCURRENCY).toBe(bound);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+    expect(yml.provider.environment.EMAIL_SENDS_PER_SECOND).toBe("${env:EMAIL_SENDS_PER_SECOND, '14'}");
+  });
+});
