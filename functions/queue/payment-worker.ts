@@ -1,3 +1,4 @@
+import { sqsVisibilityHold } from '../../shared/adapters/sqs/sqs-visibility-hold';
 import { config } from '../../shared/config';
 import { paymentService, sqsClient } from '../../shared/container';
 import { openCircuitDelayOf, paymentRecordHandler } from '../../shared/jobs/payment-job';
@@ -12,5 +13,5 @@ export const handler = sqsBatchHandler(paymentRecordHandler(paymentService), {
     reservationTtlSeconds: config().reservationTtlSeconds,
     maxReceiveCount: config().queueMaxReceiveCount,
   })),
-  queue: () => ({ url: config().queues.payment, client: sqsClient() }),
+  hold: sqsVisibilityHold(() => ({ url: config().queues.payment, client: sqsClient() })),
 });

@@ -1,22 +1,22 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, metrics } from '../observability';
-
-/** SQS's longest visibility timeout (12 hours). */
-const MAX_VISIBILITY_SECONDS = 43_200;
 
 export interface SqsBatchOptions {
   /**
    * How long a failed record should stay out of sight, judged from its error (seconds), or
    * `undefined` to let it come back after the queue's own visibility timeout. For failures that
-   * say when retrying makes sense again (an open circuit): the record is set invisible for that
-   * long (`ChangeMessageVisibility`, capped at 12 h) and reported failed as usual, so its receive
-   * count still grows and a failure that never ends still reaches the dead-letter queue.
+   * say when retrying makes sense again (an open circuit): the record is held back that long
+   * (`hold`) and reported failed as usual, so its receive count still grows and a failure that
+   * never ends still reaches the dead-letter queue.
    */
   delayOf?: (error: unknown, record: SQSRecord) => number | undefined;
-  /** The queue the records come from (needed with `delayOf`); read on first use. */
-  queue?: () => { url: string; client: SQSClient };
+  /**
+   * Holds a record back for that long; whether it could (needed with `delayOf`). The SQS one is
+   * shared/adapters/sqs/sqs-visibility-hold.ts, passed only by workers that delay records, so the
+   * others' bundles (and IAM roles) have no `ChangeMessageVisibility`.
+   */
+  hold?: (record: SQSRecord, seconds: number) => Promise<boolean>;
 }
 
 /**
@@ -27,32 +27,8 @@ export interface SqsBatchOptions {
  * errors included (it logs them: redelivering them could not help).
  */
 export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<void>, options: SqsBatchOptions = {}) {
-  const { delayOf, queue } = options;
-  if (delayOf && !queue) throw new Error('sqsBatchHandler: `delayOf` needs the `queue` to delay records in');
-
-  /** Sets the record invisible for `seconds`; on failure it just comes back sooner (logged). */
-  const hold = async (record: SQSRecord, seconds: number): Promise<boolean> => {
-    if (!queue) return false;
-    const visibility = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(seconds)));
-    try {
-      const { url, client } = queue();
-      await client.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: url,
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: visibility,
-        }),
-      );
-      return true;
-    } catch (error) {
-      logger.warn('could not delay a failed record; it comes back after the queue visibility timeout', {
-        messageId: record.messageId,
-        visibility,
-        error: error as Error,
-      });
-      return false;
-    }
-  };
+  const { delayOf, hold } = options;
+  if (delayOf && !hold) throw new Error('sqsBatchHandler: `delayOf` needs a `hold` to delay records with');
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
@@ -60,20 +36,21 @@ export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<voi
     /** Records of this batch held back with ChangeMessageVisibility, and for how long. */
     const held = new Map<string, number>();
     let heldBecause: unknown;
-    const handle = !delayOf
-      ? handleRecord
-      : async (record: SQSRecord) => {
-          try {
-            await handleRecord(record);
-          } catch (error) {
-            const seconds = delayOf(error, record);
-            if (seconds !== undefined && (await hold(record, seconds))) {
-              held.set(record.messageId, seconds);
-              heldBecause ??= error;
+    const handle =
+      !delayOf || !hold
+        ? handleRecord
+        : async (record: SQSRecord) => {
+            try {
+              await handleRecord(record);
+            } catch (error) {
+              const seconds = delayOf(error, record);
+              if (seconds !== undefined && (await hold(record, seconds))) {
+                held.set(record.messageId, seconds);
+                heldBecause ??= error;
+              }
+              throw error;
             }
-            throw error;
-          }
-        };
+          };
     try {
       return await processPartialResponse(event, handle, processor, {
         context,

@@ -21,6 +21,7 @@ import { createDynamoClient } from '../../shared/adapters/dynamo/dynamo-client';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { createStripePaymentGateway } from '../../shared/adapters/payments/stripe-payment-gateway';
 import { createSqsClient } from '../../shared/adapters/sqs/sqs-client';
+import { sqsVisibilityHold } from '../../shared/adapters/sqs/sqs-visibility-hold';
 import { config } from '../../shared/config';
 import { orderRepository } from '../../shared/container';
 import {
@@ -192,7 +193,7 @@ describe('the payment worker while the circuit is open (DynamoDB Local, SQS emul
     const payments = createPaymentService({ orders: orderRepository(), gateway, clock: systemClock });
     return sqsBatchHandler(
       paymentRecordHandler(() => payments),
-      { delayOf: openCircuitDelayOf(() => backoff), queue: () => ({ url: queueUrl, client: sqs }) },
+      { delayOf: openCircuitDelayOf(() => backoff), hold: sqsVisibilityHold(() => ({ url: queueUrl, client: sqs })) },
     );
   }
 
