@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as runJob } from '../../functions/http/run-job';
 import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
 import { createDynamoExpiredRecords } from '../../shared/adapters/dynamo/dynamo-expired-records';
 import { createDynamoIdempotencyStore } from '../../shared/adapters/dynamo/dynamo-idempotency-store';
 import { createExpiredRecordCleanup } from '../../shared/domain/housekeeping/expired-record-cleanup';
 import type { ExpiredRecords } from '../../shared/domain/housekeeping/housekeeping-ports';
 import { type Clock, systemClock } from '../../shared/lib/clock';
-import { invoke } from '../support/http-event';
-import { adminToken } from '../support/integration';
+import { runJobNow } from '../support/admin-jobs';
 
 // The cleanup deletes across the whole table: each test gets a table of its own, so the counts are
 // exact and no other test's items are touched.
@@ -217,13 +215,7 @@ describe('the cleanup job', () => {
   });
 
   it('runs on demand through POST /v1/admin/jobs/cleanup and answers its counts', async () => {
-    const result = await invoke(runJob, {
-      method: 'POST',
-      path: '/v1/admin/jobs/cleanup',
-      route: '/v1/admin/jobs/{job}',
-      pathParameters: { job: 'cleanup' },
-      token: adminToken(),
-    });
+    const result = await runJobNow('cleanup');
     expect(result.status).toBe(200);
     expect(result.json).toMatchObject({
       job: 'cleanup',

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as getDailyReport } from '../../functions/http/get-daily-report';
-import { handler as runJob } from '../../functions/http/run-job';
 import { createDynamoSalesLedger, ledgerEntryItem } from '../../shared/adapters/dynamo/dynamo-sales-ledger';
 import { createDailyReportService } from '../../shared/domain/reports/daily-report-service';
 import type { LedgerEntry } from '../../shared/domain/reports/sales-ledger';
+import { runJobNow } from '../support/admin-jobs';
 import { invoke } from '../support/http-event';
 import { adminToken, customerToken, tableName, testDocumentClient } from '../support/integration';
 
@@ -38,15 +38,7 @@ async function record(...entries: LedgerEntry[]) {
   );
 }
 
-const runReport = (body?: unknown, token = adminToken()) =>
-  invoke(runJob, {
-    method: 'POST',
-    path: '/v1/admin/jobs/daily-report',
-    route: '/v1/admin/jobs/{job}',
-    pathParameters: { job: 'daily-report' },
-    token,
-    body,
-  });
+const runReport = (body?: unknown, token = adminToken()) => runJobNow('daily-report', { token, body });
 
 const getReport = (date: string, token = adminToken()) =>
   invoke(getDailyReport, {
@@ -221,14 +213,7 @@ describe('the daily report', () => {
   });
 
   it('takes a date only for daily-report: another job with a date is a 400', async () => {
-    const result = await invoke(runJob, {
-      method: 'POST',
-      path: '/v1/admin/jobs/cleanup',
-      route: '/v1/admin/jobs/{job}',
-      pathParameters: { job: 'cleanup' },
-      token: adminToken(),
-      body: { date: DAY },
-    });
+    const result = await runJobNow('cleanup', { body: { date: DAY } });
     expect(result.status).toBe(400);
     expect(result.json).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'date' }] });
   });

@@ -34,7 +34,7 @@ import { createErasureService, type ErasureServiceDeps } from '../../shared/doma
 import type { OrderService } from '../../shared/domain/orders/order-service';
 import { storedJson } from '../../shared/http/idempotency';
 import { systemClock } from '../../shared/lib/clock';
-import { address, cancel, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { address, cancel, eventTypes, readOrder, stockedProduct, stockOf } from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
 import { adminToken, tableName, testDocumentClient } from '../support/integration';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
@@ -320,7 +320,7 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
     // Open orders went through the normal cancel path: reservation released, paid units restocked.
     const pending = (await readOrder(customer.sub, customer.orders.pending, admin)).json;
     expect(pending.status).toBe('CANCELLED');
-    expect(pending.events.map((event: { type: string }) => event.type)).toEqual(['ORDER_PLACED', 'CANCELLED']);
+    expect(eventTypes(pending)).toEqual(['ORDER_PLACED', 'CANCELLED']);
     expect(await stockOf(db, customer.skus.pending)).toEqual({ onHand: 10, reserved: 0, available: 10 });
     expect((await readOrder(customer.sub, customer.orders.paid, admin)).json.status).toBe('CANCELLED');
     expect(await stockOf(db, customer.skus.paid)).toEqual({ onHand: 10, reserved: 0, available: 10 });

@@ -14,7 +14,14 @@ import { createNotificationService } from '../../shared/domain/notifications/not
 import { notificationRecordHandler } from '../../shared/jobs/order-work-jobs';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { systemClock } from '../../shared/lib/clock';
-import { cancel, outboxRecord, pendingOrder as pendingOrderOf, readOrder, stockOf } from '../support/checkout';
+import {
+  cancel,
+  eventTypes,
+  orderOf,
+  outboxRecord,
+  pendingOrder as pendingOrderOf,
+  stockOf,
+} from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
 import { customerToken, tableName, testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
@@ -120,9 +127,9 @@ describe('after payment: fulfilment and e-mails (DynamoDB Local, SQS emulator, s
 
     for (const order of orders) {
       const paid = order.payment.paymentToken === 'tok_visa';
-      const view = (await readOrder(order.sub, order.orderId)).json;
+      const view = await orderOf(order);
       expect(view.status).toBe(paid ? 'SHIPPED' : 'PAYMENT_FAILED');
-      expect(view.events.map((event: { type: string }) => event.type)).toEqual(
+      expect(eventTypes(view)).toEqual(
         paid ? ['ORDER_PLACED', 'PAYMENT_SUCCEEDED', 'SHIPPED'] : ['ORDER_PLACED', 'PAYMENT_FAILED'],
       );
       // One charge per paid order; a declined card is never charged.
@@ -147,12 +154,12 @@ describe('after payment: fulfilment and e-mails (DynamoDB Local, SQS emulator, s
     const fulfilment = { type: 'FULFILMENT_REQUESTED', orderId: order.orderId };
     expect(await deliver(fulfilmentWorker as Worker, fulfilment)).toEqual({ batchItemFailures: [] });
 
-    const shipped = (await readOrder(order.sub, order.orderId)).json;
+    const shipped = await orderOf(order);
     expect(shipped.status).toBe('SHIPPED');
     expect(shipped.shipment).toEqual({ carrier: expect.any(String), trackingNumber: expect.any(String) });
     // A repeated booking is the same booking.
     expect(await deliver(fulfilmentWorker as Worker, fulfilment)).toEqual({ batchItemFailures: [] });
-    expect((await readOrder(order.sub, order.orderId)).json.shipment).toEqual(shipped.shipment);
+    expect((await orderOf(order)).shipment).toEqual(shipped.shipment);
 
     for (const event of ['PAID', 'SHIPPED']) {
       const message = { type: 'NOTIFICATION_REQUESTED', orderId: order.orderId, event };
@@ -179,15 +186,10 @@ describe('after payment: fulfilment and e-mails (DynamoDB Local, SQS emulator, s
     const refund = { type: 'REFUND_REQUESTED', orderId: order.orderId };
     await deliverRepeatedly(deliverTo(paymentWorker as Worker), refund, 4);
 
-    const view = (await readOrder(order.sub, order.orderId)).json;
+    const view = await orderOf(order);
     expect(view.status).toBe('CANCELLED');
     expect(view.payment.status).toBe('REFUNDED');
-    expect(view.events.map((event: { type: string }) => event.type)).toEqual([
-      'ORDER_PLACED',
-      'PAYMENT_SUCCEEDED',
-      'CANCELLED',
-      'REFUNDED',
-    ]);
+    expect(eventTypes(view)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED', 'CANCELLED', 'REFUNDED']);
     expect(await sandboxStats(order.orderId)).toMatchObject({ charges: 1, refunds: 1 });
     expect(await stockOf(db, order.sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
     expect(await outboxRecord(db, order.orderId, 'REFUND')).toBeUndefined();
@@ -195,6 +197,6 @@ describe('after payment: fulfilment and e-mails (DynamoDB Local, SQS emulator, s
     // A fulfilment message still in flight for the cancelled order books nothing.
     const late = { type: 'FULFILMENT_REQUESTED', orderId: order.orderId };
     expect(await deliverTo(fulfilmentWorker as Worker)([sqsRecord(late)])).toEqual({ batchItemFailures: [] });
-    expect((await readOrder(order.sub, order.orderId)).json.shipment).toBeNull();
+    expect((await orderOf(order)).shipment).toBeNull();
   });
 });

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { handler as runJob } from '../../functions/http/run-job';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { queueDepth } from '../../scripts/dlq/dlq-commands';
 import { provisionQueues } from '../../scripts/local/provision-queues';
 import { type Invoke, type QueuePollers, sqsEventSources, startQueuePollers } from '../../scripts/local/queue-poller';
 import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
-import { outboxRecord, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
-import { invoke, lambdaContext } from '../support/http-event';
-import { adminToken, tableName, testDocumentClient } from '../support/integration';
+import { runJobNow } from '../support/admin-jobs';
+import {
+  eventTypes,
+  orderOf,
+  outboxRecord,
+  pastReservation,
+  placeOrder,
+  stockedProduct,
+  stockOf,
+} from '../support/checkout';
+import { lambdaContext } from '../support/http-event';
+import { testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
 import { drainQueue, eventually } from '../support/sqs-queue';
 
@@ -130,21 +137,6 @@ async function sendPayments(queueUrl: string, orders: Placed[]): Promise<number>
   return sent;
 }
 
-/** Moves the order's reservation expiry into the past, directly in the table (its status index key stays as it is). */
-async function pastReservation(orderId: string) {
-  await db.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: { PK: `ORDER#${orderId}`, SK: '#ORDER' },
-      UpdateExpression: 'SET reservationExpiresAt = :past',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
-    }),
-  );
-}
-
-const orderOf = async ({ sub, orderId }: Placed) => (await readOrder(sub, orderId)).json;
-const eventTypes = (order: { events: Array<{ type: string }> }) => order.events.map((event) => event.type);
 const orderIdOf = (body: string | undefined) => (JSON.parse(body ?? '{}') as { orderId?: string }).orderId;
 
 test('a payment the gateway keeps failing ends in the DLQ with its order PENDING_PAYMENT, and expiry then frees the stock; sent = acknowledged + dead-lettered', async () => {
@@ -217,14 +209,8 @@ test('a payment the gateway keeps failing ends in the DLQ with its order PENDING
   }
 
   // Their reservations run out (moved into the past in the table; the clock stays as it is for other files).
-  for (const order of failing) await pastReservation(order.orderId);
-  const sweep = await invoke(runJob, {
-    method: 'POST',
-    path: '/v1/admin/jobs/expire-reservations',
-    route: '/v1/admin/jobs/{job}',
-    pathParameters: { job: 'expire-reservations' },
-    token: adminToken(),
-  });
+  for (const order of failing) await pastReservation(db, order.orderId);
+  const sweep = await runJobNow('expire-reservations');
   expect(sweep.status).toBe(200);
 
   for (const order of failing) {

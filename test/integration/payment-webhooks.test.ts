@@ -9,10 +9,12 @@ import { orderRepository, paymentGateway } from '../../shared/container';
 import { paymentSignatureHeader } from '../../shared/domain/payments/webhook-signature';
 import {
   cancel,
+  eventTypes,
+  expectPaidOnce,
+  orderOf,
   outboxRecord,
   type PendingOrder,
   pendingOrder as pendingOrderOf,
-  readOrder,
   stockOf,
 } from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
@@ -94,9 +96,6 @@ async function ledgerEntriesOf(orderId: string, kind: 'sale' | 'refund', at: str
   );
   return found.flatMap((result) => (result.Item ? [result.Item] : []));
 }
-
-const orderOf = async ({ sub, orderId }: Placed) => (await readOrder(sub, orderId)).json;
-const eventTypes = (order: { events: Array<{ type: string }> }) => order.events.map((event) => event.type);
 
 /** Moves the order to EXPIRED as the expire-reservations job does (its reservation released). */
 async function expire(order: Placed): Promise<void> {
@@ -272,13 +271,7 @@ describe('payment webhooks: applying events', () => {
       }),
     );
 
-    for (const order of orders) {
-      const paid = await orderOf(order);
-      expect(paid.status).toBe('PAID');
-      expect(eventTypes(paid)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED']);
-      expect(await stockOf(db, order.sku)).toEqual({ onHand: 8, reserved: 0, available: 8 });
-      expect(await sandboxStats(order.orderId)).toMatchObject({ charges: 1, refunds: 0 });
-    }
+    for (const order of orders) await expectPaidOnce(db, order);
   });
 
   it('payment_intent.succeeded with another amount or currency than the order is not applied', async () => {

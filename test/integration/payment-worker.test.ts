@@ -1,6 +1,13 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler } from '../../functions/queue/payment-worker';
-import { cancel, type PendingOrder, pendingOrder as pendingOrderOf, readOrder, stockOf } from '../support/checkout';
+import {
+  cancel,
+  eventTypes,
+  expectPaidOnce,
+  orderOf,
+  pendingOrder as pendingOrderOf,
+  stockOf,
+} from '../support/checkout';
 import { lambdaContext } from '../support/http-event';
 import { testDocumentClient } from '../support/integration';
 import { delaySandboxAnswers, sandboxStats } from '../support/sandbox-gateway';
@@ -9,14 +16,10 @@ import { sqsEvent, sqsRecord } from '../support/sqs-event';
 const db = testDocumentClient();
 afterAll(() => db.destroy());
 
-type Placed = PendingOrder;
 const pendingOrder = (paymentToken = 'tok_visa') => pendingOrderOf({ prefix: 'pay', paymentToken });
 
 const deliver = async (...records: SQSRecord[]) =>
   (await handler(sqsEvent(records), lambdaContext('payment-worker'))) as SQSBatchResponse;
-
-const orderOf = async ({ sub, orderId }: Placed) => (await readOrder(sub, orderId)).json;
-const eventTypes = (order: { events: Array<{ type: string }> }) => order.events.map((event) => event.type);
 
 describe('the payment worker (DynamoDB Local, sandbox gateway)', () => {
   it('pays a tok_visa order once: PAID, reserved stock sold, one charge', async () => {
@@ -25,23 +28,15 @@ describe('the payment worker (DynamoDB Local, sandbox gateway)', () => {
 
     expect(await deliver(sqsRecord(placed.message))).toEqual({ batchItemFailures: [] });
 
-    const order = await orderOf(placed);
-    expect(order.status).toBe('PAID');
+    const order = await expectPaidOnce(db, placed);
     expect(order.payment).toEqual({ status: 'SUCCEEDED', attempts: 1 });
-    expect(eventTypes(order)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED']);
-    expect(await stockOf(db, placed.sku)).toEqual({ onHand: 8, reserved: 0, available: 8 });
-    expect(await sandboxStats(placed.orderId)).toMatchObject({ charges: 1, refunds: 0 });
   });
 
   it('when the same message arrives 3 times in a row, the order is charged and paid once', async () => {
     const placed = await pendingOrder();
     for (let i = 0; i < 3; i++) expect(await deliver(sqsRecord(placed.message))).toEqual({ batchItemFailures: [] });
 
-    const order = await orderOf(placed);
-    expect(order.status).toBe('PAID');
-    expect(eventTypes(order)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED']);
-    expect(await stockOf(db, placed.sku)).toEqual({ onHand: 8, reserved: 0, available: 8 });
-    expect(await sandboxStats(placed.orderId)).toMatchObject({ charges: 1, refunds: 0 });
+    await expectPaidOnce(db, placed);
   });
 
   it('when the same message arrives 3 times at once (one batch and separate invocations), one charge and one PAID', async () => {
@@ -52,12 +47,8 @@ describe('the payment worker (DynamoDB Local, sandbox gateway)', () => {
     ]);
     expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
 
-    const order = await orderOf(placed);
-    expect(order.status).toBe('PAID');
+    const order = await expectPaidOnce(db, placed);
     expect(order.payment).toEqual({ status: 'SUCCEEDED', attempts: 1 });
-    expect(eventTypes(order)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED']);
-    expect(await stockOf(db, placed.sku)).toEqual({ onHand: 8, reserved: 0, available: 8 });
-    expect(await sandboxStats(placed.orderId)).toMatchObject({ charges: 1, refunds: 0 });
   });
 
   it('a declined card (tok_chargeDeclined) fails the payment and releases the stock', async () => {

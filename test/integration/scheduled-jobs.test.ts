@@ -2,25 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScheduledEvent, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { handler as runJob } from '../../functions/http/run-job';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { handler as expireReservations } from '../../functions/scheduled/expire-reservations';
 import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
 import { createSqsWorkQueue } from '../../shared/adapters/sqs/sqs-work-queue';
+import type { WorkQueue } from '../../shared/domain/orders/order-work';
 import { createWorkDispatcher } from '../../shared/domain/orders/work-dispatcher';
 import { createWorkReconciler } from '../../shared/domain/orders/work-reconciler';
 import { systemClock } from '../../shared/lib/clock';
+import { runJobNow } from '../support/admin-jobs';
 import {
   address,
+  eventTypes,
   failingQueue,
+  orderOf,
   orderServiceWith,
   outboxRecord,
+  pastReservation,
   pendingOrder as pendingOrderOf,
-  readOrder,
   stockedProduct,
   stockOf,
 } from '../support/checkout';
-import { invoke, lambdaContext } from '../support/http-event';
+import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken, tableName, testDocumentClient } from '../support/integration';
 import { delaySandboxAnswers, sandboxStats } from '../support/sandbox-gateway';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
@@ -53,25 +56,10 @@ const deliver = async (...records: SQSRecord[]) =>
 /** A pending order for 2 of a product stocked with 10 (placed through the API), and its payment message. */
 const pendingOrder = () => pendingOrderOf({ prefix: 'job' });
 
-/** Moves the order's reservation expiry into the past, directly in the table. */
-async function pastReservation(orderId: string) {
-  await db.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: { PK: `ORDER#${orderId}`, SK: '#ORDER' },
-      UpdateExpression: 'SET reservationExpiresAt = :past',
-      ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
-    }),
-  );
-}
-
-const orderOf = async (placed: { sub: string; orderId: string }) => (await readOrder(placed.sub, placed.orderId)).json;
-const eventTypes = (order: { events: Array<{ type: string }> }) => order.events.map((event) => event.type);
-
 describe('expire-reservations', () => {
   it('expires an order past its reservation and releases its stock; a fresh order stays PENDING_PAYMENT', async () => {
     const [due, fresh] = await Promise.all([pendingOrder(), pendingOrder()]);
-    await pastReservation(due.orderId);
+    await pastReservation(db, due.orderId);
 
     const run = await runExpiry();
     expect(run.summary.expired).toBeGreaterThanOrEqual(1);
@@ -93,7 +81,7 @@ describe('expire-reservations', () => {
     const outcomes: Record<string, number> = {};
     for (let round = 0; round < 20; round++) {
       const placed = await pendingOrder();
-      await pastReservation(placed.orderId);
+      await pastReservation(db, placed.orderId);
       // Every other round the gateway answers late, so the charge lands while the job runs.
       if (round % 2 === 1) await delaySandboxAnswers(placed.orderId, { ms: 400 });
       const [delivered] = await Promise.all([deliver(sqsRecord(placed.message)), runExpiry()]);
@@ -148,6 +136,23 @@ describe('reconcile', () => {
     );
   }
 
+  /** The reconcile job over the real outbox, sending every kind of work to one queue of the test's. */
+  function reconcilerSendingTo(queue: WorkQueue) {
+    const outbox = createDynamoWorkOutbox(db, tableName());
+    return createWorkReconciler({
+      outbox,
+      dispatcher: createWorkDispatcher({
+        queues: { payment: queue, fulfilment: queue, notification: queue },
+        outbox,
+        clock: systemClock,
+        resendAfterSeconds: 1800,
+        onSendFailure: () => undefined,
+      }),
+      clock: systemClock,
+      maxRecordsPerRun: 1_000_000,
+    });
+  }
+
   async function receiveFor(queueUrl: string, orderIds: string[]) {
     const found: Array<Record<string, unknown>> = [];
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -180,20 +185,7 @@ describe('reconcile', () => {
       expect(await outboxRecord(db, cancelled.orderId)).toBeUndefined();
       expect(await outboxRecord(db, cancelled.orderId, 'NOTIFY_CANCELLED')).toBeDefined();
 
-      const outbox = createDynamoWorkOutbox(db, tableName());
-      const queue = createSqsWorkQueue(sqs, queueUrl);
-      const reconciler = createWorkReconciler({
-        outbox,
-        dispatcher: createWorkDispatcher({
-          queues: { payment: queue, fulfilment: queue, notification: queue },
-          outbox,
-          clock: systemClock,
-          resendAfterSeconds: 1800,
-          onSendFailure: () => undefined,
-        }),
-        clock: systemClock,
-        maxRecordsPerRun: 1_000_000,
-      });
+      const reconciler = reconcilerSendingTo(createSqsWorkQueue(sqs, queueUrl));
 
       // Within the grace period the committer may still be sending: the records are left alone.
       await reconciler.run();
@@ -253,19 +245,7 @@ describe('reconcile', () => {
 
       // Half an hour on, the work is still not done: the record is due again and the message goes out again.
       await ageOutboxRecord(placed.orderId, 'PAYMENT', 1900);
-      const outbox = createDynamoWorkOutbox(db, tableName());
-      const summary = await createWorkReconciler({
-        outbox,
-        dispatcher: createWorkDispatcher({
-          queues: { payment: lostQueue, fulfilment: lostQueue, notification: lostQueue },
-          outbox,
-          clock: systemClock,
-          resendAfterSeconds: 1800,
-          onSendFailure: () => undefined,
-        }),
-        clock: systemClock,
-        maxRecordsPerRun: 1_000_000,
-      }).run();
+      const summary = await reconcilerSendingTo(lostQueue).run();
       expect(summary.resent).toBeGreaterThanOrEqual(1);
       expect(await receiveFor(queueUrl, [placed.orderId])).toEqual([
         expect.objectContaining({ type: 'PAYMENT_REQUESTED', orderId: placed.orderId }),
@@ -278,15 +258,7 @@ describe('reconcile', () => {
 });
 
 describe('POST /v1/admin/jobs/{job}', () => {
-  const post = (job: string, token = adminToken(), body?: unknown) =>
-    invoke(runJob, {
-      method: 'POST',
-      path: `/v1/admin/jobs/${job}`,
-      route: '/v1/admin/jobs/{job}',
-      pathParameters: { job },
-      token,
-      body,
-    });
+  const post = (job: string, token = adminToken(), body?: unknown) => runJobNow(job, { token, body });
   const timestamp = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
   it('runs a job now and answers its summary', async () => {

@@ -8,7 +8,7 @@ import type { OrderRepository } from '../../shared/domain/orders/order-ports';
 import { fulfilmentRecordHandler } from '../../shared/jobs/order-work-jobs';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { systemClock } from '../../shared/lib/clock';
-import { cancel, pendingOrder, readOrder, stockOf } from '../support/checkout';
+import { cancel, eventTypes, orderOf, pendingOrder, stockOf } from '../support/checkout';
 import { lambdaContext } from '../support/http-event';
 import { tableName, testDocumentClient } from '../support/integration';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
@@ -70,7 +70,7 @@ async function paidOrder() {
     | SQSBatchResponse
     | undefined;
   expect(paid?.batchItemFailures ?? []).toEqual([]);
-  expect((await readOrder(order.sub, order.orderId)).json.status).toBe('PAID');
+  expect((await orderOf(order)).status).toBe('PAID');
   return order;
 }
 
@@ -87,10 +87,10 @@ describe('a paid order cancelled before it ships (DynamoDB Local, stateful carri
     expect(await fulfilmentWorker(carrier.carrier, repository())(order.orderId)).toEqual({ batchItemFailures: [] });
 
     expect(carrier.bookings.get(order.orderId)).toBe('cancelled');
-    const view = (await readOrder(order.sub, order.orderId)).json;
+    const view = await orderOf(order);
     expect(view.status).toBe('CANCELLED');
     expect(view.shipment).toBeNull();
-    expect(view.events.map((event: { type: string }) => event.type)).not.toContain('SHIPPED');
+    expect(eventTypes(view)).not.toContain('SHIPPED');
     expect(await stockOf(db, order.sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
   });
 
@@ -121,7 +121,7 @@ describe('a paid order cancelled before it ships (DynamoDB Local, stateful carri
     expect(await worker(order.orderId)).toEqual({ batchItemFailures: [] });
     expect(carrier.calls.book).toBe(1);
     expect(carrier.bookings.get(order.orderId)).toBe('cancelled');
-    expect((await readOrder(order.sub, order.orderId)).json.shipment).toBeNull();
+    expect((await orderOf(order)).shipment).toBeNull();
   });
 
   it('acknowledges a parcel the carrier had already dispatched (reported for a recall, not retried)', async () => {
@@ -135,7 +135,7 @@ describe('a paid order cancelled before it ships (DynamoDB Local, stateful carri
     expect(await fulfilmentWorker(carrier.carrier, repository())(order.orderId)).toEqual({ batchItemFailures: [] });
 
     expect(carrier.calls.cancel).toBe(1);
-    expect((await readOrder(order.sub, order.orderId)).json.status).toBe('CANCELLED');
+    expect((await orderOf(order)).status).toBe('CANCELLED');
   });
 
   it('asks the carrier nothing for an order that was cancelled before it was paid', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as cancelOrder } from '../../functions/http/cancel-order';
 import { handler as createOrder } from '../../functions/http/create-order';
 import { handler as createProduct } from '../../functions/http/create-product';
@@ -19,6 +19,7 @@ import { randomIds, systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { invoke } from './http-event';
 import { adminToken, customerToken, tableName, uniqueSku } from './integration';
+import { sandboxStats } from './sandbox-gateway';
 
 export const address = {
   name: 'Ada Lovelace',
@@ -105,6 +106,42 @@ export function readOrder(sub: string, orderId: string, token = customerToken(su
     pathParameters: { orderId },
     token,
   });
+}
+
+/** The order as its customer reads it through `GET /v1/orders/{orderId}`. */
+export const orderOf = async ({ sub, orderId }: { sub: string; orderId: string }) =>
+  (await readOrder(sub, orderId)).json;
+
+/** The types of an order's timeline events, in order. */
+export const eventTypes = (order: { events: Array<{ type: string }> }) => order.events.map((event) => event.type);
+
+/**
+ * A `pendingOrder()` (2 of a product stocked with 10) paid exactly once: PAID, its timeline placed
+ * then paid, the reserved units sold, one charge at the sandbox gateway and no refund.
+ */
+export async function expectPaidOnce(
+  db: DynamoDBDocumentClient,
+  placed: { sub: string; orderId: string; sku: string },
+) {
+  const order = await orderOf(placed);
+  expect(order.status).toBe('PAID');
+  expect(eventTypes(order)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED']);
+  expect(await stockOf(db, placed.sku)).toEqual({ onHand: 8, reserved: 0, available: 8 });
+  expect(await sandboxStats(placed.orderId)).toMatchObject({ charges: 1, refunds: 0 });
+  return order;
+}
+
+/** Moves the order's reservation expiry into the past, directly in the table (its status index key stays as it is). */
+export async function pastReservation(db: DynamoDBDocumentClient, orderId: string) {
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: { PK: `ORDER#${orderId}`, SK: '#ORDER' },
+      UpdateExpression: 'SET reservationExpiresAt = :past',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+    }),
+  );
 }
 
 export function cancel(sub: string, orderId: string, token = customerToken(sub)) {

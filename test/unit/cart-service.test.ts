@@ -1,7 +1,7 @@
 import { MAX_LINES } from '../../shared/domain/cart/cart';
 import { createCartService } from '../../shared/domain/cart/cart-service';
 import type { ProductRecord } from '../../shared/domain/catalog/product';
-import { AppError } from '../../shared/errors';
+import { codeOf } from '../support/app-error';
 import { inMemoryCarts } from '../support/in-memory-customer-repositories';
 import { inMemoryStore } from '../support/in-memory-repositories';
 
@@ -29,15 +29,6 @@ function setup(products: ProductRecord[] = [product('MUG', 1200), product('PLATE
   const service = createCartService({ carts: carts.carts, catalog: catalogStore.catalog, clock, currency: 'EUR' });
   return { service, carts, products: catalogStore.products };
 }
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error instanceof AppError ? `${error.status} ${error.code}` : String(error);
-  }
-  return 'no error';
-};
 
 describe('cart service', () => {
   it('shows an empty cart in the store currency when the customer has none', async () => {

@@ -1,7 +1,7 @@
 import { createCatalogService } from '../../shared/domain/catalog/catalog-service';
 import { createInventoryService } from '../../shared/domain/inventory/inventory-service';
-import { AppError } from '../../shared/errors';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
+import { codeOf } from '../support/app-error';
 import { inMemoryStore } from '../support/in-memory-repositories';
 
 function setup() {
@@ -22,15 +22,6 @@ function setup() {
 }
 
 const mug = { sku: 'MUG-1', name: 'Mug', price: 1200, category: 'Kitchen' };
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error instanceof AppError ? `${error.status} ${error.code}` : String(error);
-  }
-  return 'no error';
-};
 
 describe('catalog service', () => {
   it('creates a product in the store currency with defaults filled in and no stock', async () => {
