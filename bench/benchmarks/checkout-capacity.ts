@@ -1,5 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import type { CheckoutStack } from '../bench-context';
 import type { Benchmark, DetailTable, ResultRow } from '../benchmark';
@@ -30,6 +29,7 @@ import {
   invokeCheckout,
   type PaymentRecords,
   paymentProbe,
+  stackDynamoClient,
 } from '../lib/checkout-requests';
 import { ratio, verdict } from '../lib/format';
 import type { ServiceFunction } from '../lib/serverless-yml';
@@ -372,11 +372,7 @@ export const checkoutCapacity: Benchmark = {
     const handler = loaded.handler as Handler;
     const client = (loaded.dynamoClient as () => DynamoDBClient)();
     const table: TableDefinition = tableDefinition(stack.definition.resources?.Resources ?? {});
-    const snapshot = new DynamoDBClient({
-      endpoint: stack.dynamoEndpoint,
-      region: stack.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const snapshot = stackDynamoClient(stack);
     const probe = paymentProbe(stack);
     const recorder = recordCapacity(client, { snapshot, table });
     const perSize = context.quick ? QUICK_ORDERS_PER_SIZE : ORDERS_PER_SIZE;

@@ -1,10 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import type { Placement } from '../../shared/domain/orders/order-ports';
 import type { Benchmark, ResultRow } from '../benchmark';
-import { loadHandler } from '../lib/build-bundles';
+import { bundleNamed, loadHandler } from '../lib/build-bundles';
 import {
   applyFunctionEnv,
   type CheckoutRequest,
@@ -14,6 +12,7 @@ import {
   invokeCheckout,
   type PaymentRecords,
   paymentProbe,
+  stackDynamoClient,
 } from '../lib/checkout-requests';
 import { checkoutTransactions } from '../lib/checkout-transaction';
 import { ms, nsToMs, ratio, verdict } from '../lib/format';
@@ -182,17 +181,12 @@ export const checkoutThroughput: Benchmark = {
   ],
   async run(context) {
     const { functions } = await context.bundles();
-    const bundle = functions.find((fn) => fn.name === FUNCTION_NAME);
-    if (!bundle) throw new Error(`serverless.yml has no function ${FUNCTION_NAME}`);
+    const bundle = bundleNamed(functions, FUNCTION_NAME);
     const stack = await context.checkoutStack();
     applyFunctionEnv(stack.env);
     const handler = loadHandler<Handler>(bundle);
 
-    const raw = new DynamoDBClient({
-      endpoint: stack.dynamoEndpoint,
-      region: stack.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const raw = stackDynamoClient(stack);
     const db = DynamoDBDocumentClient.from(raw);
     const probe = paymentProbe(stack);
     const transactions = checkoutTransactions(stack, db);

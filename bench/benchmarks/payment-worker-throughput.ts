@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { lambdaContext } from '../../test/support/http-event';
 import { sqsEvent, sqsRecord } from '../../test/support/sqs-event';
 import type { CheckoutStack } from '../bench-context';
 import type { Benchmark, ResultRow } from '../benchmark';
-import { buildBundle, loadHandler } from '../lib/build-bundles';
+import { buildBundle, bundleNamed, loadHandler } from '../lib/build-bundles';
 import {
   applyFunctionEnv,
   type CheckoutRequest,
@@ -19,6 +18,7 @@ import {
   type Handler,
   invokeCheckout,
   paymentProbe,
+  stackDynamoClient,
 } from '../lib/checkout-requests';
 import { ms, nsToMs, ratio, verdict } from '../lib/format';
 import { addCpu, cpuMeter, cpuPerOperation } from '../lib/process-cpu';
@@ -354,10 +354,8 @@ export const paymentWorkerThroughput: Benchmark = {
   ],
   async run(context) {
     const { functions } = await context.bundles();
-    const workerBundle = functions.find((fn) => fn.name === FUNCTION_NAME);
-    const createOrderBundle = functions.find((fn) => fn.name === CREATE_ORDER);
-    if (!workerBundle || !createOrderBundle)
-      throw new Error(`serverless.yml lacks ${FUNCTION_NAME} or ${CREATE_ORDER}`);
+    const workerBundle = bundleNamed(functions, FUNCTION_NAME);
+    const createOrderBundle = bundleNamed(functions, CREATE_ORDER);
     // After the function bundles: building those clears the build directory.
     const bareBundle = await buildBundle(BARE);
     const stack = await context.checkoutStack();
@@ -386,11 +384,7 @@ export const paymentWorkerThroughput: Benchmark = {
     };
 
     const probe = paymentProbe(stack);
-    const client = new DynamoDBClient({
-      endpoint: stack.dynamoEndpoint,
-      region: stack.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const client = stackDynamoClient(stack);
     const db = DynamoDBDocumentClient.from(client);
     const pids = { node: process.pid, dynamodb: stack.dynamoPid, sqs: stack.sqsPid, gateway: gateway.pid };
     const problems: string[] = [];

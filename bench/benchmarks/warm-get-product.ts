@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { SHADOWING_AWS_VARIABLES } from '../../scripts/local/local-aws';
 import { httpEvent, lambdaContext } from '../../test/support/http-event';
 import type { Benchmark } from '../benchmark';
-import { loadHandler } from '../lib/build-bundles';
+import { bundleNamed, loadHandler } from '../lib/build-bundles';
 import { ms, nsToMs, ratio, verdict } from '../lib/format';
 import { percentile } from '../lib/stats';
 
@@ -79,8 +79,7 @@ export const warmGetProduct: Benchmark = {
   ],
   async run(context) {
     const { functions, baseline } = await context.bundles();
-    const bundle = functions.find((fn) => fn.name === FUNCTION_NAME);
-    if (!bundle) throw new Error(`serverless.yml has no function ${FUNCTION_NAME}`);
+    const bundle = bundleNamed(functions, FUNCTION_NAME);
     const env = await context.functionEnv();
     const { sku } = await context.table();
     // Before the bundles load: their configuration and SDK clients read process.env.

@@ -65,6 +65,13 @@ export async function buildBundle(fn: ServiceFunction, options = deploymentBuild
   return { name: fn.name, file, exportName: fn.exportName, bytes: statSync(file).size };
 }
 
+/** The built bundle of one function of serverless.yml. */
+export function bundleNamed(functions: Bundle[], name: string): Bundle {
+  const bundle = functions.find((fn) => fn.name === name);
+  if (!bundle) throw new Error(`serverless.yml has no function ${name}`);
+  return bundle;
+}
+
 /** The handler a built bundle exports, `require`d into this process (its module runs now, once). */
 export function loadHandler<T>(bundle: Pick<Bundle, 'file' | 'exportName'>): T {
   const handler = (require(bundle.file) as Record<string, unknown>)[bundle.exportName];

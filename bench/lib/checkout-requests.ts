@@ -92,13 +92,14 @@ export interface PaymentRecords {
  * the table. A record stays until the payment is settled (no payment worker runs in the checkout
  * measures), marked sent (`SET dueAt ADD sends`) once its message is on the queue.
  */
+/** A DynamoDB client of the bench's own (not the functions'), on the checkout stack's DynamoDB Local. */
+export function stackDynamoClient(stack: CheckoutStack): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: stack.dynamoEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+}
+
 export function paymentProbe(stack: CheckoutStack) {
   const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
-  const dynamo = new DynamoDBClient({
-    endpoint: stack.dynamoEndpoint,
-    region: stack.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const dynamo = stackDynamoClient(stack);
   /** Messages on a queue, visible or in flight. */
   const queued = async (queueUrl: string): Promise<number> => {
     const { Attributes } = await sqs.send(
