@@ -123,7 +123,7 @@ export const erasureService = /* @__PURE__ */ once(() =>
   createErasureService({
     profiles: createDynamoProfileRepository(documentClient(), config().tableName),
     carts: createDynamoCartRepository(documentClient(), config().tableName),
-    idempotencyRecords: createDynamoIdempotencyEraser(documentClient(), config().tableName),
+    idempotencyRecords: createDynamoIdempotencyEraser(documentClient(), config().tableName, systemClock),
     orders: orderRepository(),
     cancellation: orderService(),
     anonymiser: createDynamoOrderErasure(documentClient(), config().tableName),

@@ -28,7 +28,7 @@ import { createDynamoOrderErasure } from '../../shared/adapters/dynamo/dynamo-or
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoProfileRepository } from '../../shared/adapters/dynamo/dynamo-profile-repository';
 import { keys } from '../../shared/adapters/dynamo/keys';
-import { orderService } from '../../shared/container';
+import { orderRepository, orderService } from '../../shared/container';
 import type { ErasureRequest, OrderAnonymiser } from '../../shared/domain/customers/erasure-ports';
 import { createErasureService, type ErasureServiceDeps } from '../../shared/domain/customers/erasure-service';
 import type { OrderService } from '../../shared/domain/orders/order-service';
@@ -107,9 +107,13 @@ const completedWithAddress = (item: Record<string, unknown> | undefined) => {
   expect(JSON.stringify(item)).toContain(address.line1);
 };
 
-/** The real idempotency store of `POST /v1/orders`, for a claim of a checkout that is still running. */
-const idempotencyStore = () =>
-  createDynamoIdempotencyStore(db, tableName(), systemClock, { retentionSeconds: 25 * 3600, lockSeconds: 60 });
+/**
+ * The real idempotency store of `POST /v1/orders`, for a claim of a checkout that is still running;
+ * or, on a clock two minutes behind, the claim of one that crashed (its 60 s lock has lapsed).
+ */
+const idempotencyStore = (clock = systemClock) =>
+  createDynamoIdempotencyStore(db, tableName(), clock, { retentionSeconds: 25 * 3600, lockSeconds: 60 });
+const twoMinutesAgo = { now: () => new Date(Date.now() - 120_000) };
 
 /** Waits until the clock has moved past `at`, so what comes next is created strictly after it. */
 async function clockPast(at: string) {
@@ -223,7 +227,7 @@ const erasureServiceWith = (overrides: Partial<ErasureServiceDeps>) =>
   createErasureService({
     profiles: createDynamoProfileRepository(db, tableName()),
     carts: createDynamoCartRepository(db, tableName()),
-    idempotencyRecords: createDynamoIdempotencyEraser(db, tableName()),
+    idempotencyRecords: createDynamoIdempotencyEraser(db, tableName(), systemClock),
     orders: createDynamoOrderRepository(db, tableName()),
     cancellation: orderService(),
     anonymiser: createDynamoOrderErasure(db, tableName()),
@@ -548,25 +552,29 @@ describe('the erasure of stored checkout responses (Idempotency-Key records)', (
     expect(await checkoutRecords(otherSub)).toEqual(othersBefore);
   });
 
-  it('keeps records created after the request, and the claim of a checkout still running, which then completes', async () => {
+  it('keeps records created after the request, claims begun after it and crashed claims, and none of them holds it up', async () => {
     const sku = await stockedProduct(10);
     const sub = `erase-${randomUUID()}`;
     const token = tokenFor(sub);
-    const [beforeKey, runningKey, afterKey] = [randomUUID(), randomUUID(), randomUUID()];
+    const [beforeKey, crashedKey, afterKey, runningKey] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     await place(token, sku, 1, beforeKey);
-    const store = idempotencyStore();
-    const running = await store.begin(sub, runningKey, 'fingerprint-of-the-running-checkout');
-    if (running.outcome !== 'acquired') throw new Error(`claim not acquired: ${running.outcome}`);
+    const crashed = await idempotencyStore(twoMinutesAgo).begin(sub, crashedKey, 'fingerprint-of-a-crashed-checkout');
+    expect(crashed.outcome).toBe('acquired');
+    const crashedRecord = await stored(keys.idempotency(sub, crashedKey));
     const requestedAt = new Date().toISOString();
     await clockPast(requestedAt);
     await place(token, sku, 1, afterKey);
     const afterRecord = await stored(keys.idempotency(sub, afterKey));
     completedWithAddress(afterRecord);
+    const store = idempotencyStore();
+    const running = await store.begin(sub, runningKey, 'fingerprint-of-the-running-checkout');
+    if (running.outcome !== 'acquired') throw new Error(`claim not acquired: ${running.outcome}`);
 
     expect(await deliver(messageFor({ sub, requestedAt }))).toEqual({ batchItemFailures: [] });
 
     expect(await stored(keys.idempotency(sub, beforeKey))).toBeUndefined();
     expect(await stored(keys.idempotency(sub, afterKey))).toEqual(afterRecord);
+    expect(await stored(keys.idempotency(sub, crashedKey))).toEqual(crashedRecord);
     expect(await stored(keys.idempotency(sub, runningKey))).toMatchObject({
       status: 'IN_PROGRESS',
       token: running.lease.token,
@@ -579,13 +587,86 @@ describe('the erasure of stored checkout responses (Idempotency-Key records)', (
     });
   });
 
+  it('waits for a checkout begun before the request, changing nothing, then erases the order it placed', async () => {
+    const sku = await stockedProduct(10, 1500);
+    const sub = `erase-${randomUUID()}`;
+    const token = tokenFor(sub);
+    expect((await putMe(token, { name: 'Ada Lovelace', defaultAddress: address })).status).toBe(200);
+    // The checkout stops just before its transaction, until the test lets it go on.
+    const repository = orderRepository();
+    const commit = repository.place.bind(repository);
+    let reachedCommit: () => void = () => {};
+    const atCommit = new Promise<void>((resolve) => {
+      reachedCommit = resolve;
+    });
+    let goOn: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      goOn = resolve;
+    });
+    const paused = jest.spyOn(repository, 'place').mockImplementation(async (...args) => {
+      reachedCommit();
+      await released;
+      return commit(...args);
+    });
+    const key = randomUUID();
+    let message: SQSRecord;
+    let placed: Awaited<ReturnType<typeof checkout>>;
+    try {
+      const running = checkout(token, sku, 1, key);
+      await atCommit;
+      // The customer asks to be erased while their checkout is between its claim and its commit.
+      message = messageFor({ sub, requestedAt: new Date().toISOString() });
+      const before = { profile: await stored(keys.profile(sub)), records: await checkoutRecords(sub) };
+      expect(before.records).toMatchObject([{ status: 'IN_PROGRESS' }]);
+
+      expect(await deliver(message)).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
+      expect({ profile: await stored(keys.profile(sub)), records: await checkoutRecords(sub) }).toEqual(before);
+
+      goOn();
+      placed = await running;
+    } finally {
+      goOn();
+      paused.mockRestore();
+    }
+    expect(placed.status).toBe(201);
+    const { orderId } = placed.json as { orderId: string };
+    completedWithAddress(await stored(keys.idempotency(sub, key)));
+    expect(await stockOf(db, sku)).toEqual({ onHand: 10, reserved: 1, available: 9 });
+
+    // The redelivery, once the checkout has finished: its order was placed before the request.
+    expect(await deliver(message)).toEqual({ batchItemFailures: [] });
+
+    expect(await stored(keys.order(orderId))).toMatchObject({ status: 'CANCELLED', ...anonymisedItem });
+    expect(await stockOf(db, sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    expect(await stored(keys.profile(sub))).toBeUndefined();
+    expect(await checkoutRecords(sub)).toEqual([]);
+  });
+
+  it('erases the orders its stored responses name even while the customer-orders index does not show them yet', async () => {
+    const sku = await stockedProduct(10);
+    const sub = `erase-${randomUUID()}`;
+    const token = tokenFor(sub);
+    const order = await place(token, sku, 2);
+    const request = { sub, requestedAt: new Date().toISOString() };
+    // The index lags behind the table (eventually consistent in DynamoDB; DynamoDB Local never lags).
+    const repository = createDynamoOrderRepository(db, tableName());
+    const laggingIndex = { get: repository.get, listByCustomer: async () => ({ items: [], next: null }) };
+
+    const summary = await erasureServiceWith({ orders: laggingIndex }).erase(request);
+
+    expect(summary).toMatchObject({ anonymised: 1, cancelled: 1, idempotencyRecords: 1 });
+    expect(await stored(keys.order(order.orderId))).toMatchObject({ status: 'CANCELLED', ...anonymisedItem });
+    expect(await stockOf(db, sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+  });
+
   it('walks every page of the records, and a run that crashed midway is finished by the next one', async () => {
     const sku = await stockedProduct(10);
     const sub = `erase-${randomUUID()}`;
     const token = tokenFor(sub);
     for (let i = 0; i < 4; i++) await place(token, sku, 1);
-    const running = await idempotencyStore().begin(sub, randomUUID(), 'fingerprint');
-    expect(running.outcome).toBe('acquired');
+    // A crashed checkout's claim: it does not hold the erasure up, and is not deleted (it holds no response).
+    const crashed = await idempotencyStore(twoMinutesAgo).begin(sub, randomUUID(), 'fingerprint');
+    expect(crashed.outcome).toBe('acquired');
     const request = { sub, requestedAt: new Date().toISOString() };
     expect(await checkoutRecords(sub)).toHaveLength(5);
     // The worker dies after its second delete (a fault the engine cannot produce on demand).
@@ -596,7 +677,7 @@ describe('the erasure of stored checkout responses (Idempotency-Key records)', (
         return db.send(command as GetCommand);
       },
     } as unknown as DynamoDBDocumentClient;
-    const crashing = createDynamoIdempotencyEraser(crashingDb, tableName(), { pageSize: 1 });
+    const crashing = createDynamoIdempotencyEraser(crashingDb, tableName(), systemClock, { pageSize: 1 });
 
     await expect(erasureServiceWith({ idempotencyRecords: crashing }).erase(request)).rejects.toThrow(
       'the worker crashed',
@@ -604,7 +685,7 @@ describe('the erasure of stored checkout responses (Idempotency-Key records)', (
     expect(await checkoutRecords(sub)).toHaveLength(3);
 
     const summary = await erasureServiceWith({
-      idempotencyRecords: createDynamoIdempotencyEraser(db, tableName(), { pageSize: 1 }),
+      idempotencyRecords: createDynamoIdempotencyEraser(db, tableName(), systemClock, { pageSize: 1 }),
     }).erase(request);
 
     expect(summary).toMatchObject({ alreadyDone: false, idempotencyRecords: 2 });

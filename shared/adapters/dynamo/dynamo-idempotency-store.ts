@@ -121,8 +121,9 @@ export function createDynamoIdempotencyStore(
 const ERASE_CONCURRENCY = 16;
 
 /**
- * Erasure of a customer's stored checkout responses (decision 0005): one Query of the customer's
- * item collection for the idempotency records (paginated, keys only), then a delete of each one,
+ * Erasure of a customer's stored checkout responses (decision 0005), over one strongly consistent
+ * Query of the customer's item collection for the idempotency records (paginated). `survey` reads
+ * the records created at or before the request; `deleteCompleted` deletes each completed one,
  * conditional on it being COMPLETED and created at or before the erasure was requested. The
  * condition is checked again at the delete: a record that expired and was claimed anew by a later
  * checkout in the meantime is not ours to delete. A refused condition is skipped.
@@ -130,60 +131,100 @@ const ERASE_CONCURRENCY = 16;
 export function createDynamoIdempotencyEraser(
   db: DynamoDBDocumentClient,
   tableName: string,
+  clock: Clock,
   options: { pageSize?: number } = {},
 ): IdempotencyRecordEraser {
+  /** Every page of the customer's records matching `filter` (names and values as the query's). */
+  async function* recordsOf(
+    sub: string,
+    filter: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+    projection: string,
+  ) {
+    let position: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          FilterExpression: filter.expression,
+          ProjectionExpression: projection,
+          ExpressionAttributeNames: { ...filter.names, '#pk': 'PK', '#sk': 'SK' },
+          ExpressionAttributeValues: {
+            ...filter.values,
+            ':pk': keys.idempotency(sub, '').PK,
+            ':prefix': keys.idempotencyPrefix,
+          },
+          // A checkout completed just before the request must be seen.
+          ConsistentRead: true,
+          // Unset: DynamoDB's 1 MB pages (tests set a small page to walk several).
+          ...(options.pageSize ? { Limit: options.pageSize } : {}),
+          ExclusiveStartKey: position,
+        }),
+      );
+      yield page.Items ?? [];
+      position = page.LastEvaluatedKey;
+    } while (position);
+  }
+
+  // Same format as the records' `createdAt` (toISOString), so the strings compare as times.
+  const createdUpTo = (at: string) => ({
+    names: { '#createdAt': 'createdAt' },
+    values: { ':upTo': new Date(at).toISOString() },
+  });
+
   return {
-    async deleteCompleted(sub, createdUpTo) {
-      // Same format as the records' `createdAt` (toISOString), so the strings compare as times.
-      const upTo = new Date(createdUpTo).toISOString();
+    async survey(sub, upTo) {
+      const created = createdUpTo(upTo);
+      const now = clock.now().getTime();
+      const survey = { completed: [] as StoredResponse[], running: 0 };
+      const pages = recordsOf(
+        sub,
+        {
+          expression: '#createdAt <= :upTo',
+          names: { ...created.names, '#status': 'status', '#response': 'response' },
+          values: created.values,
+        },
+        '#status, lockedUntil, #response',
+      );
+      for await (const items of pages) {
+        for (const item of items) {
+          if (item.status === 'COMPLETED') survey.completed.push(item.response as StoredResponse);
+          else if (item.status === 'IN_PROGRESS' && Number(item.lockedUntil) >= now) survey.running++;
+        }
+      }
+      return survey;
+    },
+
+    async deleteCompleted(sub, upTo) {
+      const created = createdUpTo(upTo);
       const condition = {
-        ExpressionAttributeNames: { '#status': 'status', '#createdAt': 'createdAt' },
-        ExpressionAttributeValues: { ':completed': 'COMPLETED', ':upTo': upTo },
+        ConditionExpression: '#status = :completed AND #createdAt <= :upTo',
+        ExpressionAttributeNames: { '#status': 'status', ...created.names },
+        ExpressionAttributeValues: { ':completed': 'COMPLETED', ...created.values },
       };
       let deleted = 0;
-      let position: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-            // The filter only saves transfer; the delete's condition is what protects the others.
-            FilterExpression: '#status = :completed AND #createdAt <= :upTo',
-            ProjectionExpression: '#pk, #sk',
-            ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#pk': 'PK', '#sk': 'SK' },
-            ExpressionAttributeValues: {
-              ...condition.ExpressionAttributeValues,
-              ':pk': keys.idempotency(sub, '').PK,
-              ':prefix': keys.idempotencyPrefix,
-            },
-            // A checkout completed just before the request must be seen.
-            ConsistentRead: true,
-            // Unset: DynamoDB's 1 MB pages (tests set a small page to walk several).
-            ...(options.pageSize ? { Limit: options.pageSize } : {}),
-            ExclusiveStartKey: position,
-          }),
-        );
-        const found = (page.Items ?? []).map((item) => ({ PK: item.PK as string, SK: item.SK as string }));
+      const pages = recordsOf(
+        sub,
+        // The filter only saves transfer; the delete's condition is what protects the others.
+        {
+          expression: condition.ConditionExpression,
+          names: condition.ExpressionAttributeNames,
+          values: condition.ExpressionAttributeValues,
+        },
+        '#pk, #sk',
+      );
+      for await (const items of pages) {
+        const found = items.map((item) => ({ PK: item.PK as string, SK: item.SK as string }));
         for (let start = 0; start < found.length; start += ERASE_CONCURRENCY) {
           const outcomes = await Promise.all(
             // Refused when gone already (TTL, cleanup, a concurrent erasure) or claimed anew by a later checkout.
-            found.slice(start, start + ERASE_CONCURRENCY).map((Key) =>
-              applied(
-                db.send(
-                  new DeleteCommand({
-                    TableName: tableName,
-                    Key,
-                    ConditionExpression: '#status = :completed AND #createdAt <= :upTo',
-                    ...condition,
-                  }),
-                ),
-              ),
-            ),
+            found
+              .slice(start, start + ERASE_CONCURRENCY)
+              .map((Key) => applied(db.send(new DeleteCommand({ TableName: tableName, Key, ...condition })))),
           );
           deleted += outcomes.filter(Boolean).length;
         }
-        position = page.LastEvaluatedKey;
-      } while (position);
+      }
       return deleted;
     },
   };

@@ -1,3 +1,4 @@
+import type { StoredResponse } from '../idempotency/idempotency';
 import type { Order } from '../orders/order';
 
 /** What `DELETE /v1/me` queues: erase the customer `sub`, as they were at `requestedAt`. */
@@ -30,15 +31,29 @@ export interface ErasureLog {
   markDone(request: ErasureRequest, at: string): Promise<void>;
 }
 
+/** What the customer's checkout records created up to the erasure request hold (see `survey`). */
+export interface CheckoutRecordsSurvey {
+  /** The stored responses of the completed records: a 201's body is the order the checkout placed. */
+  completed: StoredResponse[];
+  /** Claims of checkouts still running (IN_PROGRESS, their lock not yet lapsed): their orders may commit yet. */
+  running: number;
+}
+
 /**
  * The customer's Idempotency-Key records of checkout: a completed one stores the checkout's response,
  * shipping address included, for 25 hours (decision 0003), so the erasure deletes them.
  */
 export interface IdempotencyRecordEraser {
   /**
-   * Deletes the customer `sub`'s completed records created at or before `createdUpTo` (an ISO
-   * timestamp: the erasure's `requestedAt`). Claims still in progress (a checkout running now) and
-   * records created later (a new relationship) stay. Idempotent: records already gone are skipped.
+   * Reads (strongly consistent) the customer `sub`'s records created at or before `createdUpTo` (an
+   * ISO timestamp: the erasure's `requestedAt`). A claim whose lock has lapsed is a crashed checkout:
+   * it placed nothing (the order and the completion commit together), so it is not counted as running.
+   */
+  survey(sub: string, createdUpTo: string): Promise<CheckoutRecordsSurvey>;
+  /**
+   * Deletes the customer `sub`'s completed records created at or before `createdUpTo`. Claims still in
+   * progress and records created later (a new relationship) stay. Idempotent: records already gone are
+   * skipped.
    * @returns how many records this call deleted.
    */
   deleteCompleted(sub: string, createdUpTo: string): Promise<number>;

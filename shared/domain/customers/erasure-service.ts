@@ -1,6 +1,7 @@
 import { ServiceUnavailableError } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import type { CartRepository } from '../cart/cart-ports';
+import type { StoredResponse } from '../idempotency/idempotency';
 import { canTransition, type Order } from '../orders/order';
 import { OrderNotCancellableError, OrderNotFoundError } from '../orders/order-errors';
 import type { OrderRepository } from '../orders/order-ports';
@@ -18,6 +19,29 @@ import type { ProfileRepository } from './profile-ports';
 const DEFAULT_PAGE_SIZE = 25;
 /** Rounds of read → cancel or anonymise → re-read for one order before the message is retried. */
 const MAX_ORDER_ATTEMPTS = 6;
+
+/**
+ * A checkout of the customer that began before they asked to be erased is still running: its order
+ * may commit after we looked. Thrown before anything is changed, so the message comes back after the
+ * queue's visibility timeout (6 min), by when the claim has completed or lapsed (60 s at most).
+ */
+export class CheckoutStillRunningError extends Error {
+  constructor(readonly running: number) {
+    super(`${running} checkout(s) of the customer begun before the request still running; the erasure waits for them`);
+    this.name = 'CheckoutStillRunningError';
+  }
+}
+
+/** The order a stored checkout response placed: a 201's body is the order (CONTRACT §3). */
+function orderPlacedBy(response: StoredResponse): string | undefined {
+  if (response.statusCode !== 201) return undefined;
+  try {
+    const body = JSON.parse(response.body) as { orderId?: unknown };
+    return typeof body.orderId === 'string' ? body.orderId : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** What `DELETE /v1/me` answers (202): the erasure is queued, not done. */
 export interface ErasureReceipt {
@@ -144,12 +168,13 @@ export function createErasureService(deps: ErasureServiceDeps) {
 
   return {
     /**
-     * Erases a customer: deletes the profile, the cart and the completed Idempotency-Key records
-     * created up to `requestedAt` (stored checkout responses), then anonymises every order they placed
-     * up to `requestedAt` (open ones are cancelled first). Idempotent and resumable: anonymised
-     * orders leave the customer's index, so a redelivery after a crash goes on with the rest, and a
-     * finished request is logged, so a late redelivery touches nothing the customer created since.
-     * @throws on transient errors (the message is retried).
+     * Erases a customer: once no checkout they began before `requestedAt` is still running, deletes
+     * the profile and the cart, anonymises every order they placed up to `requestedAt` (open ones are
+     * cancelled first), and deletes the completed Idempotency-Key records created up to then (stored
+     * checkout responses). Idempotent and resumable: anonymised orders leave the customer's index,
+     * so a redelivery after a crash goes on with the rest, and a finished request is logged, so a
+     * late redelivery touches nothing the customer created since.
+     * @throws CheckoutStillRunningError, or on transient errors (the message is retried).
      */
     async erase(request: ErasureRequest): Promise<ErasureSummary> {
       const summary: ErasureSummary = {
@@ -161,25 +186,41 @@ export function createErasureService(deps: ErasureServiceDeps) {
         idempotencyRecords: 0,
       };
       if (await log.isDone(request)) return { ...summary, alreadyDone: true };
+      const tally = ({ outcome, cancelled }: Awaited<ReturnType<typeof eraseOrder>>) => {
+        if (cancelled) summary.cancelled++;
+        if (outcome === 'anonymised') summary.anonymised++;
+        else if (outcome === 'already-anonymised') summary.alreadyAnonymised++;
+        else if (outcome === 'newer') summary.newer++;
+      };
+
+      // A checkout begun before the request and still running could commit its order after the
+      // orders below were read: wait for it (decision 0005). Claims whose lock lapsed placed nothing.
+      const records = await idempotencyRecords.survey(request.sub, request.requestedAt);
+      if (records.running > 0) throw new CheckoutStillRunningError(records.running);
 
       await profiles.delete(request.sub);
       await carts.delete(request.sub);
-      // Claims of checkouts still running stay (deleting one would fail that checkout halfway), and
-      // so do records created after the request (decision 0005).
+
+      // The orders the stored responses name are read by key: one placed a moment ago is erased even
+      // while the customer-orders index (eventually consistent) does not show it yet.
+      const placed = [...new Set(records.completed.map(orderPlacedBy).filter((id) => id !== undefined))];
+      for (let start = 0; start < placed.length; start += pageSize) {
+        const ids = placed.slice(start, start + pageSize);
+        for (const result of await Promise.all(ids.map((orderId) => eraseOrder(orderId, request)))) tally(result);
+      }
+      // After those orders, so a crash in between leaves the records to find them again by.
+      // Claims of checkouts begun later stay, and so do records created after the request.
       summary.idempotencyRecords = await idempotencyRecords.deleteCompleted(request.sub, request.requestedAt);
 
       // Newest first; anonymised orders drop out of the index behind the cursor, so paging on
       // visits each remaining order once (and a rerun starts with what is left).
+      const done = new Set(placed);
       let position: Record<string, unknown> | undefined;
       do {
         const page = await orders.listByCustomer(request.sub, { limit: pageSize, after: position });
-        const results = await Promise.all(page.items.map((order) => eraseOrder(order.orderId, request)));
-        for (const { outcome, cancelled } of results) {
-          if (cancelled) summary.cancelled++;
-          if (outcome === 'anonymised') summary.anonymised++;
-          else if (outcome === 'already-anonymised') summary.alreadyAnonymised++;
-          else if (outcome === 'newer') summary.newer++;
-        }
+        const pending = page.items.filter((order) => !done.has(order.orderId));
+        for (const result of await Promise.all(pending.map((order) => eraseOrder(order.orderId, request))))
+          tally(result);
         position = page.next ?? undefined;
       } while (position);
 
