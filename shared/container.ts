@@ -272,6 +272,9 @@ export const paymentService = /* @__PURE__ */ once(() =>
   createPaymentService({
     orders: orderRepository(),
     gateway: paymentGateway(),
+    outbox: workOutbox(),
+    // As for the work the order transactions start: the reconcile job re-sends it after this long.
+    lateRefundDueAfterSeconds: config().jobs.reconcileGraceSeconds,
     clock: systemClock,
   }),
 );

@@ -21,6 +21,8 @@ const PaymentRequested = z.object({
 const RefundRequested = z.object({
   type: z.literal('REFUND_REQUESTED'),
   orderId: z.string().check(z.minLength(1)),
+  /** Only for a charge that arrived after the order closed unpaid. */
+  paymentIntentId: z.optional(z.string().check(z.minLength(1))),
 });
 const PaymentQueueMessage = z.discriminatedUnion('type', [PaymentRequested, RefundRequested]);
 
@@ -37,7 +39,7 @@ export function paymentRecordHandler(payments: () => PaymentService) {
     });
     if (!message) return;
     if (message.type === 'REFUND_REQUESTED') {
-      const refund = await payments().refund(message.orderId);
+      const refund = await payments().refund(message);
       const context = { orderId: message.orderId, messageId: record.messageId, ...refund };
       if (refund.outcome === 'refunded') metrics.addMetric('RefundsIssued', 'Count', 1);
       else if (refund.outcome === 'order-not-found')
@@ -55,6 +57,7 @@ export function paymentRecordHandler(payments: () => PaymentService) {
         metrics.addMetric('PaymentsDeclined', 'Count', 1);
         break;
       case 'refunded':
+      case 'extra-payment-refunded':
         logger.warn('charge succeeded for an order that had left PENDING_PAYMENT; refunded', context);
         metrics.addMetric('PaymentsRefundedLate', 'Count', 1);
         break;

@@ -23,7 +23,7 @@ import { createStripePaymentGateway } from '../../shared/adapters/payments/strip
 import { createSqsClient } from '../../shared/adapters/sqs/sqs-client';
 import { sqsVisibilityHold } from '../../shared/adapters/sqs/sqs-visibility-hold';
 import { config } from '../../shared/config';
-import { orderRepository } from '../../shared/container';
+import { orderRepository, workOutbox } from '../../shared/container';
 import {
   CircuitOpenError,
   type CircuitTransition,
@@ -190,7 +190,13 @@ describe('the payment worker while the circuit is open (DynamoDB Local, SQS emul
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
     });
     const { gateway } = instance(circuit, sandbox);
-    const payments = createPaymentService({ orders: orderRepository(), gateway, clock: systemClock });
+    const payments = createPaymentService({
+      orders: orderRepository(),
+      gateway,
+      outbox: workOutbox(),
+      lateRefundDueAfterSeconds: 60,
+      clock: systemClock,
+    });
     return sqsBatchHandler(
       paymentRecordHandler(() => payments),
       { delayOf: openCircuitDelayOf(() => backoff), hold: sqsVisibilityHold(() => ({ url: queueUrl, client: sqs })) },

@@ -1,10 +1,16 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler } from '../../functions/queue/payment-worker';
+import { orderRepository, paymentGateway, workOutbox } from '../../shared/container';
+import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
+import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
+import { createPaymentService } from '../../shared/domain/payments/payment-service';
+import { systemClock } from '../../shared/lib/clock';
 import {
   cancel,
   eventTypes,
   expectPaidOnce,
   orderOf,
+  outboxRecord,
   pendingOrder as pendingOrderOf,
   stockOf,
 } from '../support/checkout';
@@ -118,5 +124,51 @@ describe('the payment worker (DynamoDB Local, sandbox gateway)', () => {
     expect(await deliver(sqsRecord(placed.message))).toEqual({ batchItemFailures: [] });
     expect(await sandboxStats(placed.orderId)).toMatchObject({ charges: 1, refunds: 1 });
     expect(eventTypes(await orderOf(placed))).toEqual(['ORDER_PLACED', 'CANCELLED', 'REFUNDED']);
+  });
+
+  it('a late charge whose refund gets no answer is refunded from its REFUND work, once, after the payment message is done', async () => {
+    const placed = await pendingOrder();
+    // Injected: the customer cancels while the charge is on its way, and the first refund gets no answer.
+    const real = paymentGateway();
+    let refundFailures = 1;
+    const gateway: PaymentGateway = {
+      async charge(request) {
+        expect((await cancel(placed.sub, placed.orderId)).status).toBe(200);
+        return real.charge(request);
+      },
+      async refund(request) {
+        if (refundFailures-- > 0) throw new PaymentGatewayError('timeout', 'no answer');
+        return real.refund(request);
+      },
+    };
+    const payments = createPaymentService({
+      orders: orderRepository(),
+      gateway,
+      outbox: workOutbox(),
+      lateRefundDueAfterSeconds: 60,
+      clock: systemClock,
+    });
+    await expect(payments.pay({ orderId: placed.orderId, paymentToken: 'tok_visa' })).rejects.toBeInstanceOf(
+      PaymentGatewayError,
+    );
+    expect(await sandboxStats(placed.orderId)).toMatchObject({ charges: 1, refunds: 0 });
+    const work = await outboxRecord(db, placed.orderId, 'REFUND');
+    expect(work).toMatchObject({
+      queue: 'payment',
+      message: { type: 'REFUND_REQUESTED', orderId: placed.orderId, paymentIntentId: expect.any(String) },
+    });
+
+    // The payment message comes back and finds the order closed: acknowledged, the REFUND work stays.
+    expect(await deliver(sqsRecord(placed.message))).toEqual({ batchItemFailures: [] });
+    expect(await outboxRecord(db, placed.orderId, 'REFUND')).toEqual(work);
+    // The reconcile job sends the REFUND work's message once it is due (twice here: at least once).
+    for (let i = 0; i < 2; i++) expect(await deliver(sqsRecord(work?.message))).toEqual({ batchItemFailures: [] });
+
+    const order = await orderOf(placed);
+    expect(order.status).toBe('CANCELLED');
+    expect(order.payment.status).toBe('REFUNDED');
+    expect(eventTypes(order)).toEqual(['ORDER_PLACED', 'CANCELLED', 'REFUNDED']);
+    expect(await sandboxStats(placed.orderId)).toMatchObject({ charges: 1, refunds: 1 });
+    expect(await outboxRecord(db, placed.orderId, 'REFUND')).toBeUndefined();
   });
 });

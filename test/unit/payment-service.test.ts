@@ -1,5 +1,6 @@
 import type { Order } from '../../shared/domain/orders/order';
 import type { OrderRepository, Transition } from '../../shared/domain/orders/order-ports';
+import type { Work, WorkOutbox } from '../../shared/domain/orders/order-work';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { ChargeResult, PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
@@ -52,7 +53,7 @@ function fakeOrders(initial: Order | null, beforeTransition?: (stored: Order) =>
   return { orders, transitions, stored: () => stored };
 }
 
-function fakeGateway(result: ChargeResult | Error) {
+function fakeGateway(result: ChargeResult | Error, refundError?: Error) {
   const calls = { charges: [] as string[], refunds: [] as string[] };
   const gateway: PaymentGateway = {
     async charge(request) {
@@ -62,11 +63,39 @@ function fakeGateway(result: ChargeResult | Error) {
     },
     async refund(request) {
       calls.refunds.push(request.idempotencyKey);
+      if (refundError) throw refundError;
       return { refundId: 're_1' };
     },
   };
   return { gateway, calls };
 }
+
+/** The outbox in memory: the late-charge refunds the service writes down. */
+function fakeOutbox() {
+  const added: Array<{ work: Work; at: { createdAt: string; dueAt: string } }> = [];
+  const outbox: Pick<WorkOutbox, 'add'> = {
+    async add(work, at) {
+      added.push({ work, at });
+    },
+  };
+  return { outbox, added };
+}
+
+const serviceOf = (
+  orders: Pick<OrderRepository, 'get' | 'transition'>,
+  gateway: PaymentGateway,
+  outbox = fakeOutbox().outbox,
+) => createPaymentService({ orders, gateway, outbox, lateRefundDueAfterSeconds: 300, clock });
+
+const lateRefund = {
+  work: {
+    orderId: 'ord_1',
+    kind: 'REFUND',
+    queue: 'payment',
+    message: { type: 'REFUND_REQUESTED', orderId: 'ord_1', paymentIntentId: 'pi_1' },
+  },
+  at: { createdAt: '2026-01-01T10:00:00.000Z', dueAt: '2026-01-01T10:05:00.000Z' },
+};
 
 const succeeded: ChargeResult = { outcome: 'succeeded', paymentIntentId: 'pi_1' };
 const request = { orderId: 'ord_1', paymentToken: 'tok_visa' };
@@ -75,7 +104,7 @@ describe('the payment service', () => {
   it('charges with the order id as idempotency key and moves the order to PAID, selling the stock', async () => {
     const { orders, transitions, stored } = fakeOrders(pendingOrder());
     const { gateway, calls } = fakeGateway(succeeded);
-    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({
+    expect(await serviceOf(orders, gateway).pay(request)).toEqual({
       outcome: 'paid',
       paymentIntentId: 'pi_1',
     });
@@ -87,7 +116,7 @@ describe('the payment service', () => {
   it('a decline moves the order to PAYMENT_FAILED and releases the stock', async () => {
     const { orders, transitions } = fakeOrders(pendingOrder());
     const { gateway } = fakeGateway({ outcome: 'declined', reason: 'card_declined' });
-    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({
+    expect(await serviceOf(orders, gateway).pay(request)).toEqual({
       outcome: 'failed',
       reason: 'card_declined',
     });
@@ -98,7 +127,7 @@ describe('the payment service', () => {
   it('does not charge an order that is no longer PENDING_PAYMENT', async () => {
     const { orders } = fakeOrders({ ...pendingOrder(), status: 'PAID' });
     const { gateway, calls } = fakeGateway(succeeded);
-    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({
+    expect(await serviceOf(orders, gateway).pay(request)).toEqual({
       outcome: 'not-payable',
       status: 'PAID',
     });
@@ -107,7 +136,7 @@ describe('the payment service', () => {
 
   it('reports an unknown order without charging', async () => {
     const { gateway, calls } = fakeGateway(succeeded);
-    const service = createPaymentService({ orders: fakeOrders(null).orders, gateway, clock });
+    const service = serviceOf(fakeOrders(null).orders, gateway);
     expect(await service.pay(request)).toEqual({ outcome: 'order-not-found' });
     expect(calls.charges).toEqual([]);
   });
@@ -115,9 +144,7 @@ describe('the payment service', () => {
   it('lets a gateway error through and leaves the order untouched', async () => {
     const { orders, transitions } = fakeOrders(pendingOrder());
     const { gateway } = fakeGateway(new PaymentGatewayError('server-error', 'boom'));
-    await expect(createPaymentService({ orders, gateway, clock }).pay(request)).rejects.toBeInstanceOf(
-      PaymentGatewayError,
-    );
+    await expect(serviceOf(orders, gateway).pay(request)).rejects.toBeInstanceOf(PaymentGatewayError);
     expect(transitions).toEqual([]);
   });
 
@@ -129,7 +156,7 @@ describe('the payment service', () => {
       payment: { status: 'SUCCEEDED', attempts: 1, paymentIntentId: 'pi_1' },
     }));
     const { gateway, calls } = fakeGateway(succeeded);
-    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({ outcome: 'duplicate' });
+    expect(await serviceOf(orders, gateway).pay(request)).toEqual({ outcome: 'duplicate' });
     expect(calls.refunds).toEqual([]);
     expect(transitions).toEqual([]);
   });
@@ -141,11 +168,13 @@ describe('the payment service', () => {
       updatedAt: '2026-01-01T10:00:01.000Z',
     }));
     const { gateway, calls } = fakeGateway(succeeded);
-    expect(await createPaymentService({ orders, gateway, clock }).pay(request)).toEqual({
+    const { outbox, added } = fakeOutbox();
+    expect(await serviceOf(orders, gateway, outbox).pay(request)).toEqual({
       outcome: 'refunded',
       status: 'CANCELLED',
       recorded: true,
     });
+    expect(added).toEqual([lateRefund]);
     expect(calls.refunds).toEqual(['refund-ord_1']);
     expect(stored()?.status).toBe('CANCELLED');
     expect(stored()?.payment.status).toBe('REFUNDED');
@@ -158,8 +187,56 @@ describe('the payment service', () => {
       updatedAt: '2026-01-01T10:00:01.000Z',
     }));
     const { gateway, calls } = fakeGateway(succeeded);
-    expect((await createPaymentService({ orders, gateway, clock }).pay(request)).outcome).toBe('paid');
+    expect((await serviceOf(orders, gateway).pay(request)).outcome).toBe('paid');
     expect(transitions).toHaveLength(1);
     expect(calls.refunds).toEqual([]);
+  });
+
+  it('when the refund of a late charge fails, the refund is already written down as REFUND work for the retry', async () => {
+    const { orders, stored } = fakeOrders(pendingOrder(), (order) => ({
+      ...order,
+      status: 'EXPIRED',
+      updatedAt: '2026-01-01T10:00:01.000Z',
+    }));
+    const { gateway, calls } = fakeGateway(succeeded, new PaymentGatewayError('timeout', 'timed out'));
+    const { outbox, added } = fakeOutbox();
+    await expect(serviceOf(orders, gateway, outbox).pay(request)).rejects.toBeInstanceOf(PaymentGatewayError);
+    expect(added).toEqual([lateRefund]);
+    expect(calls.refunds).toEqual(['refund-ord_1']);
+    expect(stored()?.payment.status).toBe('PENDING');
+  });
+
+  it('refunds a late charge from its REFUND work once, and finds it refunded on a redelivery', async () => {
+    const { orders, stored } = fakeOrders({
+      ...pendingOrder(),
+      status: 'EXPIRED',
+      events: [...pendingOrder().events, { type: 'EXPIRED', at: '2026-01-01T09:59:30.000Z' }],
+    });
+    const { gateway, calls } = fakeGateway(succeeded);
+    const service = serviceOf(orders, gateway);
+    const message = { orderId: 'ord_1', paymentIntentId: 'pi_1' };
+    expect(await service.refund(message)).toEqual({ outcome: 'refunded', recorded: true });
+    expect(await service.refund(message)).toEqual({ outcome: 'already-refunded' });
+    expect(calls.refunds).toEqual(['refund-ord_1']);
+    expect(stored()?.status).toBe('EXPIRED');
+    expect(stored()?.payment).toEqual({ status: 'REFUNDED', attempts: 0, paymentIntentId: 'pi_1' });
+  });
+
+  it('a charge for an order paid by another payment is refunded under its own key, and the order is untouched', async () => {
+    const { orders, transitions } = fakeOrders(pendingOrder(), (order) => ({
+      ...order,
+      status: 'PAID',
+      updatedAt: '2026-01-01T10:00:01.000Z',
+      payment: { status: 'SUCCEEDED', attempts: 1, paymentIntentId: 'pi_other' },
+    }));
+    const { gateway, calls } = fakeGateway(succeeded);
+    const { outbox, added } = fakeOutbox();
+    expect(await serviceOf(orders, gateway, outbox).pay(request)).toEqual({
+      outcome: 'extra-payment-refunded',
+      status: 'PAID',
+    });
+    expect(calls.refunds).toEqual(['refund-ord_1-pi_1']);
+    expect(transitions).toEqual([]);
+    expect(added).toEqual([]);
   });
 });

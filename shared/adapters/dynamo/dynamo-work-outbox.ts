@@ -3,6 +3,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -73,6 +74,12 @@ export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: st
   }
 
   return {
+    async add(work, { createdAt, dueAt }) {
+      const { Put } = workRecordPut(tableName, work, createdAt, dueAt);
+      if (!Put) throw new Error('a work record is a Put');
+      await applied(db.send(new PutCommand({ ...Put, ConditionExpression: 'attribute_not_exists(PK)' })));
+    },
+
     async due({ dueBefore, limit }) {
       const shards = Array.from({ length: OUTBOX_SHARD_COUNT }, (_, shard) => dueInShard(shard, dueBefore, limit));
       const all = (await Promise.all(shards)).flat();

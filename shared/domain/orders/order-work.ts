@@ -20,7 +20,8 @@ export type WorkQueueName = 'payment' | 'fulfilment' | 'notification';
 /** The messages on the queues: the message is all a worker needs to find and re-check the order. */
 export type WorkMessage =
   | { type: 'PAYMENT_REQUESTED'; orderId: string; paymentToken: string; amount: number; currency: string }
-  | { type: 'REFUND_REQUESTED'; orderId: string }
+  /** With `paymentIntentId`: a charge that arrived after the order closed unpaid, to be sent back. */
+  | { type: 'REFUND_REQUESTED'; orderId: string; paymentIntentId?: string }
   | { type: 'FULFILMENT_REQUESTED'; orderId: string }
   | { type: 'NOTIFICATION_REQUESTED'; orderId: string; event: NotifiedEvent };
 
@@ -58,6 +59,18 @@ const refundWork = (orderId: string): Work => ({
   message: { type: 'REFUND_REQUESTED', orderId },
 });
 
+/**
+ * The refund of a charge that succeeded after its order had closed unpaid (expired, cancelled,
+ * failed): recorded before the refund is asked for, so a refund that fails is retried from the
+ * outbox even though the payment message is done. Recording the refund (REFUNDED) completes it.
+ */
+export const lateChargeRefundWork = (orderId: string, paymentIntentId: string): Work => ({
+  orderId,
+  kind: 'REFUND',
+  queue: 'payment',
+  message: { type: 'REFUND_REQUESTED', orderId, paymentIntentId },
+});
+
 const fulfilmentWork = (orderId: string): Work => ({
   orderId,
   kind: 'FULFILMENT',
@@ -77,6 +90,11 @@ export interface DueWork extends Work {
 
 /** The durable work records of orders (written by the order transactions, see order-work.ts). */
 export interface WorkOutbox {
+  /**
+   * Records work that no order transition starts (a late charge's refund), due at `dueAt`. A record
+   * already there is kept as it is (an earlier delivery recorded the same work).
+   */
+  add(work: Work, at: { createdAt: string; dueAt: string }): Promise<void>;
   /** Records due before `dueBefore`, oldest first, at most `limit`. */
   due(query: { dueBefore: string; limit: number }): Promise<DueWork[]>;
   /**

@@ -1,6 +1,6 @@
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
-import type { ChargeResult, PaymentGateway } from './payment-gateway';
+import type { ChargeResult } from './payment-gateway';
 
 /**
  * What the payment gateway tells us about payments on its own (webhooks), applied through the
@@ -50,19 +50,26 @@ export type GatewayEventOutcome =
     }
   | { outcome: 'order-not-found' };
 
+/** What sending back a charge no order is waiting for did (see `PaymentTransitions.returnCharge`). */
+export type ReturnedCharge =
+  | { outcome: 'refunded'; status: Order['status']; recorded: boolean }
+  | { outcome: 'extra-payment-refunded'; status: Order['status'] };
+
 /** The payment worker's transitions (payment-service.ts), reused so both paths write the same way. */
 export interface PaymentTransitions {
   settle(order: Order, charge: ChargeResult): Promise<{ moved: true } | { moved: false; order: Order }>;
   recordRefund(order: Order, paymentIntentId: string, detail?: string): Promise<boolean>;
   /** PAID → CANCELLED (restocked, no refund asked for); false when the order was no longer PAID as read. */
   cancelRefunded(order: Order): Promise<boolean>;
+  /**
+   * Sends back a successful charge that is not the order's recorded payment, the order being past
+   * PENDING_PAYMENT: the worker's late charge and this event's take the same way, so they are one refund.
+   */
+  returnCharge(order: Order, paymentIntentId: string): Promise<ReturnedCharge>;
 }
 
 export interface GatewayEventDeps extends PaymentTransitions {
   orders: Pick<OrderRepository, 'get'>;
-  gateway: Pick<PaymentGateway, 'refund'>;
-  /** The idempotency key of an order's refund: the worker's late-charge refund and ours must share it. */
-  refundKey: (orderId: string) => string;
 }
 
 /** Racing writes (a cancel, a shipment) that keep moving the order are retried this often, then the event is retried. */
@@ -84,14 +91,7 @@ const noChange = (order: Order, reason: string): GatewayEventOutcome => ({
 });
 
 /** Applies gateway events to orders (see `PaymentService.applyGatewayEvent`). */
-export function gatewayEventApplier({
-  orders,
-  gateway,
-  refundKey,
-  settle,
-  recordRefund,
-  cancelRefunded,
-}: GatewayEventDeps) {
+export function gatewayEventApplier({ orders, settle, recordRefund, cancelRefunded, returnCharge }: GatewayEventDeps) {
   async function succeeded(event: GatewayPaymentEvent): Promise<GatewayEventOutcome> {
     const order = await orders.get(event.orderId);
     if (!order) return { outcome: 'order-not-found' };
@@ -103,22 +103,11 @@ export function gatewayEventApplier({
       if (settled.moved) return { outcome: 'paid' };
       latest = settled.order;
     }
-    const recorded = latest.payment.paymentIntentId;
-    if (recorded === event.paymentIntentId) return noChange(latest, 'this payment is already recorded');
-    if (recorded === undefined) {
-      // The order closed (expired, cancelled, failed) before the money arrived, or the worker crashed
-      // between its late charge and the refund: the same refund key as the worker's, so one refund.
-      await gateway.refund({ paymentIntentId: event.paymentIntentId, idempotencyKey: refundKey(order.orderId) });
-      const done = await recordRefund(latest, event.paymentIntentId);
-      return { outcome: 'refunded', status: latest.status, recorded: done };
-    }
-    // The order was paid by another payment: this one is a second charge. Its own key, because the
-    // order's key belongs to the refund of the recorded payment (a cancellation may still need it).
-    await gateway.refund({
-      paymentIntentId: event.paymentIntentId,
-      idempotencyKey: `${refundKey(order.orderId)}-${event.paymentIntentId}`,
-    });
-    return { outcome: 'extra-payment-refunded', status: latest.status };
+    if (latest.payment.paymentIntentId === event.paymentIntentId)
+      return noChange(latest, 'this payment is already recorded');
+    // The order closed (expired, cancelled, failed) before the money arrived, the worker crashed
+    // between its late charge and the refund, or another payment was recorded: the money goes back.
+    return returnCharge(latest, event.paymentIntentId);
   }
 
   async function failed(event: GatewayPaymentEvent): Promise<GatewayEventOutcome> {

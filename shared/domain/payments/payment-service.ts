@@ -1,7 +1,8 @@
 import type { Clock } from '../../lib/clock';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
-import { gatewayEventApplier } from './gateway-events';
+import { lateChargeRefundWork, type WorkOutbox } from '../orders/order-work';
+import { gatewayEventApplier, type ReturnedCharge } from './gateway-events';
 import type { ChargeResult, PaymentGateway } from './payment-gateway';
 
 /** One payment message: charge this order (its stored `total`, with the checkout's token). */
@@ -19,7 +20,7 @@ export type PaymentOutcome =
   /** Another delivery of the same message recorded the same charge first. */
   | { outcome: 'duplicate' }
   /** The charge succeeded but the order had meanwhile left PENDING_PAYMENT: the money went back. */
-  | { outcome: 'refunded'; status: Order['status']; recorded: boolean }
+  | ReturnedCharge
   | { outcome: 'order-not-found' };
 
 /** What handling one refund message did. */
@@ -29,9 +30,19 @@ export type RefundOutcome =
   | { outcome: 'not-refundable'; status: Order['status'] }
   | { outcome: 'order-not-found' };
 
+/** One refund message: a cancelled paid order's refund, or (with `paymentIntentId`) a late charge's. */
+export interface RefundRequest {
+  orderId: string;
+  paymentIntentId?: string;
+}
+
 export interface PaymentServiceDeps {
   orders: Pick<OrderRepository, 'get' | 'transition'>;
   gateway: PaymentGateway;
+  /** Where a late charge's refund is recorded before it is asked for (order-work.ts). */
+  outbox: Pick<WorkOutbox, 'add'>;
+  /** How long after a late charge its refund record comes due for the reconcile job (it is normally done by then). */
+  lateRefundDueAfterSeconds: number;
   clock: Clock;
 }
 
@@ -40,7 +51,8 @@ const MAX_WRITE_ATTEMPTS = 5;
 
 export const refundKey = (orderId: string) => `refund-${orderId}`;
 
-export function createPaymentService({ orders, gateway, clock }: PaymentServiceDeps) {
+export function createPaymentService(deps: PaymentServiceDeps) {
+  const { orders, gateway, outbox, clock } = deps;
   /** Moves a PENDING_PAYMENT order to the charge's outcome; the latest order when it lost the race. */
   async function settle(order: Order, charge: ChargeResult): Promise<{ moved: true } | { moved: false; order: Order }> {
     let current = order;
@@ -110,6 +122,26 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
     });
   }
 
+  /** See `PaymentTransitions.returnCharge`. */
+  async function returnCharge(latest: Order, paymentIntentId: string): Promise<ReturnedCharge> {
+    const { orderId, status } = latest;
+    if (latest.payment.paymentIntentId !== undefined) {
+      // A second charge of an order paid by another: its own key, because the order's key belongs
+      // to the refund of the recorded payment (a cancellation may still need it). Not recorded.
+      await gateway.refund({ paymentIntentId, idempotencyKey: `${refundKey(orderId)}-${paymentIntentId}` });
+      return { outcome: 'extra-payment-refunded', status };
+    }
+    // The order closed unpaid. The refund is written down first: once this delivery (or event) is
+    // acknowledged, nothing else would bring the money back if the refund below fails.
+    const now = clock.now();
+    await outbox.add(lateChargeRefundWork(orderId, paymentIntentId), {
+      createdAt: now.toISOString(),
+      dueAt: new Date(now.getTime() + deps.lateRefundDueAfterSeconds * 1000).toISOString(),
+    });
+    await gateway.refund({ paymentIntentId, idempotencyKey: refundKey(orderId) });
+    return { outcome: 'refunded', status, recorded: await recordRefund(latest, paymentIntentId) };
+  }
+
   return {
     /**
      * Applies a payment gateway event (webhook) through the same conditional transitions as `pay`,
@@ -120,7 +152,7 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
      * the order's payment, and first cancels the order (restocked) if it is PAID and not yet shipped.
      * @throws PaymentGatewayError when a refund it needs was not confirmed: the event must be retried.
      */
-    applyGatewayEvent: gatewayEventApplier({ orders, gateway, refundKey, settle, recordRefund, cancelRefunded }),
+    applyGatewayEvent: gatewayEventApplier({ orders, settle, recordRefund, cancelRefunded, returnCharge }),
 
     /**
      * Charges a pending order once (the order id is the gateway's idempotency key, so redeliveries
@@ -151,22 +183,28 @@ export function createPaymentService({ orders, gateway, clock }: PaymentServiceD
       const latest = settled.order;
       if (charge.outcome === 'declined') return { outcome: 'not-payable', status: latest.status };
       if (latest.payment.paymentIntentId === charge.paymentIntentId) return { outcome: 'duplicate' };
-
-      await gateway.refund({ paymentIntentId: charge.paymentIntentId, idempotencyKey: refundKey(order.orderId) });
-      const recorded = await recordRefund(latest, charge.paymentIntentId);
-      return { outcome: 'refunded', status: latest.status, recorded };
+      return returnCharge(latest, charge.paymentIntentId);
     },
 
     /**
-     * Refunds a paid order that was cancelled (its REFUND work): one gateway refund per order (the
-     * refund key is derived from the order id), then REFUNDED on the order's payment and timeline.
-     * Repeated deliveries find the refund recorded and do nothing.
+     * Refunds a paid order that was cancelled, or a charge that arrived after its order closed unpaid
+     * (`paymentIntentId`; its refund is recorded as work before the first try, see `returnCharge`): one
+     * gateway refund per order (the refund key is derived from the order id), then REFUNDED on the
+     * order's payment and timeline, which completes the REFUND work. Repeated deliveries find the
+     * refund recorded and do nothing.
      * @throws PaymentGatewayError when the gateway did not confirm the refund: the message is retried.
      */
-    async refund(orderId: string): Promise<RefundOutcome> {
+    async refund({ orderId, paymentIntentId: lateCharge }: RefundRequest): Promise<RefundOutcome> {
       const order = await orders.get(orderId);
       if (!order) return { outcome: 'order-not-found' };
       if (order.payment.status === 'REFUNDED') return { outcome: 'already-refunded' };
+      if (lateCharge !== undefined) {
+        // Still closed with no payment recorded, as when the late charge was found.
+        if (order.status === 'PENDING_PAYMENT' || order.payment.paymentIntentId !== undefined)
+          return { outcome: 'not-refundable', status: order.status };
+        await gateway.refund({ paymentIntentId: lateCharge, idempotencyKey: refundKey(orderId) });
+        return { outcome: 'refunded', recorded: await recordRefund(order, lateCharge) };
+      }
       const { paymentIntentId } = order.payment;
       if (order.status !== 'CANCELLED' || !paymentIntentId) return { outcome: 'not-refundable', status: order.status };
       await gateway.refund({ paymentIntentId, idempotencyKey: refundKey(orderId) });
