@@ -86,7 +86,7 @@ export function httpRoute<Spec extends RouteSpec>(
     .use(responseHeaders({ contentSecurityPolicy: options.contentSecurityPolicy }))
     .use(problemErrors())
     .use(bodyLimit())
-    .use(authenticate(spec.role, tokenVerifier));
+    .use(authenticate(spec.role, tokenVerifier, { optional: spec.optionalAuth === true }));
   if (spec.rateLimited !== false) {
     handler.use(
       rateLimit({

@@ -112,7 +112,8 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): Js
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: route.tags,
-      ...(route.role === 'public' ? { security: [] } : {}),
+      // Public: no token; with optionalAuth, a token is optional (an empty requirement or bearer).
+      ...(route.role === 'public' ? { security: route.optionalAuth ? [{}, { bearerAuth: [] }] : [] } : {}),
       ...(route.role === 'admin' ? { 'x-required-group': 'admin' } : {}),
       parameters: [
         ...objectParameters(route.params, 'path', convert),

@@ -37,6 +37,12 @@ export interface RouteSpec<
   responses: Record<number, ResponseSpec>;
   /** Error codes the route can answer with, besides the ones every route can. */
   errors?: Array<{ status: number; code: string }>;
+  /**
+   * For a `public` route: a bearer token, when one is sent and valid, is verified and its principal
+   * handed to the handler (an admin may see more); a missing or bad token leaves the caller
+   * anonymous, never a 401, so a public read does not fail over credentials it does not need.
+   */
+  optionalAuth?: boolean;
   /** Whether responses may be cached publicly (otherwise `Cache-Control: no-store`). */
   cacheable?: boolean;
   /**

@@ -121,6 +121,27 @@ describe('catalog endpoints against DynamoDB Local', () => {
     expect(res.json.code).toBe('PRODUCT_NOT_FOUND');
   });
 
+  it('shows an inactive product to an admin only, uncached, with the ETag a PATCH needs', async () => {
+    const sku = uniqueSku();
+    const created = await create({ sku, name: 'Hidden', price: 100, category: 'Kitchen', active: false });
+    const asAdmin = await get(sku, { Authorization: `Bearer ${adminToken()}` });
+    expect(asAdmin.status).toBe(200);
+    expect(asAdmin.json).toMatchObject({ sku, name: 'Hidden', active: false });
+    expect(asAdmin.headers['cache-control']).toBe('private, no-store');
+    expect(asAdmin.headers.etag).toBe(created.headers.etag);
+    // A customer's token, or one that is not valid, reads as anyone: 404, not 401.
+    for (const authorization of [`Bearer ${customerToken('c-catalog')}`, 'Bearer not.a.token', 'Basic abc']) {
+      const res = await get(sku, { Authorization: authorization });
+      expect(res.status).toBe(404);
+      expect(res.json.code).toBe('PRODUCT_NOT_FOUND');
+    }
+    const shown = await patch(sku, { active: true }, { 'If-Match': asAdmin.headers.etag as string });
+    expect(shown.status).toBe(200);
+    const asAnyone = await get(sku);
+    expect(asAnyone.status).toBe(200);
+    expect(asAnyone.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+  });
+
   it('patches with a current If-Match, refuses a stale one with 412 and leaves the product as it was', async () => {
     const sku = uniqueSku();
     const created = await create({ sku, name: 'Mug', price: 100, category: 'Kitchen' });

@@ -1,5 +1,5 @@
 import type { TokenVerifier } from '../../auth/token-verifier';
-import { ForbiddenError, UnauthenticatedError } from '../../errors';
+import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../../errors';
 import { logger } from '../../observability';
 import { type HttpMiddleware, type HttpRequest, header, stateOf } from '../request-state';
 import type { Role } from '../route-spec';
@@ -8,12 +8,20 @@ const BEARER = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*\.[A-Za-z0-9\-_=+/]*)
 
 /**
  * Verifies the bearer token for non-public routes: no or bad token → 401 with
- * `WWW-Authenticate: Bearer`, a valid token without the role → 403.
+ * `WWW-Authenticate: Bearer`, a valid token without the role → 403. A public route with
+ * `optional` takes the principal of a valid token and stays anonymous otherwise.
  */
-export function authenticate(role: Role, verifier: () => TokenVerifier): HttpMiddleware {
+export function authenticate(
+  role: Role,
+  verifier: () => TokenVerifier,
+  options: { optional?: boolean } = {},
+): HttpMiddleware {
   return {
     before: async (request: HttpRequest) => {
-      if (role === 'public') return;
+      if (role === 'public') {
+        if (options.optional) await identifyIfPossible(request, verifier);
+        return;
+      }
       const authorization = header(request.event, 'authorization');
       if (!authorization) throw new UnauthenticatedError('An `Authorization: Bearer <token>` header is required.');
       const match = BEARER.exec(authorization.trim());
@@ -24,4 +32,19 @@ export function authenticate(role: Role, verifier: () => TokenVerifier): HttpMid
       logger.appendKeys({ principal: principal.sub });
     },
   };
+}
+
+/** The principal of a valid bearer token, if one was sent; a bad or unverifiable one is ignored. */
+async function identifyIfPossible(request: HttpRequest, verifier: () => TokenVerifier): Promise<void> {
+  const authorization = header(request.event, 'authorization');
+  const token = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
+  if (!token) return;
+  try {
+    const principal = await verifier().verify(token);
+    stateOf(request.event).principal = principal;
+    logger.appendKeys({ principal: principal.sub });
+  } catch (error) {
+    if (!(error instanceof UnauthenticatedError || error instanceof ServiceUnavailableError)) throw error;
+    logger.debug('bearer token on a public route not used', { reason: (error as Error).message });
+  }
 }
