@@ -8,6 +8,15 @@ export const Sku = z
     example: 'MUG-CLASSIC-01',
   });
 
+/** Trimmed before the check, everywhere a code is taken (create, read, checkout). */
+export const DiscountCode = z
+  .string()
+  .check(z.trim(), z.regex(/^[A-Za-z0-9_-]{3,32}$/, 'code must be 3–32 characters of A-Z, 0-9, _ and -'))
+  .register(z.globalRegistry, {
+    description: 'Discount code: 3–32 characters of A-Z 0-9 _ -, case-insensitive',
+    example: 'WELCOME10',
+  });
+
 export const Money = z
   .number()
   .check(z.int('money is an integer amount in minor units (cents)'), z.gte(0), z.lte(100_000_000_00))

@@ -1,15 +1,7 @@
 import { newDiscountProblems } from '../domain/discounts/new-discount';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Money, PageQuery, pageOf, Timestamp } from './common-schemas';
-
-export const DiscountCode = z
-  .string()
-  .check(z.trim(), z.regex(/^[A-Za-z0-9_-]{3,32}$/, 'code must be 3–32 characters of A-Z, 0-9, _ and -'))
-  .register(z.globalRegistry, {
-    description: 'Discount code: 3–32 characters of A-Z 0-9 _ -, case-insensitive',
-    example: 'WELCOME10',
-  });
+import { DiscountCode, Money, PageQuery, pageOf, Timestamp } from './common-schemas';
 
 const Instant = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], {

@@ -3,7 +3,7 @@ import { ORDER_EVENT_TYPES, ORDER_STATUSES } from '../domain/orders/order';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Address } from './address-schema';
-import { Cursor, Limit, Money, PageQuery, pageOf, Sku, Timestamp } from './common-schemas';
+import { Cursor, DiscountCode, Limit, Money, PageQuery, pageOf, Sku, Timestamp } from './common-schemas';
 
 const OrderId = z
   .string()
@@ -56,9 +56,7 @@ export const CreateOrderBody = z
         z.refine((items) => new Set(items.map((item) => item.sku)).size === items.length, 'each sku may appear once'),
       ),
     ),
-    discountCode: z.optional(
-      z.string().check(z.regex(/^[A-Za-z0-9_-]{3,32}$/, 'discount codes are 3–32 characters of A-Z 0-9 _ -')),
-    ),
+    discountCode: z.optional(DiscountCode),
     shippingAddress: Address,
     paymentToken: z
       .string()

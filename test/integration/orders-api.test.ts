@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as createDiscount } from '../../functions/http/create-discount';
 import { handler as listAdminOrders } from '../../functions/http/list-admin-orders';
 import { handler as listOrders } from '../../functions/http/list-orders';
 import { handler as updateProduct } from '../../functions/http/update-product';
@@ -54,6 +55,27 @@ describe('placing an order', () => {
     const ttl = Date.parse(res.json.reservationExpiresAt) - before;
     expect(ttl).toBeGreaterThan(895_000);
     expect(ttl).toBeLessThan(905_000 + (Date.now() - before));
+  });
+
+  it('applies a discount code as the discount routes take it: any case, spaces around it trimmed', async () => {
+    const sku = await stockedProduct(5, 2000);
+    const code = `TRIM${randomUUID().slice(0, 8).toUpperCase()}`;
+    const created = await invoke(createDiscount, {
+      method: 'POST',
+      path: '/v1/discounts',
+      body: { code: ` ${code.toLowerCase()} `, percentOff: 10 },
+      token: adminToken(),
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.code).toBe(code);
+
+    const res = await placeOrder(newCustomer(), {
+      items: [{ sku, quantity: 1 }],
+      discountCode: ` ${code.toLowerCase()} `,
+    });
+
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ subtotal: 2000, discount: 200, total: 1800 });
   });
 
   it('orders the cart when no items are given, at current prices, and empties the cart', async () => {
