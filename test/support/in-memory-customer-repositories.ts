@@ -64,6 +64,10 @@ export function inMemoryCarts() {
       writes.push({ sub, sku, quantity });
       return copy(next);
     },
+    async empty(sub, now) {
+      const current = carts.get(sub);
+      if (current) carts.set(sub, { sub, items: [], version: current.version + 1, updatedAt: now });
+    },
     async delete(sub) {
       carts.delete(sub);
     },

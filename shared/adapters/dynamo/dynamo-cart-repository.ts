@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Cart } from '../../domain/cart/cart';
 import type { CartRepository } from '../../domain/cart/cart-ports';
-import { isConditionFailure } from './dynamo-client';
+import { applied, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -93,6 +93,21 @@ export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName
         if (isConditionFailure(error)) return null;
         throw error;
       }
+    },
+
+    async empty(sub, now) {
+      await applied(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.cart(sub),
+            UpdateExpression: 'SET #items = :none, #updatedAt = :now ADD #version :one',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#items': 'items', '#version': 'version', '#updatedAt': 'updatedAt' },
+            ExpressionAttributeValues: { ':none': {}, ':now': now, ':one': 1 },
+          }),
+        ),
+      );
     },
 
     async delete(sub) {

@@ -138,12 +138,20 @@ export function createDynamoOrderRepository(
       let cartIndex = -1;
       if (placement.cart) {
         cartIndex = items.length;
+        // Emptied, not deleted, as `CartRepository.empty` does: its versions must never start again.
         items.push({
-          Delete: {
+          Update: {
             TableName: tableName,
             Key: keys.cart(placement.cart.sub),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': placement.cart.version },
+            UpdateExpression: 'SET #items = :none, #version = :next, updatedAt = :now',
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#items': 'items', '#version': 'version' },
+            ExpressionAttributeValues: {
+              ':none': {},
+              ':version': placement.cart.version,
+              ':next': placement.cart.version + 1,
+              ':now': order.createdAt,
+            },
           },
         });
       }

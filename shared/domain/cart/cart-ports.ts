@@ -8,6 +8,12 @@ export interface CartRepository {
    * (0: no cart yet). @returns the new cart, or null when another change won the race.
    */
   setQuantity(sub: string, sku: string, quantity: number, expectedVersion: number, now: string): Promise<Cart | null>;
-  /** Deletes the cart (no error when there is none). */
+  /**
+   * Empties the cart and moves its version on (no error when there is none). The item stays, so its
+   * versions never start again: a checkout that read an earlier version cannot take a cart filled
+   * since for the one it read.
+   */
+  empty(sub: string, now: string): Promise<void>;
+  /** Deletes the cart (no error when there is none): only for the customer's erasure. */
   delete(sub: string): Promise<void>;
 }

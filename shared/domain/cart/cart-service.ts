@@ -83,7 +83,7 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
 
     /** Empties the cart. */
     clear(sub: string): Promise<void> {
-      return carts.delete(sub);
+      return carts.empty(sub, clock.now().toISOString());
     },
   };
 }
