@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createSqsWorkQueue } from '../../shared/adapters/sqs/sqs-work-queue';
-import { address, failingQueue, orderServiceWith, outboxRecord, stockedProduct } from '../support/checkout';
+import { address, failingQueue, orderServiceWith, outboxRecord, stockedProduct, stockOf } from '../support/checkout';
 import { testDocumentClient } from '../support/integration';
 
 const db = testDocumentClient();
@@ -57,5 +58,26 @@ describe('handing payment work to the queue after checkout', () => {
       },
       GSI1PK: expect.stringMatching(/^OUTBOX#[0-7]$/),
     });
+  });
+
+  it('a checkout transaction resent after its answer was lost is answered as the commit it was: one order', async () => {
+    const sku = await stockedProduct(5, 900);
+    // Injected: the transaction commits, its answer is lost, and the same request is sent again, as the SDK does.
+    let answersToLose = 1;
+    const losingAnswers = {
+      send: async (command: unknown) => {
+        const answer = await db.send(command as TransactWriteCommand);
+        if (command instanceof TransactWriteCommand && answersToLose-- > 0) return db.send(command);
+        return answer;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const order = await orderServiceWith(losingAnswers, failingQueue()).place(
+      { sub: `dispatch-${randomUUID()}`, email: null },
+      { items: [{ sku, quantity: 2 }], shippingAddress: address, paymentToken: 'tok_visa' },
+      null,
+    );
+    expect(order.status).toBe('PENDING_PAYMENT');
+    expect(answersToLose).toBe(0); // the resend was made
+    expect(await stockOf(db, sku)).toEqual({ onHand: 5, reserved: 2, available: 3 });
   });
 });

@@ -163,7 +163,17 @@ export function createDynamoOrderRepository(
         });
       }
       try {
-        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: items,
+            // The SDK resends this very request when an answer is lost (a timeout, a reset socket). Without
+            // a token, a resend of a transaction that had committed would fail its own conditions (the
+            // order exists, the claim is completed) and the client would hear a failure for a placed
+            // order; with it, DynamoDB answers the resend as the commit it was (within 10 minutes). The
+            // order id is new for every placement attempt and fits the token's 36 characters.
+            ClientRequestToken: order.orderId,
+          }),
+        );
         return { ok: true };
       } catch (error) {
         const codes = cancellationCodes(error);
