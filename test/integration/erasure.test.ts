@@ -28,13 +28,21 @@ import { createDynamoOrderErasure } from '../../shared/adapters/dynamo/dynamo-or
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoProfileRepository } from '../../shared/adapters/dynamo/dynamo-profile-repository';
 import { keys } from '../../shared/adapters/dynamo/keys';
-import { orderRepository, orderService } from '../../shared/container';
+import { orderService } from '../../shared/container';
 import type { ErasureRequest, OrderAnonymiser } from '../../shared/domain/customers/erasure-ports';
 import { createErasureService, type ErasureServiceDeps } from '../../shared/domain/customers/erasure-service';
 import type { OrderService } from '../../shared/domain/orders/order-service';
 import { storedJson } from '../../shared/http/idempotency';
 import { systemClock } from '../../shared/lib/clock';
-import { address, cancel, eventTypes, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import {
+  address,
+  cancel,
+  eventTypes,
+  pauseNextPlacement,
+  readOrder,
+  stockedProduct,
+  stockOf,
+} from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
 import { adminToken, tableName, testDocumentClient } from '../support/integration';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
@@ -593,27 +601,13 @@ describe('the erasure of stored checkout responses (Idempotency-Key records)', (
     const token = tokenFor(sub);
     expect((await putMe(token, { name: 'Ada Lovelace', defaultAddress: address })).status).toBe(200);
     // The checkout stops just before its transaction, until the test lets it go on.
-    const repository = orderRepository();
-    const commit = repository.place.bind(repository);
-    let reachedCommit: () => void = () => {};
-    const atCommit = new Promise<void>((resolve) => {
-      reachedCommit = resolve;
-    });
-    let goOn: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      goOn = resolve;
-    });
-    const paused = jest.spyOn(repository, 'place').mockImplementation(async (...args) => {
-      reachedCommit();
-      await released;
-      return commit(...args);
-    });
+    const paused = pauseNextPlacement();
     const key = randomUUID();
     let message: SQSRecord;
     let placed: Awaited<ReturnType<typeof checkout>>;
     try {
       const running = checkout(token, sku, 1, key);
-      await atCommit;
+      await paused.atCommit;
       // The customer asks to be erased while their checkout is between its claim and its commit.
       message = messageFor({ sub, requestedAt: new Date().toISOString() });
       const before = { profile: await stored(keys.profile(sub)), records: await checkoutRecords(sub) };
@@ -622,11 +616,10 @@ describe('the erasure of stored checkout responses (Idempotency-Key records)', (
       expect(await deliver(message)).toEqual({ batchItemFailures: [{ itemIdentifier: message.messageId }] });
       expect({ profile: await stored(keys.profile(sub)), records: await checkoutRecords(sub) }).toEqual(before);
 
-      goOn();
+      paused.goOn();
       placed = await running;
     } finally {
-      goOn();
-      paused.mockRestore();
+      paused.restore();
     }
     expect(placed.status).toBe(201);
     const { orderId } = placed.json as { orderId: string };

@@ -5,8 +5,16 @@ import { handler as listAdminOrders } from '../../functions/http/list-admin-orde
 import { handler as listOrders } from '../../functions/http/list-orders';
 import { handler as updateProduct } from '../../functions/http/update-product';
 import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
-import { cartService, orderRepository } from '../../shared/container';
-import { address, cancel, placeOrder, readOrder, stockedProduct, stockOf } from '../support/checkout';
+import { cartService } from '../../shared/container';
+import {
+  address,
+  cancel,
+  pauseNextPlacement,
+  placeOrder,
+  readOrder,
+  stockedProduct,
+  stockOf,
+} from '../support/checkout';
 import { invoke } from '../support/http-event';
 import { adminToken, customerToken, tableName, testDocumentClient, uniqueSku } from '../support/integration';
 
@@ -102,36 +110,21 @@ describe('placing an order', () => {
     const [a, b] = [await stockedProduct(5, 300), await stockedProduct(5, 700)];
     const sub = newCustomer();
     await carts().setQuantity(sub, a, 1, 0, new Date().toISOString());
-    // The checkout has read the cart {a: 1} and stops before its transaction (once), until let go.
-    const repository = orderRepository();
-    const commit = repository.place.bind(repository);
-    let reachedCommit: () => void = () => {};
-    const atCommit = new Promise<void>((resolve) => {
-      reachedCommit = resolve;
-    });
-    let goOn: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      goOn = resolve;
-    });
-    const paused = jest.spyOn(repository, 'place').mockImplementationOnce(async (placement) => {
-      reachedCommit();
-      await released;
-      return commit(placement);
-    });
+    // The checkout has read the cart {a: 1} and stops before its transaction, until let go.
+    const paused = pauseNextPlacement();
     try {
       const checkout = placeOrder(sub, {});
-      await atCommit;
+      await paused.atCommit;
       // Another tab: the cart is cleared, then b is added (a cart whose version would start again if deleted).
       await cartService().clear(sub);
       await cartService().setItem(sub, b, 2);
-      goOn();
+      paused.goOn();
       const res = await checkout;
 
       expect(res.status).toBe(201);
       expect(res.json.items).toMatchObject([{ sku: b, quantity: 2 }]);
     } finally {
-      goOn();
-      paused.mockRestore();
+      paused.restore();
     }
     expect(await carts().get(sub)).toMatchObject({ items: [] });
     expect(await stockOf(db, a)).toEqual({ onHand: 5, reserved: 0, available: 5 });

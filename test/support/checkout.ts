@@ -11,6 +11,7 @@ import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dyna
 import { createDynamoDiscountRepository } from '../../shared/adapters/dynamo/dynamo-discount-repository';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
+import { orderRepository } from '../../shared/container';
 import { catalogPricing } from '../../shared/domain/orders/catalog-pricing';
 import { createOrderService } from '../../shared/domain/orders/order-service';
 import type { Work, WorkQueue } from '../../shared/domain/orders/order-work';
@@ -221,4 +222,35 @@ export async function outboxRecord(db: DynamoDBDocumentClient, orderId: string, 
     }),
   );
   return result.Item;
+}
+
+/**
+ * Stops the next checkout of the deployed order repository (`orderRepository()`) just before its
+ * transaction, until `goOn()`: `atCommit` resolves when it got there. `restore()` (in a `finally`)
+ * lets it go on and puts the repository back.
+ */
+export function pauseNextPlacement() {
+  const repository = orderRepository();
+  const commit = repository.place.bind(repository);
+  let reachedCommit: () => void = () => {};
+  const atCommit = new Promise<void>((resolve) => {
+    reachedCommit = resolve;
+  });
+  let goOn: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    goOn = resolve;
+  });
+  const paused = jest.spyOn(repository, 'place').mockImplementationOnce(async (placement) => {
+    reachedCommit();
+    await released;
+    return commit(placement);
+  });
+  return {
+    atCommit,
+    goOn,
+    restore: () => {
+      goOn();
+      paused.mockRestore();
+    },
+  };
 }
