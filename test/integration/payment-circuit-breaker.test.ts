@@ -23,7 +23,6 @@ import { createStripePaymentGateway } from '../../shared/adapters/payments/strip
 import { createSqsClient } from '../../shared/adapters/sqs/sqs-client';
 import { sqsVisibilityHold } from '../../shared/adapters/sqs/sqs-visibility-hold';
 import { config } from '../../shared/config';
-import { orderRepository, workOutbox } from '../../shared/container';
 import {
   CircuitOpenError,
   type CircuitTransition,
@@ -33,12 +32,11 @@ import {
 import type { OpenCircuitBackoffPolicy } from '../../shared/domain/payments/open-circuit-backoff';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { ChargeRequest, ChargeResult, PaymentGateway } from '../../shared/domain/payments/payment-gateway';
-import { createPaymentService } from '../../shared/domain/payments/payment-service';
 import { openCircuitDelayOf, paymentRecordHandler } from '../../shared/jobs/payment-job';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { type Clock, systemClock } from '../../shared/lib/clock';
 import { logger } from '../../shared/observability';
-import { placeOrder, readOrder, stockedProduct } from '../support/checkout';
+import { paymentServiceWith, placeOrder, readOrder, stockedProduct } from '../support/checkout';
 import { lambdaContext } from '../support/http-event';
 import { tableName, testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
@@ -190,13 +188,7 @@ describe('the payment worker while the circuit is open (DynamoDB Local, SQS emul
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
     });
     const { gateway } = instance(circuit, sandbox);
-    const payments = createPaymentService({
-      orders: orderRepository(),
-      gateway,
-      outbox: workOutbox(),
-      lateRefundDueAfterSeconds: 60,
-      clock: systemClock,
-    });
+    const payments = paymentServiceWith(gateway);
     return sqsBatchHandler(
       paymentRecordHandler(() => payments),
       { delayOf: openCircuitDelayOf(() => backoff), hold: sqsVisibilityHold(() => ({ url: queueUrl, client: sqs })) },

@@ -1,16 +1,15 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler } from '../../functions/queue/payment-worker';
-import { orderRepository, paymentGateway, workOutbox } from '../../shared/container';
+import { paymentGateway } from '../../shared/container';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
-import { createPaymentService } from '../../shared/domain/payments/payment-service';
-import { systemClock } from '../../shared/lib/clock';
 import {
   cancel,
   eventTypes,
   expectPaidOnce,
   orderOf,
   outboxRecord,
+  paymentServiceWith,
   pendingOrder as pendingOrderOf,
   stockOf,
 } from '../support/checkout';
@@ -141,13 +140,7 @@ describe('the payment worker (DynamoDB Local, sandbox gateway)', () => {
         return real.refund(request);
       },
     };
-    const payments = createPaymentService({
-      orders: orderRepository(),
-      gateway,
-      outbox: workOutbox(),
-      lateRefundDueAfterSeconds: 60,
-      clock: systemClock,
-    });
+    const payments = paymentServiceWith(gateway);
     await expect(payments.pay({ orderId: placed.orderId, paymentToken: 'tok_visa' })).rejects.toBeInstanceOf(
       PaymentGatewayError,
     );

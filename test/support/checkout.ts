@@ -11,11 +11,13 @@ import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dyna
 import { createDynamoDiscountRepository } from '../../shared/adapters/dynamo/dynamo-discount-repository';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
-import { orderRepository } from '../../shared/container';
+import { orderRepository, workOutbox } from '../../shared/container';
 import { catalogPricing } from '../../shared/domain/orders/catalog-pricing';
 import { createOrderService } from '../../shared/domain/orders/order-service';
 import type { Work, WorkQueue } from '../../shared/domain/orders/order-work';
 import { createWorkDispatcher, withWorkDispatch } from '../../shared/domain/orders/work-dispatcher';
+import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
+import { createPaymentService } from '../../shared/domain/payments/payment-service';
 import { randomIds, systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { invoke } from './http-event';
@@ -204,6 +206,16 @@ export function orderServiceWith(
     reservationTtlSeconds: 900,
   });
 }
+
+/** The payment service as deployed (the real orders and outbox), charging and refunding through `gateway`. */
+export const paymentServiceWith = (gateway: PaymentGateway) =>
+  createPaymentService({
+    orders: orderRepository(),
+    gateway,
+    outbox: workOutbox(),
+    lateRefundDueAfterSeconds: 60,
+    clock: systemClock,
+  });
 
 /** A queue that always fails: the commit stands, the message is never sent. */
 export const failingQueue = (message = 'queue unavailable'): WorkQueue => ({

@@ -31,6 +31,27 @@ function toCart(item: Item): Cart {
   };
 }
 
+/**
+ * The write that empties a cart and moves its version on (`CartRepository.empty`): the item stays, so
+ * its versions never start again. With `readVersion` (checkout, in the order's transaction), only if
+ * the cart is still the one it read; without, only if there is a cart.
+ */
+export function cartEmptying(tableName: string, sub: string, now: string, readVersion?: number) {
+  return {
+    TableName: tableName,
+    Key: keys.cart(sub),
+    UpdateExpression: 'SET #items = :none, #updatedAt = :now ADD #version :one',
+    ConditionExpression: readVersion === undefined ? 'attribute_exists(PK)' : '#version = :read',
+    ExpressionAttributeNames: { '#items': 'items', '#version': 'version', '#updatedAt': 'updatedAt' },
+    ExpressionAttributeValues: {
+      ':none': {},
+      ':now': now,
+      ':one': 1,
+      ...(readVersion === undefined ? {} : { ':read': readVersion }),
+    },
+  };
+}
+
 export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName: string): CartRepository {
   /** The first change creates the cart, only if there still is none. */
   async function create(sub: string, sku: string, quantity: number, now: string): Promise<Cart | null> {
@@ -96,18 +117,7 @@ export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName
     },
 
     async empty(sub, now) {
-      await applied(
-        db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.cart(sub),
-            UpdateExpression: 'SET #items = :none, #updatedAt = :now ADD #version :one',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeNames: { '#items': 'items', '#version': 'version', '#updatedAt': 'updatedAt' },
-            ExpressionAttributeValues: { ':none': {}, ':now': now, ':one': 1 },
-          }),
-        ),
-      );
+      await applied(db.send(new UpdateCommand(cartEmptying(tableName, sub, now))));
     },
 
     async delete(sub) {

@@ -8,6 +8,7 @@ import {
 import type { Order, OrderStatus } from '../../domain/orders/order';
 import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
 import { ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
+import { cartEmptying } from './dynamo-cart-repository';
 import { cancellationCodes } from './dynamo-client';
 import { completionUpdate } from './dynamo-idempotency-store';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
@@ -138,22 +139,8 @@ export function createDynamoOrderRepository(
       let cartIndex = -1;
       if (placement.cart) {
         cartIndex = items.length;
-        // Emptied, not deleted, as `CartRepository.empty` does: its versions must never start again.
-        items.push({
-          Update: {
-            TableName: tableName,
-            Key: keys.cart(placement.cart.sub),
-            UpdateExpression: 'SET #items = :none, #version = :next, updatedAt = :now',
-            ConditionExpression: '#version = :version',
-            ExpressionAttributeNames: { '#items': 'items', '#version': 'version' },
-            ExpressionAttributeValues: {
-              ':none': {},
-              ':version': placement.cart.version,
-              ':next': placement.cart.version + 1,
-              ':now': order.createdAt,
-            },
-          },
-        });
+        // Emptied, not deleted: its versions must never start again.
+        items.push({ Update: cartEmptying(tableName, placement.cart.sub, order.createdAt, placement.cart.version) });
       }
       let idempotencyIndex = -1;
       if (placement.idempotency) {

@@ -19,24 +19,24 @@ export const OUTBOX_SHARD_COUNT = 8;
 export const outboxShard = (orderId: string) =>
   (createHash('sha256').update(orderId).digest()[0] ?? 0) % OUTBOX_SHARD_COUNT;
 
+/** A work record as stored. */
+function workRecordItem(work: Work, createdAt: string, dueAt: string) {
+  return {
+    ...keys.outbox(work.orderId, work.kind),
+    ...keys.outboxIndex(outboxShard(work.orderId), createdAt, work.orderId, work.kind),
+    type: 'WorkRecord',
+    orderId: work.orderId,
+    kind: work.kind,
+    queue: work.queue,
+    message: work.message,
+    createdAt,
+    dueAt,
+  };
+}
+
 /** The Put of a new work record, for the transaction that starts the work. */
 export function workRecordPut(tableName: string, work: Work, createdAt: string, dueAt: string): TransactItem {
-  return {
-    Put: {
-      TableName: tableName,
-      Item: {
-        ...keys.outbox(work.orderId, work.kind),
-        ...keys.outboxIndex(outboxShard(work.orderId), createdAt, work.orderId, work.kind),
-        type: 'WorkRecord',
-        orderId: work.orderId,
-        kind: work.kind,
-        queue: work.queue,
-        message: work.message,
-        createdAt,
-        dueAt,
-      },
-    },
-  };
+  return { Put: { TableName: tableName, Item: workRecordItem(work, createdAt, dueAt) } };
 }
 
 /** The Delete of a work record, for the transaction that completes the work (absent records are fine). */
@@ -75,9 +75,10 @@ export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: st
 
   return {
     async add(work, { createdAt, dueAt }) {
-      const { Put } = workRecordPut(tableName, work, createdAt, dueAt);
-      if (!Put) throw new Error('a work record is a Put');
-      await applied(db.send(new PutCommand({ ...Put, ConditionExpression: 'attribute_not_exists(PK)' })));
+      const Item = workRecordItem(work, createdAt, dueAt);
+      await applied(
+        db.send(new PutCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' })),
+      );
     },
 
     async due({ dueBefore, limit }) {

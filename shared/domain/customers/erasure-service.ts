@@ -186,11 +186,14 @@ export function createErasureService(deps: ErasureServiceDeps) {
         idempotencyRecords: 0,
       };
       if (await log.isDone(request)) return { ...summary, alreadyDone: true };
-      const tally = ({ outcome, cancelled }: Awaited<ReturnType<typeof eraseOrder>>) => {
-        if (cancelled) summary.cancelled++;
-        if (outcome === 'anonymised') summary.anonymised++;
-        else if (outcome === 'already-anonymised') summary.alreadyAnonymised++;
-        else if (outcome === 'newer') summary.newer++;
+      /** Erases these orders in parallel and counts what happened to them. */
+      const eraseAll = async (orderIds: string[]) => {
+        for (const { outcome, cancelled } of await Promise.all(orderIds.map((id) => eraseOrder(id, request)))) {
+          if (cancelled) summary.cancelled++;
+          if (outcome === 'anonymised') summary.anonymised++;
+          else if (outcome === 'already-anonymised') summary.alreadyAnonymised++;
+          else if (outcome === 'newer') summary.newer++;
+        }
       };
 
       // A checkout begun before the request and still running could commit its order after the
@@ -204,10 +207,8 @@ export function createErasureService(deps: ErasureServiceDeps) {
       // The orders the stored responses name are read by key: one placed a moment ago is erased even
       // while the customer-orders index (eventually consistent) does not show it yet.
       const placed = [...new Set(records.completed.map(orderPlacedBy).filter((id) => id !== undefined))];
-      for (let start = 0; start < placed.length; start += pageSize) {
-        const ids = placed.slice(start, start + pageSize);
-        for (const result of await Promise.all(ids.map((orderId) => eraseOrder(orderId, request)))) tally(result);
-      }
+      for (let start = 0; start < placed.length; start += pageSize)
+        await eraseAll(placed.slice(start, start + pageSize));
       // After those orders, so a crash in between leaves the records to find them again by.
       // Claims of checkouts begun later stay, and so do records created after the request.
       summary.idempotencyRecords = await idempotencyRecords.deleteCompleted(request.sub, request.requestedAt);
@@ -218,9 +219,7 @@ export function createErasureService(deps: ErasureServiceDeps) {
       let position: Record<string, unknown> | undefined;
       do {
         const page = await orders.listByCustomer(request.sub, { limit: pageSize, after: position });
-        const pending = page.items.filter((order) => !done.has(order.orderId));
-        for (const result of await Promise.all(pending.map((order) => eraseOrder(order.orderId, request))))
-          tally(result);
+        await eraseAll(page.items.map((order) => order.orderId).filter((id) => !done.has(id)));
         position = page.next ?? undefined;
       } while (position);
 

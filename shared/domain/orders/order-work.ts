@@ -52,23 +52,17 @@ export const notificationWork = (orderId: string, event: NotifiedEvent): Work =>
   message: { type: 'NOTIFICATION_REQUESTED', orderId, event },
 });
 
-const refundWork = (orderId: string): Work => ({
-  orderId,
-  kind: 'REFUND',
-  queue: 'payment',
-  message: { type: 'REFUND_REQUESTED', orderId },
-});
-
 /**
- * The refund of a charge that succeeded after its order had closed unpaid (expired, cancelled,
- * failed): recorded before the refund is asked for, so a refund that fails is retried from the
- * outbox even though the payment message is done. Recording the refund (REFUNDED) completes it.
+ * The refund of an order's payment (a paid order cancelled), or with `lateCharge` of a charge that
+ * succeeded after its order had closed unpaid (expired, cancelled, failed): that one is recorded
+ * before the refund is asked for, so a refund that fails is retried from the outbox even though the
+ * payment message is done. Recording the refund (REFUNDED) completes either.
  */
-export const lateChargeRefundWork = (orderId: string, paymentIntentId: string): Work => ({
+export const refundWork = (orderId: string, lateCharge?: string): Work => ({
   orderId,
   kind: 'REFUND',
   queue: 'payment',
-  message: { type: 'REFUND_REQUESTED', orderId, paymentIntentId },
+  message: { type: 'REFUND_REQUESTED', orderId, ...(lateCharge === undefined ? {} : { paymentIntentId: lateCharge }) },
 });
 
 const fulfilmentWork = (orderId: string): Work => ({

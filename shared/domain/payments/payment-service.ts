@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
-import { lateChargeRefundWork, type WorkOutbox } from '../orders/order-work';
+import { refundWork, type WorkOutbox } from '../orders/order-work';
 import { gatewayEventApplier, type ReturnedCharge } from './gateway-events';
 import type { ChargeResult, PaymentGateway } from './payment-gateway';
 
@@ -134,7 +134,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     // The order closed unpaid. The refund is written down first: once this delivery (or event) is
     // acknowledged, nothing else would bring the money back if the refund below fails.
     const now = clock.now();
-    await outbox.add(lateChargeRefundWork(orderId, paymentIntentId), {
+    await outbox.add(refundWork(orderId, paymentIntentId), {
       createdAt: now.toISOString(),
       dueAt: new Date(now.getTime() + deps.lateRefundDueAfterSeconds * 1000).toISOString(),
     });

@@ -1,3 +1,4 @@
+import type { Principal } from '../../auth/principal';
 import type { TokenVerifier } from '../../auth/token-verifier';
 import { ForbiddenError, ServiceUnavailableError, UnauthenticatedError } from '../../errors';
 import { logger } from '../../observability';
@@ -5,6 +6,19 @@ import { type HttpMiddleware, type HttpRequest, header, stateOf } from '../reque
 import type { Role } from '../route-spec';
 
 const BEARER = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*\.[A-Za-z0-9\-_=+/]*)$/;
+
+/** The token of an `Authorization: Bearer <token>` header: undefined when there is none, null when malformed. */
+function bearerToken(request: HttpRequest): string | null | undefined {
+  const authorization = header(request.event, 'authorization');
+  if (!authorization) return undefined;
+  return BEARER.exec(authorization.trim())?.[1] ?? null;
+}
+
+/** The caller, for the handler and the rest of the chain (and in every log line after this one). */
+function identify(request: HttpRequest, principal: Principal): void {
+  stateOf(request.event).principal = principal;
+  logger.appendKeys({ principal: principal.sub });
+}
 
 /**
  * Verifies the bearer token for non-public routes: no or bad token → 401 with
@@ -22,27 +36,22 @@ export function authenticate(
         if (options.optional) await identifyIfPossible(request, verifier);
         return;
       }
-      const authorization = header(request.event, 'authorization');
-      if (!authorization) throw new UnauthenticatedError('An `Authorization: Bearer <token>` header is required.');
-      const match = BEARER.exec(authorization.trim());
-      if (!match?.[1]) throw new UnauthenticatedError('The Authorization header must be `Bearer <token>`.');
-      const principal = await verifier().verify(match[1]);
+      const token = bearerToken(request);
+      if (token === undefined) throw new UnauthenticatedError('An `Authorization: Bearer <token>` header is required.');
+      if (token === null) throw new UnauthenticatedError('The Authorization header must be `Bearer <token>`.');
+      const principal = await verifier().verify(token);
       if (role === 'admin' && !principal.isAdmin) throw new ForbiddenError('This operation is for administrators.');
-      stateOf(request.event).principal = principal;
-      logger.appendKeys({ principal: principal.sub });
+      identify(request, principal);
     },
   };
 }
 
 /** The principal of a valid bearer token, if one was sent; a bad or unverifiable one is ignored. */
 async function identifyIfPossible(request: HttpRequest, verifier: () => TokenVerifier): Promise<void> {
-  const authorization = header(request.event, 'authorization');
-  const token = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
+  const token = bearerToken(request);
   if (!token) return;
   try {
-    const principal = await verifier().verify(token);
-    stateOf(request.event).principal = principal;
-    logger.appendKeys({ principal: principal.sub });
+    identify(request, await verifier().verify(token));
   } catch (error) {
     if (!(error instanceof UnauthenticatedError || error instanceof ServiceUnavailableError)) throw error;
     logger.debug('bearer token on a public route not used', { reason: (error as Error).message });
