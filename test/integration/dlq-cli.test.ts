@@ -154,6 +154,11 @@ describe('dead-letter commands', () => {
   test('list peeks at no more than --max messages but counts them all', async () => {
     const pair = await stageQueues();
     await sendPayments(pair.deadLetterUrl, 12);
+    // SQS's message count is approximate and lags the sends (the emulator's did once, in CI: 10 of 12).
+    await eventually(
+      async () => (await queueDepth(sqs, pair.deadLetterUrl)).waiting === 12,
+      'the 12 dead letters counted',
+    );
 
     const listing = await listDeadLetters(sqs, pair.deadLetterUrl, { max: 11 });
 
