@@ -1,3 +1,4 @@
+import { MONEY_MAX } from './domain/money';
 import * as z from './lib/zod';
 
 /**
@@ -34,6 +35,10 @@ const EnvSchema = z
     STORE_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')), 'EUR'),
     RESERVATION_TTL_SECONDS: positiveInt(900),
     RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
+    /** The largest order total checkout accepts (minor units): the gateway's own limit (Stripe: 99,999,999 for EUR). */
+    MAX_ORDER_TOTAL: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(MONEY_MAX)), 99_999_999),
+    /** Orders one customer may have waiting in PENDING_PAYMENT (each holds stock until paid or expired). */
+    MAX_PENDING_ORDERS_PER_CUSTOMER: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(100)), 5),
     /** Follow-up work younger than this is still its committer's to send; the reconcile job leaves it alone. */
     RECONCILE_GRACE_SECONDS: positiveInt(60),
     /**
@@ -138,6 +143,10 @@ const ConfigSchema = z.pipe(
     tableName: env.TABLE_NAME,
     currency: env.STORE_CURRENCY,
     reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+    checkout: {
+      maxOrderTotal: env.MAX_ORDER_TOTAL,
+      maxPendingOrdersPerCustomer: env.MAX_PENDING_ORDERS_PER_CUSTOMER,
+    },
     queueMaxReceiveCount: env.QUEUE_MAX_RECEIVE_COUNT,
     jobs: {
       reconcileGraceSeconds: env.RECONCILE_GRACE_SECONDS,

@@ -216,6 +216,7 @@ export const orderService = /* @__PURE__ */ once(() =>
     ids: randomIds,
     currency: config().currency,
     reservationTtlSeconds: config().reservationTtlSeconds,
+    ...config().checkout,
   }),
 );
 

@@ -56,6 +56,7 @@ export function checkoutTransactions(stack: CheckoutStack, db: DynamoDBDocumentC
       ids: randomIds,
       currency: settings.currency,
       reservationTtlSeconds: settings.reservationTtlSeconds,
+      ...settings.checkout,
     });
     return async (request: CheckoutRequest): Promise<Placement> => {
       const body = { items: request.items, shippingAddress: SHIPPING_ADDRESS, paymentToken: 'tok_visa' };

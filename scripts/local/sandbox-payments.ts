@@ -15,6 +15,9 @@ import { randomBytes } from 'node:crypto';
 
 type Behaviour = { kind: 'succeed' } | { kind: 'decline'; declineCode: string } | { kind: 'fail' };
 
+/** The largest charge Stripe takes in a two-decimal currency (minor units). */
+export const MAX_CHARGE_AMOUNT = 99_999_999;
+
 const TOKENS: Record<string, Behaviour> = {
   tok_visa: { kind: 'succeed' },
   tok_mastercard: { kind: 'succeed' },
@@ -97,6 +100,11 @@ export function createSandboxPayments(): SandboxPayments {
     const currency = (params.get('currency') ?? '').toLowerCase();
     if (!Number.isInteger(amount) || amount < 1)
       return apiError(400, 'invalid_request_error', 'Invalid positive integer', { param: 'amount' });
+    if (amount > MAX_CHARGE_AMOUNT)
+      return apiError(400, 'invalid_request_error', 'Amount must be no more than 999,999.99', {
+        code: 'amount_too_large',
+        param: 'amount',
+      });
     if (!/^[a-z]{3}$/.test(currency))
       return apiError(400, 'invalid_request_error', 'Invalid currency', { param: 'currency' });
     if (params.get('confirm') !== 'true')

@@ -19,6 +19,9 @@ export const Discount = z
       .nullable(Timestamp)
       .register(z.globalRegistry, { description: 'Redeemable until just before this instant' }),
     maxRedemptions: z.nullable(z.number().check(z.int())),
+    maxRedemptionsPerCustomer: z
+      .nullable(z.number().check(z.int()))
+      .register(z.globalRegistry, { description: 'Live orders one customer may hold with the code' }),
     redemptions: z.number().check(z.int()).register(z.globalRegistry, { description: 'How many orders used the code' }),
     createdAt: Timestamp,
   })
@@ -35,6 +38,15 @@ export const CreateDiscountBody = z
     validUntil: z.optional(Instant),
     maxRedemptions: z.optional(
       z.number().check(z.int('maxRedemptions must be an integer'), z.gte(1), z.lte(1_000_000_000)),
+    ),
+    maxRedemptionsPerCustomer: z.optional(
+      z
+        .number()
+        .check(z.int('maxRedemptionsPerCustomer must be an integer'), z.gte(1), z.lte(100))
+        .register(z.globalRegistry, {
+          description:
+            'How many of one customer’s orders may use the code; an order that fails, expires or is cancelled gives its use back',
+        }),
     ),
   })
   .check(

@@ -62,6 +62,11 @@ export const CreateOrderBody = z
       .string()
       .check(z.minLength(1), z.maxLength(255))
       .register(z.globalRegistry, { description: 'Payment method token (locally: tok_visa, ...)' }),
+    expectedTotal: z.optional(Money).register(z.globalRegistry, {
+      description:
+        'The total the customer was shown. When the total checkout computes differs (a price or discount changed), ' +
+        'the answer is 409 PRICE_CHANGED with the current amounts and nothing is reserved. Without it, the current prices are charged.',
+    }),
   })
   .register(z.globalRegistry, { id: 'CreateOrder' });
 
@@ -95,6 +100,9 @@ export const createOrderRoute = defineRoute({
     { status: 409, code: 'OUT_OF_STOCK' },
     { status: 409, code: 'DISCOUNT_UNAVAILABLE' },
     { status: 409, code: 'CART_EMPTY' },
+    { status: 409, code: 'PRICE_CHANGED' },
+    { status: 409, code: 'ORDER_TOTAL_TOO_LARGE' },
+    { status: 409, code: 'TOO_MANY_PENDING_ORDERS' },
     { status: 503, code: 'CHECKOUT_BUSY' },
   ],
 });

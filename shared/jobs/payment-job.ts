@@ -15,7 +15,8 @@ const PaymentRequested = z.object({
   type: z.literal('PAYMENT_REQUESTED'),
   orderId: z.string().check(z.minLength(1)),
   paymentToken: z.string().check(z.minLength(1)),
-  amount: z.int().check(z.positive()),
+  /** 0 for an order a discount pays whole: it is paid without the gateway. */
+  amount: z.int().check(z.nonnegative()),
   currency: z.string().check(z.length(3)),
 });
 const RefundRequested = z.object({

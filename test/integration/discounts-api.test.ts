@@ -42,6 +42,7 @@ describe('discount endpoints against DynamoDB Local', () => {
       validFrom: null,
       validUntil: null,
       maxRedemptions: null,
+      maxRedemptionsPerCustomer: null,
       redemptions: 0,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
@@ -189,6 +190,7 @@ describe('discount endpoints against DynamoDB Local', () => {
       validFrom: null,
       validUntil: null,
       maxRedemptions: 3,
+      maxRedemptionsPerCustomer: null,
       redemptions: 0,
       createdAt: expect.any(String),
     });

@@ -147,7 +147,7 @@ describe('refunding through the sandbox gateway', () => {
       .refund({ paymentIntentId, amount: 1, idempotencyKey: `${order.orderId}:more` })
       .catch((failure: unknown) => failure);
 
-    expect(error).toMatchObject({ failure: 'rejected', gatewayCode: 'invalid_request_error/charge_already_refunded' });
+    expect(error).toMatchObject({ failure: 'refused', gatewayCode: 'invalid_request_error/charge_already_refunded' });
     expect(await sandboxStats(order.orderId)).toMatchObject({ refunds: 1 });
   });
 });

@@ -204,6 +204,8 @@ export function orderServiceWith(
     ids: randomIds,
     currency: 'EUR',
     reservationTtlSeconds: 900,
+    maxOrderTotal: 99_999_999,
+    maxPendingOrdersPerCustomer: 5,
   });
 }
 

@@ -37,6 +37,7 @@ describe('discount service', () => {
       validFrom: '2026-12-01T00:00:00.000Z',
       validUntil: '2027-01-01T00:00:00.000Z',
       maxRedemptions: null,
+      maxRedemptionsPerCustomer: null,
       redemptions: 0,
       createdAt: '2026-11-20T10:00:00.000Z',
     });

@@ -30,6 +30,7 @@ describe('discount rules', () => {
     validFrom: null,
     validUntil: null,
     maxRedemptions: null,
+    maxRedemptionsPerCustomer: null,
     redemptions: 0,
     createdAt: '2026-01-01T00:00:00.000Z',
   };

@@ -221,16 +221,48 @@ describe('the Stripe payment gateway: retries', () => {
   });
 
   test.each([
-    ['a wrong secret (401)', 401],
-    ['bad parameters (400)', 400],
-    ['an unknown payment (404)', 404],
-  ])('%s is not retried: only a fix can change it', async (_what, status) => {
-    const { fetch, sent } = fakeFetch(json(status, { error: { type: 'invalid_request_error' } }));
+    ['a wrong secret (401)', 401, 'authentication_error'],
+    ['a missing permission (403)', 403, 'permission_error'],
+  ])(
+    "%s is not retried, and not taken as the customer's refusal: only a fix of ours can change it",
+    async (_what, status, type) => {
+      const { fetch, sent } = fakeFetch(json(status, { error: { type } }));
 
-    const error = await failureOf(gateway(fetch).gateway.charge(order));
+      const error = await failureOf(gateway(fetch).gateway.charge(order));
 
-    expect(error).toMatchObject({ failure: 'rejected', retryable: false, httpStatus: status });
+      expect(error).toMatchObject({ failure: 'rejected', retryable: false, httpStatus: status });
+      expect(sent).toHaveLength(1);
+    },
+  );
+
+  test.each([
+    ['an unknown token (400)', 400, 'resource_missing'],
+    ['an amount over the limit (400)', 400, 'amount_too_large'],
+    ['an unknown payment method (404)', 404, 'resource_missing'],
+  ])('%s refuses the charge for good: declined with its code, not retried', async (_what, status, code) => {
+    const { fetch, sent } = fakeFetch(json(status, { error: { type: 'invalid_request_error', code } }));
+
+    expect(await gateway(fetch).gateway.charge(order)).toEqual({ outcome: 'declined', reason: code });
     expect(sent).toHaveLength(1);
+  });
+
+  it('an invalid request without a code is declined as invalid_request', async () => {
+    const { fetch } = fakeFetch(json(400, { error: { type: 'invalid_request_error' } }));
+    expect(await gateway(fetch).gateway.charge(order)).toEqual({ outcome: 'declined', reason: 'invalid_request' });
+  });
+
+  it('a refund the gateway refuses (400) stays an error: no refund is ever taken as done', async () => {
+    const { fetch } = fakeFetch(
+      json(400, { error: { type: 'invalid_request_error', code: 'charge_already_refunded' } }),
+    );
+    const error = await failureOf(gateway(fetch).gateway.refund({ paymentIntentId: 'pi_1', idempotencyKey: 'r-1' }));
+    expect(error).toMatchObject({ failure: 'refused', retryable: false, httpStatus: 400 });
+  });
+
+  it('an invalid request the gateway says to retry (a lock timeout) that keeps failing is not a refusal', async () => {
+    const lockTimeout = json(400, { error: { type: 'invalid_request_error' } }, { 'Stripe-Should-Retry': 'true' });
+    const { fetch } = fakeFetch(lockTimeout, lockTimeout, lockTimeout);
+    await expect(gateway(fetch).gateway.charge(order)).rejects.toMatchObject({ failure: 'refused', retryable: true });
   });
 
   it('follows Stripe-Should-Retry when the gateway says so', async () => {

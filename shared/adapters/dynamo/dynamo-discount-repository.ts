@@ -24,6 +24,7 @@ function toDiscount(item: Item): Discount {
     validFrom: (item.validFrom as string | undefined) ?? null,
     validUntil: (item.validUntil as string | undefined) ?? null,
     maxRedemptions: (item.maxRedemptions as number | undefined) ?? null,
+    maxRedemptionsPerCustomer: (item.maxRedemptionsPerCustomer as number | undefined) ?? null,
     redemptions: item.redemptions as number,
     createdAt: item.createdAt as string,
   };

@@ -6,6 +6,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderStatus } from '../../domain/orders/order';
+import { holdsReleasedBy, type OrderHolds } from '../../domain/orders/order-holds';
 import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
 import { ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
 import { cartEmptying } from './dynamo-cart-repository';
@@ -16,6 +17,7 @@ import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
 import { keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type TransactUpdate = NonNullable<TransactItem['Update']>;
 
 const INDEX_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'expiresAt'];
 
@@ -78,6 +80,50 @@ export interface OrderRepositoryOptions {
   dispatchGraceSeconds: number;
 }
 
+/** The order takes a place among its customer's pending orders, if fewer than `limit` are taken. */
+function pendingOrderCounted(tableName: string, order: Order, limit: number): TransactUpdate {
+  return {
+    TableName: tableName,
+    Key: keys.pendingOrders(order.userId ?? ''),
+    UpdateExpression: 'ADD orderIds :order SET #type = :type',
+    ConditionExpression: 'attribute_not_exists(orderIds) OR size(orderIds) < :limit',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: { ':order': new Set([order.orderId]), ':limit': limit, ':type': 'PendingOrders' },
+  };
+}
+
+/**
+ * The updates that give an ending order's holds back (order-holds.ts). Sets lose the order's id,
+ * which is a no-op for an id they do not hold (an order placed before the sets existed), so no
+ * count can drift below the truth; the code's own counter goes down by the one redemption.
+ */
+function holdReleases(tableName: string, holds: OrderHolds): TransactItem[] {
+  const items: TransactItem[] = [];
+  const forget = (Key: Record<string, string>, orderId: string): TransactItem => ({
+    Update: {
+      TableName: tableName,
+      Key,
+      UpdateExpression: 'DELETE orderIds :order',
+      ExpressionAttributeValues: { ':order': new Set([orderId]) },
+    },
+  });
+  if (holds.pendingOrder) items.push(forget(keys.pendingOrders(holds.pendingOrder.sub), holds.pendingOrder.orderId));
+  const { redemption } = holds;
+  if (redemption) {
+    items.push({
+      Update: {
+        TableName: tableName,
+        Key: keys.discount(redemption.code),
+        UpdateExpression: 'ADD redemptions :minusOne',
+        ExpressionAttributeValues: { ':minusOne': -1 },
+      },
+    });
+    if (redemption.customer)
+      items.push(forget(keys.customerRedemptions(redemption.customer, redemption.code), redemption.orderId));
+  }
+  return items;
+}
+
 const plusSeconds = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 
 export function createDynamoOrderRepository(
@@ -121,13 +167,17 @@ export function createDynamoOrderRepository(
       });
       const work = paymentWork(order, placement.paymentToken);
       items.push(workRecordPut(tableName, work, order.createdAt, plusSeconds(order.createdAt, dispatchGraceSeconds)));
+      const pendingIndex = items.length;
+      items.push({ Update: pendingOrderCounted(tableName, order, placement.pendingOrderLimit) });
       let discountIndex = -1;
-      if (placement.discountCode !== null) {
+      let perCustomerIndex = -1;
+      if (placement.discount !== null) {
+        const { code, maxPerCustomer } = placement.discount;
         discountIndex = items.length;
         items.push({
           Update: {
             TableName: tableName,
-            Key: keys.discount(placement.discountCode),
+            Key: keys.discount(code),
             UpdateExpression: 'SET redemptions = redemptions + :one',
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(maxRedemptions) OR redemptions < maxRedemptions) ' +
@@ -135,6 +185,23 @@ export function createDynamoOrderRepository(
             ExpressionAttributeValues: { ':one': 1, ':now': order.createdAt },
           },
         });
+        if (maxPerCustomer !== null && order.userId) {
+          perCustomerIndex = items.length;
+          items.push({
+            Update: {
+              TableName: tableName,
+              Key: keys.customerRedemptions(order.userId, code),
+              UpdateExpression: 'ADD orderIds :order SET #type = :type',
+              ConditionExpression: 'attribute_not_exists(orderIds) OR size(orderIds) < :max',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: {
+                ':order': new Set([order.orderId]),
+                ':max': maxPerCustomer,
+                ':type': 'Redemptions',
+              },
+            },
+          });
+        }
       }
       let cartIndex = -1;
       if (placement.cart) {
@@ -172,7 +239,9 @@ export function createDynamoOrderRepository(
         const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
         const shortLines = order.items.map((_, index) => index).filter(failed);
         if (shortLines.length > 0) return { ok: false, reason: 'out-of-stock', lines: shortLines };
+        if (failed(pendingIndex)) return { ok: false, reason: 'too-many-pending' };
         if (discountIndex >= 0 && failed(discountIndex)) return { ok: false, reason: 'discount' };
+        if (perCustomerIndex >= 0 && failed(perCustomerIndex)) return { ok: false, reason: 'discount-per-customer' };
         if (cartIndex >= 0 && failed(cartIndex)) return { ok: false, reason: 'cart-changed' };
         if (idempotencyIndex >= 0 && failed(idempotencyIndex)) return { ok: false, reason: 'idempotency-lost' };
         if (failed(orderIndex)) throw new Error(`order id ${order.orderId} collided`);
@@ -215,6 +284,7 @@ export function createDynamoOrderRepository(
       for (const kind of work.completes) items.push(workRecordDelete(tableName, { orderId: order.orderId, kind }));
       const ledger = ledgerOfTransition(transition);
       if (ledger) items.push(ledgerEntryItem(tableName, ledger));
+      items.push(...holdReleases(tableName, holdsReleasedBy(transition)));
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
         return true;

@@ -10,6 +10,11 @@ export const keys = {
   /** A customer's profile and cart live in the customer's item collection. */
   profile: (sub: string) => ({ PK: `CUSTOMER#${sub}`, SK: '#PROFILE' }),
   cart: (sub: string) => ({ PK: `CUSTOMER#${sub}`, SK: '#CART' }),
+  /** The ids of the customer's orders in PENDING_PAYMENT (a string set, capped at checkout). */
+  pendingOrders: (sub: string) => ({ PK: `CUSTOMER#${sub}`, SK: '#PENDING_ORDERS' }),
+  /** The ids of the customer's live orders that redeemed a code limited per customer. */
+  customerRedemptions: (sub: string, code: string) => ({ PK: `CUSTOMER#${sub}`, SK: `#REDEMPTIONS#${code}` }),
+  customerRedemptionsPrefix: '#REDEMPTIONS#',
   /** A finished erasure request of the customer (so a late redelivery of its message does nothing). */
   erasure: (sub: string, requestedAt: string) => ({ PK: `CUSTOMER#${sub}`, SK: `#ERASURE#${requestedAt}` }),
   discount: (code: string) => ({ PK: `DISCOUNT#${code}`, SK: '#DISCOUNT' }),

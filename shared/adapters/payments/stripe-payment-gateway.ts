@@ -105,8 +105,16 @@ export function createStripePaymentGateway(options: StripePaymentGatewayOptions)
 
   return {
     async charge(request: ChargeRequest): Promise<ChargeResult> {
-      const answer = await call('charge', '/v1/payment_intents', chargeForm(request), request.idempotencyKey);
-      return chargeResult(answer);
+      try {
+        const answer = await call('charge', '/v1/payment_intents', chargeForm(request), request.idempotencyKey);
+        return chargeResult(answer);
+      } catch (error) {
+        // Refused for good (an unknown token, an amount over the limit): as final as a decline, so
+        // the order ends now instead of holding its stock through every redelivery.
+        if (error instanceof PaymentGatewayError && error.failure === 'refused' && !error.retryable)
+          return { outcome: 'declined', reason: error.gatewayCode?.split('/')[1] ?? 'invalid_request' };
+        throw error;
+      }
     },
 
     async refund(request: RefundRequest): Promise<RefundResult> {
@@ -172,7 +180,15 @@ function declineReason(error: StripeObject | undefined): string {
 function httpError(response: Response, path: string, error: StripeObject | undefined): PaymentGatewayError {
   const status = response.status;
   const failure: PaymentGatewayFailure =
-    status === 409 ? 'conflict' : status === 429 ? 'rate-limited' : status >= 500 ? 'server-error' : 'rejected';
+    status === 409
+      ? 'conflict'
+      : status === 429
+        ? 'rate-limited'
+        : status >= 500
+          ? 'server-error'
+          : (status === 400 || status === 404) && error?.type === 'invalid_request_error'
+            ? 'refused'
+            : 'rejected';
   // Stripe says when its default would be wrong (a 500 it already stored for the key, a 409 lock).
   const shouldRetry = response.headers.get('stripe-should-retry');
   const gatewayCode = [error?.type, error?.code].filter((part) => typeof part === 'string').join('/');

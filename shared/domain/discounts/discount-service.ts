@@ -36,6 +36,7 @@ export function createDiscountService({ discounts, cursors, clock }: DiscountSer
         validFrom: normaliseTime(input.validFrom),
         validUntil: normaliseTime(input.validUntil),
         maxRedemptions: input.maxRedemptions ?? null,
+        maxRedemptionsPerCustomer: input.maxRedemptionsPerCustomer ?? null,
         redemptions: 0,
         createdAt: clock.now().toISOString(),
       };

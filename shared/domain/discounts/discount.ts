@@ -6,6 +6,8 @@ export interface Discount {
   validFrom: string | null;
   validUntil: string | null;
   maxRedemptions: number | null;
+  /** How many live orders one customer may hold with the code (given back when an order fails or ends unpaid). */
+  maxRedemptionsPerCustomer: number | null;
   redemptions: number;
   createdAt: string;
 }

@@ -8,6 +8,7 @@ export interface NewDiscount {
   validFrom?: string;
   validUntil?: string;
   maxRedemptions?: number;
+  maxRedemptionsPerCustomer?: number;
 }
 
 /**

@@ -14,8 +14,8 @@ export class OutOfStockError extends ConflictError {
 }
 
 export class DiscountUnavailableError extends ConflictError {
-  constructor(code: string) {
-    super('DISCOUNT_UNAVAILABLE', `The discount code ${code} is unknown, expired or used up.`);
+  constructor(code: string, why = 'is unknown, expired or used up') {
+    super('DISCOUNT_UNAVAILABLE', `The discount code ${code} ${why}.`);
   }
 }
 
@@ -37,5 +37,42 @@ export class CheckoutBusyError extends AppError {
       detail: 'Too many concurrent changes to the same stock; try again in a moment.',
       headers: { 'Retry-After': '1' },
     });
+  }
+}
+
+/** The amounts checkout computed, for a client that must show the customer what changed. */
+export interface OrderAmounts {
+  subtotal: number;
+  discount: number;
+  total: number;
+  currency: string;
+}
+
+/** The customer saw another total (`expectedTotal`) than checkout computes now: nothing is reserved. */
+export class PriceChangedError extends ConflictError {
+  constructor(expectedTotal: number, amounts: OrderAmounts) {
+    super(
+      'PRICE_CHANGED',
+      `The order total is now ${amounts.total} ${amounts.currency}, not the expected ${expectedTotal}: nothing was reserved.`,
+      [{ path: 'expectedTotal', message: 'differs from the current total', expectedTotal, ...amounts }],
+    );
+  }
+}
+
+export class OrderTotalTooLargeError extends ConflictError {
+  constructor(total: number, maxOrderTotal: number, currency: string) {
+    super(
+      'ORDER_TOTAL_TOO_LARGE',
+      `The order total ${total} ${currency} is above the largest that can be charged (${maxOrderTotal}); split the order.`,
+    );
+  }
+}
+
+export class TooManyPendingOrdersError extends ConflictError {
+  constructor(limit: number) {
+    super(
+      'TOO_MANY_PENDING_ORDERS',
+      `You already have ${limit} orders waiting for payment; wait for them to complete or cancel one.`,
+    );
   }
 }

@@ -20,8 +20,13 @@ export interface Placement {
   order: Order;
   /** One-time payment token, kept with the payment work record (never in the order). */
   paymentToken: string;
-  /** Redeem this code (already normalised) once, if still redeemable. */
-  discountCode: string | null;
+  /**
+   * Redeem this code (already normalised) once, if still redeemable; with `maxPerCustomer`, also
+   * only while the customer has fewer live redemptions of it than that.
+   */
+  discount: { code: string; maxPerCustomer: number | null } | null;
+  /** The order counts toward the customer's pending orders, which must stay at most this many. */
+  pendingOrderLimit: number;
   /** Empty the customer's cart, if it is still at this version. */
   cart: { sub: string; version: number } | null;
   idempotency: { lease: IdempotencyLease; response: StoredResponse } | null;
@@ -32,6 +37,8 @@ export type PlacementOutcome =
   | { ok: true }
   | { ok: false; reason: 'out-of-stock'; lines: number[] }
   | { ok: false; reason: 'discount' }
+  | { ok: false; reason: 'discount-per-customer' }
+  | { ok: false; reason: 'too-many-pending' }
   | { ok: false; reason: 'cart-changed' }
   | { ok: false; reason: 'idempotency-lost' }
   | { ok: false; reason: 'conflict' };

@@ -7,15 +7,19 @@ import { ProductNotFoundError } from '../catalog/catalog-errors';
 import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
 import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
+import { MONEY_MAX } from '../money';
 import { type Address, canTransition, type Order, type OrderLine, type OrderView, toOrderView } from './order';
 import {
   CartEmptyError,
   CheckoutBusyError,
   DiscountUnavailableError,
   OrderNotCancellableError,
+  OrderTotalTooLargeError,
   OutOfStockError,
+  PriceChangedError,
+  TooManyPendingOrdersError,
 } from './order-errors';
-import type { OrderRepository, ProductPricing } from './order-ports';
+import type { OrderRepository, Placement, ProductPricing } from './order-ports';
 import { createOrderQueries, type Viewer, visibleOrder } from './order-queries';
 
 export type { Viewer } from './order-queries';
@@ -29,6 +33,8 @@ export interface PlaceOrderInput {
   discountCode?: string;
   shippingAddress: Address;
   paymentToken: string;
+  /** The total the customer was shown: checkout refuses (PRICE_CHANGED) when it computes another. */
+  expectedTotal?: number;
 }
 
 /** Who places an order: the customer's id and the e-mail address its messages go to. */
@@ -48,6 +54,10 @@ export interface OrderServiceDeps {
   ids: IdGenerator;
   currency: string;
   reservationTtlSeconds: number;
+  /** The largest total checkout accepts (the gateway's limit, MAX_ORDER_TOTAL). */
+  maxOrderTotal: number;
+  /** Orders one customer may have in PENDING_PAYMENT at once, enforced in the placement transaction. */
+  maxPendingOrdersPerCustomer: number;
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
@@ -89,13 +99,20 @@ export function createOrderService(deps: OrderServiceDeps) {
   async function buildOrder(customer: Customer, input: PlaceOrderInput, lines: OrderLine[]) {
     const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
     let discount = 0;
-    let discountCode: string | null = null;
+    let redemption: Placement['discount'] = null;
     if (input.discountCode !== undefined) {
-      discountCode = normaliseCode(input.discountCode);
-      const found = await discounts.get(discountCode);
-      if (!found || !isRedeemable(found, clock.now())) throw new DiscountUnavailableError(discountCode);
+      const code = normaliseCode(input.discountCode);
+      const found = await discounts.get(code);
+      if (!found || !isRedeemable(found, clock.now())) throw new DiscountUnavailableError(code);
       discount = discountAmount(found, subtotal);
+      redemption = { code, maxPerCustomer: found.maxRedemptionsPerCustomer };
     }
+    const total = subtotal - discount;
+    // Every sum stays a safe integer: at most MAX_LINES × MAX_QUANTITY × the largest price (≈ 5 × 10^13).
+    if (total > deps.maxOrderTotal || subtotal > MONEY_MAX)
+      throw new OrderTotalTooLargeError(total, deps.maxOrderTotal, deps.currency);
+    if (input.expectedTotal !== undefined && input.expectedTotal !== total)
+      throw new PriceChangedError(input.expectedTotal, { subtotal, discount, total, currency: deps.currency });
     const now = clock.now();
     const at = now.toISOString();
     const order: Order = {
@@ -106,8 +123,10 @@ export function createOrderService(deps: OrderServiceDeps) {
       items: lines,
       subtotal,
       discount,
-      discountCode,
-      total: subtotal - discount,
+      discountCode: redemption?.code ?? null,
+      // Its give-back must know whether the customer's own count of the code was taken too.
+      ...(redemption?.maxPerCustomer != null && { discountLimitedPerCustomer: true }),
+      total,
       currency: deps.currency,
       shippingAddress: { ...input.shippingAddress, line2: input.shippingAddress.line2 ?? null },
       reservationExpiresAt: new Date(now.getTime() + deps.reservationTtlSeconds * 1000).toISOString(),
@@ -117,7 +136,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       updatedAt: at,
       events: [{ type: 'ORDER_PLACED', at, detail: null }],
     };
-    return { order, discountCode };
+    return { order, redemption };
   }
 
   /** What one placement attempt commits: the lines priced now, the order built from them. */
@@ -148,13 +167,14 @@ export function createOrderService(deps: OrderServiceDeps) {
     ): Promise<OrderView> {
       for (let attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
         const prepared = prepare(customer, input);
-        const { order, discountCode, lines, cart } =
+        const { order, redemption, lines, cart } =
           attempt === 0 && admit ? await afterAdmission(admit(), prepared) : await prepared;
         const view = toOrderView(order);
         const outcome = await orders.place({
           order,
           paymentToken: input.paymentToken,
-          discountCode,
+          discount: redemption,
+          pendingOrderLimit: deps.maxPendingOrdersPerCustomer,
           cart,
           idempotency: completion ? { lease: completion.lease, response: completion.respond(view) } : null,
         });
@@ -169,7 +189,11 @@ export function createOrderService(deps: OrderServiceDeps) {
               })),
             );
           case 'discount':
-            throw new DiscountUnavailableError(discountCode ?? '');
+            throw new DiscountUnavailableError(redemption?.code ?? '');
+          case 'discount-per-customer':
+            throw new DiscountUnavailableError(redemption?.code ?? '', 'you have used it as often as it allows');
+          case 'too-many-pending':
+            throw new TooManyPendingOrdersError(deps.maxPendingOrdersPerCustomer);
           case 'idempotency-lost':
             throw new CheckoutBusyError();
           case 'cart-changed':

@@ -66,6 +66,8 @@ export interface Order {
   subtotal: number;
   discount: number;
   discountCode: string | null;
+  /** The code has a per-customer limit, so this order holds one of the customer's redemptions of it (internal). */
+  discountLimitedPerCustomer?: boolean;
   total: number;
   currency: string;
   shippingAddress: Address | null;

@@ -1,6 +1,6 @@
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
-import type { ChargeResult } from './payment-gateway';
+import type { Settlement } from './payment-gateway';
 
 /**
  * What the payment gateway tells us about payments on its own (webhooks), applied through the
@@ -57,10 +57,13 @@ export type ReturnedCharge =
 
 /** The payment worker's transitions (payment-service.ts), reused so both paths write the same way. */
 export interface PaymentTransitions {
-  settle(order: Order, charge: ChargeResult): Promise<{ moved: true } | { moved: false; order: Order }>;
+  settle(order: Order, charge: Settlement): Promise<{ moved: true } | { moved: false; order: Order }>;
   recordRefund(order: Order, paymentIntentId: string, detail?: string): Promise<boolean>;
-  /** PAID → CANCELLED (restocked, no refund asked for); false when the order was no longer PAID as read. */
-  cancelRefunded(order: Order): Promise<boolean>;
+  /**
+   * PAID (restocked) or PENDING_PAYMENT (released, the payment recorded) → CANCELLED, no refund asked
+   * for; false when the order had moved since it was read.
+   */
+  cancelRefunded(order: Order, paymentIntentId: string): Promise<boolean>;
   /**
    * Sends back a successful charge that is not the order's recorded payment, the order being past
    * PENDING_PAYMENT: the worker's late charge and this event's take the same way, so they are one refund.
@@ -123,6 +126,17 @@ export function gatewayEventApplier({ orders, settle, recordRefund, cancelRefund
     for (let attempt = 0; attempt < MAX_REFUND_RECORD_ATTEMPTS; attempt++) {
       let order = await orders.get(event.orderId);
       if (!order) return { outcome: 'order-not-found' };
+      if (order.status === 'PENDING_PAYMENT') {
+        // Paid and refunded at the gateway before the worker or a webhook recorded the payment: the
+        // money is back, so the order must never be paid (and shipped) by a later settle. It is
+        // cancelled with this payment recorded, and a charge still being settled finds it its own.
+        const wrong = mismatch(order, event);
+        if (wrong) return wrong;
+        if (!(await cancelRefunded(order, event.paymentIntentId))) continue;
+        cancelled = true;
+        order = await orders.get(event.orderId);
+        if (!order) return { outcome: 'order-not-found' };
+      }
       if (order.payment.paymentIntentId !== event.paymentIntentId) {
         return noChange(order, 'the refunded payment is not the one recorded on the order');
       }
@@ -134,7 +148,7 @@ export function gatewayEventApplier({ orders, settle, recordRefund, cancelRefund
         // Refunded at the gateway before shipment (its dashboard, say): the goods must not ship.
         // Cancel first, then record the refund; a crash between the two leaves the event unapplied,
         // and its redelivery records the refund of the cancelled order.
-        if (!(await cancelRefunded(order))) continue;
+        if (!(await cancelRefunded(order, event.paymentIntentId))) continue;
         cancelled = true;
         order = await orders.get(event.orderId);
         if (!order) return { outcome: 'order-not-found' };

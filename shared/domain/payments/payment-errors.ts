@@ -12,7 +12,12 @@ export type PaymentGatewayFailure =
   | 'rate-limited'
   /** 409: another request with the same idempotency key is still running. */
   | 'conflict'
-  /** Another 4xx (bad key, bad parameters, unknown payment): only a fix of ours changes it. */
+  /**
+   * A 400/404 about the request itself (an unknown or used token, an amount over the gateway's
+   * limit, an invalid parameter): a final answer, as a decline is; the same charge can never succeed.
+   */
+  | 'refused'
+  /** Another 4xx (a wrong or revoked secret key, a missing permission): only a fix of ours changes it. */
   | 'rejected'
   /** An answer we cannot read, or a payment in a state we do not handle. */
   | 'unexpected-response'
@@ -27,6 +32,7 @@ const RETRYABLE: Record<PaymentGatewayFailure, boolean> = {
   'server-error': true,
   'rate-limited': true,
   conflict: true,
+  refused: false,
   rejected: false,
   'unexpected-response': false,
   'secret-unavailable': false,

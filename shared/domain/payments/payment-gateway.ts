@@ -33,6 +33,9 @@ export type ChargeResult =
       reason: string;
     };
 
+/** How an order's payment ended: a charge's result, or (`paymentIntentId` null) nothing to charge. */
+export type Settlement = ChargeResult | { outcome: 'succeeded'; paymentIntentId: null };
+
 export interface RefundRequest {
   paymentIntentId: string;
   /** Minor units; absent refunds whatever of the payment is not refunded yet. */

@@ -3,7 +3,7 @@ import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
 import { refundWork, type WorkOutbox } from '../orders/order-work';
 import { gatewayEventApplier, type ReturnedCharge } from './gateway-events';
-import type { ChargeResult, PaymentGateway } from './payment-gateway';
+import type { PaymentGateway, Settlement } from './payment-gateway';
 
 /** One payment message: charge this order (its stored `total`, with the checkout's token). */
 export interface PaymentRequest {
@@ -13,7 +13,8 @@ export interface PaymentRequest {
 
 /** What handling one payment message did (for logs and metrics; none of these is an error). */
 export type PaymentOutcome =
-  | { outcome: 'paid'; paymentIntentId: string }
+  /** `paymentIntentId` null: a free order (total 0), paid without the gateway. */
+  | { outcome: 'paid'; paymentIntentId: string | null }
   | { outcome: 'failed'; reason: string }
   /** The order was no longer PENDING_PAYMENT when the message arrived: no charge was attempted. */
   | { outcome: 'not-payable'; status: Order['status'] }
@@ -49,12 +50,14 @@ export interface PaymentServiceDeps {
 /** A racing write that only touched `updatedAt` is retried this often before giving up (and retrying via SQS). */
 const MAX_WRITE_ATTEMPTS = 5;
 
+const FREE_ORDER: Settlement = { outcome: 'succeeded', paymentIntentId: null };
+
 export const refundKey = (orderId: string) => `refund-${orderId}`;
 
 export function createPaymentService(deps: PaymentServiceDeps) {
   const { orders, gateway, outbox, clock } = deps;
   /** Moves a PENDING_PAYMENT order to the charge's outcome; the latest order when it lost the race. */
-  async function settle(order: Order, charge: ChargeResult): Promise<{ moved: true } | { moved: false; order: Order }> {
+  async function settle(order: Order, charge: Settlement): Promise<{ moved: true } | { moved: false; order: Order }> {
     let current = order;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const succeeded = charge.outcome === 'succeeded';
@@ -68,7 +71,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         stock: succeeded ? 'sell' : 'release',
         changes: {
           payment: succeeded
-            ? { status: 'SUCCEEDED', attempts: current.payment.attempts + 1, paymentIntentId: charge.paymentIntentId }
+            ? {
+                status: 'SUCCEEDED',
+                attempts: current.payment.attempts + 1,
+                ...(charge.paymentIntentId !== null && { paymentIntentId: charge.paymentIntentId }),
+              }
             : { status: 'FAILED', attempts: current.payment.attempts + 1 },
         },
       });
@@ -108,17 +115,20 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   }
 
   /**
-   * Cancels a PAID order whose payment was refunded at the gateway itself (its dashboard): the goods
-   * must not ship. The stock goes back on the shelf; no refund is asked for (it is done).
-   * @returns false when the order was no longer PAID as read.
+   * Cancels an order whose payment was refunded at the gateway itself (its dashboard): the goods
+   * must not ship. A PAID order's stock goes back on the shelf; a PENDING_PAYMENT order's reservation
+   * is released and the refunded payment recorded as its own. No refund is asked for (it is done).
+   * @returns false when the order had moved since it was read.
    */
-  function cancelRefunded(order: Order): Promise<boolean> {
+  function cancelRefunded(order: Order, paymentIntentId: string): Promise<boolean> {
+    const paid = order.status === 'PAID';
     return orders.transition({
       order,
-      from: 'PAID',
+      from: paid ? 'PAID' : 'PENDING_PAYMENT',
       to: 'CANCELLED',
       event: { type: 'CANCELLED', at: clock.now().toISOString(), detail: 'refunded at the payment provider' },
-      stock: 'restock',
+      stock: paid ? 'restock' : 'release',
+      changes: paid ? undefined : { payment: { ...order.payment, paymentIntentId } },
     });
   }
 
@@ -166,6 +176,14 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       const order = await orders.get(request.orderId);
       if (!order) return { outcome: 'order-not-found' };
       if (order.status !== 'PENDING_PAYMENT') return { outcome: 'not-payable', status: order.status };
+      if (order.total === 0) {
+        // A discount paid for all of it: nothing to charge, so the gateway (which takes no zero
+        // amount) is not asked, and the order is paid by the same conditional transition.
+        const settled = await settle(order, FREE_ORDER);
+        return settled.moved
+          ? { outcome: 'paid', paymentIntentId: null }
+          : { outcome: 'not-payable', status: settled.order.status };
+      }
 
       const charge = await gateway.charge({
         orderId: order.orderId,
