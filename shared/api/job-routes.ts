@@ -28,7 +28,9 @@ export const runJobRoute = defineRoute({
   description:
     'Runs the job as its schedule would and answers its summary of counts: expire-reservations ' +
     '`{ examined, expired, skipped }`, reconcile `{ examined, resent, failed }`, daily-report ' +
-    '`{ orders, itemsSold, revenue, refunds }` (re-running a day replaces its report), cleanup ' +
+    '`{ orders, itemsSold, revenue, refunds, keptStoredReport }` (re-running a day replaces its report, unless the stored ' +
+    'one counts more sales or refunds than the ledger still holds, its entries having expired: then it is kept, answered, ' +
+    'and `keptStoredReport` is 1), cleanup ' +
     '`{ scanned, expired, deleted, refreshed, passCompleted }` (a run stops after JOB_MAX_ITEMS_PER_RUN deletes or ' +
     'when its time runs short; the next run continues). Only daily-report takes a body: `{ "date": "YYYY-MM-DD" }`, ' +
     'default the previous UTC day; a date for another job, or in the future, is a 400.',

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as getDailyReport } from '../../functions/http/get-daily-report';
 import { createDynamoSalesLedger, ledgerEntryItem } from '../../shared/adapters/dynamo/dynamo-sales-ledger';
+import { keys } from '../../shared/adapters/dynamo/keys';
 import { createDailyReportService } from '../../shared/domain/reports/daily-report-service';
 import type { LedgerEntry } from '../../shared/domain/reports/sales-ledger';
 import { runJobNow } from '../support/admin-jobs';
@@ -91,7 +92,7 @@ describe('the daily report', () => {
       job: 'daily-report',
       startedAt: timestamp,
       finishedAt: timestamp,
-      summary: { orders: 4, itemsSold: 11, revenue, refunds: 2 },
+      summary: { orders: 4, itemsSold: 11, revenue, refunds: 2, keptStoredReport: 0 },
     });
 
     const result = await getReport(DAY);
@@ -116,13 +117,13 @@ describe('the daily report', () => {
 
   it('counts an entry written twice once, and a re-run replaces the report with what the ledger holds now', async () => {
     const first = await runReport({ date: DAY_BEFORE });
-    expect(first.json.summary).toEqual({ orders: 1, itemsSold: 9, revenue: 13500, refunds: 0 });
+    expect(first.json.summary).toEqual({ orders: 1, itemsSold: 9, revenue: 13500, refunds: 0, keptStoredReport: 0 });
 
     const late = sale(`${DAY_BEFORE}T21:00:00.000Z`, [['LEDGER-CUP', 1, 800]]);
     await record(late);
     await record(late); // a retried write of the same entry: the same item
     const again = await runReport({ date: DAY_BEFORE });
-    expect(again.json.summary).toEqual({ orders: 2, itemsSold: 10, revenue: 14300, refunds: 0 });
+    expect(again.json.summary).toEqual({ orders: 2, itemsSold: 10, revenue: 14300, refunds: 0, keptStoredReport: 0 });
     const stored = await getReport(DAY_BEFORE);
     expect(stored.json).toMatchObject({ orders: 2, revenue: 14300 });
     expect(stored.json.generatedAt >= again.json.startedAt).toBe(true);
@@ -133,6 +134,31 @@ describe('the daily report', () => {
     const { generatedAt: _a, ...before } = stored.json;
     const { generatedAt: _b, ...after } = (await getReport(DAY_BEFORE)).json;
     expect(after).toEqual(before);
+  });
+
+  it('a re-run after the day’s ledger entries expired keeps the stored report instead of overwriting it with zeros', async () => {
+    const day = '2001-09-09';
+    await record(sale(`${day}T10:00:00.000Z`, [['LEDGER-OLD', 2, 4000]]), refund(`${day}T11:00:00.000Z`, 500));
+    expect((await runReport({ date: day })).json.summary).toMatchObject({ orders: 1, refunds: 1, keptStoredReport: 0 });
+    const before = (await getReport(day)).json;
+    // DynamoDB's TTL removes entries 400 days after their event; here they go at once.
+    for (let shard = 0; shard < 8; shard++) {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.ledgerEntry(day, shard, '', '').PK },
+        }),
+      );
+      for (const item of Items)
+        await db.send(new DeleteCommand({ TableName: tableName(), Key: { PK: item.PK, SK: item.SK } }));
+    }
+
+    const rerun = await runReport({ date: day });
+
+    expect(rerun.status).toBe(200);
+    expect(rerun.json.summary).toEqual({ orders: 1, itemsSold: 2, revenue: 4000, refunds: 1, keptStoredReport: 1 });
+    expect((await getReport(day)).json).toEqual(before);
   });
 
   it('keeps one ledger item per entry, spread over the day’s shards, expiring after 400 days', async () => {
@@ -170,7 +196,7 @@ describe('the daily report', () => {
       clock: { now: () => new Date(`${DAY_AFTER}T00:10:00.000Z`) },
       currency: 'EUR',
     });
-    expect(await service.run()).toEqual({ orders: 4, itemsSold: 11, revenue: 14430, refunds: 2 });
+    expect(await service.run()).toEqual({ orders: 4, itemsSold: 11, revenue: 14430, refunds: 2, keptStoredReport: 0 });
   });
 
   it('refuses a day in the future or a malformed day (400), for the job and the report', async () => {

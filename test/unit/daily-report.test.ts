@@ -131,7 +131,12 @@ describe('the daily report service', () => {
       async *entriesOf(date) {
         for (const entry of entries) if (utcDay(entry.at) === date) yield entry;
       },
-      saveReport: async (report) => void reports.set(report.date, report),
+      async saveReport(report) {
+        const stored = reports.get(report.date);
+        if (stored && (stored.orders > report.orders || stored.refunds.count > report.refunds.count)) return 'kept';
+        reports.set(report.date, report);
+        return 'saved';
+      },
       report: async (date) => reports.get(date) ?? null,
     };
     return { ledger, reports };
@@ -140,7 +145,7 @@ describe('the daily report service', () => {
   it('reports the previous UTC day by default, and refuses a day in the future', async () => {
     const { ledger, reports } = inMemoryLedger([sale('ord_1', `${DAY}T20:00:00.000Z`, [['MUG', 2, 3000]])]);
     const service = createDailyReportService({ ledger, clock: { now: () => now }, currency: 'EUR' });
-    expect(await service.run()).toEqual({ orders: 1, itemsSold: 2, revenue: 3000, refunds: 0 });
+    expect(await service.run()).toEqual({ orders: 1, itemsSold: 2, revenue: 3000, refunds: 0, keptStoredReport: 0 });
     expect(reports.get(DAY)).toMatchObject({ date: DAY, orders: 1, generatedAt: now.toISOString() });
     // today is allowed (a partial day), tomorrow is not
     await expect(service.generate('2026-03-15')).resolves.toMatchObject({ orders: 0 });

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SalesLedger } from '../../domain/reports/report-ports';
 import { type DailyReport, type LedgerEntry, utcDay } from '../../domain/reports/sales-ledger';
+import { applied } from './dynamo-client';
 import { keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -93,12 +94,18 @@ export function createDynamoSalesLedger(db: DynamoDBDocumentClient, tableName: s
     },
 
     async saveReport(report) {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.dailyReport(report.date), type: 'DailyReport', ...report },
-        }),
+      const saved = await applied(
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.dailyReport(report.date), type: 'DailyReport', ...report },
+            ConditionExpression: 'attribute_not_exists(PK) OR (orders <= :orders AND refunds.#count <= :refunds)',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':orders': report.orders, ':refunds': report.refunds.count },
+          }),
+        ),
       );
+      return saved ? 'saved' : 'kept';
     },
 
     async report(date) {
