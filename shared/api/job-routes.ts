@@ -27,7 +27,7 @@ export const runJobRoute = defineRoute({
   summary: 'Run a scheduled job now',
   description:
     'Runs the job as its schedule would and answers its summary of counts: expire-reservations ' +
-    '`{ examined, expired, skipped }`, reconcile `{ examined, resent, failed }`, daily-report ' +
+    '`{ examined, expired, skipped, deferred }` (deferred: orders other writes kept moving, left for the next run), reconcile `{ examined, resent, failed }`, daily-report ' +
     '`{ orders, itemsSold, revenue, refunds, keptStoredReport }` (re-running a day replaces its report, unless the stored ' +
     'one counts more sales or refunds than the ledger still holds, its entries having expired: then it is kept, answered, ' +
     'and `keptStoredReport` is 1), cleanup ' +

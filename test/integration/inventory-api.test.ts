@@ -4,6 +4,10 @@ import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as getInventory } from '../../functions/http/get-inventory';
 import { handler as listAdjustments } from '../../functions/http/list-inventory-adjustments';
 import { handler as putInventory } from '../../functions/http/put-inventory';
+import { createDynamoInventoryRepository } from '../../shared/adapters/dynamo/dynamo-inventory-repository';
+import { createInventoryService } from '../../shared/domain/inventory/inventory-service';
+import { randomIds, systemClock } from '../../shared/lib/clock';
+import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { invoke } from '../support/http-event';
 import { adminToken, customerToken, tableName, testDocumentClient, uniqueSku } from '../support/integration';
 
@@ -80,6 +84,37 @@ describe('inventory endpoints against DynamoDB Local', () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ sku, onHand: 12, reserved: 3, available: 9 });
     expect(await stock(sku)).toEqual({ sku, onHand: 12, reserved: 3, available: 9 });
+  });
+
+  it('answers the stock as it is after the write, counting units a checkout reserved between its read and its write', async () => {
+    const sku = await newProduct();
+    expect((await setOnHand(sku, 10)).status).toBe(200);
+    const repository = createDynamoInventoryRepository(db, tableName());
+    const service = createInventoryService({
+      inventory: {
+        ...repository,
+        async applyAdjustment(adjustment) {
+          // A checkout reserves 3 units right after the service read the stock (reserved 0).
+          await db.send(
+            new UpdateCommand({
+              TableName: tableName(),
+              Key: { PK: `PRODUCT#${sku}`, SK: '#STOCK' },
+              UpdateExpression: 'SET available = available - :q, reserved = reserved + :q',
+              ExpressionAttributeValues: { ':q': 3 },
+            }),
+          );
+          return repository.applyAdjustment(adjustment);
+        },
+      },
+      cursors: createCursorCodec('inventory-tests-cursor-secret'),
+      clock: systemClock,
+      ids: randomIds,
+    });
+
+    const answer = await service.setOnHand(sku, 20, 'admin-1');
+
+    expect(answer).toEqual({ sku, onHand: 20, reserved: 3, available: 17 });
+    expect(await stock(sku)).toEqual(answer);
   });
 
   it('refuses on-hand below reserved with 409 STOCK_BELOW_RESERVED and changes nothing', async () => {

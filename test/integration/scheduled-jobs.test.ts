@@ -268,7 +268,12 @@ describe('POST /v1/admin/jobs/{job}', () => {
       job: 'expire-reservations',
       startedAt: timestamp,
       finishedAt: timestamp,
-      summary: { examined: expect.any(Number), expired: expect.any(Number), skipped: expect.any(Number) },
+      summary: {
+        examined: expect.any(Number),
+        expired: expect.any(Number),
+        skipped: expect.any(Number),
+        deferred: expect.any(Number),
+      },
     });
     expect(expiry.json.finishedAt >= expiry.json.startedAt).toBe(true);
 

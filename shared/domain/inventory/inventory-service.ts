@@ -50,9 +50,9 @@ export function createInventoryService({ inventory, cursors, clock, ids }: Inven
         actor,
         at: clock.now().toISOString(),
       };
-      if (await inventory.applyAdjustment(adjustment)) {
-        return { sku, onHand: onHandAfter, reserved: stock.reserved, available: onHandAfter - stock.reserved };
-      }
+      // Read again: checkouts may have reserved units between the read above and the write (the
+      // write's condition is on on-hand only), and the answer must not show the figures from before.
+      if (await inventory.applyAdjustment(adjustment)) return current(sku);
       await sleep(backoffDelayMs(attempt));
     }
     throw new AppError(503, 'CONTENTION', 'Too much contention', {

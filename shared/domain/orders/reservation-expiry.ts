@@ -1,3 +1,4 @@
+import { backoffDelayMs, sleep } from '../../lib/backoff';
 import type { Clock } from '../../lib/clock';
 import type { Order } from './order';
 import type { OrderRepository } from './order-ports';
@@ -7,6 +8,8 @@ export interface ReservationExpiryDeps {
   clock: Clock;
   /** At most this many pending orders are read per run; the next run continues the work. */
   maxOrdersPerRun: number;
+  /** Waits between two conflicting writes of one order (default: a real sleep). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 export type ExpirySummary = {
@@ -16,17 +19,23 @@ export type ExpirySummary = {
   expired: number;
   /** Past their reservation, but someone else (the payment worker, a cancel) moved them first. */
   skipped: number;
+  /** Past their reservation, but still being written by others after every attempt: left for the next run. */
+  deferred: number;
 };
 
 const PAGE_SIZE = 100;
 /** Retries when only `updatedAt` moved under us (the order is still pending). */
 const MAX_WRITE_ATTEMPTS = 5;
 
-export function createReservationExpiry({ orders, clock, maxOrdersPerRun }: ReservationExpiryDeps) {
-  /** @returns whether this run moved the order to EXPIRED (false: it had left PENDING_PAYMENT). */
-  async function expire(order: Order): Promise<boolean> {
+export function createReservationExpiry({ orders, clock, maxOrdersPerRun, pause = sleep }: ReservationExpiryDeps) {
+  /**
+   * `expired` when this run moved the order to EXPIRED, `skipped` when it had left PENDING_PAYMENT,
+   * `deferred` when other writes kept moving it: one busy order must not stop the others' expiry.
+   */
+  async function expire(order: Order): Promise<'expired' | 'skipped' | 'deferred'> {
     let current = order;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await pause(backoffDelayMs(attempt - 1, 20, 500));
       const moved = await orders.transition({
         order: current,
         from: 'PENDING_PAYMENT',
@@ -34,12 +43,12 @@ export function createReservationExpiry({ orders, clock, maxOrdersPerRun }: Rese
         event: { type: 'EXPIRED', at: clock.now().toISOString(), detail: 'reservation expired before payment' },
         stock: 'release',
       });
-      if (moved) return true;
+      if (moved) return 'expired';
       const latest = await orders.get(order.orderId);
-      if (latest?.status !== 'PENDING_PAYMENT') return false;
+      if (latest?.status !== 'PENDING_PAYMENT') return 'skipped';
       current = latest;
     }
-    throw new Error(`order ${order.orderId}: expiry kept conflicting`);
+    return 'deferred';
   }
 
   return {
@@ -49,7 +58,7 @@ export function createReservationExpiry({ orders, clock, maxOrdersPerRun }: Rese
      * same transaction. An order the payment worker paid first is left alone (counted as skipped).
      */
     async run(): Promise<ExpirySummary> {
-      const summary: ExpirySummary = { examined: 0, expired: 0, skipped: 0 };
+      const summary: ExpirySummary = { examined: 0, expired: 0, skipped: 0, deferred: 0 };
       const now = clock.now().toISOString();
       let after: Record<string, unknown> | undefined;
       do {
@@ -59,8 +68,7 @@ export function createReservationExpiry({ orders, clock, maxOrdersPerRun }: Rese
           summary.examined++;
           // The index is eventually consistent: the conditional write re-checks the status.
           if (order.status !== 'PENDING_PAYMENT' || order.reservationExpiresAt >= now) continue;
-          if (await expire(order)) summary.expired++;
-          else summary.skipped++;
+          summary[await expire(order)]++;
         }
         after = page.next ?? undefined;
       } while (after && summary.examined < maxOrdersPerRun);
