@@ -327,8 +327,8 @@ export const expiredRecordCleanup = /* @__PURE__ */ once(() =>
   }),
 );
 
-const expireReservationsJob: Job = () => reservationExpiry().run();
-const reconcileJob: Job = () => workReconciler().run();
+const expireReservationsJob: Job = (_options, context) => reservationExpiry().run(context);
+const reconcileJob: Job = (_options, context) => workReconciler().run(context);
 const dailyReportJob: Job = { run: ({ date }) => dailyReportService().run(date), takes: ['date'] };
 const cleanupJob: Job = (_options, context) => expiredRecordCleanup().run(context);
 

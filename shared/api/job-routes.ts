@@ -27,11 +27,12 @@ export const runJobRoute = defineRoute({
   summary: 'Run a scheduled job now',
   description:
     'Runs the job as its schedule would and answers its summary of counts: expire-reservations ' +
-    '`{ examined, expired, skipped, deferred }` (deferred: orders other writes kept moving, left for the next run), reconcile `{ examined, resent, failed }`, daily-report ' +
+    '`{ examined, expired, skipped, deferred, timeLimited }` (deferred: orders other writes kept moving, left for the next run), ' +
+    'reconcile `{ examined, resent, failed, timeLimited }`, daily-report ' +
     '`{ orders, itemsSold, revenue, refunds, keptStoredReport }` (re-running a day replaces its report, unless the stored ' +
     'one counts more sales or refunds than the ledger still holds, its entries having expired: then it is kept, answered, ' +
     'and `keptStoredReport` is 1), cleanup ' +
-    '`{ scanned, expired, deleted, refreshed, passCompleted }` (a run stops after JOB_MAX_ITEMS_PER_RUN deletes or ' +
+    '`{ scanned, expired, deleted, refreshed, passCompleted, timeLimited }` (a run stops after JOB_MAX_ITEMS_PER_RUN deletes or ' +
     'when its time runs short; the next run continues). Only daily-report takes a body: `{ "date": "YYYY-MM-DD" }`, ' +
     'default the previous UTC day; a date for another job, or in the future, is a 400.',
   tags: ['Jobs'],

@@ -60,13 +60,28 @@ async function keysIn(tableName: string): Promise<string[]> {
     .sort();
 }
 
-const cleanupOf = (records: ExpiredRecords, options: { max?: number; pageSize?: number } = {}) =>
+const cleanupOf = (records: ExpiredRecords, options: { max?: number; pageSize?: number; concurrency?: number } = {}) =>
   createExpiredRecordCleanup({
     records,
     clock: systemClock,
     maxItemsPerRun: options.max ?? 1000,
     pageSize: options.pageSize,
+    concurrency: options.concurrency,
   });
+
+/** Records whose deletes are counted, and a context whose time runs out after `deletes` of them. */
+function timeForDeletes(real: ExpiredRecords, deletes: number) {
+  let done = 0;
+  const records: ExpiredRecords = {
+    ...real,
+    deleteIfExpired: async (key, nowSeconds) => {
+      const deleted = await real.deleteIfExpired(key, nowSeconds);
+      done++;
+      return deleted;
+    },
+  };
+  return { records, context: { remainingTimeMs: () => (done < deletes ? 60_000 : 0) } };
+}
 
 describe('the cleanup job', () => {
   it('deletes abandoned carts and expired records, and keeps live ones and items that never expire', async () => {
@@ -91,7 +106,7 @@ describe('the cleanup job', () => {
 
     const summary = await cleanupOf(createDynamoExpiredRecords(db, table, systemClock)).run(unbounded);
 
-    expect(summary).toEqual({ scanned: 10, expired: 5, deleted: 5, refreshed: 0, passCompleted: 1 });
+    expect(summary).toEqual({ scanned: 10, expired: 5, deleted: 5, refreshed: 0, passCompleted: 1, timeLimited: 0 });
     expect(await keysIn(table)).toEqual(
       [
         ...live.map((sub) => `CUSTOMER#${sub}|#CART`),
@@ -174,13 +189,12 @@ describe('the cleanup job', () => {
     const records = () => createDynamoExpiredRecords(db, table, systemClock);
 
     const idle = await cleanupOf(records()).run({ remainingTimeMs: () => 1000 });
-    expect(idle).toEqual({ scanned: 0, expired: 0, deleted: 0, refreshed: 0, passCompleted: 0 });
+    expect(idle).toEqual({ scanned: 0, expired: 0, deleted: 0, refreshed: 0, passCompleted: 0, timeLimited: 1 });
 
     // Time for one page (of 2 items) only.
-    let pages = 0;
-    const onePage = { remainingTimeMs: () => (pages++ === 0 ? 60_000 : 0) };
-    const first = await cleanupOf(records(), { pageSize: 2 }).run(onePage);
-    expect(first).toMatchObject({ scanned: 2, deleted: 2, passCompleted: 0 });
+    const onePage = timeForDeletes(records(), 2);
+    const first = await cleanupOf(onePage.records, { pageSize: 2 }).run(onePage.context);
+    expect(first).toMatchObject({ scanned: 2, deleted: 2, passCompleted: 0, timeLimited: 1 });
     expect(await keysIn(table)).toHaveLength(4);
 
     const rest = await cleanupOf(records(), { pageSize: 2 }).run(unbounded);
@@ -192,6 +206,20 @@ describe('the cleanup job', () => {
     // A finished pass leaves no position: the next run starts over.
     expect(Item).toMatchObject({ type: 'CleanupCursor', version: expect.any(Number) });
     expect(Item?.position).toBeUndefined();
+  });
+
+  it('stops deleting in the middle of a slow page when its time runs short, and the next run resumes after the last delete', async () => {
+    const table = await newTable();
+    await carts(table, longAgo, 6);
+    const short = timeForDeletes(createDynamoExpiredRecords(db, table, systemClock), 3);
+
+    const first = await cleanupOf(short.records, { pageSize: 100, concurrency: 1 }).run(short.context);
+
+    expect(first).toMatchObject({ expired: 3, deleted: 3, passCompleted: 0, timeLimited: 1 });
+    expect(await keysIn(table)).toHaveLength(3);
+    const rest = await cleanupOf(createDynamoExpiredRecords(db, table, systemClock)).run(unbounded);
+    expect(rest).toMatchObject({ deleted: 3, passCompleted: 1, timeLimited: 0 });
+    expect(await keysIn(table)).toEqual([]);
   });
 
   it('stops when another run moved the cursor meanwhile (two runs never both advance it)', async () => {

@@ -273,6 +273,7 @@ describe('POST /v1/admin/jobs/{job}', () => {
         expired: expect.any(Number),
         skipped: expect.any(Number),
         deferred: expect.any(Number),
+        timeLimited: 0,
       },
     });
     expect(expiry.json.finishedAt >= expiry.json.startedAt).toBe(true);
@@ -283,7 +284,7 @@ describe('POST /v1/admin/jobs/{job}', () => {
       job: 'reconcile',
       startedAt: timestamp,
       finishedAt: timestamp,
-      summary: { examined: expect.any(Number), resent: expect.any(Number), failed: expect.any(Number) },
+      summary: { examined: expect.any(Number), resent: expect.any(Number), failed: expect.any(Number), timeLimited: 0 },
     });
   });
 

@@ -15,8 +15,13 @@ export interface ExpiredRecordCleanupDeps {
   pageSize?: number;
   /** Deletes in flight at once (default 16). */
   concurrency?: number;
-  /** No new page is started with less time than this left (default 5 s): a page and its deletes fit in it. */
+  /** No new page is started with less time than this left (default 5 s). */
   safetyMarginMs?: number;
+  /**
+   * No new delete is started with less time than this left (default 2 s), so a page whose deletes
+   * are slow (a busy table) still ends in time to save where it stopped and answer its summary.
+   */
+  stopMarginMs?: number;
 }
 
 export type CleanupSummary = {
@@ -30,14 +35,24 @@ export type CleanupSummary = {
   refreshed: number;
   /** 1 when this run reached the end of the table (the next run starts over), else 0 (the next run resumes). */
   passCompleted: number;
+  /** 1 when this run stopped because its time ran short; the next run resumes where it stopped. */
+  timeLimited: number;
 };
 
-/** Runs `work` over `items`, at most `limit` at a time, results in order. */
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+/**
+ * Runs `work` over `items` in order, at most `limit` at a time, starting none once `stop()` says so:
+ * the results of the items it started, which are always the first ones.
+ */
+async function inParallel<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  stop: () => boolean,
+): Promise<R[]> {
+  const results: R[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop()) {
       const index = next++;
       results[index] = await work(items[index] as T);
     }
@@ -59,6 +74,7 @@ export function createExpiredRecordCleanup(deps: ExpiredRecordCleanupDeps) {
   const pageSize = deps.pageSize ?? 1000;
   const concurrency = deps.concurrency ?? 16;
   const safetyMarginMs = deps.safetyMarginMs ?? 5000;
+  const stopMarginMs = deps.stopMarginMs ?? 2000;
 
   return {
     /**
@@ -67,17 +83,37 @@ export function createExpiredRecordCleanup(deps: ExpiredRecordCleanupDeps) {
      * same time stops (that run carries on).
      */
     async run(context: CleanupContext): Promise<CleanupSummary> {
-      const summary: CleanupSummary = { scanned: 0, expired: 0, deleted: 0, refreshed: 0, passCompleted: 0 };
+      const summary: CleanupSummary = {
+        scanned: 0,
+        expired: 0,
+        deleted: 0,
+        refreshed: 0,
+        passCompleted: 0,
+        timeLimited: 0,
+      };
+      const short = (marginMs: number) => context.remainingTimeMs() < marginMs;
       const nowSeconds = Math.floor(clock.now().getTime() / 1000);
       let { position, version } = await records.loadCursor();
       let budget = maxItemsPerRun;
-      while (budget > 0 && context.remainingTimeMs() >= safetyMarginMs) {
+      while (budget > 0) {
+        if (short(safetyMarginMs)) {
+          summary.timeLimited = 1;
+          break;
+        }
         const page = await records.scanExpired({ after: position, nowSeconds, limit: pageSize });
         summary.scanned += page.scanned;
-        // Beyond the budget, the rest of the page is left for the next run, which resumes right after
-        // the last item handled here (a scan may start after any key).
-        const handled = page.keys.slice(0, budget);
-        const outcomes = await inParallel(handled, concurrency, (key) => records.deleteIfExpired(key, nowSeconds));
+        // Beyond the budget or the time, the rest of the page is left for the next run, which resumes
+        // right after the last item handled here (a scan may start after any key).
+        const outcomes = await inParallel(
+          page.keys.slice(0, budget),
+          concurrency,
+          (key) => records.deleteIfExpired(key, nowSeconds),
+          () => short(stopMarginMs),
+        );
+        const handled = page.keys.slice(0, outcomes.length);
+        if (outcomes.length < Math.min(budget, page.keys.length)) summary.timeLimited = 1;
+        // Out of time before the first delete: the next run reads this page again.
+        if (handled.length === 0 && page.keys.length > 0) break;
         summary.expired += handled.length;
         summary.deleted += outcomes.filter(Boolean).length;
         summary.refreshed += outcomes.filter((deleted) => !deleted).length;
@@ -90,6 +126,7 @@ export function createExpiredRecordCleanup(deps: ExpiredRecordCleanupDeps) {
           summary.passCompleted = 1;
           break;
         }
+        if (summary.timeLimited) break;
       }
       return summary;
     },

@@ -21,7 +21,13 @@ export type ExpirySummary = {
   skipped: number;
   /** Past their reservation, but still being written by others after every attempt: left for the next run. */
   deferred: number;
+  /** 1 when the run stopped because its invocation's time ran short; the next run continues. */
+  timeLimited: number;
 };
+
+/** No further order is started with less time than this left: one expiry, retries included, fits in it. */
+const STOP_MARGIN_MS = 5000;
+const UNBOUNDED = { remainingTimeMs: () => Number.POSITIVE_INFINITY };
 
 const PAGE_SIZE = 100;
 /** Retries when only `updatedAt` moved under us (the order is still pending). */
@@ -56,15 +62,20 @@ export function createReservationExpiry({ orders, clock, maxOrdersPerRun, pause 
      * Expires every PENDING_PAYMENT order whose reservation has run out (oldest first, at most
      * `maxOrdersPerRun` read): a conditional PENDING_PAYMENT → EXPIRED that releases the stock in the
      * same transaction. An order the payment worker paid first is left alone (counted as skipped).
+     * Stops in time when the invocation's time runs short (the next run continues).
      */
-    async run(): Promise<ExpirySummary> {
-      const summary: ExpirySummary = { examined: 0, expired: 0, skipped: 0, deferred: 0 };
+    async run(context: { remainingTimeMs(): number } = UNBOUNDED): Promise<ExpirySummary> {
+      const summary: ExpirySummary = { examined: 0, expired: 0, skipped: 0, deferred: 0, timeLimited: 0 };
       const now = clock.now().toISOString();
       let after: Record<string, unknown> | undefined;
       do {
         const limit = Math.min(PAGE_SIZE, maxOrdersPerRun - summary.examined);
         const page = await orders.listByStatus('PENDING_PAYMENT', { limit, after }, { oldestFirst: true });
         for (const order of page.items) {
+          if (context.remainingTimeMs() < STOP_MARGIN_MS) {
+            summary.timeLimited = 1;
+            return summary;
+          }
           summary.examined++;
           // The index is eventually consistent: the conditional write re-checks the status.
           if (order.status !== 'PENDING_PAYMENT' || order.reservationExpiresAt >= now) continue;

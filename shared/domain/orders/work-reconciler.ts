@@ -20,7 +20,13 @@ export type ReconcileSummary = {
   resent: number;
   /** Sends that failed (the records stay due for the next run). */
   failed: number;
+  /** 1 when the run stopped because its invocation's time ran short; the records left stay due. */
+  timeLimited: number;
 };
+
+/** No further chunk of sends is started with less time than this left. */
+const STOP_MARGIN_MS = 3000;
+const UNBOUNDED = { remainingTimeMs: () => Number.POSITIVE_INFINITY };
 
 export function createWorkReconciler({ outbox, dispatcher, clock, maxRecordsPerRun }: WorkReconcilerDeps) {
   return {
@@ -30,14 +36,17 @@ export function createWorkReconciler({ outbox, dispatcher, clock, maxRecordsPerR
      * (sent, but not done long after). Each due record's message is sent again and the record is
      * marked sent. A duplicate message is harmless: every worker re-checks the order and dedupes.
      */
-    async run(): Promise<ReconcileSummary> {
+    async run(context: { remainingTimeMs(): number } = UNBOUNDED): Promise<ReconcileSummary> {
       const due = await outbox.due({ dueBefore: clock.now().toISOString(), limit: maxRecordsPerRun });
       let resent = 0;
-      for (let start = 0; start < due.length; start += SENDS_IN_FLIGHT) {
-        const chunk = due.slice(start, start + SENDS_IN_FLIGHT);
+      let examined = 0;
+      for (; examined < due.length; examined += SENDS_IN_FLIGHT) {
+        if (context.remainingTimeMs() < STOP_MARGIN_MS)
+          return { examined, resent, failed: examined - resent, timeLimited: 1 };
+        const chunk = due.slice(examined, examined + SENDS_IN_FLIGHT);
         resent += await dispatcher.dispatch(chunk.map(({ dueAt: _, ...work }) => work));
       }
-      return { examined: due.length, resent, failed: due.length - resent };
+      return { examined: due.length, resent, failed: due.length - resent, timeLimited: 0 };
     },
   };
 }
