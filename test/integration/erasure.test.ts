@@ -306,6 +306,8 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
 
     expect(await stored(keys.profile(customer.sub))).toBeUndefined();
     expect(await stored(keys.cart(customer.sub))).toBeUndefined();
+    // Its open order was cancelled, so the record of the customer's pending orders names none: it goes.
+    expect(await stored(keys.pendingOrders(customer.sub))).toBeUndefined();
     const list = await myOrders(customer.token);
     expect(list.status).toBe(200);
     expect(list.json).toEqual({ items: [], nextCursor: null });
@@ -409,6 +411,8 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
     const mine = (await myOrders(customer.token)).json.items;
     expect(mine.map((order: { orderId: string }) => order.orderId)).toEqual([placedAfter.orderId]);
     expect(mine[0].status).toBe('PENDING_PAYMENT');
+    // It keeps its place among the customer's pending orders; the cancelled ones gave theirs back.
+    expect((await stored(keys.pendingOrders(customer.sub)))?.orderIds).toEqual(new Set([placedAfter.orderId]));
     for (const orderId of Object.values(customer.orders))
       expect(await stored(keys.order(orderId))).toMatchObject(anonymisedItem);
   });
@@ -419,6 +423,7 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
     const real = createDynamoOrderErasure(db, tableName());
     let writesBeforeCrash = 1;
     const crashing: OrderAnonymiser = {
+      ...real,
       anonymise: async (order, at) => {
         if (writesBeforeCrash-- <= 0) throw new Error('the worker crashed');
         return real.anonymise(order, at);

@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderAnonymiser } from '../../domain/customers/erasure-ports';
-import { isConditionFailure } from './dynamo-client';
+import { applied, isConditionFailure } from './dynamo-client';
 import { toOrder } from './dynamo-order-repository';
 import { keys } from './keys';
 
@@ -42,6 +42,36 @@ export function createDynamoOrderErasure(db: DynamoDBDocumentClient, tableName: 
         if (isConditionFailure(error)) return null;
         throw error;
       }
+    },
+
+    async forgetEmptyHolds(sub) {
+      const redemptions: Array<Record<string, unknown>> = [];
+      let after: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            ExpressionAttributeValues: { ':pk': keys.profile(sub).PK, ':prefix': keys.customerRedemptionsPrefix },
+            ProjectionExpression: 'PK, SK',
+            ConsistentRead: true,
+            ExclusiveStartKey: after,
+          }),
+        );
+        redemptions.push(...(page.Items ?? []));
+        after = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+      } while (after);
+      const holds = [keys.pendingOrders(sub), ...redemptions.map(({ PK, SK }) => ({ PK, SK }))];
+      await Promise.all(
+        holds.map((Key) =>
+          // An empty set is no attribute at all in DynamoDB: the record names no order.
+          applied(
+            db.send(
+              new DeleteCommand({ TableName: tableName, Key, ConditionExpression: 'attribute_not_exists(orderIds)' }),
+            ),
+          ),
+        ),
+      );
     },
   };
 }

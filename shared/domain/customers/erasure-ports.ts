@@ -22,6 +22,12 @@ export interface OrderAnonymiser {
    * @returns the order as stored afterwards, or null when it had changed (or is gone): read it again.
    */
   anonymise(order: Order, at: string): Promise<Order | null>;
+  /**
+   * Deletes the customer's hold records (pending orders, uses of codes limited per customer) that
+   * name no order any more, as after the erasure cancelled the open ones; one that still names an
+   * order (placed after the request) stays with it.
+   */
+  forgetEmptyHolds(sub: string): Promise<void>;
 }
 
 /** Which erasure requests have finished, so a late redelivery of one cannot touch newer data. */

@@ -223,6 +223,7 @@ export function createErasureService(deps: ErasureServiceDeps) {
         position = page.next ?? undefined;
       } while (position);
 
+      await anonymiser.forgetEmptyHolds(request.sub);
       await log.markDone(request, clock.now().toISOString());
       return summary;
     },
