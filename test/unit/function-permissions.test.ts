@@ -26,6 +26,9 @@ interface ServerlessYml {
   >;
 }
 
+/** The SSM call is hand-signed (shared/adapters/payments/ssm-secret.ts), so its request is the mark. */
+const readsSsm = (bundle: BuiltBundle) => bundle.text.includes('AmazonSSM.GetParameter');
+
 /** What a bundle can call beyond items of the table, and how its presence in a bundle shows. */
 const CAPABILITIES = {
   /** custom.iam.sendOrderWork: the order-work queues (transactional outbox dispatch). */
@@ -34,8 +37,12 @@ const CAPABILITIES = {
   scanTable: (bundle: BuiltBundle) => bundle.includes('shared/adapters/dynamo/dynamo-expired-records.ts'),
   checkHealth: (bundle: BuiltBundle) => bundle.includes('shared/domain/health/health-service.ts'),
   sendEmail: (bundle: BuiltBundle) => bundle.includes('shared/adapters/email/ses-email-sender.ts'),
-  // The SSM call is hand-signed (shared/adapters/payments/ssm-secret.ts), so its request is the mark.
-  readPaymentSecret: (bundle: BuiltBundle) => bundle.text.includes('AmazonSSM.GetParameter'),
+  // The secrets read from SSM (shared/adapters/payments/ssm-secret.ts), each by the code that uses it.
+  readPaymentSecret: (bundle: BuiltBundle) =>
+    bundle.includes('shared/adapters/payments/stripe-payment-gateway.ts') && readsSsm(bundle),
+  readWebhookSecret: (bundle: BuiltBundle) =>
+    bundle.includes('shared/domain/payments/webhook-signature.ts') && readsSsm(bundle),
+  readCursorSecret: (bundle: BuiltBundle) => bundle.includes('shared/lib/cursor-codec.ts') && readsSsm(bundle),
   /** The inline statement of a worker that holds records back: ChangeMessageVisibility on its own queue. */
   ownQueueVisibility: (bundle: BuiltBundle) =>
     bundle.includes('node_modules/@aws-sdk/client-sqs/dist-es/commands/ChangeMessageVisibilityCommand.js'),
@@ -137,6 +144,30 @@ describe('IAM role per function', () => {
     expect(needs.get('notification-worker')).toEqual(['sendEmail']);
     expect(needs.get('payment-worker')).toEqual(['sendOrderWork', 'readPaymentSecret', 'ownQueueVisibility']);
     expect(needs.get('health')).toEqual(['checkHealth']);
-    expect(needs.get('get-product')).toEqual([]);
+    expect(needs.get('get-product')).toEqual(['readCursorSecret']);
+    expect(needs.get('payment-webhook')).toEqual(['sendOrderWork', 'readPaymentSecret', 'readWebhookSecret']);
+    expect(needs.get('docs')).toEqual([]);
+  });
+
+  it('lets a function read only the SSM parameters of the secrets it uses, each under the aws/ssm key', () => {
+    const secrets = {
+      readPaymentSecret: 'paymentGatewaySecretParameter',
+      readWebhookSecret: 'paymentWebhookSecretParameter',
+      readCursorSecret: 'cursorSecretParameter',
+    } as const;
+    for (const [capability, parameter] of Object.entries(secrets)) {
+      const statement = yml.custom.iam[capability] as Statement;
+      const [arn] = [statement.Resource].flat() as Array<[string, unknown[]]>;
+      expect({ capability, actions: actionsOf(statement) }).toEqual({ capability, actions: ['ssm:GetParameter'] });
+      expect([statement.Resource].flat()).toHaveLength(1);
+      expect(arn?.[1]?.at(-1)).toBe(`:parameter\${self:custom.${parameter}}`);
+    }
+    // A customer managed key would need kms:Decrypt; under aws/ssm no function is granted any KMS call.
+    const everyAction = [
+      ...yml.provider.iam.role.statements,
+      ...Object.values(yml.custom.iam),
+      ...Object.values(yml.functions).flatMap((fn) => fn.iamRoleStatements ?? []),
+    ].flatMap((statement) => (typeof statement === 'string' ? [] : actionsOf(statement)));
+    expect(everyAction.filter((action) => action.startsWith('kms:'))).toEqual([]);
   });
 });
