@@ -42,6 +42,9 @@ function developmentSettingProblems(env) {
 function serviceProblems(service) {
   const shared = service.provider?.environment ?? {};
   const found = new Set(developmentSettingProblems(shared));
+  // Deploy-time only: without it, ses:SendEmail would be granted on no identity (custom.iam.sendEmail).
+  if (!service.custom?.emailIdentity)
+    found.add('EMAIL_IDENTITY is not set: the SES identity (domain or address) that EMAIL_FROM sends as');
   for (const [name, fn] of Object.entries(service.functions ?? {})) {
     if (!fn?.environment) continue;
     for (const problem of developmentSettingProblems({ ...shared, ...fn.environment }))

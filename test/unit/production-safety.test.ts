@@ -178,7 +178,7 @@ describe('production safety at deployment', () => {
       service: {
         provider: { stage, environment },
         functions: { 'get-product': { handler: 'functions/http/get-product.handler' } },
-        custom: { productionSafety: { packageOnlyStages: ['ci'] } },
+        custom: { productionSafety: { packageOnlyStages: ['ci'] }, emailIdentity: 'shop.example' },
       },
       processedInput: { commands: [command] },
     };
