@@ -237,3 +237,13 @@ describe('limits that hold before our code runs', () => {
     expect(alarm?.[1].Properties).toMatchObject({ Statistic: 'Sum', Threshold: 1 });
   });
 });
+
+describe('queues', () => {
+  it('are all encrypted at rest (payment messages carry the card token: decision 0007)', () => {
+    const queues = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::SQS::Queue');
+
+    expect(queues).toHaveLength(8);
+    for (const [id, queue] of queues)
+      expect({ id, sse: queue.Properties.SqsManagedSseEnabled }).toEqual({ id, sse: true });
+  });
+});
