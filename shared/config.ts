@@ -81,6 +81,7 @@ const EnvSchema = z
     /** Set by the Lambda runtime (and by serverless-offline, with IS_OFFLINE=true): see production-safety.ts. */
     AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
     IS_OFFLINE: z.optional(z.string()),
+    AWS_LAMBDA_RUNTIME_API: z.optional(z.string()),
     PUBLIC_CACHE_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
     AUTH_MODE: z._default(z.enum(['cognito', 'local']), 'cognito'),
     COGNITO_USER_POOL_ID: z.optional(z.string()),

@@ -22,10 +22,14 @@ export const DEVELOPMENT_SECRETS: readonly string[] = [
 export const MIN_SECRET_BYTES = 32;
 
 /**
- * Whether this process is a function in AWS Lambda: the runtime sets `AWS_LAMBDA_FUNCTION_NAME`;
- * serverless-offline (`npm start`) sets it too, and `IS_OFFLINE=true` beside it.
+ * Whether this process is a function in AWS Lambda. The runtime sets `AWS_LAMBDA_FUNCTION_NAME`;
+ * serverless-offline (`npm start`) sets it too, with `IS_OFFLINE=true` beside it (and `npm run invoke`
+ * sets that flag for `serverless invoke local`). `AWS_LAMBDA_RUNTIME_API`, which only a real Lambda
+ * runtime sets, wins over the flag, so an `IS_OFFLINE` in a deployed function's configuration cannot
+ * switch the checks off.
  */
 export function isAwsLambda(env: Record<string, unknown>): boolean {
+  if (env.AWS_LAMBDA_RUNTIME_API) return true;
   return Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && env.IS_OFFLINE !== 'true';
 }
 

@@ -42,6 +42,8 @@ function developmentSettingProblems(env) {
 function serviceProblems(service) {
   const shared = service.provider?.environment ?? {};
   const found = new Set(developmentSettingProblems(shared));
+  // Deploy-time only: the functions take IS_OFFLINE=true for serverless-offline.
+  if (shared.IS_OFFLINE) found.add('IS_OFFLINE is set: it marks serverless-offline, never a deployed function');
   // Deploy-time only: without it, ses:SendEmail would be granted on no identity (custom.iam.sendEmail).
   if (!service.custom?.emailIdentity)
     found.add('EMAIL_IDENTITY is not set: the SES identity (domain or address) that EMAIL_FROM sends as');

@@ -66,6 +66,14 @@ describe('production safety at cold start (in AWS Lambda)', () => {
       /refused in AWS Lambda/,
     );
   });
+
+  it('cannot be switched off in AWS by an IS_OFFLINE in the function configuration', () => {
+    const runtime = { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', IS_OFFLINE: 'true' };
+
+    expect(() => parseConfig(inLambda({ ...runtime, AUTH_MODE: 'local', LOCAL_ISSUER_DIR: '/issuer' }))).toThrow(
+      /refused in AWS Lambda: AUTH_MODE=local/,
+    );
+  });
 });
 
 describe('secrets in SSM Parameter Store', () => {
@@ -193,6 +201,7 @@ describe('production safety at deployment', () => {
 
     expect(runGuard('ci', 'deploy', {}).run).toThrow(/Stage "ci" is only packaged .* never deployed/);
     expect(runGuard('prod', 'deploy', { AUTH_MODE: 'cognito', CARRIER: 'real' }).run).not.toThrow();
+    expect(runGuard('prod', 'deploy', { CARRIER: 'real', IS_OFFLINE: 'true' }).run).toThrow(/IS_OFFLINE is set/);
   });
 
   it('makes `serverless package` of a deployable stage fail with the list of problems', async () => {
