@@ -16,6 +16,7 @@ import {
   queueDepth,
   RedriveInterruptedError,
   type RedriveResult,
+  redactedBody,
   redriveDeadLetters,
   resolveQueuePair,
   WORKER_QUEUES,
@@ -168,7 +169,7 @@ function target(command: Command): Target {
 }
 
 function formatDeadLetter(letter: DeadLetter): string[] {
-  const body = letter.body.replace(/\s+/g, ' ');
+  const body = redactedBody(letter.body).replace(/\s+/g, ' ');
   const shown = body.length > BODY_CHARS ? `${body.slice(0, BODY_CHARS)}… (${body.length} chars)` : body;
   return [
     `  ${letter.messageId}  sent ${letter.sentAt?.toISOString() ?? '?'}  received ${letter.receiveCount ?? '?'}×`,

@@ -53,6 +53,9 @@ const result = spawnSync(
     env: {
       ...functionEnv,
       ESBUILD_WORK_FOLDER: workFolder,
+      // `invoke local` sets AWS_LAMBDA_FUNCTION_NAME like Lambda; say it is local, as serverless-offline
+      // does, or the functions refuse the local stack's settings (shared/production-safety.ts).
+      IS_OFFLINE: 'true',
       SLS_TELEMETRY_DISABLED: '1',
     },
   },

@@ -1,5 +1,14 @@
 import { MONEY_MAX } from './domain/money';
 import * as z from './lib/zod';
+import {
+  developmentSettingProblems,
+  isAwsLambda,
+  LOCAL_CURSOR_SECRET,
+  LOCAL_PAYMENT_GATEWAY_SECRET,
+  LOCAL_PAYMENT_WEBHOOK_SECRET,
+} from './production-safety';
+
+export { LOCAL_PAYMENT_GATEWAY_SECRET, LOCAL_PAYMENT_WEBHOOK_SECRET } from './production-safety';
 
 /**
  * Runtime configuration: one zod schema over `process.env`, parsed once per cold start.
@@ -15,15 +24,15 @@ const csv = z.pipe(
   ),
 );
 
-/** The local sandbox gateway's default key (scripts/local/sandbox-gateway.ts). */
-export const LOCAL_PAYMENT_GATEWAY_SECRET = 'sk_test_local_sandbox';
-/** The payment webhook secret in local mode (required in AWS: PAYMENT_WEBHOOK_SECRET). */
-export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'whsec_local_dev';
-
 /** The local sender of e-mails (required in AWS: EMAIL_FROM). */
 export const LOCAL_EMAIL_FROM = 'Cartwheel <orders@cartwheel.invalid>';
 /** `orders@example.com` or `Display name <orders@example.com>`; the adapters check the address itself. */
 const MAILBOX = /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@"]+@[^\s<>@]+)$/;
+
+const ssmParameterName = z.optional(z.string().check(z.regex(/^\/[\w./-]+$/, 'an SSM parameter name')));
+
+/** A secret: its value (local mode), or the SSM SecureString parameter that holds it (AWS). */
+export type SecretSetting = { source: 'value'; value: string } | { source: 'ssm'; parameterName: string };
 
 const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
@@ -53,13 +62,15 @@ const EnvSchema = z
     QUEUE_MAX_RECEIVE_COUNT: positiveInt(5),
     RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(50),
     CORS_ALLOWED_ORIGINS: csv,
+    /** Local mode only; in AWS the secret is read from SSM (PAYMENT_WEBHOOK_SECRET_PARAMETER). */
     PAYMENT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
+    PAYMENT_WEBHOOK_SECRET_PARAMETER: ssmParameterName,
     /** How long applied webhook event ids are remembered (gateways redeliver for up to 3 days). */
     PAYMENT_WEBHOOK_RETENTION_DAYS: positiveInt(30),
     PAYMENT_GATEWAY_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.stripe.com'),
     /** Local mode only; in AWS the secret is read from SSM (PAYMENT_GATEWAY_SECRET_PARAMETER). */
     PAYMENT_GATEWAY_SECRET: z.optional(z.string().check(z.minLength(1))),
-    PAYMENT_GATEWAY_SECRET_PARAMETER: z.optional(z.string().check(z.regex(/^\/[\w./-]+$/, 'an SSM parameter name'))),
+    PAYMENT_GATEWAY_SECRET_PARAMETER: ssmParameterName,
     PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt(5000),
     PAYMENT_GATEWAY_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(10)), 3),
     /** Gateway failures (after retries) within the window that open the shared circuit breaker. */
@@ -69,8 +80,13 @@ const EnvSchema = z
     PAYMENT_CIRCUIT_COOLDOWN_SECONDS: positiveInt(30),
     /** How long an instance trusts its last read of the circuit's state (0: read for every call). */
     PAYMENT_CIRCUIT_CACHE_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(60)), 2),
-    /** HMAC key protecting pagination cursors. */
+    /** HMAC key protecting pagination cursors; local mode only, in AWS read from SSM (CURSOR_SECRET_PARAMETER). */
     CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
+    CURSOR_SECRET_PARAMETER: ssmParameterName,
+    /** Set by the Lambda runtime (and by serverless-offline, with IS_OFFLINE=true): see production-safety.ts. */
+    AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
+    IS_OFFLINE: z.optional(z.string()),
+    AWS_LAMBDA_RUNTIME_API: z.optional(z.string()),
     PUBLIC_CACHE_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
     AUTH_MODE: z._default(z.enum(['cognito', 'local']), 'cognito'),
     COGNITO_USER_POOL_ID: z.optional(z.string()),
@@ -103,26 +119,30 @@ const EnvSchema = z
         for (const key of [
           'COGNITO_USER_POOL_ID',
           'COGNITO_CLIENT_ID',
-          'PAYMENT_WEBHOOK_SECRET',
-          'CURSOR_SECRET',
+          'PAYMENT_GATEWAY_SECRET_PARAMETER',
+          'PAYMENT_WEBHOOK_SECRET_PARAMETER',
+          'CURSOR_SECRET_PARAMETER',
           'EMAIL_FROM',
         ] as const) {
           if (!env[key])
             ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required outside local mode` });
         }
-        if (!env.PAYMENT_GATEWAY_SECRET_PARAMETER) {
-          const message = 'PAYMENT_GATEWAY_SECRET_PARAMETER is required outside local mode';
-          ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY_SECRET_PARAMETER'], message });
-        }
-        if (env.PAYMENT_GATEWAY_SECRET) {
+        for (const key of ['PAYMENT_GATEWAY_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'CURSOR_SECRET'] as const) {
+          if (!env[key]) continue;
           // A plain secret in a function's environment is readable by anyone who can read its configuration.
-          const message = 'PAYMENT_GATEWAY_SECRET is for local mode only: keep the secret in SSM Parameter Store';
-          ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY_SECRET'], message });
+          const message = `${key} is for local mode only: keep the secret in SSM Parameter Store`;
+          ctx.addIssue({ code: 'custom', path: [key], message });
         }
         if (env.EMAIL_TRANSPORT === 'file') {
           // A Lambda's files vanish with its instance: every e-mail would be lost without an error.
           const message = 'EMAIL_TRANSPORT=file is for local mode only: use ses';
           ctx.addIssue({ code: 'custom', path: ['EMAIL_TRANSPORT'], message });
+        }
+      }
+      if (isAwsLambda(env)) {
+        // In AWS nothing of the local stack may be switched on, whatever AUTH_MODE says (issue 11).
+        for (const problem of developmentSettingProblems(env)) {
+          ctx.addIssue({ code: 'custom', path: ['AWS'], message: `refused in AWS Lambda: ${problem}` });
         }
       }
       if (local && !env.LOCAL_ISSUER_DIR) {
@@ -134,6 +154,17 @@ const EnvSchema = z
       }
     }),
   );
+
+/** Local mode: the value (or its development default); elsewhere the SSM parameter, read at run time. */
+function secretSetting(
+  env: z.output<typeof EnvSchema>,
+  localValue: string,
+  parameter: 'PAYMENT_GATEWAY_SECRET_PARAMETER' | 'PAYMENT_WEBHOOK_SECRET_PARAMETER' | 'CURSOR_SECRET_PARAMETER',
+): SecretSetting {
+  return env.AUTH_MODE === 'local'
+    ? { source: 'value', value: localValue }
+    : { source: 'ssm', parameterName: env[parameter] as string };
+}
 
 const ConfigSchema = z.pipe(
   EnvSchema,
@@ -158,7 +189,11 @@ const ConfigSchema = z.pipe(
       requestsPerSecond: env.RATE_LIMIT_REQUESTS_PER_SECOND,
     },
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
-    paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET ?? LOCAL_PAYMENT_WEBHOOK_SECRET,
+    paymentWebhookSecret: secretSetting(
+      env,
+      env.PAYMENT_WEBHOOK_SECRET ?? LOCAL_PAYMENT_WEBHOOK_SECRET,
+      'PAYMENT_WEBHOOK_SECRET_PARAMETER',
+    ),
     paymentWebhookRetentionDays: env.PAYMENT_WEBHOOK_RETENTION_DAYS,
     paymentGateway: {
       baseUrl: env.PAYMENT_GATEWAY_URL,
@@ -170,13 +205,13 @@ const ConfigSchema = z.pipe(
         cooldownSeconds: env.PAYMENT_CIRCUIT_COOLDOWN_SECONDS,
         cacheSeconds: env.PAYMENT_CIRCUIT_CACHE_SECONDS,
       },
-      secret:
-        env.AUTH_MODE === 'local'
-          ? ({ source: 'value', value: env.PAYMENT_GATEWAY_SECRET ?? LOCAL_PAYMENT_GATEWAY_SECRET } as const)
-          : ({ source: 'ssm', parameterName: env.PAYMENT_GATEWAY_SECRET_PARAMETER as string } as const),
+      secret: secretSetting(
+        env,
+        env.PAYMENT_GATEWAY_SECRET ?? LOCAL_PAYMENT_GATEWAY_SECRET,
+        'PAYMENT_GATEWAY_SECRET_PARAMETER',
+      ),
     },
-    // Local mode only: a fixed development key, so cursors survive restarts of `npm start`.
-    cursorSecret: env.CURSOR_SECRET ?? 'cartwheel-local-cursor-secret',
+    cursorSecret: secretSetting(env, env.CURSOR_SECRET ?? LOCAL_CURSOR_SECRET, 'CURSOR_SECRET_PARAMETER'),
     publicCacheMaxAgeSeconds: env.PUBLIC_CACHE_MAX_AGE_SECONDS,
     auth:
       env.AUTH_MODE === 'local'

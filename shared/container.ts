@@ -27,7 +27,7 @@ import { createStripePaymentGateway } from './adapters/payments/stripe-payment-g
 import { createSqsClient } from './adapters/sqs/sqs-client';
 import { createSqsErasureQueue } from './adapters/sqs/sqs-erasure-queue';
 import { createSqsWorkQueue } from './adapters/sqs/sqs-work-queue';
-import { config } from './config';
+import { config, type SecretSetting } from './config';
 import { createCartService } from './domain/cart/cart-service';
 import { createCatalogService } from './domain/catalog/catalog-service';
 import { createErasureRequester, createErasureService } from './domain/customers/erasure-service';
@@ -54,6 +54,7 @@ import { createDailyReportService } from './domain/reports/daily-report-service'
 import { randomIds, systemClock } from './lib/clock';
 import { createCursorCodec } from './lib/cursor-codec';
 import { logger, metrics } from './observability';
+import { secretValueProblem } from './production-safety';
 
 /**
  * The composition root. Each getter builds its part once per cold start (on first use, so a
@@ -74,7 +75,26 @@ function once<T>(build: () => T): () => T {
 export const dynamoClient = /* @__PURE__ */ once(() => createDynamoClient(config().region));
 export const documentClient = /* @__PURE__ */ once(() => createDocumentClient(dynamoClient()));
 export const sqsClient = /* @__PURE__ */ once(() => createSqsClient(config().region));
-export const cursorCodec = /* @__PURE__ */ once(() => createCursorCodec(config().cursorSecret));
+
+/**
+ * A secret of the configuration: its value locally; in AWS an SSM SecureString read on first use and
+ * kept for the instance (a failed or refused read is not kept), which must be at least 32 bytes and
+ * no development default (issue 11).
+ */
+function secretSource(setting: SecretSetting, name: string): () => Promise<string> {
+  if (setting.source === 'value') return () => Promise.resolve(setting.value);
+  return ssmSecret(createSsmParameterReader(config().region), setting.parameterName, {
+    check: (value) => secretValueProblem(name, value),
+  });
+}
+
+export const cursorCodec = /* @__PURE__ */ once(() =>
+  createCursorCodec(secretSource(config().cursorSecret, 'CURSOR_SECRET')),
+);
+/** The HMAC secret of payment webhooks (`await paymentWebhookSecret()()`). */
+export const paymentWebhookSecret = /* @__PURE__ */ once(() =>
+  secretSource(config().paymentWebhookSecret, 'PAYMENT_WEBHOOK_SECRET'),
+);
 
 /** Fixed-window counters shared by every instance; fails open on DynamoDB errors (decision 0002). */
 export const rateLimiter = /* @__PURE__ */ once(() =>
@@ -227,14 +247,11 @@ export const orderService = /* @__PURE__ */ once(() =>
  * a call counts one failure however many attempts it made.
  */
 export const paymentGateway = /* @__PURE__ */ once(() => {
-  const { region, paymentGateway: settings } = config();
+  const { paymentGateway: settings } = config();
   const { secret } = settings;
   const gateway = createStripePaymentGateway({
     baseUrl: settings.baseUrl,
-    secret:
-      secret.source === 'ssm'
-        ? ssmSecret(createSsmParameterReader(region), secret.parameterName)
-        : () => Promise.resolve(secret.value),
+    secret: secretSource(secret, 'PAYMENT_GATEWAY_SECRET'),
     timeoutMs: settings.timeoutMs,
     retry: { maxAttempts: settings.maxAttempts, baseDelayMs: 200, maxDelayMs: 2000 },
     onRetry: ({ operation, attempt, delayMs, error }) => {

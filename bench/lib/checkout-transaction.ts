@@ -11,6 +11,7 @@ import { createOrderService } from '../../shared/domain/orders/order-service';
 import { fingerprintOf, storedJson } from '../../shared/http/idempotency';
 import { randomIds, systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
+import { localSecret } from '../../test/support/config-env';
 import type { CheckoutStack } from '../bench-context';
 import { type CheckoutRequest, SHIPPING_ADDRESS } from './checkout-requests';
 
@@ -51,7 +52,7 @@ export function checkoutTransactions(stack: CheckoutStack, db: DynamoDBDocumentC
       pricing: catalogPricing(createDynamoCatalogRepository(db, tableName)),
       carts: createDynamoCartRepository(db, tableName),
       discounts: createDynamoDiscountRepository(db, tableName),
-      cursors: createCursorCodec(settings.cursorSecret),
+      cursors: createCursorCodec(localSecret(settings.cursorSecret)),
       clock: systemClock,
       ids: randomIds,
       currency: settings.currency,

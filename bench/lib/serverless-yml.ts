@@ -27,7 +27,7 @@ interface RawServerlessYml {
 export function readServerlessYml<T = RawServerlessYml>(): T {
   const text = readFileSync(path.join(repoRoot, 'serverless.yml'), 'utf8');
   const passThrough = (value: unknown) => value;
-  const tags = ['!Ref', '!GetAtt', '!Join', '!Sub', '!Not', '!Equals'];
+  const tags = ['!Ref', '!GetAtt', '!Join', '!Sub', '!Not', '!Equals', '!If'];
   return parse(text, {
     customTags: [
       ...tags.map((tag) => ({ tag, resolve: passThrough })),

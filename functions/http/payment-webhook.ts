@@ -1,6 +1,5 @@
 import { receivePaymentWebhookRoute } from '../../shared/api/webhook-routes';
-import { config } from '../../shared/config';
-import { paymentWebhookService } from '../../shared/container';
+import { paymentWebhookSecret, paymentWebhookService } from '../../shared/container';
 import type { WebhookEvent, WebhookReceipt } from '../../shared/domain/payments/payment-webhook-service';
 import { PAYMENT_SIGNATURE_HEADER, verifyWebhookSignature } from '../../shared/domain/payments/webhook-signature';
 import { httpRoute } from '../../shared/http/http-route';
@@ -29,11 +28,11 @@ export const handler = httpRoute(
     return ok({ received: true, duplicate: receipt.duplicate });
   },
   {
-    verifyRawBody: (payload, header) =>
+    verifyRawBody: async (payload, header) =>
       verifyWebhookSignature({
         header: header(PAYMENT_SIGNATURE_HEADER),
         payload,
-        secret: config().paymentWebhookSecret,
+        secret: await paymentWebhookSecret()(),
         now: new Date(),
       }),
   },

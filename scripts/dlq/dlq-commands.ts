@@ -95,6 +95,14 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<Queu
   };
 }
 
+/**
+ * A message body as the CLI shows it: a payment message's card token is cut out, so it never
+ * lands in an operator's terminal or a pasted incident note (the redrive moves the body untouched).
+ */
+export function redactedBody(body: string): string {
+  return body.replace(/("paymentToken"\s*:\s*")(?:[^"\\]|\\.)*"/g, '$1[redacted]"');
+}
+
 export interface DeadLetter {
   messageId: string;
   /** When the message was first sent (SQS keeps the original timestamp when it dead-letters). */

@@ -85,19 +85,25 @@ export function httpRoute<Spec extends RouteSpec>(
     .use(requestContext())
     .use(responseHeaders({ contentSecurityPolicy: options.contentSecurityPolicy }))
     .use(problemErrors())
-    .use(bodyLimit())
-    .use(authenticate(spec.role, tokenVerifier, { optional: spec.optionalAuth === true }));
-  if (spec.rateLimited !== false) {
-    handler.use(
-      rateLimit({
-        limiter: rateLimiter,
-        requestsPerSecond: () => config().rateLimits.requestsPerSecond,
-        // GET handlers change nothing: they run while the counter is written, and their answer is
-        // swapped for a 429 if the count refuses it (see the middleware). Others wait for the count.
-        overlapHandler: spec.method === 'GET',
-      }),
-    );
-  }
+    .use(bodyLimit());
+  const limit =
+    spec.rateLimited === false
+      ? undefined
+      : rateLimit({
+          limiter: rateLimiter,
+          requestsPerSecond: () => config().rateLimits.requestsPerSecond,
+          // GET handlers change nothing: they run while the counter is written, and their answer is
+          // swapped for a 429 if the count refuses it (see the middleware). Others wait for the count.
+          overlapHandler: spec.method === 'GET',
+        });
+  // A request without a valid token counts against its client address before its 401 (issue 11).
+  handler.use(
+    authenticate(spec.role, tokenVerifier, {
+      optional: spec.optionalAuth === true,
+      ...(limit && { beforeUnauthenticated: limit.countUnauthenticated }),
+    }),
+  );
+  if (limit) handler.use(limit);
   const { verifyRawBody } = options;
   if (verifyRawBody) {
     handler.use({

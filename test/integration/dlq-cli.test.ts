@@ -9,6 +9,7 @@ import {
   type QueuePair,
   queueDepth,
   queueNames,
+  redactedBody,
   redriveDeadLetters,
   resolveQueuePair,
   WORKER_QUEUES,
@@ -284,7 +285,9 @@ describe('npm run dlq', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain(`${pair.deadLetterName}: 2 message(s) waiting`);
     expect(run.stdout).toMatch(/briefly invisible/);
-    for (const body of bodies) expect(run.stdout).toContain(body);
+    // Shown without the card token (decision 0007); the messages themselves keep it.
+    for (const body of bodies) expect(run.stdout).toContain(redactedBody(body));
+    expect(run.stdout).not.toContain('tok_gatewayError');
     expect(await queueDepth(sqs, pair.deadLetterUrl)).toEqual({ waiting: 2, inFlight: 0 });
   });
 

@@ -17,6 +17,7 @@ import {
   pendingOrder as pendingOrderOf,
   stockOf,
 } from '../support/checkout';
+import { localSecret } from '../support/config-env';
 import { invoke, lambdaContext } from '../support/http-event';
 import { tableName, testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
@@ -62,7 +63,11 @@ function deliverWebhook(
   const timestamp = sign.timestamp ?? nowSeconds();
   const header =
     sign.header === undefined
-      ? paymentSignatureHeader(sign.secret ?? config().paymentWebhookSecret, timestamp, sign.signedBody ?? raw)
+      ? paymentSignatureHeader(
+          sign.secret ?? localSecret(config().paymentWebhookSecret),
+          timestamp,
+          sign.signedBody ?? raw,
+        )
       : sign.header;
   return invoke(paymentWebhook, {
     method: 'POST',
@@ -172,7 +177,7 @@ describe('payment webhooks: signatures', () => {
     const order = await pendingOrder();
     const raw = JSON.stringify(gatewayEvent('payment_intent.payment_failed', order, 'pi_declined'));
     const t = nowSeconds();
-    const current = paymentSignatureHeader(config().paymentWebhookSecret, t, raw).split(',v1=')[1];
+    const current = paymentSignatureHeader(localSecret(config().paymentWebhookSecret), t, raw).split(',v1=')[1];
     const retired = paymentSignatureHeader('whsec_retired_secret', t, raw).split(',v1=')[1];
 
     const accepted = await deliverWebhook(raw, { header: `t=${t},v1=${retired},v1=${current}` });

@@ -123,6 +123,27 @@ describe('the request limit of the HTTP stack', () => {
     expectRateLimited(await notFound({ sourceIp: `${block}:ffff:ffff:ffff:ffff` }));
   });
 
+  it('counts requests with an invalid or missing token by client address: a flood of them gets 429', async () => {
+    const sku = uniqueSku('RL');
+    const [ip, other] = [uniqueIp(), uniqueIp()];
+    const forged = `${adminToken(uniqueSub('admin')).slice(0, -4)}AAAA`;
+    for (let i = 0; i < LIMIT; i++) {
+      const res = await inventoryOf(sku, { token: forged, sourceIp: ip });
+      expect(res.status).toBe(401);
+    }
+    expectRateLimited(await inventoryOf(sku, { token: forged, sourceIp: ip }));
+    expectRateLimited(await inventoryOf(sku, { sourceIp: ip }));
+    // Another address has its own budget; a valid token counts by its subject, not by the address.
+    expect((await inventoryOf(sku, { sourceIp: other })).status).toBe(401);
+    expect((await inventoryOf(sku, { token: adminToken(uniqueSub('admin')), sourceIp: ip })).status).toBe(404);
+  });
+
+  it('shares an address budget between anonymous calls and calls with bad tokens', async () => {
+    const ip = uniqueIp();
+    for (let i = 0; i < LIMIT; i++) await notFound({ sourceIp: ip });
+    expectRateLimited(await inventoryOf(uniqueSku('RL'), { token: 'not.a.token', sourceIp: ip }));
+  });
+
   it('lets the caller in again when the next window starts', async () => {
     const ip = uniqueIp();
     for (let i = 0; i < LIMIT; i++) await notFound({ sourceIp: ip });

@@ -10,6 +10,7 @@ import { handler as reconcile } from '../../functions/scheduled/reconcile';
 import { signSampleEvent } from '../../scripts/local/sample-signature';
 import { config } from '../../shared/config';
 import { jobRunner } from '../../shared/container';
+import { localSecret } from '../support/config-env';
 import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken } from '../support/integration';
 
@@ -57,7 +58,7 @@ function loadEvent(name: string): APIGatewayProxyEventV2 {
   const text = readFileSync(join(eventsDir, `${name}.json`), 'utf8')
     .replaceAll('{{ADMIN_TOKEN}}', adminToken('sample-admin'))
     .replaceAll('{{CUSTOMER_TOKEN}}', customerToken('sample-customer'));
-  return JSON.parse(signSampleEvent(text, config().paymentWebhookSecret)) as APIGatewayProxyEventV2;
+  return JSON.parse(signSampleEvent(text, localSecret(config().paymentWebhookSecret))) as APIGatewayProxyEventV2;
 }
 
 async function run(name: string): Promise<APIGatewayProxyStructuredResultV2> {

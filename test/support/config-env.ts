@@ -1,3 +1,5 @@
+import type { SecretSetting } from '../../shared/config';
+
 /** The resource names every function's environment carries (set by serverless.yml). */
 const resources = {
   TABLE_NAME: 'table',
@@ -16,9 +18,10 @@ const awsEnv: Record<string, string> = {
   AUTH_MODE: 'cognito',
   COGNITO_USER_POOL_ID: 'pool',
   COGNITO_CLIENT_ID: 'client',
-  PAYMENT_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
-  CURSOR_SECRET: '0123456789abcdef0123',
   PAYMENT_GATEWAY_SECRET_PARAMETER: '/cartwheel/prod/payment-gateway-secret',
+  PAYMENT_WEBHOOK_SECRET_PARAMETER: '/cartwheel/prod/payment-webhook-secret',
+  CURSOR_SECRET_PARAMETER: '/cartwheel/prod/cursor-secret',
+  EMAIL_TRANSPORT: 'ses',
   EMAIL_FROM: 'Shop <orders@shop.example>',
 };
 
@@ -26,4 +29,15 @@ const awsEnv: Record<string, string> = {
 export function awsEnvWithout(name: string): Record<string, string> {
   const { [name]: _left, ...rest } = awsEnv;
   return rest;
+}
+
+/** The value of a secret in local mode (tests sign with it). */
+export function localSecret(setting: SecretSetting): string {
+  if (setting.source !== 'value') throw new Error('a local test needs local mode: the secret is in SSM');
+  return setting.value;
+}
+
+/** A complete, production-safe environment as a deployed function sees it (Lambda's variables included). */
+export function lambdaEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return { ...awsEnv, AWS_LAMBDA_FUNCTION_NAME: 'cartwheel-prod-get-product', ...overrides };
 }

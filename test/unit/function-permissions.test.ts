@@ -1,6 +1,7 @@
 import { build, type Metafile } from 'esbuild';
 import { deploymentBuildOptions, readServerlessYml, serviceFunctions } from '../../bench/lib/serverless-yml';
 import { repoRoot } from '../../scripts/local/paths';
+import { keys } from '../../shared/adapters/dynamo/keys';
 
 /**
  * Each function's IAM role (serverless-iam-roles-per-function) against what its deployed bundle can
@@ -14,17 +15,30 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 interface ServerlessYml {
   plugins: string[];
   provider: { iam: { role: { statements: Statement[] } } };
-  custom: { iam: Record<string, Statement>; 'serverless-iam-roles-per-function'?: { defaultInherit?: boolean } };
+  custom: {
+    iam: Record<string, Statement>;
+    readOnlyRole: Record<string, Statement>;
+    'serverless-iam-roles-per-function'?: { defaultInherit?: boolean };
+  };
   functions: Record<
     string,
-    { iamRoleStatements?: Array<string | Statement>; events?: Array<{ sqs?: { arn: string } }> }
+    {
+      iamRoleStatements?: Array<string | Statement>;
+      iamRoleStatementsInherit?: boolean;
+      events?: Array<{ sqs?: { arn: string } }>;
+    }
   >;
+  resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
+
+/** The SSM call is hand-signed (shared/adapters/payments/ssm-secret.ts), so its request is the mark. */
+const readsSsm = (bundle: BuiltBundle) => bundle.text.includes('AmazonSSM.GetParameter');
 
 /** What a bundle can call beyond items of the table, and how its presence in a bundle shows. */
 const CAPABILITIES = {
@@ -34,8 +48,12 @@ const CAPABILITIES = {
   scanTable: (bundle: BuiltBundle) => bundle.includes('shared/adapters/dynamo/dynamo-expired-records.ts'),
   checkHealth: (bundle: BuiltBundle) => bundle.includes('shared/domain/health/health-service.ts'),
   sendEmail: (bundle: BuiltBundle) => bundle.includes('shared/adapters/email/ses-email-sender.ts'),
-  // The SSM call is hand-signed (shared/adapters/payments/ssm-secret.ts), so its request is the mark.
-  readPaymentSecret: (bundle: BuiltBundle) => bundle.text.includes('AmazonSSM.GetParameter'),
+  // The secrets read from SSM (shared/adapters/payments/ssm-secret.ts), each by the code that uses it.
+  readPaymentSecret: (bundle: BuiltBundle) =>
+    bundle.includes('shared/adapters/payments/stripe-payment-gateway.ts') && readsSsm(bundle),
+  readWebhookSecret: (bundle: BuiltBundle) =>
+    bundle.includes('shared/domain/payments/webhook-signature.ts') && readsSsm(bundle),
+  readCursorSecret: (bundle: BuiltBundle) => bundle.includes('shared/lib/cursor-codec.ts') && readsSsm(bundle),
   /** The inline statement of a worker that holds records back: ChangeMessageVisibility on its own queue. */
   ownQueueVisibility: (bundle: BuiltBundle) =>
     bundle.includes('node_modules/@aws-sdk/client-sqs/dist-es/commands/ChangeMessageVisibilityCommand.js'),
@@ -77,20 +95,27 @@ async function bundleOf(entry: string): Promise<BuiltBundle> {
 
 const actionsOf = (statement: Statement) => [statement.Action].flat();
 
-/** A function's statements as capabilities; anything else is reported as it is. */
+/** A function's statements as capabilities (the read-only role's base left out); anything else as it is. */
 function grantedTo(name: string, yml: ServerlessYml): string[] {
   const fn = yml.functions[name];
   const ownQueue = fn?.events?.find((event) => event.sqs)?.sqs?.arn;
-  return (fn?.iamRoleStatements ?? []).map((statement) => {
-    if (typeof statement === 'string') {
-      const shared = /^\$\{self:custom\.iam\.(\w+)\}$/.exec(statement)?.[1];
-      return shared && shared in yml.custom.iam ? shared : `unknown reference ${statement}`;
-    }
-    const visibilityOfOwnQueue =
-      actionsOf(statement).join() === 'sqs:ChangeMessageVisibility' && statement.Resource === ownQueue;
-    return visibilityOfOwnQueue ? 'ownQueueVisibility' : `inline ${JSON.stringify(statement)}`;
-  });
+  const base = (statement: string | Statement) =>
+    typeof statement === 'string' && statement.startsWith('${self:custom.readOnlyRole.');
+  return (fn?.iamRoleStatements ?? [])
+    .filter((statement) => !base(statement))
+    .map((statement) => {
+      if (typeof statement === 'string') {
+        const shared = /^\$\{self:custom\.iam\.(\w+)\}$/.exec(statement)?.[1];
+        return shared && shared in yml.custom.iam ? shared : `unknown reference ${statement}`;
+      }
+      const visibilityOfOwnQueue =
+        actionsOf(statement).join() === 'sqs:ChangeMessageVisibility' && statement.Resource === ownQueue;
+      return visibilityOfOwnQueue ? 'ownQueueVisibility' : `inline ${JSON.stringify(statement)}`;
+    });
 }
+
+/** The functions that only read (issue 11): no write on business items, only on their rate-limit counters. */
+const READ_ONLY = ['health', 'openapi', 'docs', 'fallback', 'list-products', 'get-product'];
 
 describe('IAM role per function', () => {
   const yml = readServerlessYml<ServerlessYml>();
@@ -137,6 +162,96 @@ describe('IAM role per function', () => {
     expect(needs.get('notification-worker')).toEqual(['sendEmail']);
     expect(needs.get('payment-worker')).toEqual(['sendOrderWork', 'readPaymentSecret', 'ownQueueVisibility']);
     expect(needs.get('health')).toEqual(['checkHealth']);
-    expect(needs.get('get-product')).toEqual([]);
+    expect(needs.get('get-product')).toEqual(['readCursorSecret']);
+    expect(needs.get('payment-webhook')).toEqual(['sendOrderWork', 'readPaymentSecret', 'readWebhookSecret']);
+    expect(needs.get('docs')).toEqual([]);
+  });
+
+  it('lets a function read only the SSM parameters of the secrets it uses, each under the aws/ssm key', () => {
+    const secrets = {
+      readPaymentSecret: 'paymentGatewaySecretParameter',
+      readWebhookSecret: 'paymentWebhookSecretParameter',
+      readCursorSecret: 'cursorSecretParameter',
+    } as const;
+    for (const [capability, parameter] of Object.entries(secrets)) {
+      const statement = yml.custom.iam[capability] as Statement;
+      const [arn] = [statement.Resource].flat() as Array<[string, unknown[]]>;
+      expect({ capability, actions: actionsOf(statement) }).toEqual({ capability, actions: ['ssm:GetParameter'] });
+      expect([statement.Resource].flat()).toHaveLength(1);
+      expect(arn?.[1]?.at(-1)).toBe(`:parameter\${self:custom.${parameter}}`);
+    }
+    // A customer managed key would need kms:Decrypt; under aws/ssm no function is granted any KMS call.
+    const everyAction = [
+      ...yml.provider.iam.role.statements,
+      ...Object.values(yml.custom.iam),
+      ...Object.values(yml.functions).flatMap((fn) => fn.iamRoleStatements ?? []),
+    ].flatMap((statement) => (typeof statement === 'string' ? [] : actionsOf(statement)));
+    expect(everyAction.filter((action) => action.startsWith('kms:'))).toEqual([]);
+  });
+});
+
+describe('least privilege of the read-only functions, e-mail and alarms', () => {
+  const yml = readServerlessYml<ServerlessYml>();
+  const dynamoWrites = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  const statementsOf = (name: string) =>
+    (yml.functions[name]?.iamRoleStatements ?? []).map((statement) => {
+      const reference = typeof statement === 'string' ? /^\$\{self:custom\.(\w+)\.(\w+)\}$/.exec(statement) : null;
+      if (typeof statement !== 'string') return statement;
+      const group = reference?.[1] === 'readOnlyRole' ? yml.custom.readOnlyRole : yml.custom.iam;
+      const found = reference?.[2] ? group[reference[2]] : undefined;
+      if (!found) throw new Error(`${name}: unknown statement ${statement}`);
+      return found;
+    });
+
+  it('gives the read-only functions none of the shared statements and no write but to their counters', () => {
+    for (const name of READ_ONLY) {
+      expect({ name, inherit: yml.functions[name]?.iamRoleStatementsInherit }).toEqual({ name, inherit: false });
+      for (const statement of statementsOf(name)) {
+        const written = actionsOf(statement).filter(
+          (action) => dynamoWrites.includes(action) || action === 'dynamodb:*',
+        );
+        if (written.length === 0) continue;
+        expect({ name, written, condition: statement.Condition }).toEqual({
+          name,
+          written: ['dynamodb:UpdateItem'],
+          condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+        });
+      }
+    }
+  });
+
+  it('leaves only rate-limit counters under the partition keys those functions may write', () => {
+    // The condition's pattern holds the counters, and no other kind of item.
+    expect(keys.rateLimit('requests', 'ip:203.0.113.9', 42).PK).toMatch(/^RATE#/);
+    const others = Object.entries(keys)
+      .filter(([name, key]) => typeof key === 'function' && name !== 'rateLimit')
+      .map(([name, key]) => ({ name, PK: (key as (...args: unknown[]) => { PK?: string })('a', 'b', 'c', 'd').PK }))
+      .filter((key) => key.PK?.startsWith('RATE'));
+    expect(others).toEqual([]);
+  });
+
+  it('makes the SES grant name the configured identity and configuration set only', () => {
+    const resources = [yml.custom.iam.sendEmail?.Resource].flat() as unknown[];
+    const text = JSON.stringify(resources);
+
+    expect(text).not.toContain('*');
+    expect(text).toContain(`:identity/\${self:custom.emailIdentity}`);
+    expect(text).toContain(`:configuration-set/\${self:provider.environment.EMAIL_CONFIGURATION_SET}`);
+    expect(text).toContain('HasEmailConfigurationSet');
+  });
+
+  it('encrypts the alarm topic with a rotated key that CloudWatch alarms may publish with', () => {
+    const { Resources } = yml.resources;
+    const topic = Resources.AlarmTopic?.Properties as { KmsMasterKeyId?: string };
+    const keyId = topic.KmsMasterKeyId?.replace(/\.Arn$/, '') ?? '';
+    const key = Resources[keyId] as { Type: string; Properties: { EnableKeyRotation: boolean; KeyPolicy: unknown } };
+
+    expect(key?.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const policy = key.Properties.KeyPolicy as { Statement: Array<{ Principal: unknown; Action: string[] }> };
+    const cloudWatch = policy.Statement.find(
+      (statement) => JSON.stringify(statement.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
+    );
+    expect(cloudWatch?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
   });
 });

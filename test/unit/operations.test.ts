@@ -18,8 +18,12 @@ interface Resource {
 interface ServerlessYml {
   provider: { environment: Record<string, string>; logs?: { httpApi?: { format?: string } } };
   custom: Record<string, unknown>;
-  functions: Record<string, { events?: Array<{ sqs?: Record<string, unknown> }> }>;
-  resources: { Conditions?: Record<string, unknown>; Resources: Record<string, Resource> };
+  functions: Record<string, { reservedConcurrency?: unknown; events?: Array<{ sqs?: Record<string, unknown> }> }>;
+  resources: {
+    Conditions?: Record<string, unknown>;
+    Resources: Record<string, Resource>;
+    extensions?: Record<string, { Properties?: Record<string, unknown> }>;
+  };
 }
 
 const yml = readServerlessYml<ServerlessYml>();
@@ -178,5 +182,68 @@ describe('notification worker concurrency', () => {
     expect(yml.provider.environment.NOTIFICATION_WORKER_MAX_CONCURRENCY).toBe(bound);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
     expect(yml.provider.environment.EMAIL_SENDS_PER_SECOND).toBe("${env:EMAIL_SENDS_PER_SECOND, '14'}");
+  });
+});
+
+describe('limits that hold before our code runs', () => {
+  it('throttle the API Gateway stage, rate and burst from configuration', () => {
+    expect(yml.resources.extensions?.HttpApiStage?.Properties?.DefaultRouteSettings).toEqual({
+      DetailedMetricsEnabled: false,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+      ThrottlingRateLimit: '${self:custom.apiThrottling.rateLimit}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+      ThrottlingBurstLimit: '${self:custom.apiThrottling.burstLimit}',
+    });
+    expect(yml.custom.apiThrottling).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+      rateLimit: '${env:API_THROTTLE_RATE_LIMIT, 200}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+      burstLimit: '${env:API_THROTTLE_BURST_LIMIT, 400}',
+    });
+  });
+
+  it('reserve concurrency for every queue worker, equal to the most its event source may run', () => {
+    const workers = Object.entries(yml.functions).filter(([, fn]) => fn.events?.some((event) => event.sqs));
+
+    expect(workers.map(([name]) => name).sort()).toEqual([
+      'erasure-worker',
+      'fulfilment-worker',
+      'notification-worker',
+      'payment-worker',
+    ]);
+    for (const [name, fn] of workers) {
+      const source = fn.events?.find((event) => event.sqs)?.sqs;
+      expect({ name, reserved: fn.reservedConcurrency }).toEqual({
+        name,
+        reserved: expect.stringMatching(/^\$\{self:custom\.\w+WorkerMaxConcurrency\}$/),
+      });
+      expect({ name, maximum: source?.maximumConcurrency }).toEqual({ name, maximum: fn.reservedConcurrency });
+    }
+  });
+
+  it('leave Cognito self sign-up off unless COGNITO_SELF_SIGN_UP=true', () => {
+    const pool = resources.UserPool?.Properties as { AdminCreateUserConfig?: unknown };
+
+    expect(pool.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: ['SelfSignUpEnabled', false, true] });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+    expect(yml.resources.Conditions?.SelfSignUpEnabled).toEqual(['${self:custom.cognitoSelfSignUp}', 'true']);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, as written in serverless.yml
+    expect(yml.custom.cognitoSelfSignUp).toBe("${env:COGNITO_SELF_SIGN_UP, 'false'}");
+  });
+
+  it('alarm when the rate limiter fails open', () => {
+    const alarm = alarms.find(([, resource]) => resource.Properties.MetricName === 'RateLimiterFailures');
+
+    expect(alarm?.[1].Properties).toMatchObject({ Statistic: 'Sum', Threshold: 1 });
+  });
+});
+
+describe('queues', () => {
+  it('are all encrypted at rest (payment messages carry the card token: decision 0007)', () => {
+    const queues = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::SQS::Queue');
+
+    expect(queues).toHaveLength(8);
+    for (const [id, queue] of queues)
+      expect({ id, sse: queue.Properties.SqsManagedSseEnabled }).toEqual({ id, sse: true });
   });
 });

@@ -11,6 +11,7 @@ import { problemErrors } from '../../shared/http/middlewares/problem-errors';
 import { clientAddress, rateLimit } from '../../shared/http/middlewares/rate-limit';
 import { requestContext } from '../../shared/http/middlewares/request-context';
 import type { HttpEvent, HttpResponse } from '../../shared/http/request-state';
+import { metrics } from '../../shared/observability';
 import { httpEvent, invoke, lambdaContext } from '../support/http-event';
 
 const at = (iso: string) => new Date(iso);
@@ -190,11 +191,17 @@ describe('the rate-limit middleware', () => {
     expect(handlerRan).not.toHaveBeenCalled();
   });
 
-  it('serves the request when the limiter itself throws (fail open)', async () => {
+  it('serves the request when the limiter itself throws (fail open), and counts it for the alarm', async () => {
     const limiter: RateLimiter = { consume: jest.fn().mockRejectedValue(new Error('bug')) };
-    for (const overlap of [true, false]) {
-      const handler = stack(limiter, overlap, async () => ({ statusCode: 200 }));
-      expect((await call(handler)).statusCode).toBe(200);
+    const counted = jest.spyOn(metrics, 'addMetric');
+    try {
+      for (const overlap of [true, false]) {
+        const handler = stack(limiter, overlap, async () => ({ statusCode: 200 }));
+        expect((await call(handler)).statusCode).toBe(200);
+      }
+      expect(counted.mock.calls.filter(([name]) => name === 'RateLimiterFailures')).toHaveLength(2);
+    } finally {
+      counted.mockRestore();
     }
   });
 

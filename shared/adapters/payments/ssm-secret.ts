@@ -88,10 +88,17 @@ export function createSsmParameterReader(
  * is not kept, so the next call tries again. A rotated secret reaches an instance at its next cold
  * start (docs/decisions/0004-payment-gateway.md).
  */
-export function ssmSecret(ssm: ParameterReader, name: string): SecretSource {
+export function ssmSecret(
+  ssm: ParameterReader,
+  name: string,
+  options: {
+    /** Why the value must not be used (too short, a development default), or undefined: checked on every read. */
+    check?: (value: string) => string | undefined;
+  } = {},
+): SecretSource {
   let pending: Promise<string> | undefined;
   return () => {
-    pending ??= read(ssm, name).catch((error: unknown) => {
+    pending ??= read(ssm, name, options.check).catch((error: unknown) => {
       pending = undefined;
       throw error;
     });
@@ -99,8 +106,11 @@ export function ssmSecret(ssm: ParameterReader, name: string): SecretSource {
   };
 }
 
-async function read(ssm: ParameterReader, name: string): Promise<string> {
+async function read(ssm: ParameterReader, name: string, check?: (value: string) => string | undefined) {
   const value = await ssm.getDecrypted(name);
   if (!value) throw new Error(`SSM parameter ${name} has no value`);
+  // Refused, never cached: a fixed parameter is picked up by the next call without a cold start.
+  const problem = check?.(value);
+  if (problem) throw new Error(`SSM parameter ${name} refused: ${problem}`);
   return value;
 }

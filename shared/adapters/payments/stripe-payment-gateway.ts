@@ -50,8 +50,18 @@ export function createStripePaymentGateway(options: StripePaymentGatewayOptions)
   const send = options.fetch ?? fetch;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  /** One attempt: the answer, or a PaymentGatewayError that says whether trying again may help. */
-  async function post(path: string, form: URLSearchParams, idempotencyKey: string, secret: string) {
+  /**
+   * One attempt: the answer, or a PaymentGatewayError that says whether trying again may help. The
+   * gateway's error text can echo the request (`No such token: 'tok_…'`): `sensitive` values are cut
+   * out of every error message, so a payment token never reaches a log line.
+   */
+  async function post(
+    path: string,
+    form: URLSearchParams,
+    idempotencyKey: string,
+    secret: string,
+    sensitive: readonly string[],
+  ) {
     let response: Response;
     let text: string;
     try {
@@ -85,10 +95,16 @@ export function createStripePaymentGateway(options: StripePaymentGatewayOptions)
     if (response.ok || (response.status === 402 && error?.type === 'card_error')) {
       return { status: response.status, body } satisfies StripeAnswer;
     }
-    throw httpError(response, path, error);
+    throw httpError(response, path, error, sensitive);
   }
 
-  async function call(operation: 'charge' | 'refund', path: string, form: URLSearchParams, idempotencyKey: string) {
+  async function call(
+    operation: 'charge' | 'refund',
+    path: string,
+    form: URLSearchParams,
+    idempotencyKey: string,
+    sensitive: readonly string[] = [],
+  ) {
     let secret: string;
     try {
       secret = await options.secret();
@@ -97,7 +113,7 @@ export function createStripePaymentGateway(options: StripePaymentGatewayOptions)
         cause: error,
       });
     }
-    return retryTransient(() => post(path, form, idempotencyKey, secret), options.retry, {
+    return retryTransient(() => post(path, form, idempotencyKey, secret, sensitive), options.retry, {
       ...(options.sleep && { sleep: options.sleep }),
       onRetry: (retry) => options.onRetry?.({ operation, ...retry }),
     });
@@ -106,7 +122,9 @@ export function createStripePaymentGateway(options: StripePaymentGatewayOptions)
   return {
     async charge(request: ChargeRequest): Promise<ChargeResult> {
       try {
-        const answer = await call('charge', '/v1/payment_intents', chargeForm(request), request.idempotencyKey);
+        const answer = await call('charge', '/v1/payment_intents', chargeForm(request), request.idempotencyKey, [
+          request.paymentToken,
+        ]);
         return chargeResult(answer);
       } catch (error) {
         // Refused for good (an unknown token, an amount over the limit): as final as a decline, so
@@ -177,7 +195,22 @@ function declineReason(error: StripeObject | undefined): string {
   return typeof reason === 'string' && reason !== '' ? reason : 'card_declined';
 }
 
-function httpError(response: Response, path: string, error: StripeObject | undefined): PaymentGatewayError {
+/** Stripe's token and payment method ids (`tok_…`, `pm_…`, `src_…`), however the gateway quotes them. */
+const PAYMENT_CREDENTIAL = /\b(?:tok|pm|src)_[A-Za-z0-9_]+/g;
+
+/** The gateway's text without the request's sensitive values, nor anything shaped like a card token. */
+export function redactPaymentCredentials(text: string, sensitive: readonly string[] = []): string {
+  let redacted = text;
+  for (const value of sensitive) if (value.length > 0) redacted = redacted.split(value).join('[redacted]');
+  return redacted.replace(PAYMENT_CREDENTIAL, '[redacted]');
+}
+
+function httpError(
+  response: Response,
+  path: string,
+  error: StripeObject | undefined,
+  sensitive: readonly string[],
+): PaymentGatewayError {
   const status = response.status;
   const failure: PaymentGatewayFailure =
     status === 409
@@ -192,7 +225,7 @@ function httpError(response: Response, path: string, error: StripeObject | undef
   // Stripe says when its default would be wrong (a 500 it already stored for the key, a 409 lock).
   const shouldRetry = response.headers.get('stripe-should-retry');
   const gatewayCode = [error?.type, error?.code].filter((part) => typeof part === 'string').join('/');
-  const message = typeof error?.message === 'string' ? `: ${error.message}` : '';
+  const message = typeof error?.message === 'string' ? `: ${redactPaymentCredentials(error.message, sensitive)}` : '';
   return new PaymentGatewayError(failure, `POST ${path} answered ${status}${message}`, {
     httpStatus: status,
     ...(gatewayCode !== '' && { gatewayCode }),

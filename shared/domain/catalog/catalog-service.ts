@@ -62,11 +62,11 @@ export function createCatalogService({ catalog, cursors, clock, currency }: Cata
     /** Active products by sku, optionally of one category. */
     async listActive(query: { category?: string; limit: number; cursor?: string }): Promise<ListResult<Product>> {
       const scope = `products:${query.category ?? '*'}`;
-      const after = query.cursor ? cursors.decode(query.cursor, scope) : undefined;
+      const after = query.cursor ? await cursors.decode(query.cursor, scope) : undefined;
       const page = await catalog.listActive({ category: query.category, limit: query.limit, after });
       return {
         items: page.items.map(({ product, stock }) => toProduct(product, stock)),
-        nextCursor: page.next ? cursors.encode(page.next, scope) : null,
+        nextCursor: page.next ? await cursors.encode(page.next, scope) : null,
       };
     },
 

@@ -53,9 +53,9 @@ export function createDiscountService({ discounts, cursors, clock }: DiscountSer
 
     /** Every discount, by code, with how often each was redeemed. */
     async list(query: { limit: number; cursor?: string }): Promise<ListResult<Discount>> {
-      const after = query.cursor ? cursors.decode(query.cursor, LIST_SCOPE) : undefined;
+      const after = query.cursor ? await cursors.decode(query.cursor, LIST_SCOPE) : undefined;
       const page = await discounts.list({ limit: query.limit, after });
-      return { items: page.items, nextCursor: page.next ? cursors.encode(page.next, LIST_SCOPE) : null };
+      return { items: page.items, nextCursor: page.next ? await cursors.encode(page.next, LIST_SCOPE) : null };
     },
   };
 }

@@ -78,10 +78,10 @@ export function createInventoryService({ inventory, cursors, clock, ids }: Inven
     /** The audit trail of a sku, newest first. */
     async listAdjustments(sku: string, limit: number, cursor?: string): Promise<ListResult<StockAdjustment>> {
       const scope = `adjustments:${sku}`;
-      const after = cursor ? cursors.decode(cursor, scope) : undefined;
+      const after = cursor ? await cursors.decode(cursor, scope) : undefined;
       await current(sku);
       const page = await inventory.listAdjustments(sku, { limit, after });
-      return { items: page.items, nextCursor: page.next ? cursors.encode(page.next, scope) : null };
+      return { items: page.items, nextCursor: page.next ? await cursors.encode(page.next, scope) : null };
     },
   };
 }

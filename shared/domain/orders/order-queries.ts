@@ -43,11 +43,11 @@ export function createOrderQueries({ orders, cursors }: OrderQueriesDeps) {
       const scope = `orders:${sub}`;
       const page = await orders.listByCustomer(sub, {
         limit,
-        after: cursor ? cursors.decode(cursor, scope) : undefined,
+        after: cursor ? await cursors.decode(cursor, scope) : undefined,
       });
       return {
         items: page.items.map((order) => toOrderView(order, { withEvents: false })),
-        nextCursor: page.next ? cursors.encode(page.next, scope) : null,
+        nextCursor: page.next ? await cursors.encode(page.next, scope) : null,
       };
     },
 
@@ -58,13 +58,13 @@ export function createOrderQueries({ orders, cursors }: OrderQueriesDeps) {
       cursor?: string,
     ): Promise<ListResult<OrderView>> {
       const scope = `admin-orders:${status ?? '*'}`;
-      const after = cursor ? cursors.decode(cursor, scope) : undefined;
+      const after = cursor ? await cursors.decode(cursor, scope) : undefined;
       const page = status
         ? await orders.listByStatus(status, { limit, after })
         : await listAllStatuses(orders, { limit, after });
       return {
         items: page.items.map((order) => toOrderView(order, { withEvents: false })),
-        nextCursor: page.next ? cursors.encode(page.next, scope) : null,
+        nextCursor: page.next ? await cursors.encode(page.next, scope) : null,
       };
     },
   };

@@ -28,8 +28,19 @@ function identify(request: HttpRequest, principal: Principal): void {
 export function authenticate(
   role: Role,
   verifier: () => TokenVerifier,
-  options: { optional?: boolean } = {},
+  options: {
+    optional?: boolean;
+    /**
+     * Runs before a 401 is answered, and may throw instead (a 429): requests without a valid token
+     * count against their client address, so a flood of bad tokens meets the per-address limit.
+     */
+    beforeUnauthenticated?: (request: HttpRequest) => Promise<void>;
+  } = {},
 ): HttpMiddleware {
+  const refuse = async (request: HttpRequest, error: UnauthenticatedError): Promise<never> => {
+    await options.beforeUnauthenticated?.(request);
+    throw error;
+  };
   return {
     before: async (request: HttpRequest) => {
       if (role === 'public') {
@@ -37,9 +48,17 @@ export function authenticate(
         return;
       }
       const token = bearerToken(request);
-      if (token === undefined) throw new UnauthenticatedError('An `Authorization: Bearer <token>` header is required.');
-      if (token === null) throw new UnauthenticatedError('The Authorization header must be `Bearer <token>`.');
-      const principal = await verifier().verify(token);
+      if (token === undefined)
+        return refuse(request, new UnauthenticatedError('An `Authorization: Bearer <token>` header is required.'));
+      if (token === null)
+        return refuse(request, new UnauthenticatedError('The Authorization header must be `Bearer <token>`.'));
+      let principal: Principal;
+      try {
+        principal = await verifier().verify(token);
+      } catch (error) {
+        if (error instanceof UnauthenticatedError) return refuse(request, error);
+        throw error;
+      }
       if (role === 'admin' && !principal.isAdmin) throw new ForbiddenError('This operation is for administrators.');
       identify(request, principal);
     },

@@ -50,7 +50,9 @@ export function clientAddress(sourceIp: string | undefined): string {
  * client address. Runs after authentication (the principal is known) and before body parsing and
  * validation (a flood is refused before it costs more). Over the limit → 429 `RATE_LIMITED`.
  */
-export function rateLimit(options: RateLimitOptions): HttpMiddleware {
+export function rateLimit(
+  options: RateLimitOptions,
+): HttpMiddleware & { countUnauthenticated(request: HttpRequest): Promise<void> } {
   const check = (request: HttpRequest): Promise<RateLimitDecision> => {
     const { principal } = stateOf(request.event);
     const key = principal
@@ -64,6 +66,8 @@ export function rateLimit(options: RateLimitOptions): HttpMiddleware {
       .consume(REQUESTS_RULE, key, options.requestsPerSecond(), REQUESTS_WINDOW_SECONDS, { lease: true })
       .catch((error: unknown) => {
         logger.warn('rate limiter threw; request allowed (fail open)', { error: error as Error });
+        // Counted with the adapter's own fail-opens: the RateLimiterFailures alarm watches both.
+        metrics.addMetric('RateLimiterFailures', 'Count', 1);
         return { allowed: true, retryAfterSeconds: 0 };
       });
   };
@@ -80,6 +84,14 @@ export function rateLimit(options: RateLimitOptions): HttpMiddleware {
   };
 
   return {
+    /**
+     * For authentication to call before it answers 401: the request counts against its client
+     * address (no principal was established), and over the limit it is a 429 instead.
+     */
+    countUnauthenticated: async (request: HttpRequest) => {
+      const settled = await check(request);
+      if (!settled.allowed) throw refusal(settled);
+    },
     before: async (request) => {
       const decision = check(request);
       if (options.overlapHandler) {
