@@ -55,6 +55,7 @@ export function paymentRecordHandler(payments: () => PaymentService) {
         metrics.addMetric('PaymentsSucceeded', 'Count', 1);
         break;
       case 'failed':
+        logger.info('payment declined or refused for good; order PAYMENT_FAILED', context);
         metrics.addMetric('PaymentsDeclined', 'Count', 1);
         break;
       case 'refunded':
