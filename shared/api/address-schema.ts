@@ -1,7 +1,23 @@
 import * as z from '../lib/zod';
 import { isCountryCode } from './country-codes';
 
-const Line = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max));
+/**
+ * Characters that have no place in a name or an address and can disguise what a text says where it
+ * is shown (an e-mail, a label, an admin screen): C0 and C1 controls (line breaks, tabs, escape),
+ * line and paragraph separators, and the invisible bidirectional formatting characters (marks,
+ * embeddings, overrides and isolates) that make text read in another order than it is written.
+ * Written with `\u` escapes and without the `u` flag, so the OpenAPI pattern reads the same in
+ * every JSON Schema validator.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const SAFE_TEXT = /^[^\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]*$/;
+
+/** Refuses control and bidirectional formatting characters (see SAFE_TEXT). */
+const safeText = () => z.regex(SAFE_TEXT, 'must not contain control characters or bidirectional formatting characters');
+
+/** One line of a name or an address: trimmed, not empty, at most `max` characters, no unsafe characters. */
+export const TextLine = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max), safeText());
 
 const CountryCode = z
   .string()
@@ -14,10 +30,10 @@ const CountryCode = z
  */
 export const Address = z
   .strictObject({
-    name: Line(200).register(z.globalRegistry, { description: 'Recipient' }),
-    line1: Line(200),
-    line2: z._default(z.nullable(Line(200)), null),
-    city: Line(100),
+    name: TextLine(200).register(z.globalRegistry, { description: 'Recipient' }),
+    line1: TextLine(200),
+    line2: z._default(z.nullable(TextLine(200)), null),
+    city: TextLine(100),
     postalCode: z
       .string()
       .check(

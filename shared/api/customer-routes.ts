@@ -1,6 +1,6 @@
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Address, StoredAddress } from './address-schema';
+import { Address, StoredAddress, TextLine } from './address-schema';
 
 export const Profile = z
   .object({
@@ -13,7 +13,7 @@ export const Profile = z
 
 export const UpdateProfileBody = z
   .strictObject({
-    name: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)))),
+    name: z.optional(z.nullable(TextLine(200))),
     email: z.optional(z.nullable(z.email('must be an e-mail address').check(z.maxLength(254)))),
     defaultAddress: z.optional(z.nullable(Address)),
   })

@@ -238,6 +238,27 @@ describe('placing an order', () => {
     });
     expect(many.status).toBe(400);
   });
+
+  it.each([
+    ['a recipient name with a right-to-left override', { name: 'Alice \u202Egnp.exe' }, 'shippingAddress/name'],
+    [
+      'a recipient name with a line break',
+      { name: 'Alice\nDear customer, your account is locked' },
+      'shippingAddress/name',
+    ],
+    ['an address line with an isolate', { line1: '1 Main St \u2067evil\u2069' }, 'shippingAddress/line1'],
+    ['a city with an escape character', { city: 'Berlin\u001b[2J' }, 'shippingAddress/city'],
+  ])('refuses %s with 400 VALIDATION_FAILED and reserves nothing', async (_, change, path) => {
+    const sku = await stockedProduct(3);
+    const res = await placeOrder(newCustomer(), {
+      items: [{ sku, quantity: 1 }],
+      shippingAddress: { ...address, ...change },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('VALIDATION_FAILED');
+    expect(res.json.errors.map((e: { path: string }) => e.path)).toEqual([path]);
+    expect(await stockOf(db, sku)).toMatchObject({ reserved: 0 });
+  });
 });
 
 describe('reading and cancelling orders', () => {

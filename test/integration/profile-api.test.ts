@@ -108,6 +108,18 @@ describe('GET and PUT /v1/me against DynamoDB Local', () => {
     ],
     ['an address without a city', { defaultAddress: { ...home, city: undefined } }, 'defaultAddress/city'],
     ['an empty name', { name: '  ' }, 'name'],
+    ['a name with a right-to-left override', { name: 'Ada \u202Egnp.exe' }, 'name'],
+    ['a name with a line break', { name: 'Ada\nLovelace' }, 'name'],
+    [
+      'an address line with a control character',
+      { defaultAddress: { ...home, line1: '12 St\u0007' } },
+      'defaultAddress/line1',
+    ],
+    [
+      'an address name with an isolate',
+      { defaultAddress: { ...home, name: '\u2066Ada\u2069' } },
+      'defaultAddress/name',
+    ],
   ])('refuses %s with 400 VALIDATION_FAILED and stores nothing', async (_, body, path) => {
     const sub = newSub();
     const res = await putMe(tokenFor(sub), body);
