@@ -1,18 +1,8 @@
+import { SAFE_TEXT } from '../lib/text-safety';
 import * as z from '../lib/zod';
 import { isCountryCode } from './country-codes';
 
-/**
- * Characters that have no place in a name or an address and can disguise what a text says where it
- * is shown (an e-mail, a label, an admin screen): C0 and C1 controls (line breaks, tabs, escape),
- * line and paragraph separators, and the invisible bidirectional formatting characters (marks,
- * embeddings, overrides and isolates) that make text read in another order than it is written.
- * Written with `\u` escapes and without the `u` flag, so the OpenAPI pattern reads the same in
- * every JSON Schema validator.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const SAFE_TEXT = /^[^\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]*$/;
-
-/** Refuses control and bidirectional formatting characters (see SAFE_TEXT). */
+/** Refuses control and bidirectional formatting characters (shared/lib/text-safety.ts). */
 const safeText = () => z.regex(SAFE_TEXT, 'must not contain control characters or bidirectional formatting characters');
 
 /** One line of a name or an address: trimmed, not empty, at most `max` characters, no unsafe characters. */
