@@ -138,6 +138,21 @@ describe('profile service', () => {
     expect(store.stored.get('c-1')?.verifiedEmail).toBe('ada@example.com');
   });
 
+  it('checkout reads the profile eventually consistently; a stale miss still ends with the stored address', async () => {
+    const { profiles, store, idp } = setup();
+    idp.users.set('c-1', { email: 'ada@example.com', verified: true });
+    await profiles.get(customer('c-1'));
+    const realGet = store.profiles.get;
+    const modes: string[] = [];
+    // An eventually consistent read that has not seen the profile yet.
+    store.profiles.get = async (sub, options) => {
+      modes.push(options?.eventual ? 'eventual' : 'strong');
+      return options?.eventual ? null : realGet(sub);
+    };
+    expect(await profiles.orderRecipient(customer('c-1'))).toBe('ada@example.com');
+    expect(modes).toEqual(['eventual', 'strong']);
+  });
+
   it('checkout gets null rather than an error when the profile cannot be read', async () => {
     const { profiles, store, failures } = setup();
     store.profiles.get = () => Promise.reject(new Error('table unavailable'));

@@ -34,9 +34,9 @@ const FIELDS = {
 
 export function createDynamoProfileRepository(db: DynamoDBDocumentClient, tableName: string): ProfileRepository {
   return {
-    async get(sub) {
+    async get(sub, options) {
       const result = await db.send(
-        new GetCommand({ TableName: tableName, Key: keys.profile(sub), ConsistentRead: true }),
+        new GetCommand({ TableName: tableName, Key: keys.profile(sub), ConsistentRead: options?.eventual !== true }),
       );
       return result.Item ? toProfile(result.Item) : null;
     },

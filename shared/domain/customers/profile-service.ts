@@ -36,10 +36,12 @@ export function createProfileService({ profiles, identity, clock, onLookupFailur
   /**
    * The stored profile, created on first use. A profile that knows a verified address is used as it
    * is (no call to the identity provider); one that knows none asks the provider and keeps its answer.
+   * `eventual`: the first read may be eventually consistent (a stale one costs at most a provider
+   * call and a refused create, after which every read is consistent).
    */
-  async function load(customer: SignedInCustomer): Promise<Profile> {
+  async function load(customer: SignedInCustomer, eventual = false): Promise<Profile> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = await profiles.get(customer.sub);
+      const stored = await profiles.get(customer.sub, { eventual: eventual && attempt === 0 });
       if (stored?.verifiedEmail) return stored;
       const verified = await verifiedEmailOf(customer);
       const now = clock.now().toISOString();
@@ -81,12 +83,12 @@ export function createProfileService({ profiles, identity, clock, onLookupFailur
 
     /**
      * Where the customer's order e-mails go: their verified address, or null when none is known.
-     * Checkout reads it from the profile (one read); only a profile without one asks the identity
-     * provider. Never rejects: an order without an address is placed all the same.
+     * Checkout reads it from the profile (one eventually consistent read); only a profile without one
+     * asks the identity provider. Never rejects: an order without an address is placed all the same.
      */
     async orderRecipient(customer: SignedInCustomer): Promise<string | null> {
       try {
-        return (await load(customer)).verifiedEmail;
+        return (await load(customer, true)).verifiedEmail;
       } catch (error) {
         onLookupFailure?.(error);
         return null;
