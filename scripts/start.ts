@@ -159,6 +159,7 @@ async function start(): Promise<void> {
       `  OpenAPI   ${baseUrl}/v1/openapi.json`,
       '  Tokens    npm run token -- --sub alice --role customer   (or --role admin)',
       '            in a script: TOKEN=$(npm run -s token -- --sub alice --role customer)',
+      `            --email alice@example.com records her verified address; her order e-mails land in ${paths.outbox}`,
       `  Workers   ${workers.length > 0 ? workers.join(', ') : 'no function consumes a queue yet'}`,
       `  Data      ${paths.root}   (npm run reset wipes it)`,
       `  Engines   DynamoDB ${dynamo.endpoint}, SQS ${sqs.endpoint}, payment sandbox ${payments.url}`,

@@ -1,13 +1,16 @@
 /**
- * `npm run token -- --sub <id> --role customer|admin [--email e] [--expires-in <s>] [--token-use access|id]`
+ * `npm run token -- --sub <id> --role customer|admin [--email e [--email-unverified]] [--expires-in <s>] [--token-use access|id]`
  * Prints a token signed by the local issuer, and only the token, so `$(npm run -s token -- ...)` works.
+ * `--email` records the address in the issuer's user directory (`.local/issuer/users/`), verified
+ * unless `--email-unverified`: the local stand-in for the Cognito user's `email` and `email_verified`,
+ * where the functions look it up (access tokens carry no e-mail, as in Cognito).
  */
 import { parseArgs } from 'node:util';
 import { mintToken, type Role, type TokenUse } from './local/issuer';
 import { localPaths } from './local/paths';
 
 const USAGE =
-  'usage: npm run token -- --sub <id> --role customer|admin [--email <e>] [--expires-in <seconds>] [--token-use access|id]';
+  'usage: npm run token -- --sub <id> --role customer|admin [--email <e> [--email-unverified]] [--expires-in <seconds>] [--token-use access|id]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -38,7 +41,7 @@ function main(): void {
         'In AWS, sign in through Cognito to get a token; locally, unset AUTH_MODE.',
     );
   }
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: joinNegativeNumbers(process.argv.slice(2)),
@@ -46,6 +49,7 @@ function main(): void {
         sub: { type: 'string' },
         role: { type: 'string' },
         email: { type: 'string' },
+        'email-unverified': { type: 'boolean' },
         'expires-in': { type: 'string' },
         'token-use': { type: 'string' },
       },
@@ -56,13 +60,15 @@ function main(): void {
   } catch (error) {
     fail((error as Error).message);
   }
-  const sub = values.sub;
+  const sub = values.sub as string | undefined;
   if (!sub) fail('--sub is required');
-  const role = values.role;
+  const role = values.role as string | undefined;
   if (role !== 'customer' && role !== 'admin') fail('--role must be customer or admin');
-  const tokenUse = values['token-use'] ?? 'access';
+  const tokenUse = (values['token-use'] as string | undefined) ?? 'access';
   if (tokenUse !== 'access' && tokenUse !== 'id') fail('--token-use must be access or id');
-  const expiresIn = values['expires-in'] ?? '3600';
+  const expiresIn = (values['expires-in'] as string | undefined) ?? '3600';
+  const email = values.email as string | undefined;
+  if (values['email-unverified'] && email === undefined) fail('--email-unverified needs --email');
   if (!/^-?\d+$/.test(expiresIn)) fail('--expires-in must be a whole number of seconds (negative: already expired)');
   const token = mintToken({
     dir: localPaths().issuer,
@@ -70,7 +76,7 @@ function main(): void {
     role: role as Role,
     tokenUse: tokenUse as TokenUse,
     expiresInSeconds: Number(expiresIn),
-    ...(values.email !== undefined && { email: values.email }),
+    ...(email !== undefined && { email, emailVerified: values['email-unverified'] !== true }),
   });
   process.stdout.write(`${token}\n`);
 }

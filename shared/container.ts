@@ -22,6 +22,8 @@ import { createDynamoWebhookEventStore } from './adapters/dynamo/dynamo-webhook-
 import { createDynamoWorkOutbox } from './adapters/dynamo/dynamo-work-outbox';
 import { createFileEmailSender } from './adapters/email/file-email-sender';
 import { createSesClient, createSesEmailSender } from './adapters/email/ses-email-sender';
+import { createCognitoUserLookup } from './adapters/identity/cognito-user-lookup';
+import { createLocalUserDirectory } from './adapters/identity/local-user-directory';
 import { createSsmParameterReader, ssmSecret } from './adapters/payments/ssm-secret';
 import { createStripePaymentGateway } from './adapters/payments/stripe-payment-gateway';
 import { createSqsClient } from './adapters/sqs/sqs-client';
@@ -123,10 +125,29 @@ export const inventoryService = /* @__PURE__ */ once(() =>
   }),
 );
 
+/**
+ * Where customers' verified e-mail addresses come from: the Cognito user pool (GetUser with the
+ * customer's access token) in AWS, the local issuer's user directory under `npm start` and in tests.
+ */
+export const identityProvider = /* @__PURE__ */ once(() => {
+  const { auth } = config();
+  return auth.mode === 'local'
+    ? createLocalUserDirectory(auth.issuerDir)
+    : createCognitoUserLookup({ userPoolId: auth.userPoolId });
+});
+
+/** Profiles, and the verified address each caches for checkout (decision 0007). */
 export const profileService = /* @__PURE__ */ once(() =>
   createProfileService({
     profiles: createDynamoProfileRepository(documentClient(), config().tableName),
+    identity: identityProvider(),
     clock: systemClock,
+    onLookupFailure: (error) => {
+      logger.warn('verified e-mail address not looked up; the profile keeps the one it knew', {
+        error: error as Error,
+      });
+      metrics.addMetric('EmailLookupFailures', 'Count', 1);
+    },
   }),
 );
 

@@ -86,6 +86,8 @@ interface Account {
   /** Product items returned by BatchGetItem (the pricing read). */
   pricingReads: WireItem[];
   pricingUnits: number;
+  /** The recipient read: GetItem of the customer's profile (the checkout's only GetItem). */
+  profileReadUnits: number;
   otherReadUnits: number;
 }
 
@@ -107,8 +109,11 @@ function accountOf(lines: number, calls: RecordedCall[]): Account {
     writes,
     pricingReads: pricing.flatMap((call) => call.reads.flatMap((read) => read.items)),
     pricingUnits: pricing.reduce((sum, call) => sum + computedReadUnits(call), 0),
+    profileReadUnits: calls
+      .filter((call) => call.operation === 'GetItem')
+      .reduce((sum, call) => sum + computedReadUnits(call), 0),
     otherReadUnits: calls
-      .filter((call) => call.operation !== 'BatchGetItem')
+      .filter((call) => call.operation !== 'BatchGetItem' && call.operation !== 'GetItem')
       .reduce((sum, call) => sum + computedReadUnits(call), 0),
   };
 }
@@ -158,6 +163,15 @@ const STEPS: Step[] = [
     operation: 'UpdateItem',
     rule: '1 WRU per KB',
     match: (e) => !tx(e) && e.pk.startsWith('RATE#checkouts#'),
+    part: 'table',
+    items: one,
+  },
+  {
+    // Every customer of this measure is new; a returning customer's profile is only read (decision 0007).
+    title: "Customer profile created with the sign-in account's verified e-mail (a customer's first checkout)",
+    operation: 'PutItem',
+    rule: '1 WRU per KB',
+    match: (e) => !tx(e) && e.sk === '#PROFILE' && e.write.action === 'Put',
     part: 'table',
     items: one,
   },
@@ -268,9 +282,12 @@ function pricingMinimum(account: Account): number {
     .reduce((sum, item) => sum + readCost(itemSize(item), 'eventual'), 0);
 }
 
+/** The recipient read: the customer's profile, eventually consistent (a miss costs the same minimum). */
+const PROFILE_READ_MINIMUM = readCost(0, 'eventual');
+
 function minimumOf(account: Account): Units {
   const writes = STEPS.reduce((sum, step) => sum + stepFigures(step, account).minimum, 0);
-  return { wru: writes, rru: pricingMinimum(account) };
+  return { wru: writes, rru: pricingMinimum(account) + PROFILE_READ_MINIMUM };
 }
 
 function runOf(account: Account): Units {
@@ -529,16 +546,30 @@ function accountingTable(examples: Account[]): DetailTable {
       ];
     }),
   ]);
-  rows.splice(3, 0, [
-    'Pricing read: the product items of the lines',
-    'BatchGetItem',
-    '½ RRU per 4 KB per item (eventually consistent)',
-    ...examples.flatMap((account) => [
-      bytes(account.pricingReads.map((item) => itemSize(item))),
-      `${fmt(pricingMinimum(account))} RRU`,
-      `${fmt(account.pricingUnits)} RRU`,
-    ]),
-  ]);
+  rows.splice(
+    3,
+    0,
+    [
+      'Pricing read: the product items of the lines',
+      'BatchGetItem',
+      '½ RRU per 4 KB per item (eventually consistent)',
+      ...examples.flatMap((account) => [
+        bytes(account.pricingReads.map((item) => itemSize(item))),
+        `${fmt(pricingMinimum(account))} RRU`,
+        `${fmt(account.pricingUnits)} RRU`,
+      ]),
+    ],
+    [
+      "Recipient read: the customer's profile (its cached verified e-mail)",
+      'GetItem',
+      '½ RRU per 4 KB (eventually consistent)',
+      ...examples.flatMap((account) => [
+        '',
+        `${fmt(PROFILE_READ_MINIMUM)} RRU`,
+        `${fmt(account.profileReadUnits)} RRU`,
+      ]),
+    ],
+  );
   rows.push([
     'Anything else (other items written, other reads)',
     '',

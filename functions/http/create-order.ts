@@ -1,5 +1,5 @@
 import { createOrderRoute } from '../../shared/api/order-routes';
-import { checkoutRateLimit, idempotencyStore, orderService } from '../../shared/container';
+import { checkoutRateLimit, idempotencyStore, orderService, profileService } from '../../shared/container';
 import type { OrderView } from '../../shared/domain/orders/order';
 import { httpRoute } from '../../shared/http/http-route';
 import { idempotent, storedJson } from '../../shared/http/idempotency';
@@ -13,7 +13,9 @@ export const handler = httpRoute(createOrderRoute, async ({ body, principal, hea
     { store: idempotencyStore(), scope: principal.sub, key: header('idempotency-key'), body, requestId },
     async (completion) => {
       const order = await orderService().place(
-        { sub: principal.sub, email: principal.email },
+        // The verified address the profile caches (asked of the identity provider only when it has
+        // none), looked up beside the checkout's other reads: access tokens carry no e-mail.
+        { sub: principal.sub, email: profileService().orderRecipient(principal) },
         body,
         completion((view) => storedJson(201, view, { Location: location(view.orderId) })),
         // After the replay check, so a replay never counts toward the checkout limit; it runs beside

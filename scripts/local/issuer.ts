@@ -10,6 +10,7 @@ import {
 } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { recordLocalUser } from '../../shared/adapters/identity/local-user-directory';
 
 /**
  * The local token issuer: an RSA key pair on disk that stands in for Cognito, so that locally
@@ -105,7 +106,14 @@ export interface MintOptions {
   dir: string;
   sub: string;
   role: Role;
+  /**
+   * The user's e-mail address: recorded in the issuer's user directory (what the functions look it
+   * up in, as Cognito's GetUser in AWS) and put in ID tokens. Access tokens never carry it, as in
+   * Cognito. Without it, the directory keeps whatever it held for the user.
+   */
   email?: string;
+  /** Whether `email` counts as verified (Cognito's `email_verified`). Default true. */
+  emailVerified?: boolean;
   /** Lifetime; negative means it expired that many seconds ago. Default 3600. */
   expiresInSeconds?: number;
   /** Adds `nbf` this many seconds from now (a token not valid yet, when positive). */
@@ -117,9 +125,18 @@ export interface MintOptions {
   kid?: string;
 }
 
-/** Signs a token shaped like a Cognito access or id token with the local issuer's key. */
+/**
+ * Signs a token shaped like a Cognito access or id token with the local issuer's key; with an
+ * `email`, first records it as the user's address in the issuer's user directory.
+ */
 export function mintToken(options: MintOptions): string {
   const keys = ensureIssuer(options.dir);
+  if (options.email !== undefined)
+    recordLocalUser(options.dir, {
+      sub: options.sub,
+      email: options.email,
+      emailVerified: options.emailVerified ?? true,
+    });
   return signJwt(
     { alg: 'RS256', typ: 'JWT', kid: options.kid ?? keys.kid },
     tokenClaims(options, Math.floor(Date.now() / 1000)),
@@ -127,7 +144,11 @@ export function mintToken(options: MintOptions): string {
   );
 }
 
-/** The claims of a token, shaped like Cognito's; `now` in seconds since the epoch. */
+/**
+ * The claims of a token, shaped like Cognito's; `now` in seconds since the epoch. As in Cognito, an
+ * access token says who and in which groups, never the e-mail address; an ID token carries `email`
+ * and `email_verified`.
+ */
 export function tokenClaims(options: Omit<MintOptions, 'dir' | 'kid'>, now: number): Record<string, unknown> {
   const expiresIn = options.expiresInSeconds ?? 3600;
   const exp = now + expiresIn;
@@ -150,6 +171,7 @@ export function tokenClaims(options: Omit<MintOptions, 'dir' | 'kid'>, now: numb
       aud: options.clientId ?? DEFAULT_LOCAL_CLIENT_ID,
       token_use: 'id',
       email: options.email ?? `${options.sub}@example.com`,
+      email_verified: options.emailVerified ?? true,
     };
   }
   return {
@@ -158,7 +180,6 @@ export function tokenClaims(options: Omit<MintOptions, 'dir' | 'kid'>, now: numb
     token_use: 'access',
     scope: 'aws.cognito.signin.user.admin',
     username: options.sub,
-    ...(options.email !== undefined && { email: options.email }),
   };
 }
 

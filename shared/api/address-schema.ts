@@ -1,7 +1,13 @@
+import { SAFE_TEXT } from '../lib/text-safety';
 import * as z from '../lib/zod';
 import { isCountryCode } from './country-codes';
 
-const Line = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max));
+/** Refuses control and bidirectional formatting characters (shared/lib/text-safety.ts). */
+const safeText = () => z.regex(SAFE_TEXT, 'must not contain control characters or bidirectional formatting characters');
+
+/** One line of a name or an address: trimmed, not empty, at most `max` characters, no unsafe characters. */
+export const TextLine = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max), safeText());
 
 const CountryCode = z
   .string()
@@ -14,10 +20,10 @@ const CountryCode = z
  */
 export const Address = z
   .strictObject({
-    name: Line(200).register(z.globalRegistry, { description: 'Recipient' }),
-    line1: Line(200),
-    line2: z._default(z.nullable(Line(200)), null),
-    city: Line(100),
+    name: TextLine(200).register(z.globalRegistry, { description: 'Recipient' }),
+    line1: TextLine(200),
+    line2: z._default(z.nullable(TextLine(200)), null),
+    city: TextLine(100),
     postalCode: z
       .string()
       .check(

@@ -1,11 +1,19 @@
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Address, StoredAddress } from './address-schema';
+import { Address, StoredAddress, TextLine } from './address-schema';
 
 export const Profile = z
   .object({
     sub: z.string().register(z.globalRegistry, { description: 'The customer’s id: the `sub` of their token' }),
-    email: z.nullable(z.string()),
+    email: z.nullable(z.string()).register(z.globalRegistry, {
+      description:
+        'The address set with `PUT /v1/me`, else the verified address of the sign-in account (null when there is neither)',
+    }),
+    emailVerified: z.boolean().register(z.globalRegistry, {
+      description:
+        'Whether `email` is the address the customer proved they own (Cognito’s `email_verified`). Order e-mails go ' +
+        'only to that verified address: an address set with `PUT /v1/me` that is not it gets none',
+    }),
     name: z.nullable(z.string()),
     defaultAddress: z.nullable(StoredAddress),
   })
@@ -13,8 +21,15 @@ export const Profile = z
 
 export const UpdateProfileBody = z
   .strictObject({
-    name: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200)))),
-    email: z.optional(z.nullable(z.email('must be an e-mail address').check(z.maxLength(254)))),
+    name: z.optional(z.nullable(TextLine(200))),
+    email: z.optional(
+      z.nullable(z.email('must be an e-mail address').check(z.maxLength(254))).register(z.globalRegistry, {
+        description:
+          'A contact address shown in the profile. It is not verified here and never receives order e-mails ' +
+          'unless it is the sign-in account’s verified address (then `emailVerified` is true); null shows the ' +
+          'verified address again',
+      }),
+    ),
     defaultAddress: z.optional(z.nullable(Address)),
   })
   .register(z.globalRegistry, {
@@ -28,6 +43,8 @@ export const getProfileRoute = defineRoute({
   path: '/v1/me',
   role: 'customer',
   summary: 'My profile (created on first use)',
+  description:
+    'Created on first use with the verified e-mail address of the sign-in account (Cognito user pool), if it has one.',
   tags: ['Customer'],
   responses: { 200: { description: 'The profile', schema: Profile } },
 });
@@ -38,6 +55,9 @@ export const updateProfileRoute = defineRoute({
   path: '/v1/me',
   role: 'customer',
   summary: 'Change my name, e-mail or default address',
+  description:
+    'Also reads the sign-in account’s verified e-mail address again, so a customer who changed and verified it ' +
+    'there brings it here. Order e-mails go only to that verified address.',
   tags: ['Customer'],
   body: UpdateProfileBody,
   responses: { 200: { description: 'The updated profile', schema: Profile } },

@@ -36,7 +36,7 @@ function wrap(verify: (token: string) => Promise<Record<string, unknown>>): Toke
   return {
     async verify(token) {
       try {
-        return principalFromClaims(await verify(token));
+        return principalFromClaims(await verify(token), token);
       } catch (error) {
         throw translateVerifyError(error);
       }

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { repoRoot } from '../../scripts/local/paths';
 import { readOutbox } from '../support/eml';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
@@ -192,14 +194,28 @@ describe('after checkout, the workers take over', () => {
     return sku;
   }
 
-  /** A customer whose profile holds an e-mail address (the tokens carry none). */
+  /**
+   * A customer whose sign-in account has a verified e-mail address (recorded as `npm run token --
+   * --email` does; the tokens carry none) and whose profile shows another one they typed with
+   * PUT /v1/me, which nobody verified and which must never get their order e-mails.
+   */
   async function customerWithEmail(): Promise<{ token: string; email: string }> {
     const sub = `e2e-buyer-${unique().toLowerCase()}`;
-    const token = stack.token(sub, 'customer');
     const email = `${sub}@example.com`;
-    const profile = await api('/v1/me', { method: 'PUT', ...json(token, { email }) });
+    const token = stack.token(sub, 'customer', email);
+    const profile = await api('/v1/me', { method: 'PUT', ...json(token, { email: `typed-${sub}@example.org` }) });
     expect(profile.status).toBe(200);
+    expect(await profile.json()).toMatchObject({ email: `typed-${sub}@example.org`, emailVerified: false });
     return { token, email };
+  }
+
+  /** A customer's token as the README gets one: `npm run -s token -- --sub … --role customer --email …`. */
+  function tokenFromTheCli(sub: string, email: string): string {
+    const args = ['run', '-s', 'token', '--', '--sub', sub, '--role', 'customer', '--email', email];
+    // A developer's shell: no AUTH_MODE (the integration project's setup may have exported one).
+    const { AUTH_MODE: _authMode, ...shell } = process.env;
+    const env = { ...shell, CARTWHEEL_LOCAL_DIR: stack.localDir };
+    return execFileSync('npm', args, { cwd: repoRoot, env, encoding: 'utf8' }).trim();
   }
 
   async function order(token: string, sku: string, quantity: number, paymentToken: string): Promise<OrderView> {
@@ -240,7 +256,7 @@ describe('after checkout, the workers take over', () => {
   const mailsOf = async (orderId: string) =>
     (await readOutbox(path.join(stack.localDir, 'outbox'))).filter(({ file }) => file.startsWith(`${orderId}-`));
 
-  test('a tok_visa order is paid and shipped with a tracking number, and its PAID and SHIPPED e-mails go to the profile address', async () => {
+  test('a tok_visa order is paid and shipped with a tracking number, and its PAID and SHIPPED e-mails go to the verified address', async () => {
     const { token, email } = await customerWithEmail();
     const sku = await ownProduct(5, 2500);
 
@@ -269,8 +285,10 @@ describe('after checkout, the workers take over', () => {
     expect(shippedMail?.part('text/plain')).toContain(trackingNumber);
   }, 90_000);
 
-  test('a tok_chargeDeclined order ends PAYMENT_FAILED and its stock is available again', async () => {
-    const { token, email } = await customerWithEmail();
+  test('a tok_chargeDeclined order ends PAYMENT_FAILED, its stock is available again, and the customer of `npm run token -- --email` is told', async () => {
+    const sub = `e2e-cli-${unique().toLowerCase()}`;
+    const email = `${sub}@example.com`;
+    const token = tokenFromTheCli(sub, email);
     const sku = await ownProduct(4, 1800);
 
     const placed = await order(token, sku, 3, 'tok_chargeDeclined');

@@ -339,10 +339,11 @@ describe('the erasure worker (DynamoDB Local, SQS emulator)', () => {
     expect((await readOrder(customer.sub, customer.orders.paid, admin)).json.status).toBe('CANCELLED');
     expect(await stockOf(db, customer.skus.paid)).toEqual({ onHand: 10, reserved: 0, available: 10 });
 
-    // A later GET /v1/me starts over: only what the token says.
+    // A later GET /v1/me starts over: only what the sign-in account says.
     expect((await getMe(customer.token)).json).toEqual({
       sub: customer.sub,
       email: `${customer.sub}@example.com`,
+      emailVerified: true,
       name: null,
       defaultAddress: null,
     });

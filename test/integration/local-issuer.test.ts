@@ -11,6 +11,7 @@ import {
   signJwt,
   tamperPayload,
 } from '../../scripts/local/issuer';
+import { createLocalUserDirectory } from '../../shared/adapters/identity/local-user-directory';
 import { parseConfig } from '../../shared/config';
 
 /** The local issuer's tokens, checked with the same library the functions verify tokens with. */
@@ -63,7 +64,7 @@ test('the key pair is created once, with a private key only its owner can read',
   });
 });
 
-test('an admin access token verifies and carries Cognito’s claims', async () => {
+test('an admin access token verifies and carries Cognito’s claims, and no e-mail address (Cognito’s carry none)', async () => {
   const token = mintToken({ dir, sub: 'alice', role: 'admin', email: 'alice@example.com' });
 
   const payload = await trusting('access').verify(token);
@@ -76,9 +77,32 @@ test('an admin access token verifies and carries Cognito’s claims', async () =
     scope: 'aws.cognito.signin.user.admin',
     username: 'alice',
     'cognito:groups': ['admin'],
-    email: 'alice@example.com',
   });
+  expect(payload).not.toHaveProperty('email');
+  expect(payload).not.toHaveProperty('email_verified');
   expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3600);
+});
+
+test('a token minted with an e-mail records it in the user directory the functions look addresses up in', async () => {
+  const directory = createLocalUserDirectory(dir);
+  mintToken({ dir, sub: 'erin', role: 'customer', email: 'erin@example.com' });
+  mintToken({ dir, sub: 'frank', role: 'customer', email: 'frank@example.com', emailVerified: false });
+
+  expect(await directory.emailOf({ sub: 'erin', accessToken: 'unused' })).toEqual({
+    email: 'erin@example.com',
+    verified: true,
+  });
+  expect(await directory.emailOf({ sub: 'frank', accessToken: 'unused' })).toEqual({
+    email: 'frank@example.com',
+    verified: false,
+  });
+  // A user nobody recorded is like a Cognito user without an e-mail.
+  expect(await directory.emailOf({ sub: 'nobody', accessToken: 'unused' })).toEqual({ email: null, verified: false });
+  // A token without an e-mail leaves the recorded address as it was; another one replaces it.
+  mintToken({ dir, sub: 'erin', role: 'customer' });
+  expect((await directory.emailOf({ sub: 'erin', accessToken: 'unused' })).email).toBe('erin@example.com');
+  mintToken({ dir, sub: 'erin', role: 'customer', email: 'erin@example.org' });
+  expect((await directory.emailOf({ sub: 'erin', accessToken: 'unused' })).email).toBe('erin@example.org');
 });
 
 test('an id token has the client as audience and no groups for a customer', async () => {
@@ -91,6 +115,7 @@ test('an id token has the client as audience and no groups for a customer', asyn
     token_use: 'id',
     'cognito:groups': [],
     email: 'bob@example.com',
+    email_verified: true,
   });
 });
 

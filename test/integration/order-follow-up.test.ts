@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { handler as updateProfile } from '../../functions/http/update-profile';
 import { handler as fulfilmentWorker } from '../../functions/queue/fulfilment-worker';
 import { handler as notificationWorker } from '../../functions/queue/notification-worker';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
+import { mintToken } from '../../scripts/local/issuer';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoProfileRepository } from '../../shared/adapters/dynamo/dynamo-profile-repository';
 import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
@@ -22,8 +22,8 @@ import {
   pendingOrder as pendingOrderOf,
   stockOf,
 } from '../support/checkout';
-import { invoke, lambdaContext } from '../support/http-event';
-import { customerToken, tableName, testDocumentClient } from '../support/integration';
+import { lambdaContext } from '../support/http-event';
+import { tableName, testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
@@ -60,14 +60,9 @@ async function deliverRepeatedly(
 
 async function pendingOrder(paymentToken: string) {
   const sub = `follow-${randomUUID()}`;
-  // Access tokens carry no e-mail address (as in Cognito): the customer's profile does.
-  const profile = await invoke(updateProfile, {
-    method: 'PUT',
-    path: '/v1/me',
-    body: { email: `${sub}@example.com` },
-    token: customerToken(sub),
-  });
-  if (profile.status !== 200) throw new Error(`profile not saved: ${profile.body}`);
+  // Access tokens carry no e-mail address (as in Cognito): the sign-in account's verified one is
+  // looked up at checkout.
+  mintToken({ dir: process.env.LOCAL_ISSUER_DIR as string, sub, role: 'customer', email: `${sub}@example.com` });
   const placed = await pendingOrderOf({ sub, paymentToken, quantity: 1, price: 800 });
   return { ...placed, payment: placed.message };
 }

@@ -4,6 +4,8 @@ import { handler as createDiscount } from '../../functions/http/create-discount'
 import { handler as listAdminOrders } from '../../functions/http/list-admin-orders';
 import { handler as listOrders } from '../../functions/http/list-orders';
 import { handler as updateProduct } from '../../functions/http/update-product';
+import { handler as updateProfile } from '../../functions/http/update-profile';
+import { decodeJwt, mintToken } from '../../scripts/local/issuer';
 import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
 import { cartService } from '../../shared/container';
 import {
@@ -237,6 +239,66 @@ describe('placing an order', () => {
       items: Array.from({ length: 51 }, (_, i) => ({ sku: `S-${i}`, quantity: 1 })),
     });
     expect(many.status).toBe(400);
+  });
+
+  it.each([
+    ['a recipient name with a right-to-left override', { name: 'Alice \u202Egnp.exe' }, 'shippingAddress/name'],
+    [
+      'a recipient name with a line break',
+      { name: 'Alice\nDear customer, your account is locked' },
+      'shippingAddress/name',
+    ],
+    ['an address line with an isolate', { line1: '1 Main St \u2067evil\u2069' }, 'shippingAddress/line1'],
+    ['a city with an escape character', { city: 'Berlin\u001b[2J' }, 'shippingAddress/city'],
+  ])('refuses %s with 400 VALIDATION_FAILED and reserves nothing', async (_, change, path) => {
+    const sku = await stockedProduct(3);
+    const res = await placeOrder(newCustomer(), {
+      items: [{ sku, quantity: 1 }],
+      shippingAddress: { ...address, ...change },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('VALIDATION_FAILED');
+    expect(res.json.errors.map((e: { path: string }) => e.path)).toEqual([path]);
+    expect(await stockOf(db, sku)).toMatchObject({ reserved: 0 });
+  });
+});
+
+describe('the e-mail address an order is placed with', () => {
+  /** Records the customer's sign-in account address, as signing up and confirming it in Cognito does. */
+  const account = (sub: string, email: string, emailVerified = true) =>
+    mintToken({ dir: process.env.LOCAL_ISSUER_DIR as string, sub, role: 'customer', email, emailVerified });
+
+  it('is the account’s verified address, though the access token carries none and the profile was never opened', async () => {
+    const sub = newCustomer();
+    account(sub, `${sub}@example.com`);
+    expect(decodeJwt(customerToken(sub)).payload).not.toHaveProperty('email');
+    const sku = await stockedProduct(3);
+    const placed = await placeOrder(sub, { items: [{ sku, quantity: 1 }] });
+    expect(placed.status).toBe(201);
+    expect(await storedOrder(placed.json.orderId)).toMatchObject({ email: `${sub}@example.com` });
+  });
+
+  it('is none when the account’s address is not verified', async () => {
+    const sub = newCustomer();
+    account(sub, `${sub}@example.com`, false);
+    const sku = await stockedProduct(3);
+    const placed = await placeOrder(sub, { items: [{ sku, quantity: 1 }] });
+    expect(placed.status).toBe(201);
+    expect(await storedOrder(placed.json.orderId)).toMatchObject({ email: null });
+  });
+
+  it('is never an address set with PUT /v1/me, which nobody verified', async () => {
+    const sub = newCustomer();
+    const put = await invoke(updateProfile, {
+      method: 'PUT',
+      path: '/v1/me',
+      body: { email: 'stranger@example.org' },
+      token: customerToken(sub),
+    });
+    expect(put.json).toMatchObject({ email: 'stranger@example.org', emailVerified: false });
+    const sku = await stockedProduct(3);
+    const placed = await placeOrder(sub, { items: [{ sku, quantity: 1 }] });
+    expect(await storedOrder(placed.json.orderId)).toMatchObject({ email: null });
   });
 });
 

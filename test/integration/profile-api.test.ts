@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as getProfile } from '../../functions/http/get-profile';
 import { handler as updateProfile } from '../../functions/http/update-profile';
-import { mintToken } from '../../scripts/local/issuer';
+import {
+  DEFAULT_LOCAL_CLIENT_ID,
+  DEFAULT_LOCAL_ISSUER,
+  decodeJwt,
+  mintToken,
+  readIssuer,
+  signJwt,
+} from '../../scripts/local/issuer';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { invoke } from '../support/http-event';
 import { adminToken, tableName, testDocumentClient } from '../support/integration';
@@ -11,8 +18,10 @@ const db = testDocumentClient();
 afterAll(() => db.destroy());
 
 const newSub = () => `cust-${randomBytes(5).toString('hex')}`;
-const tokenFor = (sub: string, email?: string) =>
-  mintToken({ dir: process.env.LOCAL_ISSUER_DIR as string, sub, role: 'customer', email });
+const issuerDir = () => process.env.LOCAL_ISSUER_DIR as string;
+/** A customer's access token; with `email`, the sign-in account's address is recorded (verified unless told). */
+const tokenFor = (sub: string, email?: string, emailVerified = true) =>
+  mintToken({ dir: issuerDir(), sub, role: 'customer', email, emailVerified });
 
 const getMe = (token: string) => invoke(getProfile, { method: 'GET', path: '/v1/me', token });
 const putMe = (token: string, body: unknown) => invoke(updateProfile, { method: 'PUT', path: '/v1/me', token, body });
@@ -22,31 +31,89 @@ const storedProfile = async (sub: string) =>
 const home = { name: 'Ada Lovelace', line1: '12 St James’s Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'gb' };
 
 describe('GET and PUT /v1/me against DynamoDB Local', () => {
-  it('creates the profile on first use from the token’s e-mail, and keeps it out of caches', async () => {
+  it('creates the profile on first use with the account’s verified e-mail, which the access token does not carry', async () => {
     const sub = newSub();
-    const res = await getMe(tokenFor(sub, 'ada@example.com'));
+    const token = tokenFor(sub, 'ada@example.com');
+    expect(decodeJwt(token).payload).not.toHaveProperty('email');
+    const res = await getMe(token);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.json).toEqual({ sub, email: 'ada@example.com', name: null, defaultAddress: null });
-    expect(await storedProfile(sub)).toMatchObject({ sub, email: 'ada@example.com', name: null });
+    expect(res.json).toEqual({ sub, email: 'ada@example.com', emailVerified: true, name: null, defaultAddress: null });
+    expect(await storedProfile(sub)).toMatchObject({ sub, email: null, verifiedEmail: 'ada@example.com', name: null });
   });
 
-  it('starts with a null e-mail when the token carries none', async () => {
+  it('starts with a null e-mail when the account has none', async () => {
     const sub = newSub();
-    expect((await getMe(tokenFor(sub))).json).toEqual({ sub, email: null, name: null, defaultAddress: null });
+    expect((await getMe(tokenFor(sub))).json).toEqual({
+      sub,
+      email: null,
+      emailVerified: false,
+      name: null,
+      defaultAddress: null,
+    });
+  });
+
+  it('does not take an account address that is not verified', async () => {
+    const sub = newSub();
+    const res = await getMe(tokenFor(sub, 'unproven@example.com', false));
+    expect(res.json).toMatchObject({ email: null, emailVerified: false });
+    expect(await storedProfile(sub)).toMatchObject({ verifiedEmail: null });
+  });
+
+  it('ignores an `email` claim in an access token: only the account’s verified address counts', async () => {
+    const sub = newSub();
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      sub,
+      iss: DEFAULT_LOCAL_ISSUER,
+      client_id: DEFAULT_LOCAL_CLIENT_ID,
+      token_use: 'access',
+      'cognito:groups': [],
+      iat: now,
+      exp: now + 600,
+      email: 'victim@example.org',
+      email_verified: true,
+    };
+    const keys = readIssuer(issuerDir());
+    const token = signJwt({ alg: 'RS256', typ: 'JWT', kid: keys.kid }, claims, { privateKey: keys.privateKey });
+    const res = await getMe(token);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ email: null, emailVerified: false });
   });
 
   it('when several first GETs race, creates one profile and every one of them answers with it', async () => {
     const sub = newSub();
-    // Each request's token carries another e-mail: a request that wrote its own profile would show its own.
-    const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => getMe(tokenFor(sub, `racer-${i}@example.com`))),
-    );
+    const token = tokenFor(sub, 'racer@example.com');
+    const responses = await Promise.all(Array.from({ length: 10 }, () => getMe(token)));
     expect(responses.map((res) => res.status)).toEqual(Array(10).fill(200));
-    const stored = await storedProfile(sub);
-    expect(stored?.email).toMatch(/^racer-\d@example\.com$/);
+    expect(await storedProfile(sub)).toMatchObject({ verifiedEmail: 'racer@example.com' });
     for (const res of responses)
-      expect(res.json).toEqual({ sub, email: stored?.email, name: null, defaultAddress: null });
+      expect(res.json).toEqual({
+        sub,
+        email: 'racer@example.com',
+        emailVerified: true,
+        name: null,
+        defaultAddress: null,
+      });
+  });
+
+  it('shows an address set with PUT as not verified; the verified one stays the account’s', async () => {
+    const sub = newSub();
+    const token = tokenFor(sub, 'ada@example.com');
+    const res = await putMe(token, { email: 'stranger@example.org' });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ email: 'stranger@example.org', emailVerified: false });
+    expect((await getMe(token)).json).toMatchObject({ email: 'stranger@example.org', emailVerified: false });
+    expect(await storedProfile(sub)).toMatchObject({ email: 'stranger@example.org', verifiedEmail: 'ada@example.com' });
+    // Cleared, the profile shows the verified address again.
+    expect((await putMe(token, { email: null })).json).toMatchObject({ email: 'ada@example.com', emailVerified: true });
+  });
+
+  it('takes the account’s new verified address at the next PUT', async () => {
+    const sub = newSub();
+    await getMe(tokenFor(sub, 'old@example.com'));
+    const res = await putMe(tokenFor(sub, 'new@example.com'), { name: 'Ada' });
+    expect(res.json).toMatchObject({ email: 'new@example.com', emailVerified: true, name: 'Ada' });
   });
 
   it('changes name, e-mail and default address; line2 defaults to null and the country is upper-cased', async () => {
@@ -59,6 +126,7 @@ describe('GET and PUT /v1/me against DynamoDB Local', () => {
     const expected = {
       sub,
       email: 'ada@example.org',
+      emailVerified: false,
       name: 'Ada',
       defaultAddress: { ...home, line2: null, country: 'GB' },
     };
@@ -70,8 +138,14 @@ describe('GET and PUT /v1/me against DynamoDB Local', () => {
     const sub = newSub();
     const res = await putMe(tokenFor(sub, 'grace@example.com'), { name: 'Grace' });
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ sub, email: 'grace@example.com', name: 'Grace', defaultAddress: null });
-    expect(await storedProfile(sub)).toMatchObject({ name: 'Grace', email: 'grace@example.com' });
+    expect(res.json).toEqual({
+      sub,
+      email: 'grace@example.com',
+      emailVerified: true,
+      name: 'Grace',
+      defaultAddress: null,
+    });
+    expect(await storedProfile(sub)).toMatchObject({ name: 'Grace', verifiedEmail: 'grace@example.com' });
   });
 
   it('keeps the fields a PUT does not mention, and clears the ones it sets to null', async () => {
@@ -85,7 +159,13 @@ describe('GET and PUT /v1/me against DynamoDB Local', () => {
       defaultAddress: { city: 'London' },
     });
     const cleared = await putMe(token, { defaultAddress: null, name: null });
-    expect(cleared.json).toEqual({ sub, email: 'ada@example.com', name: null, defaultAddress: null });
+    expect(cleared.json).toEqual({
+      sub,
+      email: 'ada@example.com',
+      emailVerified: false,
+      name: null,
+      defaultAddress: null,
+    });
   });
 
   it('when two PUTs of different fields race, both changes are kept', async () => {
@@ -108,6 +188,18 @@ describe('GET and PUT /v1/me against DynamoDB Local', () => {
     ],
     ['an address without a city', { defaultAddress: { ...home, city: undefined } }, 'defaultAddress/city'],
     ['an empty name', { name: '  ' }, 'name'],
+    ['a name with a right-to-left override', { name: 'Ada \u202Egnp.exe' }, 'name'],
+    ['a name with a line break', { name: 'Ada\nLovelace' }, 'name'],
+    [
+      'an address line with a control character',
+      { defaultAddress: { ...home, line1: '12 St\u0007' } },
+      'defaultAddress/line1',
+    ],
+    [
+      'an address name with an isolate',
+      { defaultAddress: { ...home, name: '\u2066Ada\u2069' } },
+      'defaultAddress/name',
+    ],
   ])('refuses %s with 400 VALIDATION_FAILED and stores nothing', async (_, body, path) => {
     const sub = newSub();
     const res = await putMe(tokenFor(sub), body);
@@ -130,7 +222,7 @@ describe('GET and PUT /v1/me against DynamoDB Local', () => {
     const bob = newSub();
     await putMe(tokenFor(alice), { name: 'Alice', defaultAddress: home });
     const bobsView = await getMe(tokenFor(bob));
-    expect(bobsView.json).toEqual({ sub: bob, email: null, name: null, defaultAddress: null });
+    expect(bobsView.json).toEqual({ sub: bob, email: null, emailVerified: false, name: null, defaultAddress: null });
     await putMe(tokenFor(bob), { name: 'Bob', defaultAddress: null });
     expect((await getMe(tokenFor(alice))).json).toMatchObject({
       sub: alice,

@@ -23,7 +23,7 @@ export function inMemoryProfiles() {
     },
     async update(initial, changes) {
       const next = { ...(profiles.get(initial.sub) ?? initial) };
-      for (const field of ['name', 'email', 'defaultAddress'] as const) {
+      for (const field of ['name', 'email', 'verifiedEmail', 'defaultAddress'] as const) {
         if (changes[field] !== undefined) Object.assign(next, { [field]: changes[field] });
       }
       profiles.set(initial.sub, copy(next));

@@ -36,8 +36,11 @@ export interface LocalStack {
   /** http://127.0.0.1:<port> (routes are under /v1). */
   baseUrl: string;
   localDir: string;
-  /** An access token from the stack's own issuer. */
-  token(sub: string, role: Role): string;
+  /**
+   * An access token from the stack's own issuer; with `email`, the sign-in account's verified
+   * address is recorded in its user directory first (as `npm run token -- --email` does).
+   */
+  token(sub: string, role: Role, email?: string): string;
   pids(): StackPids;
   /** Everything the stack printed so far. */
   output(): string;
@@ -109,7 +112,7 @@ export async function startLocalStack(
   const stack: LocalStack = {
     baseUrl: `http://127.0.0.1:${port}`,
     localDir,
-    token: (sub, role) => mintToken({ dir: path.join(localDir, 'issuer'), sub, role }),
+    token: (sub, role, email) => mintToken({ dir: path.join(localDir, 'issuer'), sub, role, email }),
     pids,
     output: () => lines.join('\n'),
     stop() {

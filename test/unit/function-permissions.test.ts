@@ -121,10 +121,13 @@ describe('IAM role per function', () => {
   const yml = readServerlessYml<ServerlessYml>();
   const functions = serviceFunctions();
   const needs = new Map<string, Capability[]>();
+  /** Functions whose bundle holds the Cognito GetUser call (it needs no IAM: the access token authorises it). */
+  const askingCognito: string[] = [];
 
   beforeAll(async () => {
     for (const fn of functions) {
       const bundle = await bundleOf(fn.entry);
+      if (bundle.text.includes('AWSCognitoIdentityProviderService.GetUser')) askingCognito.push(fn.name);
       const capabilities = Object.keys(CAPABILITIES) as Capability[];
       needs.set(
         fn.name,
@@ -156,6 +159,10 @@ describe('IAM role per function', () => {
       }))
       .filter((row) => row.needs.join() !== row.granted.join());
     expect(mismatches).toEqual([]);
+  });
+
+  it('bundles the Cognito GetUser call only where a customer’s verified e-mail address is looked up', () => {
+    expect(askingCognito.sort()).toEqual(['create-order', 'get-profile', 'update-profile']);
   });
 
   it('sees the calls it looks for (the detection itself works)', () => {

@@ -181,6 +181,73 @@ describe('order e-mails escape what customers typed', () => {
   });
 });
 
+describe('order e-mails bound what customers typed', () => {
+  const pitch =
+    'Alice. Your account is suspended: confirm your card at https://evil.example/verify within 24 hours or lose it';
+  const long = (prefix: string) => `${prefix} ${'x'.repeat(200)}`;
+  const mail = orderEmail(
+    'PAID',
+    order({
+      items: [{ sku: 'MUG-1', name: long('Mug'), quantity: 1, unitPrice: 100, lineTotal: 100 }],
+      shippingAddress: {
+        name: pitch,
+        line1: long('1'),
+        line2: null,
+        city: 'Berlin',
+        postalCode: '10115',
+        country: 'DE',
+      },
+    }),
+    options,
+  );
+
+  it('greets with at most 40 characters of the name, the cut marked by an ellipsis', () => {
+    const greeting = mail.text.split('\n')[0] ?? '';
+    expect(greeting).toBe('Hello Alice. Your account is suspended: confi…,');
+    expect(Array.from(greeting.slice('Hello '.length, -1)).length).toBeLessThanOrEqual(40);
+  });
+
+  it('never shows a long text of theirs whole, even as the recipient of the address', () => {
+    for (const part of [mail.text, mail.html]) expect(part).not.toContain(pitch);
+    expect(mail.text).toContain(`  ${Array.from(pitch).slice(0, 69).join('')}…\n`);
+  });
+
+  it('cuts address lines and product names to 100 characters', () => {
+    for (const part of [mail.text, mail.html]) {
+      expect(part).not.toContain('x'.repeat(100));
+      expect(part).toContain(`1 ${'x'.repeat(97)}…`);
+      expect(part).toContain(`Mug ${'x'.repeat(95)}…`);
+    }
+  });
+
+  it('shows no control or bidirectional formatting characters kept in orders from before they were refused', () => {
+    const stored = orderEmail(
+      'SHIPPED',
+      {
+        ...shipped(),
+        shippingAddress: {
+          name: 'Eve\u202Egnp.exe',
+          line1: '1 Main St\r\nBcc: someone@example.com',
+          line2: '\u2067hidden\u2069',
+          city: 'Berlin\u001b[2J',
+          postalCode: '10115',
+          country: 'DE',
+        },
+      },
+      options,
+    );
+    // Every unsafe character but the line feeds that end the plain text's lines.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+    const unsafe = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
+    for (const part of [stored.text, stored.html]) {
+      expect(part).not.toMatch(unsafe);
+      expect(part).not.toMatch(/\nBcc:/);
+    }
+    expect(stored.text).toContain('Hello Eve gnp.exe,');
+    expect(stored.text).toContain('  1 Main St Bcc: someone@example.com\n');
+  });
+});
+
 describe('money in order e-mails', () => {
   const totalLine = (text: string) => text.split('\n').find((line) => line.startsWith('Total: '));
 

@@ -17,19 +17,26 @@ function toProfile(item: Item): Profile {
   return {
     sub: item.sub as string,
     email: (item.email as string | null | undefined) ?? null,
+    // Profiles written before the verified address was cached have none: it is looked up on next use.
+    verifiedEmail: (item.verifiedEmail as string | null | undefined) ?? null,
     name: (item.name as string | null | undefined) ?? null,
     defaultAddress: (item.defaultAddress as Address | null | undefined) ?? null,
   };
 }
 
 /** Profile fields as attribute names; every one is always stored (null when unset). */
-const FIELDS = { email: '#email', name: '#name', defaultAddress: '#defaultAddress' } as const;
+const FIELDS = {
+  email: '#email',
+  verifiedEmail: '#verifiedEmail',
+  name: '#name',
+  defaultAddress: '#defaultAddress',
+} as const;
 
 export function createDynamoProfileRepository(db: DynamoDBDocumentClient, tableName: string): ProfileRepository {
   return {
-    async get(sub) {
+    async get(sub, options) {
       const result = await db.send(
-        new GetCommand({ TableName: tableName, Key: keys.profile(sub), ConsistentRead: true }),
+        new GetCommand({ TableName: tableName, Key: keys.profile(sub), ConsistentRead: options?.eventual !== true }),
       );
       return result.Item ? toProfile(result.Item) : null;
     },

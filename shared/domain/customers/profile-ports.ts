@@ -1,8 +1,11 @@
 import type { Profile, ProfileChanges } from './profile';
 
 export interface ProfileRepository {
-  /** The customer's profile (strongly consistent), or null when there is none. */
-  get(sub: string): Promise<Profile | null>;
+  /**
+   * The customer's profile, or null when there is none: strongly consistent unless `eventual`
+   * (half the read cost; may not see a write of the last second).
+   */
+  get(sub: string, options?: { eventual?: boolean }): Promise<Profile | null>;
   /** Stores `profile` only if the customer has none yet. @returns false when one existed (nothing written). */
   createIfAbsent(profile: Profile, now: string): Promise<boolean>;
   /**

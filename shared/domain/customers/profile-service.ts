@@ -1,6 +1,7 @@
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
-import { type Customer, initialProfile, type Profile, type ProfileChanges } from './profile';
+import type { IdentityProvider, SignedInCustomer } from './identity';
+import { initialProfile, type Profile, type ProfileEdit, type ProfileView, toProfileView } from './profile';
 import type { ProfileRepository } from './profile-ports';
 
 // Creating loses at most to a concurrent create; a loop guards against an erasure in between.
@@ -8,36 +9,90 @@ const MAX_ATTEMPTS = 3;
 
 export interface ProfileServiceDeps {
   profiles: ProfileRepository;
+  /** Where the verified e-mail address comes from (Cognito in AWS, the local user directory locally). */
+  identity: IdentityProvider;
   clock: Clock;
+  /**
+   * Called when the identity provider did not answer (the profile keeps the address it knew), or
+   * when an order's recipient could not be looked up at all (that order goes without e-mails).
+   */
+  onLookupFailure?: (error: unknown) => void;
 }
 
 export type ProfileService = ReturnType<typeof createProfileService>;
 
-export function createProfileService({ profiles, clock }: ProfileServiceDeps) {
-  return {
-    /**
-     * The customer's profile, created on first use from the token (e-mail claim, if any).
-     * Concurrent first calls create it once: the losers of the conditional create read the winner's.
-     */
-    async get(customer: Customer): Promise<Profile> {
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const stored = await profiles.get(customer.sub);
-        if (stored) return stored;
-        const initial = initialProfile(customer);
-        if (await profiles.createIfAbsent(initial, clock.now().toISOString())) return initial;
+export function createProfileService({ profiles, identity, clock, onLookupFailure }: ProfileServiceDeps) {
+  /** The provider's verified address (null: none), or undefined when it could not be asked. */
+  async function verifiedEmailOf(customer: SignedInCustomer): Promise<string | null | undefined> {
+    try {
+      const found = await identity.emailOf(customer);
+      return found.verified && found.email ? found.email : null;
+    } catch (error) {
+      onLookupFailure?.(error);
+      return undefined;
+    }
+  }
+
+  /**
+   * The stored profile, created on first use. A profile that knows a verified address is used as it
+   * is (no call to the identity provider); one that knows none asks the provider and keeps its answer.
+   * `eventual`: the first read may be eventually consistent (a stale one costs at most a provider
+   * call and a refused create, after which every read is consistent).
+   */
+  async function load(customer: SignedInCustomer, eventual = false): Promise<Profile> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stored = await profiles.get(customer.sub, { eventual: eventual && attempt === 0 });
+      if (stored?.verifiedEmail) return stored;
+      const verified = await verifiedEmailOf(customer);
+      const now = clock.now().toISOString();
+      if (stored) {
+        if (verified === undefined || verified === stored.verifiedEmail) return stored;
+        return profiles.update(initialProfile(customer.sub), { verifiedEmail: verified }, now);
       }
-      throw new AppError(503, 'CONTENTION', 'Too much contention', {
-        detail: 'Your profile is changing concurrently; try again.',
-        headers: { 'Retry-After': '1' },
-      });
+      // Concurrent first calls create it once: the losers of the conditional create read the winner's.
+      const initial = initialProfile(customer.sub, verified ?? null);
+      if (await profiles.createIfAbsent(initial, now)) return initial;
+    }
+    throw new AppError(503, 'CONTENTION', 'Too much contention', {
+      detail: 'Your profile is changing concurrently; try again.',
+      headers: { 'Retry-After': '1' },
+    });
+  }
+
+  return {
+    /** The customer's profile, created on first use with their verified e-mail address (if any). */
+    async get(customer: SignedInCustomer): Promise<ProfileView> {
+      return toProfileView(await load(customer));
     },
 
     /**
      * Changes some fields of the customer's profile (null clears a field), creating the profile
      * first if there is none. Fields not given keep their value, even under concurrent updates.
+     * Every change also asks the identity provider again, so a customer who changed and verified
+     * their address there brings it here by saving their profile.
      */
-    update(customer: Customer, changes: ProfileChanges): Promise<Profile> {
-      return profiles.update(initialProfile(customer), changes, clock.now().toISOString());
+    async update(customer: SignedInCustomer, changes: ProfileEdit): Promise<ProfileView> {
+      const verified = await verifiedEmailOf(customer);
+      const profile = await profiles.update(
+        initialProfile(customer.sub, verified ?? null),
+        { ...changes, ...(verified !== undefined && { verifiedEmail: verified }) },
+        clock.now().toISOString(),
+      );
+      return toProfileView(profile);
+    },
+
+    /**
+     * Where the customer's order e-mails go: their verified address, or null when none is known.
+     * Checkout reads it from the profile (one eventually consistent read); only a profile without one
+     * asks the identity provider. Never rejects: an order without an address is placed all the same.
+     */
+    async orderRecipient(customer: SignedInCustomer): Promise<string | null> {
+      try {
+        return (await load(customer, true)).verifiedEmail;
+      } catch (error) {
+        onLookupFailure?.(error);
+        return null;
+      }
     },
   };
 }

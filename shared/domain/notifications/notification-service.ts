@@ -25,7 +25,7 @@ export type NotificationOutcome =
   | { outcome: 'sent' }
   /** Another delivery sent this e-mail already (its work record is gone). */
   | { outcome: 'duplicate' }
-  /** Nobody to write to: the order has no e-mail address (never had one, or it was erased). */
+  /** Nobody to write to: no verified address is known (the customer has none, or it was erased). */
   | { outcome: 'no-recipient' }
   /** The e-mail service refused the message for good (for example an invalid address). */
   | { outcome: 'rejected'; reason: string }
@@ -36,10 +36,11 @@ export function createNotificationService(deps: NotificationServiceDeps) {
 
   async function sendOnce(orderId: string, event: NotifiedEvent): Promise<NotificationOutcome> {
     const order = await orders.get(orderId);
-    // The customer's current address (PUT /v1/me), else the one the order was placed with. An
-    // erased customer has neither: no profile, and the order lost its link and address.
+    // Only ever a verified address (CONTRACT §5.0): the customer's current one as their profile
+    // caches it, else the one checkout found. Never the profile's `email`: anyone can type any address
+    // there with PUT /v1/me. An erased customer has neither: no profile, and the order lost its address.
     const profile = order?.userId ? await deps.profiles.get(order.userId) : null;
-    const to = profile?.email ?? order?.email ?? null;
+    const to = profile?.verifiedEmail ?? order?.email ?? null;
     let outcome: NotificationOutcome;
     if (!order) outcome = { outcome: 'order-not-found' };
     else if (!to) outcome = { outcome: 'no-recipient' };

@@ -1,3 +1,4 @@
+import { boundedText } from '../../lib/text-safety';
 import type { Order } from '../orders/order';
 
 /**
@@ -103,8 +104,8 @@ function describe(event: OrderEmailEvent, order: OrderEmailInput, shop: string, 
           {
             kind: 'facts',
             facts: [
-              ['Carrier', order.shipment.carrier],
-              ['Tracking number', order.shipment.trackingNumber],
+              ['Carrier', boundedText(order.shipment.carrier, BOUNDS.shipmentFact)],
+              ['Tracking number', boundedText(order.shipment.trackingNumber, BOUNDS.shipmentFact)],
             ],
           },
           { kind: 'lines' },
@@ -162,8 +163,20 @@ interface RenderContext {
   subject: string;
 }
 
+/**
+ * The most characters of people's text a mail shows (longer text is cut, with an ellipsis): enough
+ * for real names, address lines and product names, too little for a message of one's own.
+ */
+export const BOUNDS = {
+  greetingName: 40,
+  addressName: 70,
+  addressLine: 100,
+  productName: 100,
+  shipmentFact: 64,
+} as const;
+
 function greeting(order: OrderEmailInput): string {
-  const name = order.shippingAddress?.name.trim();
+  const name = boundedText(order.shippingAddress?.name ?? '', BOUNDS.greetingName);
   return name ? `Hello ${name},` : 'Hello,';
 }
 
@@ -174,7 +187,14 @@ function placedOn(order: OrderEmailInput, locale: string): string {
 }
 
 function lineLabel(line: OrderEmailInput['items'][number], money: Money): [string, string] {
-  return [`${line.name} (${line.sku})`, `${line.quantity} × ${money(line.unitPrice)} = ${money(line.lineTotal)}`];
+  return [
+    `${productName(line)} (${boundedText(line.sku, BOUNDS.productName)})`,
+    `${line.quantity} × ${money(line.unitPrice)} = ${money(line.lineTotal)}`,
+  ];
+}
+
+function productName(line: OrderEmailInput['items'][number]): string {
+  return boundedText(line.name, BOUNDS.productName);
 }
 
 function totals(order: OrderEmailInput, money: Money): Array<[string, string]> {
@@ -195,9 +215,12 @@ function addressLines(order: OrderEmailInput, locale: string): string[] {
   } catch {
     // Not a region code the runtime knows: print it as given.
   }
-  return [address.name, address.line1, address.line2 ?? '', `${address.postalCode} ${address.city}`, country]
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0);
+  return [
+    boundedText(address.name, BOUNDS.addressName),
+    ...[address.line1, address.line2 ?? '', `${address.postalCode} ${address.city}`, country].map((line) =>
+      boundedText(line, BOUNDS.addressLine),
+    ),
+  ].filter((line) => line.length > 0);
 }
 
 function orderHeading(context: RenderContext): string {
@@ -261,7 +284,7 @@ function renderHtml(blocks: Block[], context: RenderContext): string {
     if (block.kind === 'lines') {
       const rows = order.items.map((line) => {
         const [, amount] = lineLabel(line, money);
-        const what = `${e(line.name)} <span style="${STYLE.sku}">(${e(line.sku)})</span>`;
+        const what = `${e(productName(line))} <span style="${STYLE.sku}">(${e(boundedText(line.sku, BOUNDS.productName))})</span>`;
         return `<tr><td style="${STYLE.cell}">${what}</td><td style="${STYLE.amount}">${e(amount)}</td></tr>`;
       });
       const sums = totals(order, money).map(([label, value]) => {

@@ -37,10 +37,15 @@ export interface PlaceOrderInput {
   expectedTotal?: number;
 }
 
-/** Who places an order: the customer's id and the e-mail address its messages go to. */
+/** Who places an order: the customer's id and the (verified) e-mail address its messages go to. */
 export interface Customer {
   sub: string;
-  email: string | null;
+  /**
+   * The address, or its lookup still under way: the checkout awaits it only when it builds the
+   * order, so the lookup runs beside the reads of the cart, the prices and the discount. It must
+   * not reject (the profile service's `orderRecipient` does not).
+   */
+  email: string | null | PromiseLike<string | null>;
 }
 
 export interface OrderServiceDeps {
@@ -118,7 +123,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     const order: Order = {
       orderId: ids.next('ord'),
       userId: customer.sub,
-      email: customer.email,
+      email: await customer.email,
       status: 'PENDING_PAYMENT',
       items: lines,
       subtotal,
