@@ -136,7 +136,7 @@ export const identityProvider = /* @__PURE__ */ once(() => {
     : createCognitoUserLookup({ userPoolId: auth.userPoolId });
 });
 
-/** Profiles, and the verified address each caches for checkout (decision 0007). */
+/** Profiles, and the verified address each caches for checkout (decision 0009). */
 export const profileService = /* @__PURE__ */ once(() =>
   createProfileService({
     profiles: createDynamoProfileRepository(documentClient(), config().tableName),

@@ -167,7 +167,7 @@ const STEPS: Step[] = [
     items: one,
   },
   {
-    // Every customer of this measure is new; a returning customer's profile is only read (decision 0007).
+    // Every customer of this measure is new; a returning customer's profile is only read (decision 0009).
     title: "Customer profile created with the sign-in account's verified e-mail (a customer's first checkout)",
     operation: 'PutItem',
     rule: '1 WRU per KB',

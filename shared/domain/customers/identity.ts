@@ -1,7 +1,7 @@
 /**
  * The identity provider's view of a customer: who signed in, and which e-mail address they have
  * proved they own. In AWS that is the Cognito user pool (GetUser with the customer's access token);
- * locally, the local issuer's user directory (docs/decisions/0007-verified-order-email.md).
+ * locally, the local issuer's user directory (docs/decisions/0009-verified-order-email.md).
  */
 
 /** The signed-in customer: their id and the access token of this request. */
