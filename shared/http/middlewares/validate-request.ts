@@ -22,7 +22,7 @@ export function validateRequest(spec: RouteSpec): HttpMiddleware {
       check(spec.query, request.event.queryStringParameters ?? {}, (value) => {
         state.query = value;
       });
-      check(spec.body, request.event.body, (value) => {
+      check(spec.body, state.jsonBody?.value, (value) => {
         state.body = value;
       });
       if (errors.length > 0) throw new ValidationError(errors);
