@@ -1,14 +1,22 @@
 import { type FieldError, ValidationError } from '../../errors';
 import * as z from '../../lib/zod';
+import { pathProblems } from '../path-segments';
 import { type HttpMiddleware, type HttpRequest, stateOf } from '../request-state';
 import type { RouteSpec } from '../route-spec';
 import { fieldErrors } from '../validation';
 
-/** Validates path parameters, query and body against the route's schemas, all problems at once. */
+/**
+ * Refuses paths with dot segments or bad escapes, then validates path parameters, query and body
+ * against the route's schemas, all problems at once.
+ */
 export function validateRequest(spec: RouteSpec): HttpMiddleware {
   return {
     before: (request: HttpRequest) => {
       const state = stateOf(request.event);
+      const { rawPath, pathParameters } = request.event;
+      // Before anything reads the parameters: a dot segment may have been resolved into another route.
+      const unsafe = pathProblems(rawPath, spec.path, pathParameters);
+      if (unsafe.length > 0) throw new ValidationError(unsafe, 'The request path is not valid.');
       const errors: FieldError[] = [];
       const check = (schema: z.core.$ZodType | undefined, input: unknown, assign: (value: unknown) => void) => {
         if (!schema) return;
