@@ -1,5 +1,6 @@
 import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
 import { defineRoute } from '../http/route-spec';
+import { MAX_MONEY } from '../lib/money';
 import * as z from '../lib/zod';
 import { Money, Sku, SkuParams } from './common-schemas';
 
@@ -49,7 +50,10 @@ export const setCartItemRoute = defineRoute({
   path: '/v1/cart/items/{sku}',
   role: 'customer',
   summary: 'Set the quantity of one product in my cart',
-  description: `Sets (does not add to) the quantity. A cart holds at most ${MAX_LINES} different products. The cart does not reserve stock; checkout does.`,
+  description:
+    `Sets (does not add to) the quantity. A cart holds at most ${MAX_LINES} different products. The cart does not reserve stock; checkout does. ` +
+    `A larger quantity that would take a line or the subtotal, at today's prices, over ${MAX_MONEY} (the \`Money\` maximum) is 409 \`CART_TOTAL_TOO_LARGE\` and changes nothing; ` +
+    'lowering a quantity or removing a line is always possible.',
   tags: ['Cart'],
   params: SkuParams,
   body: SetCartItemBody,
@@ -57,6 +61,7 @@ export const setCartItemRoute = defineRoute({
   errors: [
     { status: 404, code: 'PRODUCT_NOT_FOUND' },
     { status: 409, code: 'CART_FULL' },
+    { status: 409, code: 'CART_TOTAL_TOO_LARGE' },
   ],
 });
 

@@ -1,3 +1,4 @@
+import { MAX_MONEY } from '../lib/money';
 import * as z from '../lib/zod';
 
 export const Sku = z
@@ -19,7 +20,7 @@ export const DiscountCode = z
 
 export const Money = z
   .number()
-  .check(z.int('money is an integer amount in minor units (cents)'), z.gte(0), z.lte(100_000_000_00))
+  .check(z.int('money is an integer amount in minor units (cents)'), z.gte(0), z.lte(MAX_MONEY))
   .register(z.globalRegistry, { description: 'Amount in minor units (cents) of the store currency' });
 
 export const Timestamp = z
