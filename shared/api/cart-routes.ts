@@ -2,14 +2,14 @@ import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
 import { defineRoute } from '../http/route-spec';
 import { MAX_MONEY } from '../lib/money';
 import * as z from '../lib/zod';
-import { Money, Sku, SkuParams } from './common-schemas';
+import { Currency, Money, Sku, SkuParams } from './common-schemas';
 
 export const CartView = z
   .object({
     items: z.array(
       z.object({
         sku: Sku,
-        name: z.string(),
+        name: z.string().check(z.maxLength(200)),
         quantity: z.number().check(z.int()),
         // A clone: registering on Money itself would change its description everywhere.
         unitPrice: z.clone(Money).register(z.globalRegistry, { description: 'Today’s catalog price' }),
@@ -17,7 +17,7 @@ export const CartView = z
       }),
     ),
     subtotal: Money,
-    currency: z.string().register(z.globalRegistry, { description: 'ISO 4217 code of the store currency' }),
+    currency: Currency,
   })
   .register(z.globalRegistry, {
     id: 'Cart',

@@ -4,9 +4,12 @@ import { Address, StoredAddress } from './address-schema';
 
 export const Profile = z
   .object({
-    sub: z.string().register(z.globalRegistry, { description: 'The customer’s id: the `sub` of their token' }),
-    email: z.nullable(z.string()),
-    name: z.nullable(z.string()),
+    sub: z
+      .string()
+      .check(z.maxLength(256))
+      .register(z.globalRegistry, { description: 'The customer’s id: the `sub` of their token' }),
+    email: z.nullable(z.string().check(z.maxLength(254))),
+    name: z.nullable(z.string().check(z.maxLength(200))),
     defaultAddress: z.nullable(StoredAddress),
   })
   .register(z.globalRegistry, { id: 'Profile' });
@@ -46,7 +49,9 @@ export const updateProfileRoute = defineRoute({
 export const ErasureReceipt = z
   .object({
     status: z.literal('ERASURE_REQUESTED'),
-    requestedAt: z.string().register(z.globalRegistry, { description: 'When the erasure was requested' }),
+    requestedAt: z.iso
+      .datetime({ precision: 3 })
+      .register(z.globalRegistry, { description: 'When the erasure was requested' }),
   })
   .register(z.globalRegistry, { id: 'ErasureReceipt' });
 

@@ -1,4 +1,5 @@
-import { AppError } from '../errors';
+import { MAX_PROBLEM_TEXT } from '../api/common-schemas';
+import { AppError, type FieldError } from '../errors';
 import type { HttpResponse } from './request-state';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -12,6 +13,18 @@ export function toAppError(error: unknown): AppError {
   });
 }
 
+/**
+ * Texts of a problem document may quote the request (a path, a field name): they are cut to the
+ * length the OpenAPI document states, without splitting a surrogate pair.
+ */
+function cut(text: string): string {
+  if (text.length <= MAX_PROBLEM_TEXT) return text;
+  const head = text.slice(0, MAX_PROBLEM_TEXT - 1);
+  return `${/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head}…`;
+}
+
+const cutError = (error: FieldError): FieldError => ({ ...error, path: cut(error.path), message: cut(error.message) });
+
 /** An RFC 9457 problem document. 5xx bodies stay generic; details go to the logs only. */
 export function problemResponse(error: AppError, requestId: string): HttpResponse {
   const body = {
@@ -19,8 +32,8 @@ export function problemResponse(error: AppError, requestId: string): HttpRespons
     title: error.title,
     status: error.status,
     code: error.code,
-    detail: error.detail,
-    ...(error.errors ? { errors: error.errors } : {}),
+    detail: cut(error.detail),
+    ...(error.errors ? { errors: error.errors.map(cutError) } : {}),
     requestId,
   };
   return {
