@@ -1,4 +1,12 @@
 import type { FieldError } from '../errors';
+import { type HttpEvent, header } from './request-state';
+
+/**
+ * The path as the client sent it, locally: hapi (serverless-offline) resolves dot segments before
+ * it builds the event, so scripts/local/offline-fidelity.cjs passes the raw path along in this
+ * header. It is checked in addition to `rawPath`, so sending it can only get a request refused.
+ */
+export const OFFLINE_RAW_PATH_HEADER = 'x-offline-raw-path';
 
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 
@@ -39,4 +47,11 @@ export function pathProblems(
       problems.push({ path: name, message: 'the path holds bytes that are not UTF-8' });
   }
   return problems;
+}
+
+/** pathProblems of the event's raw path, and of the path the local server saw, if it says. */
+export function requestPathProblems(event: HttpEvent, template: string): FieldError[] {
+  const offline = header(event, OFFLINE_RAW_PATH_HEADER);
+  const problems = pathProblems(event.rawPath, template, event.pathParameters);
+  return problems.length > 0 || offline === undefined ? problems : pathProblems(offline, template, undefined);
 }

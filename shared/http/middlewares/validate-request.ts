@@ -1,6 +1,6 @@
 import { type FieldError, ValidationError } from '../../errors';
 import * as z from '../../lib/zod';
-import { pathProblems } from '../path-segments';
+import { requestPathProblems } from '../path-segments';
 import { type HttpMiddleware, type HttpRequest, stateOf } from '../request-state';
 import type { RouteSpec } from '../route-spec';
 import { fieldErrors } from '../validation';
@@ -13,9 +13,8 @@ export function validateRequest(spec: RouteSpec): HttpMiddleware {
   return {
     before: (request: HttpRequest) => {
       const state = stateOf(request.event);
-      const { rawPath, pathParameters } = request.event;
       // Before anything reads the parameters: a dot segment may have been resolved into another route.
-      const unsafe = pathProblems(rawPath, spec.path, pathParameters);
+      const unsafe = requestPathProblems(request.event, spec.path);
       if (unsafe.length > 0) throw new ValidationError(unsafe, 'The request path is not valid.');
       const errors: FieldError[] = [];
       const check = (schema: z.core.$ZodType | undefined, input: unknown, assign: (value: unknown) => void) => {
