@@ -13,7 +13,7 @@ import { bodyLimit } from './middlewares/body-limit';
 import { jsonBody } from './middlewares/json-body';
 import { problemErrors } from './middlewares/problem-errors';
 import { publishMetrics } from './middlewares/publish-metrics';
-import { rateLimit } from './middlewares/rate-limit';
+import { rateLimit, requestsPolicy } from './middlewares/rate-limit';
 import { requestContext } from './middlewares/request-context';
 import { responseHeaders } from './middlewares/response-headers';
 import { validateRequest } from './middlewares/validate-request';
@@ -83,7 +83,14 @@ export function httpRoute<Spec extends RouteSpec>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(requestContext())
-    .use(responseHeaders({ contentSecurityPolicy: options.contentSecurityPolicy }))
+    .use(
+      responseHeaders({
+        contentSecurityPolicy: options.contentSecurityPolicy,
+        ...(spec.rateLimited !== false
+          ? { rateLimitPolicy: () => requestsPolicy(config().rateLimits.requestsPerSecond) }
+          : {}),
+      }),
+    )
     .use(problemErrors())
     .use(bodyLimit())
     .use(authenticate(spec.role, tokenVerifier, { optional: spec.optionalAuth === true }));

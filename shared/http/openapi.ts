@@ -86,6 +86,13 @@ const problemResponse = (description: string, headers?: Record<string, unknown>)
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
+/** Sent on every answer of a rate-limited route (draft-ietf-httpapi-ratelimit-headers). */
+const RATE_LIMIT_POLICY_HEADER = {
+  description:
+    'The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second)',
+  schema: { type: 'string', maxLength: 100, example: '"requests";q=50;w=1' },
+};
+
 const retryAfter = (description: string) => ({ description, schema: { type: 'integer', minimum: 1 } });
 
 /** Response headers of problem answers: when to come back, and how to authenticate. */
@@ -164,6 +171,12 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): Js
         `Problem: ${codes.map((code) => `\`${code}\``).join(', ')}`,
         status === 409 && !codes.includes('IDEMPOTENCY_IN_PROGRESS') ? undefined : PROBLEM_HEADERS[status],
       );
+    }
+
+    if (route.rateLimited !== false) {
+      for (const response of Object.values(responses) as Array<{ headers?: Record<string, unknown> }>) {
+        response.headers = { ...response.headers, 'RateLimit-Policy': RATE_LIMIT_POLICY_HEADER };
+      }
     }
 
     const operation = {

@@ -274,6 +274,13 @@ describe('the HTTP stack', () => {
     }
   });
 
+  it('states the request limit in RateLimit-Policy on answers of limited routes, errors included', async () => {
+    const refused = await invoke(listProducts, { method: 'GET', path: '/v1/products', query: { limit: '0' } });
+    const unknown = await invoke(fallback, { method: 'GET', path: '/v1/nothing-here' });
+
+    for (const res of [refused, unknown]) expect(res.headers['ratelimit-policy']).toBe('"requests";q=1000000;w=1');
+  });
+
   it('says Vary: Origin on every answer while CORS origins are configured, allowed origin or not', async () => {
     const answers = [
       await invoke(fallback, { method: 'GET', path: '/x' }),

@@ -152,4 +152,18 @@ describe('the OpenAPI document states what the server enforces', () => {
     }
     expect(document.paths['/v1/orders'].post.responses['409'].headers['Retry-After']).toBeDefined();
   });
+
+  it('documents RateLimit-Policy on every answer of every rate-limited operation', () => {
+    const limited = operations.filter((operation) => operation.responses['429']);
+
+    for (const operation of limited) {
+      for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {
+        expect({ operation: operation.operationId, status, header: response.headers?.['RateLimit-Policy'] }).toEqual({
+          operation: operation.operationId,
+          status,
+          header: expect.objectContaining({ schema: expect.objectContaining({ type: 'string' }) }),
+        });
+      }
+    }
+  });
 });

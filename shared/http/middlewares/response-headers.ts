@@ -1,7 +1,15 @@
 import { config } from '../../config';
 import { type HttpMiddleware, type HttpRequest, header } from '../request-state';
 
-export const EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'WWW-Authenticate', 'Allow'];
+export const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'Retry-After',
+  'RateLimit-Policy',
+  'X-Request-Id',
+  'WWW-Authenticate',
+  'Allow',
+];
 export const ALLOWED_REQUEST_HEADERS = [
   'Authorization',
   'Content-Type',
@@ -36,10 +44,13 @@ function varyWith(existing: string | undefined, name: string): string {
 }
 
 /**
- * Security headers on every response, CORS for allowed origins, and `Cache-Control: no-store`
- * unless the route chose a public cache policy (personal data must never be cached).
+ * Security headers on every response, CORS for allowed origins, the request limit's
+ * `RateLimit-Policy` on limited routes, and `Cache-Control: no-store` unless the route chose a
+ * public cache policy (personal data must never be cached).
  */
-export function responseHeaders(options: { contentSecurityPolicy?: string } = {}): HttpMiddleware {
+export function responseHeaders(
+  options: { contentSecurityPolicy?: string; rateLimitPolicy?: () => string } = {},
+): HttpMiddleware {
   const csp = options.contentSecurityPolicy ?? "default-src 'none'; frame-ancestors 'none'";
   const apply = (request: HttpRequest) => {
     const response = request.response;
@@ -51,6 +62,7 @@ export function responseHeaders(options: { contentSecurityPolicy?: string } = {}
       ...response.headers,
       ...cors,
       ...(vary ? { Vary: varyWith(routeVary, vary) } : {}),
+      ...(options.rateLimitPolicy ? { 'RateLimit-Policy': options.rateLimitPolicy() } : {}),
       'X-Content-Type-Options': 'nosniff',
       'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
       'X-Frame-Options': 'DENY',
