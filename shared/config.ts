@@ -1,4 +1,4 @@
-import { MONEY_MAX } from './domain/money';
+import { MAX_MONEY } from './domain/money';
 import * as z from './lib/zod';
 import {
   developmentSettingProblems,
@@ -45,7 +45,7 @@ const EnvSchema = z
     RESERVATION_TTL_SECONDS: positiveInt(900),
     RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
     /** The largest order total checkout accepts (minor units): the gateway's own limit (Stripe: 99,999,999 for EUR). */
-    MAX_ORDER_TOTAL: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(MONEY_MAX)), 99_999_999),
+    MAX_ORDER_TOTAL: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(MAX_MONEY)), 99_999_999),
     /** Orders one customer may have waiting in PENDING_PAYMENT (each holds stock until paid or expired). */
     MAX_PENDING_ORDERS_PER_CUSTOMER: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(100)), 5),
     /** Follow-up work younger than this is still its committer's to send; the reconcile job leaves it alone. */

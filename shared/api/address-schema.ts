@@ -1,6 +1,6 @@
 import { SAFE_TEXT } from '../lib/text-safety';
 import * as z from '../lib/zod';
-import { isCountryCode } from './country-codes';
+import { COUNTRY_CODES, isCountryCode } from './country-codes';
 
 /** Refuses control and bidirectional formatting characters (shared/lib/text-safety.ts). */
 const safeText = () => z.regex(SAFE_TEXT, 'must not contain control characters or bidirectional formatting characters');
@@ -12,7 +12,13 @@ export const TextLine = (max: number) =>
 const CountryCode = z
   .string()
   .check(z.trim(), z.toUpperCase(), z.refine(isCountryCode, 'country must be an ISO 3166-1 alpha-2 code such as DE'))
-  .register(z.globalRegistry, { description: 'ISO 3166-1 alpha-2 country code (stored upper-case)', example: 'DE' });
+  // The refinement is not representable in JSON Schema: the enum states it. Lower case is also
+  // taken (and stored upper-case); the document names the canonical form.
+  .register(z.globalRegistry, {
+    description: 'ISO 3166-1 alpha-2 country code, upper-case (lower case is also accepted)',
+    example: 'DE',
+    enum: [...COUNTRY_CODES],
+  });
 
 /**
  * A postal address in a request (a profile's `defaultAddress`, an order's `shippingAddress`).
@@ -30,7 +36,7 @@ export const Address = z
         z.trim(),
         z.minLength(1, 'must not be empty'),
         z.maxLength(16),
-        z.regex(/^[\p{L}\p{N} -]+$/u, 'postalCode may hold letters, digits, spaces and -'),
+        z.regex(/^[A-Za-z0-9 -]+$/, 'postalCode may hold the letters A-Z, digits, spaces and -'),
       ),
     country: CountryCode,
   })
@@ -39,11 +45,11 @@ export const Address = z
 /** An address as responses show it: every field present, `line2` null when not given. */
 export const StoredAddress = z
   .object({
-    name: z.string(),
-    line1: z.string(),
-    line2: z.nullable(z.string()),
-    city: z.string(),
-    postalCode: z.string(),
-    country: z.string().register(z.globalRegistry, { description: 'ISO 3166-1 alpha-2' }),
+    name: z.string().check(z.maxLength(200)),
+    line1: z.string().check(z.maxLength(200)),
+    line2: z.nullable(z.string().check(z.maxLength(200))),
+    city: z.string().check(z.maxLength(100)),
+    postalCode: z.string().check(z.maxLength(16)),
+    country: z.string().check(z.maxLength(2)).register(z.globalRegistry, { description: 'ISO 3166-1 alpha-2' }),
   })
   .register(z.globalRegistry, { id: 'StoredAddress' });

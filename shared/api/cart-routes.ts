@@ -1,14 +1,15 @@
 import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
+import { MAX_MONEY } from '../domain/money';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Money, Sku, SkuParams } from './common-schemas';
+import { Currency, Money, Sku, SkuParams } from './common-schemas';
 
 export const CartView = z
   .object({
     items: z.array(
       z.object({
         sku: Sku,
-        name: z.string(),
+        name: z.string().check(z.maxLength(200)),
         quantity: z.number().check(z.int()),
         // A clone: registering on Money itself would change its description everywhere.
         unitPrice: z.clone(Money).register(z.globalRegistry, { description: 'Today’s catalog price' }),
@@ -16,7 +17,7 @@ export const CartView = z
       }),
     ),
     subtotal: Money,
-    currency: z.string().register(z.globalRegistry, { description: 'ISO 4217 code of the store currency' }),
+    currency: Currency,
   })
   .register(z.globalRegistry, {
     id: 'Cart',
@@ -49,7 +50,10 @@ export const setCartItemRoute = defineRoute({
   path: '/v1/cart/items/{sku}',
   role: 'customer',
   summary: 'Set the quantity of one product in my cart',
-  description: `Sets (does not add to) the quantity. A cart holds at most ${MAX_LINES} different products. The cart does not reserve stock; checkout does.`,
+  description:
+    `Sets (does not add to) the quantity. A cart holds at most ${MAX_LINES} different products. The cart does not reserve stock; checkout does. ` +
+    `A larger quantity that would take a line or the subtotal, at today's prices, over ${MAX_MONEY} (the \`Money\` maximum) is 409 \`CART_TOTAL_TOO_LARGE\` and changes nothing; ` +
+    'lowering a quantity or removing a line is always possible.',
   tags: ['Cart'],
   params: SkuParams,
   body: SetCartItemBody,
@@ -57,6 +61,7 @@ export const setCartItemRoute = defineRoute({
   errors: [
     { status: 404, code: 'PRODUCT_NOT_FOUND' },
     { status: 409, code: 'CART_FULL' },
+    { status: 409, code: 'CART_TOTAL_TOO_LARGE' },
   ],
 });
 

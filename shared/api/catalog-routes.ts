@@ -1,30 +1,52 @@
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Cursor, Limit, Money, pageOf, Sku, SkuParams, Timestamp } from './common-schemas';
+import { Currency, Cursor, Limit, Money, pageOf, Sku, SkuParams, Text, Timestamp } from './common-schemas';
 
-const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
-const Description = z.nullable(z.string().check(z.maxLength(5000)));
+const MAX_NAME = 200;
+const MAX_DESCRIPTION = 5000;
+const MAX_CATEGORY = 64;
+const MAX_IMAGE_URL = 2048;
+
+const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_NAME));
+const Description = z.nullable(z.string().check(z.maxLength(MAX_DESCRIPTION)));
+
+/**
+ * A category name: letters of any script, digits, spaces and `& ' -`, and other symbols, but no
+ * ASCII punctuation besides those three, no control characters and no invisible formatting
+ * characters (zero-width, bidirectional). Written as an excluded set with `\u` escapes and no `u`
+ * flag, so that JSON Schema validators without Unicode property classes read the same rule
+ * (docs/decisions/0010-http-contract-strictness.md).
+ */
+const CATEGORY_PATTERN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  /^[^\u0000-\u001F\u007F-\u009F!"#$%()*+,./:;<=>?@[\\\]^_`{|}~\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+$/;
+
 const Category = z
   .string()
   .check(
     z.trim(),
     z.minLength(1),
-    z.maxLength(64),
-    z.regex(/^[\p{L}\p{N} &'-]+$/u, "category may hold letters, digits, spaces and & ' -"),
+    z.maxLength(MAX_CATEGORY),
+    z.regex(CATEGORY_PATTERN, "category may hold letters, digits, spaces, & ' - and symbols, but no other punctuation"),
   );
+
+/** `https://` and a host, as the URL check requires; stated as a pattern, which validators check (`format: uri` is advisory). */
+const HTTPS_URL_PATTERN = /^https:\/\/[^\s/?#]+/;
 const ImageUrl = z.nullable(
-  z.url({ protocol: /^https$/, error: 'imageUrl must be an https URL' }).check(z.maxLength(2048)),
+  z
+    .url({ protocol: /^https$/, error: 'imageUrl must be an https URL' })
+    .check(z.maxLength(MAX_IMAGE_URL), z.regex(HTTPS_URL_PATTERN, 'imageUrl must be an https URL')),
 );
 
 export const Product = z
   .object({
     sku: Sku,
-    name: z.string(),
-    description: z.nullable(z.string()),
+    name: Text(MAX_NAME),
+    description: z.nullable(Text(MAX_DESCRIPTION)),
     price: Money,
-    currency: z.string().register(z.globalRegistry, { description: 'ISO 4217 code of the store currency' }),
-    category: z.string(),
-    imageUrl: z.nullable(z.string()),
+    currency: Currency,
+    category: Text(MAX_CATEGORY),
+    imageUrl: z.nullable(Text(MAX_IMAGE_URL)),
     active: z.boolean(),
     available: z.number().check(z.int()).register(z.globalRegistry, { description: 'Units that can be ordered now' }),
     createdAt: Timestamp,

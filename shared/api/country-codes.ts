@@ -12,6 +12,9 @@ const CODES =
   'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ ' +
   'UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW';
 
-const COUNTRY_CODES: ReadonlySet<string> = new Set(CODES.split(' '));
+/** The codes, upper-case, in alphabetical order (the OpenAPI enum). */
+export const COUNTRY_CODES: readonly string[] = CODES.split(' ');
 
-export const isCountryCode = (code: string) => COUNTRY_CODES.has(code);
+const COUNTRY_CODE_SET: ReadonlySet<string> = new Set(COUNTRY_CODES);
+
+export const isCountryCode = (code: string) => COUNTRY_CODE_SET.has(code);

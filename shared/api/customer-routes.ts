@@ -4,8 +4,11 @@ import { Address, StoredAddress, TextLine } from './address-schema';
 
 export const Profile = z
   .object({
-    sub: z.string().register(z.globalRegistry, { description: 'The customer’s id: the `sub` of their token' }),
-    email: z.nullable(z.string()).register(z.globalRegistry, {
+    sub: z
+      .string()
+      .check(z.maxLength(256))
+      .register(z.globalRegistry, { description: 'The customer’s id: the `sub` of their token' }),
+    email: z.nullable(z.string().check(z.maxLength(254))).register(z.globalRegistry, {
       description:
         'The address set with `PUT /v1/me`, else the verified address of the sign-in account (null when there is neither)',
     }),
@@ -14,7 +17,7 @@ export const Profile = z
         'Whether `email` is the address the customer proved they own (Cognito’s `email_verified`). Order e-mails go ' +
         'only to that verified address: an address set with `PUT /v1/me` that is not it gets none',
     }),
-    name: z.nullable(z.string()),
+    name: z.nullable(z.string().check(z.maxLength(200))),
     defaultAddress: z.nullable(StoredAddress),
   })
   .register(z.globalRegistry, { id: 'Profile' });
@@ -66,7 +69,9 @@ export const updateProfileRoute = defineRoute({
 export const ErasureReceipt = z
   .object({
     status: z.literal('ERASURE_REQUESTED'),
-    requestedAt: z.string().register(z.globalRegistry, { description: 'When the erasure was requested' }),
+    requestedAt: z.iso
+      .datetime({ precision: 3 })
+      .register(z.globalRegistry, { description: 'When the erasure was requested' }),
   })
   .register(z.globalRegistry, { id: 'ErasureReceipt' });
 

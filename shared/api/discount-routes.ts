@@ -55,7 +55,12 @@ export const CreateDiscountBody = z
         ctx.addIssue({ code: 'custom', path: [path], message });
     }),
   )
-  .register(z.globalRegistry, { id: 'CreateDiscount', description: 'Exactly one of percentOff and amountOff' });
+  // The refinement is not representable in JSON Schema; `oneOf` states its first rule.
+  .register(z.globalRegistry, {
+    id: 'CreateDiscount',
+    description: 'Exactly one of percentOff and amountOff',
+    oneOf: [{ required: ['percentOff'] }, { required: ['amountOff'] }],
+  });
 
 export const DiscountCodeParams = z.strictObject({ code: DiscountCode });
 

@@ -1,6 +1,6 @@
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { PageQuery, pageOf, Sku, SkuParams, Timestamp } from './common-schemas';
+import { PageQuery, pageOf, Sku, SkuParams, Text, Timestamp } from './common-schemas';
 
 const Quantity = z.number().check(z.int('must be an integer'), z.gte(0), z.lte(1_000_000_000));
 
@@ -15,14 +15,14 @@ export const StockLevel = z
 
 export const StockAdjustment = z
   .object({
-    adjustmentId: z.string(),
+    adjustmentId: Text(64),
     sku: Sku,
     kind: z.enum(['SET', 'ADJUST']),
     delta: z.number().check(z.int()),
-    reason: z.nullable(z.string()),
+    reason: z.nullable(Text(200)),
     onHandBefore: z.number().check(z.int()),
     onHandAfter: z.number().check(z.int()),
-    actor: z.string().register(z.globalRegistry, { description: '`sub` of the administrator' }),
+    actor: Text(256).register(z.globalRegistry, { description: '`sub` of the administrator' }),
     at: Timestamp,
   })
   .register(z.globalRegistry, { id: 'StockAdjustment' });

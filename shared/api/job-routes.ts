@@ -3,17 +3,20 @@ import * as z from '../lib/zod';
 import { Timestamp } from './common-schemas';
 import { ReportDate } from './report-routes';
 
+const MAX_JOB_NAME = 64;
+
 export const JobRun = z
   .object({
-    job: z.string(),
+    job: z.string().check(z.maxLength(MAX_JOB_NAME)),
     startedAt: Timestamp,
     finishedAt: Timestamp,
-    summary: z.record(z.string(), z.number().check(z.int())),
+    summary: z.record(z.string().check(z.maxLength(64)), z.number().check(z.int())),
   })
   .register(z.globalRegistry, { id: 'JobRun' });
 
 const JobParams = z.strictObject({
-  job: z.string().register(z.globalRegistry, {
+  // Any name up to the length of the longest job: an unknown one is 404 JOB_NOT_FOUND (CONTRACT §4).
+  job: z.string().check(z.minLength(1), z.maxLength(MAX_JOB_NAME)).register(z.globalRegistry, {
     description: 'expire-reservations, reconcile, daily-report or cleanup',
     example: 'expire-reservations',
   }),

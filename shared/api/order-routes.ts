@@ -1,18 +1,31 @@
 import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
 import { ORDER_EVENT_TYPES, ORDER_STATUSES } from '../domain/orders/order';
+import { MAX_KEY_LENGTH } from '../http/idempotency';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Address } from './address-schema';
-import { Cursor, DiscountCode, Limit, Money, PageQuery, pageOf, Sku, Timestamp } from './common-schemas';
+import {
+  Currency,
+  Cursor,
+  DiscountCode,
+  Limit,
+  Money,
+  PageQuery,
+  pageOf,
+  patterned,
+  Sku,
+  Text,
+  Timestamp,
+} from './common-schemas';
 
 const OrderId = z
   .string()
-  .check(z.regex(/^ord_[A-Za-z0-9]{8,64}$/, 'not an order id'))
+  .check(...patterned(68, /^ord_[A-Za-z0-9]{8,64}$/, 'not an order id'))
   .register(z.globalRegistry, { description: 'Opaque order id', example: 'ord_3f9a1c0d2b7e4a56b8c9d0e1f2a3b4c5' });
 
 const OrderLine = z.object({
   sku: Sku,
-  name: z.string(),
+  name: Text(200),
   quantity: z.number().check(z.int()),
   unitPrice: Money,
   lineTotal: Money,
@@ -21,7 +34,7 @@ const OrderLine = z.object({
 const OrderEvent = z.object({
   type: z.enum(ORDER_EVENT_TYPES),
   at: Timestamp,
-  detail: z.optional(z.nullable(z.string())),
+  detail: z.optional(z.nullable(Text(1000))),
 });
 
 const orderFields = {
@@ -31,11 +44,11 @@ const orderFields = {
   subtotal: Money,
   discount: Money,
   total: Money,
-  currency: z.string(),
+  currency: Currency,
   shippingAddress: z.nullable(Address),
   reservationExpiresAt: Timestamp,
-  payment: z.object({ status: z.string(), attempts: z.number().check(z.int()) }),
-  shipment: z.nullable(z.object({ carrier: z.string(), trackingNumber: z.string() })),
+  payment: z.object({ status: Text(32), attempts: z.number().check(z.int()) }),
+  shipment: z.nullable(z.object({ carrier: Text(64), trackingNumber: Text(128) })),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 };
@@ -90,7 +103,14 @@ export const createOrderRoute = defineRoute({
     'asynchronously. Requires an Idempotency-Key: a retry with the same key and body replays the first answer.',
   tags: ['Orders'],
   body: CreateOrderBody,
-  headers: [{ name: 'Idempotency-Key', description: '1–255 characters, unique per intended order', required: true }],
+  headers: [
+    {
+      name: 'Idempotency-Key',
+      description: `1–${MAX_KEY_LENGTH} characters, unique per intended order`,
+      required: true,
+      schema: z.string().check(z.minLength(1), z.maxLength(MAX_KEY_LENGTH)),
+    },
+  ],
   responses: {
     201: { description: 'Order placed', schema: Order, headers: { Location: 'URL of the order' } },
   },

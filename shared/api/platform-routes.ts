@@ -4,7 +4,7 @@ import * as z from '../lib/zod';
 export const HealthReport = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    checks: z.record(z.string(), z.enum(['ok', 'error'])),
+    checks: z.record(z.string().check(z.maxLength(64)), z.enum(['ok', 'error'])),
   })
   .register(z.globalRegistry, { id: 'HealthReport' });
 

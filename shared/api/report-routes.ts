@@ -1,6 +1,6 @@
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Sku, Timestamp } from './common-schemas';
+import { Currency, Sku, Timestamp } from './common-schemas';
 
 /** A UTC day. Whether it is in the future is checked by the service (it knows the clock). */
 export const ReportDate = z.iso
@@ -24,7 +24,7 @@ export const DailyReport = z
     orders: count('Orders paid that day'),
     itemsSold: count('Units in those orders'),
     revenue: amount('Sum of those orders’ totals, after discounts'),
-    currency: z.string(),
+    currency: Currency,
     topProducts: z
       .array(
         z.object({

@@ -3,11 +3,11 @@ import type { WebhookEvent } from '../domain/payments/payment-webhook-service';
 import { PAYMENT_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/payments/webhook-signature';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Money } from './common-schemas';
+import { Money, patterned } from './common-schemas';
 
 const EventId = z
   .string()
-  .check(z.regex(/^evt_[A-Za-z0-9_]{1,251}$/, 'an event id: evt_ and up to 251 characters of A-Z a-z 0-9 _'))
+  .check(...patterned(255, /^evt_[A-Za-z0-9_]{1,251}$/, 'an event id: evt_ and up to 251 characters of A-Z a-z 0-9 _'))
   .register(z.globalRegistry, {
     description: "The gateway's event id; a redelivery carries the same id",
     example: 'evt_1QZt8wLkdIwHu7ix',
@@ -18,12 +18,12 @@ export const PaymentEventData = z
     orderId: z.string().check(z.minLength(1), z.maxLength(128)),
     paymentIntentId: z
       .string()
-      .check(z.regex(/^[A-Za-z0-9_-]{1,255}$/, 'a payment id: 1–255 characters of A-Z a-z 0-9 _ -')),
+      .check(...patterned(255, /^[A-Za-z0-9_-]{1,255}$/, 'a payment id: 1–255 characters of A-Z a-z 0-9 _ -')),
     amount: Money,
     currency: z.optional(
       z
         .string()
-        .check(z.regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code'))
+        .check(...patterned(3, /^[A-Za-z]{3}$/, 'an ISO 4217 code'))
         .register(z.globalRegistry, {
           description: "ISO 4217, any case; when absent the amount is in the order's currency",
         }),

@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal';
 import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
@@ -11,9 +10,10 @@ import type * as z from '../lib/zod';
 import { logger } from '../observability';
 import { authenticate } from './middlewares/authenticate';
 import { bodyLimit } from './middlewares/body-limit';
+import { jsonBody } from './middlewares/json-body';
 import { problemErrors } from './middlewares/problem-errors';
 import { publishMetrics } from './middlewares/publish-metrics';
-import { rateLimit } from './middlewares/rate-limit';
+import { rateLimit, requestsPolicy } from './middlewares/rate-limit';
 import { requestContext } from './middlewares/request-context';
 import { responseHeaders } from './middlewares/response-headers';
 import { validateRequest } from './middlewares/validate-request';
@@ -83,7 +83,14 @@ export function httpRoute<Spec extends RouteSpec>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(requestContext())
-    .use(responseHeaders({ contentSecurityPolicy: options.contentSecurityPolicy }))
+    .use(
+      responseHeaders({
+        contentSecurityPolicy: options.contentSecurityPolicy,
+        ...(spec.rateLimited !== false
+          ? { rateLimitPolicy: () => requestsPolicy(config().rateLimits.requestsPerSecond) }
+          : {}),
+      }),
+    )
     .use(problemErrors())
     .use(bodyLimit());
   const limit =
@@ -114,14 +121,8 @@ export function httpRoute<Spec extends RouteSpec>(
       },
     });
   }
-  if (spec.body) {
-    const parser = httpJsonBodyParser();
-    // An optional body that was left out is validated as `undefined` instead of refused as not JSON.
-    const skipWhenAbsent = bodyIsOptional(spec);
-    handler.use({
-      before: (request) => (skipWhenAbsent && !request.event.body ? undefined : parser.before?.(request)),
-    });
-  }
+  // An optional body that was left out is validated as `undefined` instead of refused as not JSON.
+  if (spec.body) handler.use(jsonBody({ optional: bodyIsOptional(spec) }));
   handler.use(validateRequest(spec));
 
   return handler.handler(async (event, context) => {

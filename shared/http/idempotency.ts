@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { problemResponse } from './problem';
 import type { HttpResult } from './responses';
 
-const MAX_KEY_LENGTH = 255;
+export const MAX_KEY_LENGTH = 255;
 
 /** A stable fingerprint of a JSON body: key order and whitespace do not matter. */
 export function fingerprintOf(body: unknown): string {

@@ -11,10 +11,64 @@ export interface OpenApiInfo {
   currency: string;
 }
 
+/**
+ * The longest header value documented when a route does not say: API Gateway refuses requests
+ * whose headers exceed 10 KiB in all, so no single value is longer.
+ */
+export const MAX_HEADER_LENGTH = 10_240;
+/** Response header values we send (ETags, URLs of our own resources) are far shorter. */
+const MAX_RESPONSE_HEADER_LENGTH = 2048;
+
+/** A JSON Schema pattern that refuses empty and whitespace-only strings (JavaScript's `\s` is what trim removes). */
+export const NOT_BLANK_PATTERN = '\\S';
+
+const isStringSchema = (schema: z.core.$ZodType) => schema._zod.def.type === 'string';
+
+/**
+ * Whether a string schema trims its input and then refuses what is left of a blank one: its
+ * minimum length is not in the document's terms (it counts after trimming), so the document adds
+ * a pattern that refuses whitespace-only strings, which standard validators then check too.
+ */
+function refusesBlank(schema: z.core.$ZodType): boolean {
+  const checks = (schema._zod.def as { checks?: Array<{ _zod: { def: { check: string; tx?: unknown } } }> }).checks;
+  const trims = (checks ?? []).some(
+    (check) =>
+      check._zod.def.check === 'overwrite' &&
+      typeof check._zod.def.tx === 'function' &&
+      check._zod.def.tx(' \t ') === '',
+  );
+  return trims && !z.safeParse(schema, ' ').success;
+}
+
+/** Adds a pattern to a JSON schema that may already hold one (JSON Schema allows one per schema, hence `allOf`). */
+function addPattern(json: JsonSchema, pattern: string): void {
+  const existing = [
+    ...(typeof json.pattern === 'string' ? [{ pattern: json.pattern }] : []),
+    ...((json.allOf as JsonSchema[] | undefined) ?? []),
+  ];
+  if (existing.some((entry) => entry.pattern === pattern)) return;
+  if (existing.length === 0) {
+    json.pattern = pattern;
+    return;
+  }
+  delete json.pattern;
+  json.allOf = [...existing, { pattern }];
+}
+
 /** Converts a zod schema and hoists named sub-schemas (registered with an `id`) into `components.schemas`. */
 function schemaConverter(components: Record<string, JsonSchema>) {
   return (schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema => {
-    const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+    const converted = z.toJSONSchema(schema, {
+      target: 'draft-2020-12',
+      io,
+      unrepresentable: 'any',
+      override: (ctx) => {
+        const zodSchema = ctx.zodSchema as z.core.$ZodType;
+        if (io === 'input' && isStringSchema(zodSchema) && refusesBlank(zodSchema)) {
+          addPattern(ctx.jsonSchema as JsonSchema, NOT_BLANK_PATTERN);
+        }
+      },
+    }) as JsonSchema;
     const rewritten = JSON.parse(
       JSON.stringify(converted).replaceAll('"#/$defs/', '"#/components/schemas/'),
     ) as JsonSchema;
@@ -32,14 +86,26 @@ const problemResponse = (description: string, headers?: Record<string, unknown>)
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
-/** Response headers of problem answers that tell the client when to come back. */
+/** Sent on every answer of a rate-limited route (draft-ietf-httpapi-ratelimit-headers). */
+const RATE_LIMIT_POLICY_HEADER = {
+  description:
+    'The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second)',
+  schema: { type: 'string', maxLength: 100, example: '"requests";q=50;w=1' },
+};
+
+const retryAfter = (description: string) => ({ description, schema: { type: 'integer', minimum: 1 } });
+
+/** Response headers of problem answers: when to come back, and how to authenticate. */
 const PROBLEM_HEADERS: Record<number, Record<string, unknown>> = {
-  429: {
-    'Retry-After': {
-      description: 'Seconds until the rate-limit window ends',
-      schema: { type: 'integer', minimum: 1 },
+  401: {
+    'WWW-Authenticate': {
+      description: 'The bearer challenge (RFC 6750)',
+      schema: { type: 'string', maxLength: MAX_RESPONSE_HEADER_LENGTH },
     },
   },
+  409: { 'Retry-After': retryAfter('With `IDEMPOTENCY_IN_PROGRESS`: seconds after which to retry') },
+  429: { 'Retry-After': retryAfter('Seconds until the rate-limit window ends') },
+  503: { 'Retry-After': retryAfter('Seconds after which a retry may succeed') },
 };
 
 function objectParameters(
@@ -80,7 +146,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): Js
               headers: Object.fromEntries(
                 Object.entries(response.headers).map(([name, description]) => [
                   name,
-                  { description, schema: { type: 'string' } },
+                  { description, schema: { type: 'string', maxLength: MAX_RESPONSE_HEADER_LENGTH } },
                 ]),
               ),
             }
@@ -103,8 +169,14 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): Js
     for (const [status, codes] of [...errors].sort(([a], [b]) => a - b)) {
       responses[String(status)] ??= problemResponse(
         `Problem: ${codes.map((code) => `\`${code}\``).join(', ')}`,
-        PROBLEM_HEADERS[status],
+        status === 409 && !codes.includes('IDEMPOTENCY_IN_PROGRESS') ? undefined : PROBLEM_HEADERS[status],
       );
+    }
+
+    if (route.rateLimited !== false) {
+      for (const response of Object.values(responses) as Array<{ headers?: Record<string, unknown> }>) {
+        response.headers = { ...response.headers, 'RateLimit-Policy': RATE_LIMIT_POLICY_HEADER };
+      }
     }
 
     const operation = {
@@ -123,7 +195,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): Js
           in: 'header',
           required: h.required ?? false,
           description: h.description,
-          schema: { type: 'string' },
+          schema: h.schema ? convert(h.schema, 'input') : { type: 'string', maxLength: MAX_HEADER_LENGTH },
         })),
       ],
       ...(route.body

@@ -1,47 +1,29 @@
-import { AppError } from '../errors';
+import { MAX_PROBLEM_TEXT } from '../api/common-schemas';
+import { AppError, type FieldError } from '../errors';
 import type { HttpResponse } from './request-state';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Middy's own HTTP errors (http-json-body-parser and friends) carry a statusCode. */
-interface MiddyHttpError extends Error {
-  statusCode: number;
-  expose?: boolean;
-  cause?: { package?: string };
-}
-
-const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
-  error instanceof Error && typeof (error as Partial<MiddyHttpError>).statusCode === 'number';
-
 /** Turns any thrown value into an AppError; anything unknown becomes a generic 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (isMiddyHttpError(error)) {
-    if (error.statusCode === 415) {
-      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', {
-        detail: 'Send the request body as application/json.',
-        cause: error,
-      });
-    }
-    if (error.statusCode === 422 && error.cause?.package === '@middy/http-json-body-parser') {
-      return new AppError(400, 'MALFORMED_JSON', 'Malformed JSON', {
-        detail: 'The request body is not valid JSON.',
-        cause: error,
-      });
-    }
-    if (error.statusCode === 400 && error.cause?.package === '@middy/http-json-body-parser') {
-      // prototype-pollution keys (__proto__, constructor) are refused by the parser
-      return new AppError(400, 'VALIDATION_FAILED', 'Validation failed', {
-        detail: 'The request body contains a forbidden key.',
-        cause: error,
-      });
-    }
-  }
   return new AppError(500, 'INTERNAL_ERROR', 'Internal server error', {
     detail: 'Something went wrong on our side. The request id identifies it in our logs.',
     cause: error,
   });
 }
+
+/**
+ * Texts of a problem document may quote the request (a path, a field name): they are cut to the
+ * length the OpenAPI document states, without splitting a surrogate pair.
+ */
+function cut(text: string): string {
+  if (text.length <= MAX_PROBLEM_TEXT) return text;
+  const head = text.slice(0, MAX_PROBLEM_TEXT - 1);
+  return `${/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head}…`;
+}
+
+const cutError = (error: FieldError): FieldError => ({ ...error, path: cut(error.path), message: cut(error.message) });
 
 /** An RFC 9457 problem document. 5xx bodies stay generic; details go to the logs only. */
 export function problemResponse(error: AppError, requestId: string): HttpResponse {
@@ -50,8 +32,8 @@ export function problemResponse(error: AppError, requestId: string): HttpRespons
     title: error.title,
     status: error.status,
     code: error.code,
-    detail: error.detail,
-    ...(error.errors ? { errors: error.errors } : {}),
+    detail: cut(error.detail),
+    ...(error.errors ? { errors: error.errors.map(cutError) } : {}),
     requestId,
   };
   return {

@@ -11,6 +11,8 @@ export interface RequestState {
   requestId: string;
   principal?: Principal;
   body?: unknown;
+  /** The parsed JSON body, before validation; absent when the request had none. */
+  jsonBody?: { value: unknown };
   params?: unknown;
   query?: unknown;
   /**

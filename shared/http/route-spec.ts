@@ -32,8 +32,12 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  /** Request headers the route reads (documented as parameters). */
-  headers?: Array<{ name: string; description: string; required?: boolean }>;
+  /**
+   * Request headers the route reads (documented as parameters). `schema` states what the route
+   * accepts (e.g. the length of an `Idempotency-Key`); without one, any value up to
+   * MAX_HEADER_LENGTH characters.
+   */
+  headers?: Array<{ name: string; description: string; required?: boolean; schema?: z.core.$ZodType }>;
   responses: Record<number, ResponseSpec>;
   /** Error codes the route can answer with, besides the ones every route can. */
   errors?: Array<{ status: number; code: string }>;

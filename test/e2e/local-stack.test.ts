@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { repoRoot } from '../../scripts/local/paths';
 import { readOutbox } from '../support/eml';
@@ -131,6 +132,74 @@ test('a public product read can be revalidated with its ETag (304)', async () =>
   expect(first.status).toBe(200);
   expect(first.headers.get('cache-control')).toMatch(/^public, max-age=/);
   expect(again.status).toBe(304);
+  expect(again.headers.get('content-type')).toBeNull();
+});
+
+/**
+ * A request sent exactly as written: fetch resolves `..` and `%2e%2e` in the URL before it sends
+ * anything, and always labels a string body text/plain.
+ */
+function rawRequest(
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const url = new URL(stack.baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method, path: target, headers, timeout: 30_000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('a body without Content-Type is 415, as in AWS (serverless-offline would call it JSON)', async () => {
+  const customer = stack.token(`e2e-no-type-${Date.now()}`, 'customer');
+  const body = JSON.stringify({ quantity: 1 });
+
+  const res = await rawRequest(
+    'PUT',
+    '/v1/cart/items/MUG-CLASSIC-01',
+    { authorization: `Bearer ${customer}`, 'content-length': String(Buffer.byteLength(body)) },
+    body,
+  );
+
+  expect(res.status).toBe(415);
+  expect(JSON.parse(res.body)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+});
+
+test('a dot segment in the path is 400 and never reaches the route it resolves to', async () => {
+  const customer = stack.token(`e2e-dots-${Date.now()}`, 'customer');
+  const admin = stack.token('e2e-admin', 'admin');
+  const auth = { authorization: `Bearer ${customer}`, 'content-type': 'application/json' };
+  const put = await api('/v1/cart/items/MUG-CLASSIC-01', {
+    method: 'PUT',
+    headers: auth,
+    body: JSON.stringify({ quantity: 2 }),
+  });
+  expect(put.status).toBe(200);
+
+  const emptied = await rawRequest('DELETE', '/v1/cart/items/%2e%2e', { authorization: `Bearer ${customer}` });
+  const plain = await rawRequest('DELETE', '/v1/cart/items/..', { authorization: `Bearer ${customer}` });
+  const listed = await rawRequest('GET', '/v1/discounts/.', { authorization: `Bearer ${admin}` });
+
+  for (const res of [emptied, plain, listed]) {
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'VALIDATION_FAILED' });
+  }
+  const cart = (await (await api('/v1/cart', { headers: auth })).json()) as { items: Array<{ quantity: number }> };
+  expect(cart.items).toEqual([expect.objectContaining({ sku: 'MUG-CLASSIC-01', quantity: 2 })]);
 });
 
 test('a customer fills a cart, orders it with an Idempotency-Key, reads and cancels the order', async () => {

@@ -8,7 +8,8 @@ import { handler as setCartItem } from '../../functions/http/set-cart-item';
 import { handler as updateProduct } from '../../functions/http/update-product';
 import { CART_RETENTION_SECONDS } from '../../shared/adapters/dynamo/dynamo-cart-repository';
 import { keys } from '../../shared/adapters/dynamo/keys';
-import { MAX_LINES } from '../../shared/domain/cart/cart';
+import { MAX_LINES, MAX_QUANTITY } from '../../shared/domain/cart/cart';
+import { MAX_MONEY } from '../../shared/domain/money';
 import { invoke } from '../support/http-event';
 import { adminToken, customerToken, tableName, testDocumentClient, uniqueSku } from '../support/integration';
 
@@ -230,6 +231,88 @@ describe('cart endpoints against DynamoDB Local', () => {
         { sku: shared, quantity: 1 },
       ].sort((a, b) => (a.sku < b.sku ? -1 : 1)),
     );
+  });
+
+  it('refuses a quantity that takes a line or the subtotal over the Money maximum with 409 CART_TOTAL_TOO_LARGE', async () => {
+    const token = newCustomer();
+    const priciest = await newProduct(MAX_MONEY, 'Yacht');
+    const half = await newProduct(MAX_MONEY / 2, 'Half a yacht');
+    expect((await setItem(token, priciest, { quantity: 1 })).status).toBe(200);
+
+    const line = await setItem(token, priciest, { quantity: 3 });
+    const subtotal = await setItem(token, half, { quantity: 1 });
+
+    for (const res of [line, subtotal]) {
+      expect(res.status).toBe(409);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.json.code).toBe('CART_TOTAL_TOO_LARGE');
+    }
+    const after = await cart(token);
+    expect(after.json.items).toEqual([expect.objectContaining({ sku: priciest, quantity: 1, lineTotal: MAX_MONEY })]);
+    expect(after.json.subtotal).toBe(MAX_MONEY);
+  });
+
+  it('keeps every line and subtotal of a full cart of the most expensive products within the Money maximum', async () => {
+    const token = newCustomer();
+    const skus = await Promise.all(Array.from({ length: 3 }, () => newProduct(MAX_MONEY)));
+    const answers = [];
+    for (const sku of skus) answers.push(await setItem(token, sku, { quantity: MAX_QUANTITY }));
+    answers.push(await cart(token));
+    for (const res of answers) {
+      if (res.status === 200) {
+        expect(res.json.subtotal).toBeLessThanOrEqual(MAX_MONEY);
+        for (const line of res.json.items) expect(line.lineTotal).toBeLessThanOrEqual(MAX_MONEY);
+      } else expect(res.json.code).toBe('CART_TOTAL_TOO_LARGE');
+    }
+  });
+
+  it.each(['%2e%2e', '..', '%2E', '.'])(
+    'answers DELETE /v1/cart/items/%s with 400 and leaves the cart as it was, whatever route it reached',
+    async (segment) => {
+      const token = newCustomer();
+      const sku = await newProduct();
+      await setItem(token, sku, { quantity: 2 });
+      const decoded = decodeURIComponent(segment);
+      const path = `/v1/cart/items/${segment}`;
+
+      // As API Gateway routes it (the parameter decoded), and as a router that resolved the dot
+      // segment first would (to DELETE /v1/cart, the raw path unchanged).
+      const asItem = await invoke(removeCartItem, {
+        method: 'DELETE',
+        path,
+        route: '/v1/cart/items/{sku}',
+        pathParameters: { sku: decoded },
+        token,
+      });
+      const asCart = await invoke(clearCart, { method: 'DELETE', path, route: '/v1/cart', token });
+
+      for (const res of [asItem, asCart]) {
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toBe('application/problem+json');
+        expect(res.json.code).toBe('VALIDATION_FAILED');
+        expect(res.json.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('. or ..') })]);
+      }
+      expect((await cart(token)).json.items).toEqual([expect.objectContaining({ sku, quantity: 2 })]);
+    },
+  );
+
+  it('answers a path with a % escape that is not UTF-8 with 400, changing nothing', async () => {
+    const token = newCustomer();
+    const sku = await newProduct();
+    await setItem(token, sku, { quantity: 1 });
+
+    const res = await invoke(removeCartItem, {
+      method: 'DELETE',
+      path: `/v1/cart/items/${sku}%FF`,
+      route: '/v1/cart/items/{sku}',
+      pathParameters: { sku: `${sku}\uFFFD` },
+      token,
+    });
+
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('VALIDATION_FAILED');
+    expect(res.json.errors).toEqual([{ path: 'sku', message: expect.stringContaining('UTF-8') }]);
+    expect((await cart(token)).json.items).toHaveLength(1);
   });
 
   it('lets an admin keep a cart as a customer', async () => {

@@ -90,6 +90,7 @@ describe('catalog endpoints against DynamoDB Local', () => {
     const cached = await get(sku, { 'If-None-Match': etag });
     expect(cached.status).toBe(304);
     expect(cached.body).toBe('');
+    expect(cached.headers['content-type']).toBeUndefined();
     expect(cached.headers.etag).toBe(etag);
     const stale = await get(sku, { 'If-None-Match': '"something-else"' });
     expect(stale.status).toBe(200);

@@ -288,6 +288,20 @@ describe('POST /v1/admin/jobs/{job}', () => {
     });
   });
 
+  it.each([
+    ['no body field at all (API Gateway)', {}],
+    ['body null (serverless-offline)', { rawEventBody: null }],
+    ['an empty body', { rawEventBody: '' }],
+  ])('runs a job sent without a body or Content-Type: %s', async (_name, event) => {
+    const known = await runJobNow('reconcile', { event });
+    const unknown = await runJobNow('no-such-job', { event });
+
+    expect(known.status).toBe(200);
+    expect(known.json).toMatchObject({ job: 'reconcile', summary: expect.any(Object) });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.code).toBe('JOB_NOT_FOUND');
+  });
+
   it('answers 404 JOB_NOT_FOUND for a job that does not exist', async () => {
     for (const job of ['no-such-job', 'toString']) {
       const result = await post(job);

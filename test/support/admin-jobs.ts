@@ -1,9 +1,12 @@
 import { handler as runJob } from '../../functions/http/run-job';
-import { invoke } from './http-event';
+import { type EventInput, invoke } from './http-event';
 import { adminToken } from './integration';
 
 /** `POST /v1/admin/jobs/{job}` through the real handler: an administrator runs a scheduled job now. */
-export const runJobNow = (job: string, options: { token?: string; body?: unknown } = {}) =>
+export const runJobNow = (
+  job: string,
+  options: { token?: string; body?: unknown; event?: Partial<Pick<EventInput, 'rawEventBody' | 'headers'>> } = {},
+) =>
   invoke(runJob, {
     method: 'POST',
     path: `/v1/admin/jobs/${job}`,
@@ -11,4 +14,5 @@ export const runJobNow = (job: string, options: { token?: string; body?: unknown
     pathParameters: { job },
     token: options.token ?? adminToken(),
     body: options.body,
+    ...options.event,
   });

@@ -12,6 +12,11 @@ export interface EventInput {
   /** An object is sent as JSON with `Content-Type: application/json` unless headers say otherwise. */
   body?: unknown;
   token?: string;
+  /**
+   * The event's `body` exactly as given, instead of `body`: serverless-offline sends `null` when
+   * the request had none, API Gateway leaves the field out.
+   */
+  rawEventBody?: string | null;
   /** The caller's address as API Gateway sees it (default 127.0.0.1). */
   sourceIp?: string;
 }
@@ -38,6 +43,7 @@ export function httpEvent(input: EventInput): APIGatewayProxyEventV2 {
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
     ...(input.pathParameters ? { pathParameters: input.pathParameters } : {}),
     ...(body !== undefined ? { body } : {}),
+    ...('rawEventBody' in input ? { body: input.rawEventBody as string } : {}),
     isBase64Encoded: false,
     requestContext: {
       accountId: '000000000000',

@@ -2,8 +2,10 @@ import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as fallback } from '../../functions/http/fallback';
 import { handler as getProduct } from '../../functions/http/get-product';
 import { handler as listProducts } from '../../functions/http/list-products';
+import { handler as runJob } from '../../functions/http/run-job';
+import { handler as updateProfile } from '../../functions/http/update-profile';
 import { mintToken } from '../../scripts/local/issuer';
-import { invoke } from '../support/http-event';
+import { type EventInput, invoke } from '../support/http-event';
 
 const issuerDir = process.env.LOCAL_ISSUER_DIR as string;
 const admin = () => mintToken({ dir: issuerDir, sub: 'admin-1', role: 'admin' });
@@ -144,5 +146,165 @@ describe('the HTTP stack', () => {
     expect(preflight.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect(preflight.headers['access-control-allow-methods']).toBe('GET, POST');
     expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');
+  });
+
+  describe('JSON bodies', () => {
+    const post = (input: Partial<EventInput>) =>
+      invoke(createProduct, { method: 'POST', path: '/v1/products', token: admin(), ...input });
+    // An empty object passes every check before the schema: the schema lists the missing fields.
+    const passedMediaType = (res: { status: number; json: any }) => {
+      expectProblem(res as never, 400, 'VALIDATION_FAILED');
+      expect(res.json.errors.map((e: { path: string }) => e.path)).toContain('sku');
+    };
+
+    it.each(['"hello"', '[]', 'null', '42', 'true', '[{"sku":"A"}]'])(
+      'answers a JSON body that is not an object (%s) with 400 VALIDATION_FAILED and errors[]',
+      async (body) => {
+        const res = await post({ headers: { 'Content-Type': 'application/json' }, body });
+        expectProblem(res, 400, 'VALIDATION_FAILED');
+        expect(res.json.errors).toEqual([{ path: '', message: 'the request body must be a JSON object' }]);
+      },
+    );
+
+    it.each([
+      ['at the top', '{"__proto__":{"polluted":true},"sku":"A"}', '__proto__'],
+      ['nested', '{"sku":"A","options":{"a":[{"__proto__":{"polluted":true}}]}}', 'options/a/0/__proto__'],
+      ['as constructor.prototype', '{"x":{"constructor":{"prototype":{"polluted":true}}}}', 'x/constructor'],
+    ])('refuses a prototype key %s with 400 VALIDATION_FAILED, and pollutes nothing', async (_where, body, path) => {
+      const res = await post({ headers: { 'Content-Type': 'application/json' }, body });
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(res.json.errors).toEqual([{ path, message: 'forbidden key' }]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.prototype).not.toHaveProperty('polluted');
+    });
+
+    it('keeps MALFORMED_JSON for text that is not JSON, UTF-8 bytes included', async () => {
+      const notJson = await post({ headers: { 'Content-Type': 'application/json' }, body: 'hello' });
+      expectProblem(notJson, 400, 'MALFORMED_JSON');
+    });
+
+    it('answers a body sent without Content-Type with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      const res = await post({ body: '{"sku":"A","name":"x","price":1,"category":"Kitchen"}' });
+      expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      const profile = await invoke(updateProfile, {
+        method: 'PUT',
+        path: '/v1/me',
+        token: mintToken({ dir: issuerDir, sub: 'c-1', role: 'customer' }),
+        body: '{"name":"x"}',
+      });
+      expectProblem(profile, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it.each([
+      'application/json; charset=utf-16',
+      'application/json; charset=iso-8859-1',
+      'application/merge-patch+json',
+      'application/problem+json',
+      'application/vnd.api+json',
+      'application/json, text/plain',
+      'text/json',
+      'application/jsonp',
+    ])('answers Content-Type %s with 415', async (contentType) => {
+      const res = await post({ headers: { 'Content-Type': contentType }, body: '{}' });
+      expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"'])(
+      'reads a body sent as %s',
+      async (contentType) => passedMediaType(await post({ headers: { 'Content-Type': contentType }, body: '{}' })),
+    );
+
+    it('refuses a required body that is missing with 415 without Content-Type, 400 with one', async () => {
+      expectProblem(await post({ rawEventBody: null }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      const res = await post({ headers: { 'Content-Type': 'application/json' }, rawEventBody: null });
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(res.json.errors).toEqual([{ path: '', message: 'a JSON object body is required' }]);
+    });
+
+    it('answers an optional body left out as no body, whatever the Content-Type; a body still needs JSON', async () => {
+      const job = (input: Partial<EventInput>) =>
+        invoke(runJob, {
+          method: 'POST',
+          path: '/v1/admin/jobs/no-such-job',
+          route: '/v1/admin/jobs/{job}',
+          pathParameters: { job: 'no-such-job' },
+          token: admin(),
+          ...input,
+        });
+      // The job is looked up only once the request is valid: 404 means the body was accepted.
+      for (const input of [
+        {},
+        { rawEventBody: null },
+        { rawEventBody: '', headers: { 'Content-Type': 'text/plain' } },
+      ]) {
+        expectProblem(await job(input), 404, 'JOB_NOT_FOUND');
+      }
+      expectProblem(await job({ body: '{}' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(
+        await job({ body: 'null', headers: { 'Content-Type': 'application/json' } }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    });
+  });
+
+  it.each(['bearer', 'BEARER', 'beArEr'])(
+    'accepts the %s scheme in Authorization (RFC 9110: case-insensitive)',
+    async (scheme) => {
+      const res = await invoke(createProduct, {
+        method: 'POST',
+        path: '/v1/products',
+        headers: { Authorization: `${scheme} ${admin()}` },
+        body: {},
+      });
+      // Past authentication: the schema refuses the empty body.
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+    },
+  );
+
+  it('still refuses an Authorization header that is not a bearer token', async () => {
+    for (const authorization of [`Basic ${admin()}`, `Bearer${admin()}`, 'bearer ']) {
+      const res = await invoke(createProduct, {
+        method: 'POST',
+        path: '/v1/products',
+        headers: { Authorization: authorization },
+        body: {},
+      });
+      expectProblem(res, 401, 'UNAUTHENTICATED');
+    }
+  });
+
+  it('states the request limit in RateLimit-Policy on answers of limited routes, errors included', async () => {
+    const refused = await invoke(listProducts, { method: 'GET', path: '/v1/products', query: { limit: '0' } });
+    const unknown = await invoke(fallback, { method: 'GET', path: '/v1/nothing-here' });
+
+    for (const res of [refused, unknown]) expect(res.headers['ratelimit-policy']).toBe('"requests";q=1000000;w=1');
+  });
+
+  it('says Vary: Origin on every answer while CORS origins are configured, allowed origin or not', async () => {
+    const answers = [
+      await invoke(fallback, { method: 'GET', path: '/x' }),
+      await invoke(fallback, { method: 'GET', path: '/x', headers: { Origin: 'https://evil.example' } }),
+      await invoke(fallback, { method: 'GET', path: '/x', headers: { Origin: 'https://shop.example' } }),
+      await invoke(listProducts, { method: 'GET', path: '/v1/products', query: { limit: '0' } }),
+      await invoke(fallback, {
+        method: 'OPTIONS',
+        path: '/v1/products',
+        headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
+      }),
+    ];
+    for (const res of answers) expect(res.headers.vary).toBe('Origin');
+  });
+
+  it.each([
+    ['/v1/discounts/.', '/v1/discounts'],
+    ['/v1/discounts/%2e', '/v1/discounts'],
+    ['/v1/products/MUG/%2e%2e', '/v1/products'],
+    ['/v1/products/%E2%82', '/{proxy+}'],
+  ])('answers %s with 400 before any route-specific code runs (also when routed as %s)', async (path) => {
+    const res = await invoke(fallback, { method: 'GET', path, route: '/{proxy+}' });
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+    const listed = await invoke(listProducts, { method: 'GET', path, route: '/v1/products' });
+    expectProblem(listed, 400, 'VALIDATION_FAILED');
   });
 });

@@ -3,8 +3,9 @@ import { backoffDelayMs, sleep } from '../../lib/backoff';
 import type { Clock } from '../../lib/clock';
 import { ProductNotFoundError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
-import { type Cart, type CartView, MAX_LINES } from './cart';
-import { CartFullError } from './cart-errors';
+import { MAX_MONEY } from '../money';
+import { type Cart, type CartItem, type CartView, MAX_LINES } from './cart';
+import { CartFullError, CartTotalTooLargeError } from './cart-errors';
 import type { CartRepository } from './cart-ports';
 
 /**
@@ -28,7 +29,10 @@ export type CartService = ReturnType<typeof createCartService>;
 export function createCartService({ carts, catalog, clock, currency }: CartServiceDeps) {
   /** Prices the cart from the catalog now; lines whose product is gone or inactive are left out. */
   async function view(cart: Cart | null): Promise<CartView> {
-    const items = cart?.items ?? [];
+    return price(cart?.items ?? []);
+  }
+
+  async function price(items: CartItem[]): Promise<CartView> {
     const products = new Map(
       (await catalog.getMany(items.map((item) => item.sku)))
         .filter((product) => product.active)
@@ -42,6 +46,19 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
     return { items: lines, subtotal: lines.reduce((sum, line) => sum + line.lineTotal, 0), currency };
   }
 
+  /**
+   * Refuses a larger quantity that would take a line or the subtotal, at today's prices, over the
+   * largest amount the API states. Only increases are checked: a cart that went over because prices
+   * rose since can always be made smaller.
+   */
+  async function assertWithinBound(cart: Cart | null, sku: string, quantity: number): Promise<void> {
+    const others = (cart?.items ?? []).filter((item) => item.sku !== sku);
+    const priced = await price([...others, { sku, quantity }]);
+    if (priced.subtotal > MAX_MONEY || priced.items.some((line) => line.lineTotal > MAX_MONEY)) {
+      throw new CartTotalTooLargeError(sku);
+    }
+  }
+
   /** Sets one line (0 removes it) with an optimistic write, re-reading and retrying a lost race. */
   async function setLine(sub: string, sku: string, quantity: number): Promise<Cart | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -50,6 +67,7 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
       // Setting what is already there is not a change: no write, and the cart's age stays.
       if (current === quantity) return cart;
       if (current === 0 && (cart?.items.length ?? 0) >= MAX_LINES) throw new CartFullError(sku);
+      if (quantity > current) await assertWithinBound(cart, sku, quantity);
       const updated = await carts.setQuantity(sub, sku, quantity, cart?.version ?? 0, clock.now().toISOString());
       if (updated) return updated;
       await sleep(backoffDelayMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS));
@@ -68,7 +86,8 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
 
     /**
      * Sets (does not add to) the quantity of one product. @throws ProductNotFoundError for an
-     * unknown or inactive sku; CartFullError for a new line beyond MAX_LINES.
+     * unknown or inactive sku; CartFullError for a new line beyond MAX_LINES; CartTotalTooLargeError
+     * when a line or the subtotal would exceed MAX_MONEY at today's prices.
      */
     async setItem(sub: string, sku: string, quantity: number): Promise<CartView> {
       const [product] = await catalog.getMany([sku]);

@@ -7,7 +7,7 @@ import { ProductNotFoundError } from '../catalog/catalog-errors';
 import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
 import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
-import { MONEY_MAX } from '../money';
+import { MAX_MONEY } from '../money';
 import { type Address, canTransition, type Order, type OrderLine, type OrderView, toOrderView } from './order';
 import {
   CartEmptyError,
@@ -114,7 +114,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     }
     const total = subtotal - discount;
     // Every sum stays a safe integer: at most MAX_LINES × MAX_QUANTITY × the largest price (≈ 5 × 10^13).
-    if (total > deps.maxOrderTotal || subtotal > MONEY_MAX)
+    if (total > deps.maxOrderTotal || subtotal > MAX_MONEY)
       throw new OrderTotalTooLargeError(total, deps.maxOrderTotal, deps.currency);
     if (input.expectedTotal !== undefined && input.expectedTotal !== total)
       throw new PriceChangedError(input.expectedTotal, { subtotal, discount, total, currency: deps.currency });

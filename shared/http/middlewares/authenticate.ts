@@ -5,7 +5,8 @@ import { logger } from '../../observability';
 import { type HttpMiddleware, type HttpRequest, header, stateOf } from '../request-state';
 import type { Role } from '../route-spec';
 
-const BEARER = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*\.[A-Za-z0-9\-_=+/]*)$/;
+// RFC 9110 §11.1: the scheme is case-insensitive (`bearer`, `BEARER`), one or more spaces follow it.
+const BEARER = /^Bearer +([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*\.[A-Za-z0-9\-_=+/]*)$/i;
 
 /** The token of an `Authorization: Bearer <token>` header: undefined when there is none, null when malformed. */
 function bearerToken(request: HttpRequest): string | null | undefined {

@@ -13,6 +13,13 @@ import { type HttpMiddleware, type HttpRequest, peekState, stateOf } from '../re
 export const REQUESTS_RULE = 'requests';
 const REQUESTS_WINDOW_SECONDS = 1;
 
+/**
+ * The `RateLimit-Policy` header (IETF draft-ietf-httpapi-ratelimit-headers) of the per-principal
+ * request limit: `limit` requests per window. Sent on every answer of a limited route, so a client
+ * can pace itself before it meets a 429.
+ */
+export const requestsPolicy = (limit: number) => `"${REQUESTS_RULE}";q=${limit};w=${REQUESTS_WINDOW_SECONDS}`;
+
 export interface RateLimitOptions {
   limiter: () => RateLimiter;
   /** Read per request: configuration is parsed lazily, on the first request. */

@@ -1,7 +1,15 @@
 import { config } from '../../config';
 import { type HttpMiddleware, type HttpRequest, header } from '../request-state';
 
-export const EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'WWW-Authenticate', 'Allow'];
+export const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'Retry-After',
+  'RateLimit-Policy',
+  'X-Request-Id',
+  'WWW-Authenticate',
+  'Allow',
+];
 export const ALLOWED_REQUEST_HEADERS = [
   'Authorization',
   'Content-Type',
@@ -11,9 +19,16 @@ export const ALLOWED_REQUEST_HEADERS = [
   'X-Request-Id',
 ];
 
-/** The CORS response headers for a request's Origin, if that origin is allowed by configuration. */
+/**
+ * The CORS response headers for a request's Origin, if that origin is allowed by configuration.
+ * Once any origin is configured, every answer depends on the Origin header (an allowed one gets
+ * the CORS headers, any other does not), so every answer says `Vary: Origin`: a shared cache must
+ * never hand one origin's copy, with or without CORS headers, to another.
+ */
 export function corsHeaders(origin: string | undefined): Record<string, string> {
-  if (!origin || !config().corsAllowedOrigins.includes(origin)) return {};
+  const allowed = config().corsAllowedOrigins;
+  if (allowed.length === 0) return {};
+  if (!origin || !allowed.includes(origin)) return { Vary: 'Origin' };
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Expose-Headers': EXPOSED_HEADERS.join(', '),
@@ -21,19 +36,33 @@ export function corsHeaders(origin: string | undefined): Record<string, string> 
   };
 }
 
+/** Adds `Origin` to a `Vary` list a route may have set already (once, whatever its case). */
+function varyWith(existing: string | undefined, name: string): string {
+  if (!existing) return name;
+  const names = existing.split(',').map((part) => part.trim().toLowerCase());
+  return names.includes('*') || names.includes(name.toLowerCase()) ? existing : `${existing}, ${name}`;
+}
+
 /**
- * Security headers on every response, CORS for allowed origins, and `Cache-Control: no-store`
- * unless the route chose a public cache policy (personal data must never be cached).
+ * Security headers on every response, CORS for allowed origins, the request limit's
+ * `RateLimit-Policy` on limited routes, and `Cache-Control: no-store` unless the route chose a
+ * public cache policy (personal data must never be cached).
  */
-export function responseHeaders(options: { contentSecurityPolicy?: string } = {}): HttpMiddleware {
+export function responseHeaders(
+  options: { contentSecurityPolicy?: string; rateLimitPolicy?: () => string } = {},
+): HttpMiddleware {
   const csp = options.contentSecurityPolicy ?? "default-src 'none'; frame-ancestors 'none'";
   const apply = (request: HttpRequest) => {
     const response = request.response;
     if (!response) return;
+    const { Vary: vary, ...cors } = corsHeaders(header(request.event, 'origin'));
+    const routeVary = response.headers?.Vary;
     response.headers = {
       'Cache-Control': 'no-store',
       ...response.headers,
-      ...corsHeaders(header(request.event, 'origin')),
+      ...cors,
+      ...(vary ? { Vary: varyWith(routeVary, vary) } : {}),
+      ...(options.rateLimitPolicy ? { 'RateLimit-Policy': options.rateLimitPolicy() } : {}),
       'X-Content-Type-Options': 'nosniff',
       'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
       'X-Frame-Options': 'DENY',
