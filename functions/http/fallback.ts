@@ -1,7 +1,8 @@
 import { routes } from '../../shared/api/routes';
+import { config } from '../../shared/config';
 import { AppError, NotFoundError } from '../../shared/errors';
 import { httpRoute } from '../../shared/http/http-route';
-import { ALLOWED_REQUEST_HEADERS, corsHeaders } from '../../shared/http/middlewares/response-headers';
+import { preflightHeaders } from '../../shared/http/middlewares/response-headers';
 import { methodsForPath } from '../../shared/http/route-matcher';
 import { defineRoute } from '../../shared/http/route-spec';
 
@@ -20,21 +21,7 @@ export const handler = httpRoute(fallbackRoute, async ({ event, header }) => {
   const method = event.requestContext.http.method.toUpperCase();
   const methods = methodsForPath(routes, event.rawPath);
   if (method === 'OPTIONS' && methods.length > 0) {
-    const cors = corsHeaders(header('origin'));
-    return {
-      statusCode: 204,
-      headers: {
-        ...cors,
-        ...(cors['Access-Control-Allow-Origin']
-          ? {
-              'Access-Control-Allow-Methods': methods.join(', '),
-              'Access-Control-Allow-Headers': ALLOWED_REQUEST_HEADERS.join(', '),
-              'Access-Control-Max-Age': '600',
-            }
-          : {}),
-        Allow: [...methods, 'OPTIONS'].join(', '),
-      },
-    };
+    return { statusCode: 204, headers: preflightHeaders(header('origin'), methods, config().corsAllowedOrigins) };
   }
   if (methods.length > 0) {
     throw new AppError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', {

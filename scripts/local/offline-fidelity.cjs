@@ -12,6 +12,13 @@
  *   request carries a type no endpoint takes instead, so it is the 415 it is in AWS.
  * - serverless-offline adds `Content-Type: application/json` to every answer; a 304 or a 204 has no
  *   body, so it loses it again.
+ * - a body that is falsy JSON (`false`, `0`, `null`) reaches the function as its text, not as a
+ *   parsed value or no body.
+ * - hapi answers CORS preflights itself (any origin reflected, with credentials): here they get the
+ *   fallback function's answer by our policy, and a request hapi refuses before any function runs
+ *   (bad percent-encoding, a `Content-Type` it cannot parse, a broken chunked body) gets a problem
+ *   document with our headers. Both answers are built by our own code (scripts/local/offline-edge.ts,
+ *   bundled here with esbuild when the server starts).
  *
  * It patches hapi's server prototype (resolved from serverless-offline, so the same module) to add
  * two request extensions when a server starts. Nothing happens for other commands (`package`, `deploy`).
@@ -24,17 +31,80 @@ const RAW_PATH_HEADER = 'x-offline-raw-path';
 const NO_CONTENT_TYPE = 'application/x-offline-no-content-type';
 const PATCHED = Symbol.for('cartwheel.offline-fidelity');
 
-function installExtensions(server) {
+/** scripts/local/offline-edge.ts, bundled and loaded into this process. */
+function loadEdge() {
+  const esbuild = require('esbuild');
+  const Module = require('node:module');
+  const entry = path.join(__dirname, 'offline-edge.ts');
+  const [output] = esbuild.buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'error',
+  }).outputFiles;
+  const edge = new Module(entry, module);
+  edge.filename = entry;
+  edge.paths = Module._nodeModulePaths(__dirname);
+  edge._compile(output.text, entry);
+  return edge.exports;
+}
+
+/** Sends an answer built by offline-edge.ts instead of hapi's. */
+function answer(h, built) {
+  // No payload at all for an empty answer: hapi would label an empty string as text/html.
+  const response = h.response(built.body ?? null).code(built.statusCode);
+  for (const [name, value] of Object.entries(built.headers)) response.header(name, value);
+  return response.takeover();
+}
+
+function installExtensions(server, settings) {
+  const edge = loadEdge();
+  const edgeRequest = (request) => {
+    const raw = request.raw.req;
+    const headers = { ...raw.headers };
+    // The Origin as sent (it leaves the parsed headers on arrival, see onRequest).
+    for (let index = 0; index < raw.rawHeaders.length; index += 2)
+      if (raw.rawHeaders[index].toLowerCase() === 'origin') headers.origin = raw.rawHeaders[index + 1];
+    return { method: request.method.toUpperCase(), rawPath: (raw.url ?? '').split(/[?#]/)[0], headers };
+  };
   server.ext('onRequest', (request, h) => {
     const raw = request.raw.req;
+    // serverless-offline's own CORS (any origin reflected, with credentials) acts on the parsed
+    // headers' Origin; the functions build their event from the raw headers, and apply our policy.
+    delete raw.headers.origin;
+    if (request.method === 'options')
+      return answer(h, edge.preflightAnswer(edgeRequest(request), settings.allowedOrigins()));
     const rawPath = (raw.url ?? '').split(/[?#]/)[0];
     raw.rawHeaders.push(RAW_PATH_HEADER, rawPath);
     const hasBody = Number(raw.headers['content-length'] ?? 0) > 0 || raw.headers['transfer-encoding'] !== undefined;
     if (hasBody && raw.headers['content-type'] === undefined) raw.rawHeaders.push('content-type', NO_CONTENT_TYPE);
+    // A route without a body ignores one, whatever its type (hapi would refuse a type it cannot parse).
+    else if (hasBody && !edge.takesBody(edgeRequest(request))) raw.headers['content-type'] = 'application/octet-stream';
+    return h.continue;
+  });
+  server.ext('onPreHandler', (request, h) => {
+    // serverless-offline keeps a parsed body that is falsy JSON (`false`, `0`, `null`) as that value
+    // instead of the text, so the event's body is not a string (or is no body at all). API Gateway
+    // always hands over the text.
+    const { payload, rawPayload } = request;
+    const text = Buffer.isBuffer(rawPayload) ? rawPayload.toString('utf8') : rawPayload;
+    if ((payload === null || typeof payload !== 'object') && typeof text === 'string' && text.length > 0)
+      request.payload = text;
     return h.continue;
   });
   server.ext('onPreResponse', (request, h) => {
     const response = request.response;
+    // A refusal of hapi's own (a function's answer, error or not, is never a Boom).
+    if (response?.isBoom) {
+      const { statusCode, payload } = response.output;
+      return answer(
+        h,
+        edge.refusalAnswer(edgeRequest(request), settings.allowedOrigins(), statusCode, String(payload.message ?? '')),
+      );
+    }
     if (response && !response.isBoom && (response.statusCode === 304 || response.statusCode === 204)) {
       delete response.headers['content-type'];
     }
@@ -42,7 +112,7 @@ function installExtensions(server) {
   });
 }
 
-function patchHapi() {
+function patchHapi(settings) {
   const offlineDir = path.dirname(require.resolve('serverless-offline'));
   const hapi = require(require.resolve('@hapi/hapi', { paths: [offlineDir] }));
   const prototype = Object.getPrototypeOf(hapi.server());
@@ -50,7 +120,7 @@ function patchHapi() {
   prototype[PATCHED] = true;
   const start = prototype.start;
   prototype.start = function startWithFidelity(...args) {
-    installExtensions(this);
+    installExtensions(this, settings);
     return start.apply(this, args);
   };
 }
@@ -58,7 +128,14 @@ function patchHapi() {
 class OfflineFidelity {
   constructor(serverless) {
     const commands = serverless.processedInput?.commands ?? [];
-    if (commands[0] === 'offline') patchHapi();
+    if (commands[0] !== 'offline') return;
+    // Read when a request comes: the variables of serverless.yml are resolved by then.
+    const allowedOrigins = () =>
+      String(serverless.service.provider.environment?.CORS_ALLOWED_ORIGINS ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0);
+    patchHapi({ allowedOrigins });
   }
 }
 

@@ -4,6 +4,10 @@ import { type HttpMiddleware, type HttpRequest, header, initState, peekState } f
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** The id of a request: a sane incoming `X-Request-Id` (CONTRACT §4), otherwise a new one. */
+export const requestIdFrom = (incoming: string | undefined): string =>
+  incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+
 /**
  * Picks the request id (a sane incoming `X-Request-Id` is echoed, otherwise a new one),
  * tags every log line with it, and puts it on every response, errors included.
@@ -17,9 +21,8 @@ export function requestContext(): HttpMiddleware {
   };
   return {
     before: (request: HttpRequest) => {
-      const incoming = header(request.event, 'x-request-id');
-      // Otherwise our own id: API Gateway's is unique, but serverless-offline sends a constant.
-      const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      // Not API Gateway's id: it is unique, but serverless-offline sends a constant.
+      const requestId = requestIdFrom(header(request.event, 'x-request-id'));
       initState(request.event, requestId);
       logger.appendKeys({
         requestId,

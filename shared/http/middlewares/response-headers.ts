@@ -26,7 +26,11 @@ export const ALLOWED_REQUEST_HEADERS = [
  * never hand one origin's copy, with or without CORS headers, to another.
  */
 export function corsHeaders(origin: string | undefined): Record<string, string> {
-  const allowed = config().corsAllowedOrigins;
+  return corsHeadersFor(origin, config().corsAllowedOrigins);
+}
+
+/** `corsHeaders` for a given list of allowed origins (the local web server has no configuration of ours). */
+export function corsHeadersFor(origin: string | undefined, allowed: readonly string[]): Record<string, string> {
   if (allowed.length === 0) return {};
   if (!origin || !allowed.includes(origin)) return { Vary: 'Origin' };
   return {
@@ -35,6 +39,40 @@ export function corsHeaders(origin: string | undefined): Record<string, string> 
     Vary: 'Origin',
   };
 }
+
+/**
+ * The answer to a CORS preflight for a path that takes `methods`: the CORS headers, and what may
+ * be sent, for an allowed origin; only `Allow` (and `Vary`) for any other.
+ */
+export function preflightHeaders(
+  origin: string | undefined,
+  methods: readonly string[],
+  allowed: readonly string[],
+): Record<string, string> {
+  const cors = corsHeadersFor(origin, allowed);
+  return {
+    ...cors,
+    ...(cors['Access-Control-Allow-Origin']
+      ? {
+          'Access-Control-Allow-Methods': methods.join(', '),
+          'Access-Control-Allow-Headers': ALLOWED_REQUEST_HEADERS.join(', '),
+          'Access-Control-Max-Age': '600',
+        }
+      : {}),
+    Allow: [...methods, 'OPTIONS'].join(', '),
+  };
+}
+
+const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/** The security headers of every answer (CONTRACT §2). */
+export const securityHeaders = (contentSecurityPolicy = DEFAULT_CSP): Record<string, string> => ({
+  'X-Content-Type-Options': 'nosniff',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': contentSecurityPolicy,
+  'Referrer-Policy': 'no-referrer',
+});
 
 /** Adds `Origin` to a `Vary` list a route may have set already (once, whatever its case). */
 function varyWith(existing: string | undefined, name: string): string {
@@ -51,7 +89,7 @@ function varyWith(existing: string | undefined, name: string): string {
 export function responseHeaders(
   options: { contentSecurityPolicy?: string; rateLimitPolicy?: () => string } = {},
 ): HttpMiddleware {
-  const csp = options.contentSecurityPolicy ?? "default-src 'none'; frame-ancestors 'none'";
+  const security = securityHeaders(options.contentSecurityPolicy);
   const apply = (request: HttpRequest) => {
     const response = request.response;
     if (!response) return;
@@ -63,11 +101,7 @@ export function responseHeaders(
       ...cors,
       ...(vary ? { Vary: varyWith(routeVary, vary) } : {}),
       ...(options.rateLimitPolicy ? { 'RateLimit-Policy': options.rateLimitPolicy() } : {}),
-      'X-Content-Type-Options': 'nosniff',
-      'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': csp,
-      'Referrer-Policy': 'no-referrer',
+      ...security,
     };
   };
   return { after: apply, onError: apply };
