@@ -80,15 +80,21 @@ export interface OrderRepositoryOptions {
   dispatchGraceSeconds: number;
 }
 
-/** The order takes a place among its customer's pending orders, if fewer than `limit` are taken. */
-function pendingOrderCounted(tableName: string, order: Order, limit: number): TransactUpdate {
+/** The order takes a place in a hold record's set (pending orders, a code's uses), if fewer than `limit` are taken. */
+function orderHeld(
+  tableName: string,
+  Key: Record<string, string>,
+  type: string,
+  orderId: string,
+  limit: number,
+): TransactUpdate {
   return {
     TableName: tableName,
-    Key: keys.pendingOrders(order.userId ?? ''),
+    Key,
     UpdateExpression: 'ADD orderIds :order SET #type = :type',
     ConditionExpression: 'attribute_not_exists(orderIds) OR size(orderIds) < :limit',
     ExpressionAttributeNames: { '#type': 'type' },
-    ExpressionAttributeValues: { ':order': new Set([order.orderId]), ':limit': limit, ':type': 'PendingOrders' },
+    ExpressionAttributeValues: { ':order': new Set([orderId]), ':limit': limit, ':type': type },
   };
 }
 
@@ -168,7 +174,16 @@ export function createDynamoOrderRepository(
       const work = paymentWork(order, placement.paymentToken);
       items.push(workRecordPut(tableName, work, order.createdAt, plusSeconds(order.createdAt, dispatchGraceSeconds)));
       const pendingIndex = items.length;
-      items.push({ Update: pendingOrderCounted(tableName, order, placement.pendingOrderLimit) });
+      const { orderId, userId } = order;
+      items.push({
+        Update: orderHeld(
+          tableName,
+          keys.pendingOrders(userId ?? ''),
+          'PendingOrders',
+          orderId,
+          placement.pendingOrderLimit,
+        ),
+      });
       let discountIndex = -1;
       let perCustomerIndex = -1;
       if (placement.discount !== null) {
@@ -188,18 +203,13 @@ export function createDynamoOrderRepository(
         if (maxPerCustomer !== null && order.userId) {
           perCustomerIndex = items.length;
           items.push({
-            Update: {
-              TableName: tableName,
-              Key: keys.customerRedemptions(order.userId, code),
-              UpdateExpression: 'ADD orderIds :order SET #type = :type',
-              ConditionExpression: 'attribute_not_exists(orderIds) OR size(orderIds) < :max',
-              ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: {
-                ':order': new Set([order.orderId]),
-                ':max': maxPerCustomer,
-                ':type': 'Redemptions',
-              },
-            },
+            Update: orderHeld(
+              tableName,
+              keys.customerRedemptions(order.userId, code),
+              'Redemptions',
+              orderId,
+              maxPerCustomer,
+            ),
           });
         }
       }
