@@ -16,7 +16,7 @@ export interface EventInput {
    * The event's `body` exactly as given, instead of `body`: serverless-offline sends `null` when
    * the request had none, API Gateway leaves the field out.
    */
-  rawEventBody?: string | null;
+  rawEventBody?: string | null | boolean | number;
   /** The caller's address as API Gateway sees it (default 127.0.0.1). */
   sourceIp?: string;
 }

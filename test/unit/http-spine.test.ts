@@ -178,6 +178,21 @@ describe('the HTTP stack', () => {
       expect(Object.prototype).not.toHaveProperty('polluted');
     });
 
+    it.each([false, 0])(
+      'answers a body a local runtime handed over already parsed (%s) as the JSON text it was',
+      async (parsed) => {
+        const res = await invoke(createProduct, {
+          method: 'POST',
+          path: '/v1/products',
+          headers: { 'Content-Type': 'application/json' },
+          rawEventBody: parsed,
+          token: admin(),
+        });
+        expectProblem(res, 400, 'VALIDATION_FAILED');
+        expect(res.json.errors).toEqual([{ path: '', message: 'the request body must be a JSON object' }]);
+      },
+    );
+
     it('keeps MALFORMED_JSON for text that is not JSON, UTF-8 bytes included', async () => {
       const notJson = await post({ headers: { 'Content-Type': 'application/json' }, body: 'hello' });
       expectProblem(notJson, 400, 'MALFORMED_JSON');
