@@ -258,6 +258,7 @@ export const orderService = /* @__PURE__ */ once(() =>
     currency: config().currency,
     reservationTtlSeconds: config().reservationTtlSeconds,
     ...config().checkout,
+    checkoutLimit: checkoutRateLimit(),
   }),
 );
 

@@ -1,29 +1,21 @@
-import { createOrderRoute } from '../../shared/api/order-routes';
-import { checkoutRateLimit, idempotencyStore, orderService, profileService } from '../../shared/container';
-import type { OrderView } from '../../shared/domain/orders/order';
+import { createOrderRoute, orderLocation } from '../../shared/api/order-routes';
+import { idempotencyStore, orderService, profileService } from '../../shared/container';
 import { httpRoute } from '../../shared/http/http-route';
-import { idempotent, storedJson } from '../../shared/http/idempotency';
 import { created } from '../../shared/http/responses';
 import { metrics } from '../../shared/observability';
 
-const location = (orderId: string) => `/v1/orders/${orderId}`;
-
-export const handler = httpRoute(createOrderRoute, async ({ body, principal, header, requestId }) =>
-  idempotent<OrderView>(
-    { store: idempotencyStore(), scope: principal.sub, key: header('idempotency-key'), body, requestId },
-    async (completion) => {
-      const order = await orderService().place(
-        // The verified address the profile caches (asked of the identity provider only when it has
-        // none), looked up beside the checkout's other reads: access tokens carry no e-mail.
-        { sub: principal.sub, email: profileService().orderRecipient(principal) },
-        body,
-        completion((view) => storedJson(201, view, { Location: location(view.orderId) })),
-        // After the replay check, so a replay never counts toward the checkout limit; it runs beside
-        // the price reads, and a refused checkout writes nothing.
-        () => checkoutRateLimit().consume(principal.sub),
-      );
-      metrics.addMetric('OrdersPlaced', 'Count', 1);
-      return created(order, location(order.orderId));
-    },
-  ),
+export const handler = httpRoute(
+  createOrderRoute,
+  async ({ body, principal, idempotency }) => {
+    const order = await orderService().place(
+      // The verified address the profile caches (asked of the identity provider only when it has
+      // none), looked up beside the checkout's other reads: access tokens carry no e-mail.
+      { sub: principal.sub, email: profileService().orderRecipient(principal) },
+      body,
+      idempotency,
+    );
+    metrics.addMetric('OrdersPlaced', 'Count', 1);
+    return created(order, orderLocation(order.orderId));
+  },
+  { idempotencyStore },
 );

@@ -1,6 +1,6 @@
 import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
-import { ORDER_EVENT_TYPES, ORDER_STATUSES } from '../domain/orders/order';
-import { MAX_KEY_LENGTH } from '../http/idempotency';
+import { ORDER_EVENT_TYPES, ORDER_STATUSES, type OrderView } from '../domain/orders/order';
+import { MAX_KEY_LENGTH, storedJson } from '../http/idempotency';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Address } from './address-schema';
@@ -17,6 +17,9 @@ import {
   Text,
   Timestamp,
 } from './common-schemas';
+
+/** Where an order is read: the `Location` of a placed order. */
+export const orderLocation = (orderId: string) => `/v1/orders/${orderId}`;
 
 const OrderId = z
   .string()
@@ -103,6 +106,9 @@ export const createOrderRoute = defineRoute({
     'asynchronously. Requires an Idempotency-Key: a retry with the same key and body replays the first answer.',
   tags: ['Orders'],
   body: CreateOrderBody,
+  idempotent: {
+    respond: (order: OrderView) => storedJson(201, order, { Location: orderLocation(order.orderId) }),
+  },
   headers: [
     {
       name: 'Idempotency-Key',

@@ -6,8 +6,10 @@ import type { Principal } from '../auth/principal';
 import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
 import { config } from '../config';
 import { rateLimiter } from '../container';
+import type { IdempotencyCompletion, IdempotencyStore } from '../domain/idempotency/idempotency';
 import type * as z from '../lib/zod';
 import { logger } from '../observability';
+import { type IdempotentRoute, idempotent } from './idempotency';
 import { authenticate } from './middlewares/authenticate';
 import { bodyLimit } from './middlewares/body-limit';
 import { jsonBody } from './middlewares/json-body';
@@ -33,6 +35,7 @@ const tokenVerifier = () => {
 
 type Out<S> = [NonNullable<S>] extends [z.core.$ZodType] ? z.output<NonNullable<S>> : undefined;
 type PrincipalFor<R> = [R] extends ['public'] ? Principal | undefined : Principal;
+type CompletionFor<I> = [I] extends [IdempotentRoute<infer T>] ? IdempotencyCompletion<T> : undefined;
 
 /** What a route handler receives: validated input and the verified caller. */
 export interface RouteContext<Spec extends RouteSpec> {
@@ -41,6 +44,8 @@ export interface RouteContext<Spec extends RouteSpec> {
   body: Out<Spec['body']>;
   principal: PrincipalFor<Spec['role']>;
   requestId: string;
+  /** For an `idempotent` route: the claim of its key, for the operation to complete in its transaction. */
+  idempotency: CompletionFor<Spec['idempotent']>;
   header(name: string): string | undefined;
   event: HttpEvent;
   /** Milliseconds left before the Lambda invocation is stopped (long work stops in time). */
@@ -55,6 +60,8 @@ export interface HttpRouteOptions {
    * Runs after auth and the rate limit; throws an AppError to refuse the request.
    */
   verifyRawBody?: (rawBody: Buffer, header: (name: string) => string | undefined) => void | Promise<void>;
+  /** Where an `idempotent` route's keys are claimed and its answers kept (built on first use). */
+  idempotencyStore?: () => IdempotencyStore;
 }
 
 function serialise(result: HttpResult): HttpResponse {
@@ -125,6 +132,9 @@ export function httpRoute<Spec extends RouteSpec>(
   if (spec.body) handler.use(jsonBody({ optional: bodyIsOptional(spec) }));
   handler.use(validateRequest(spec));
 
+  const { idempotencyStore } = options;
+  if (spec.idempotent && !idempotencyStore) throw new Error(`${spec.operationId} is idempotent: give it a store`);
+
   return handler.handler(async (event, context) => {
     const state = stateOf(event);
     const ctx = {
@@ -133,10 +143,24 @@ export function httpRoute<Spec extends RouteSpec>(
       body: state.body,
       principal: state.principal,
       requestId: state.requestId,
+      idempotency: undefined,
       header: (name: string) => header(event, name),
       event,
       remainingTimeMs: () => context.getRemainingTimeInMillis(),
     } as RouteContext<Spec>;
-    return serialise(await run(ctx));
+    if (!spec.idempotent || !idempotencyStore) return serialise(await run(ctx));
+    const request = {
+      store: idempotencyStore(),
+      // Keys are per caller (an idempotent route is never public): one key from two customers is two requests.
+      scope: state.principal?.sub ?? '',
+      key: header(event, 'idempotency-key'),
+      body: state.body,
+      requestId: state.requestId,
+    };
+    return serialise(
+      await idempotent(request, spec.idempotent, (completion) =>
+        run({ ...ctx, idempotency: completion as RouteContext<Spec>['idempotency'] }),
+      ),
+    );
   });
 }

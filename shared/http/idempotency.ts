@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  IdempotencyBegin,
   IdempotencyCompletion,
   IdempotencyLease,
   IdempotencyStore,
@@ -55,6 +56,20 @@ function replay(response: StoredResponse, requestId: string): HttpResult {
   };
 }
 
+/** A request whose first answer is stored: `claim()` rejects with it, and the HTTP stack replays it. */
+export class IdempotentReplay extends Error {
+  constructor(readonly response: StoredResponse) {
+    super('replay of a stored answer');
+    this.name = 'IdempotentReplay';
+  }
+}
+
+/** How a route declares it runs at most once per `Idempotency-Key` (RouteSpec `idempotent`). */
+export interface IdempotentRoute<T> {
+  /** The stored form of the route's success, completed in the operation's own transaction. */
+  respond(result: T): StoredResponse;
+}
+
 export interface IdempotentRequest {
   store: IdempotencyStore;
   /** Keys are per caller: the same key from two customers names two requests. */
@@ -64,18 +79,7 @@ export interface IdempotentRequest {
   requestId: string;
 }
 
-/**
- * Runs a non-idempotent operation at most once per `Idempotency-Key` (IETF draft semantics):
- * missing key 400, the same key and body again → the first response replayed, another body →
- * 422, while the first is still running → 409. Outcomes of the operation itself (2xx and 4xx)
- * are stored; failures before it started, and 5xx, are not (the client may simply retry).
- * `run` must complete the record through `completion` in its own transaction when it succeeds.
- */
-export async function idempotent<T>(
-  request: IdempotentRequest,
-  run: (completion: (respond: (result: T) => StoredResponse) => IdempotencyCompletion<T>) => Promise<HttpResult>,
-): Promise<HttpResult> {
-  const key = request.key;
+function checkedKey(key: string | undefined): string {
   if (key === undefined || key.length === 0) {
     throw new AppError(400, 'IDEMPOTENCY_KEY_MISSING', 'Idempotency-Key missing', {
       detail: 'Send an `Idempotency-Key` header (1–255 characters) so a retry cannot place a second order.',
@@ -86,10 +90,16 @@ export async function idempotent<T>(
       detail: `The Idempotency-Key must be 1–${MAX_KEY_LENGTH} characters.`,
     });
   }
-  const begun = await request.store.begin(request.scope, key, fingerprintOf(request.body));
+  return key;
+}
+
+/** The claim's lease, or the error that says why this request may not go on. */
+function leaseOf(begun: IdempotencyBegin): IdempotencyLease {
   switch (begun.outcome) {
+    case 'acquired':
+      return begun.lease;
     case 'replay':
-      return replay(begun.response, request.requestId);
+      throw new IdempotentReplay(begun.response);
     case 'mismatch':
       throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key reused', {
         detail: 'This Idempotency-Key was used with a different request body.',
@@ -100,16 +110,60 @@ export async function idempotent<T>(
         headers: { 'Retry-After': '1' },
       });
   }
-  const lease: IdempotencyLease = begun.lease;
+}
+
+/**
+ * Runs a non-idempotent operation at most once per `Idempotency-Key` (IETF draft semantics):
+ * missing key 400, the same key and body again → the first response replayed, another body →
+ * 422, while the first is still running → 409. Outcomes of the operation itself (2xx and 4xx)
+ * are stored; failures before it started, and 5xx, are not (the client may simply retry).
+ * The claim is sent at once and `run` starts beside it: `run` must await `completion.claim()`
+ * before it writes, and complete the record in its own transaction when it succeeds. The claim's
+ * answer wins over the operation's (a replayed request never answers with its own error).
+ */
+export async function idempotent<T>(
+  request: IdempotentRequest,
+  route: IdempotentRoute<T>,
+  run: (completion: IdempotencyCompletion<T>) => Promise<HttpResult>,
+): Promise<HttpResult> {
+  const key = checkedKey(request.key);
+  const claimed = request.store.begin(request.scope, key, fingerprintOf(request.body)).then(
+    (begun) => ({ begun }),
+    (error: unknown) => ({ error }),
+  );
+  const claim = async () => {
+    const settled = await claimed;
+    if ('error' in settled) throw settled.error;
+    return leaseOf(settled.begun);
+  };
+  let result: HttpResult;
   try {
-    return await run((respond) => ({ lease, respond }));
+    result = await run({ claim, respond: route.respond });
   } catch (error) {
+    const settled = await claimed;
+    if ('error' in settled) throw settled.error;
+    if (settled.begun.outcome !== 'acquired') return refusal(settled.begun, request.requestId);
     // Best effort: if the record cannot be written now, its claim expires and a retry runs again.
     const settle =
       error instanceof AppError && error.status < 500 && error.status !== 429
-        ? request.store.complete(lease, storedProblem(error))
-        : request.store.release(lease);
+        ? request.store.complete(settled.begun.lease, storedProblem(error))
+        : request.store.release(settled.begun.lease);
     await settle.catch(() => undefined);
     throw error;
   }
+  // An operation that succeeded held the lease (it could not commit without it).
+  const settled = await claimed;
+  if ('error' in settled) throw settled.error;
+  return settled.begun.outcome === 'acquired' ? result : refusal(settled.begun, request.requestId);
+}
+
+/** The answer to a request whose claim was refused: the stored answer replayed, or the refusal. */
+function refusal(begun: IdempotencyBegin, requestId: string): HttpResult {
+  try {
+    leaseOf(begun);
+  } catch (error) {
+    if (error instanceof IdempotentReplay) return replay(error.response, requestId);
+    throw error;
+  }
+  throw new Error('an acquired claim is no refusal');
 }

@@ -1,4 +1,5 @@
 import * as z from '../lib/zod';
+import type { IdempotentRoute } from './idempotency';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** `public`: anyone; `customer`: any signed-in user (admins too); `admin`: the `admin` group. */
@@ -54,6 +55,13 @@ export interface RouteSpec<
    * route; exempt one only for a caller that cannot slow down, and say why). Default: limited.
    */
   rateLimited?: boolean;
+  /**
+   * The route runs at most once per caller and `Idempotency-Key`: the HTTP stack claims the key
+   * (beside the handler's reads), replays a stored answer, and stores the route's 4xx; the handler
+   * hands `ctx.idempotency` to the operation, which completes the record in its own transaction.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: each route states its own result type.
+  idempotent?: IdempotentRoute<any>;
 }
 
 /** Declares a route; keeps the literal types of its schemas for the handler. */

@@ -200,6 +200,27 @@ describe('placing an order', () => {
     expect(await stockOf(db, sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
 
+  it('replays a placed order even when checking out again would now fail (the claim answers first)', async () => {
+    const sku = await stockedProduct(1);
+    const sub = newCustomer();
+    const key = randomUUID();
+    const first = await placeOrder(sub, { items: [{ sku, quantity: 1 }] }, key);
+    expect(first.status).toBe(201);
+    // The checkout's reads (run beside the claim) would now refuse it: the product is gone.
+    await invoke(updateProduct, {
+      method: 'PATCH',
+      path: `/v1/products/${sku}`,
+      pathParameters: { sku },
+      body: { active: false },
+      token: adminToken(),
+    });
+    const replay = await placeOrder(sub, { items: [{ sku, quantity: 1 }] }, key);
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json.orderId).toBe(first.json.orderId);
+    expect(await stockOf(db, sku)).toEqual({ onHand: 1, reserved: 1, available: 0 });
+  });
+
   it('keys are per customer: the same key from another customer is another request', async () => {
     const sku = await stockedProduct(5);
     const key = randomUUID();

@@ -206,6 +206,8 @@ export function orderServiceWith(
     reservationTtlSeconds: 900,
     maxOrderTotal: 99_999_999,
     maxPendingOrdersPerCustomer: 5,
+    // The checkout limit has its own tests (rate-limits.test.ts); these place as many as they like.
+    checkoutLimit: { consume: async () => undefined },
   });
 }
 

@@ -32,8 +32,14 @@ export interface IdempotencyStore {
   release(lease: IdempotencyLease): Promise<void>;
 }
 
-/** What a transactional write needs to complete the record atomically with its own effects. */
+/**
+ * What a transactional write needs to complete the record atomically with its own effects. The
+ * claim of the key is already under way when the operation starts, so it runs beside the
+ * operation's reads; the operation awaits `claim()` before it writes anything. `claim()` rejects
+ * when the request may not go on (its first answer is replayed, or the key is busy or reused):
+ * the operation lets that error through, and the caller answers with it.
+ */
 export interface IdempotencyCompletion<T> {
-  lease: IdempotencyLease;
+  claim(): Promise<IdempotencyLease>;
   respond(result: T): StoredResponse;
 }

@@ -8,6 +8,7 @@ import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discou
 import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
 import { MAX_MONEY } from '../money';
+import type { CheckoutRateLimit } from '../rate-limit/checkout-rate-limit';
 import { type Address, canTransition, type Order, type OrderLine, type OrderView, toOrderView } from './order';
 import {
   CartEmptyError,
@@ -63,12 +64,14 @@ export interface OrderServiceDeps {
   maxOrderTotal: number;
   /** Orders one customer may have in PENDING_PAYMENT at once, enforced in the placement transaction. */
   maxPendingOrdersPerCustomer: number;
+  /** The per-customer checkout limit, counted once per checkout that is not a replay. */
+  checkoutLimit: CheckoutRateLimit;
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
 
 /** `work`'s result once `admission` has resolved; admission's error first, then work's. */
-async function afterAdmission<T>(admission: Promise<void>, work: Promise<T>): Promise<T> {
+async function afterAdmission<T>(admission: Promise<unknown>, work: Promise<T>): Promise<T> {
   const [admitted, done] = await Promise.allSettled([admission, work]);
   if (admitted.status === 'rejected') throw admitted.reason;
   if (done.status === 'rejected') throw done.reason;
@@ -160,20 +163,27 @@ export function createOrderService(deps: OrderServiceDeps) {
      * in PENDING_PAYMENT with the durable payment work record and, when given, completes the
      * idempotency record — all in one transaction. The repository then hands the payment work to the queue.
      *
-     * `admit` (the checkout rate limit) runs once, at the same time as the reads of the cart, prices
-     * and discount, which saves its round trip; nothing is written unless it resolves, and its
-     * error wins over theirs, as if it had run first.
+     * Nothing waits for what it does not need: the reads of the cart, prices, discount and the
+     * customer's address run beside the claim of the idempotency key and, once the claim holds (a
+     * replay never counts toward it), the checkout limit. Nothing is written unless both resolve,
+     * and their errors win over the reads', as if they had run first.
      */
     async place(
       customer: Customer,
       input: PlaceOrderInput,
-      completion: IdempotencyCompletion<OrderView> | null,
-      admit?: () => Promise<void>,
+      completion?: IdempotencyCompletion<OrderView> | null,
     ): Promise<OrderView> {
+      const claimed = completion?.claim();
+      const admitted = (async () => {
+        const lease = await claimed;
+        await deps.checkoutLimit.consume(customer.sub);
+        return lease;
+      })();
       for (let attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
         const prepared = prepare(customer, input);
         const { order, redemption, lines, cart } =
-          attempt === 0 && admit ? await afterAdmission(admit(), prepared) : await prepared;
+          attempt === 0 ? await afterAdmission(admitted, prepared) : await prepared;
+        const lease = await admitted;
         const view = toOrderView(order);
         const outcome = await orders.place({
           order,
@@ -181,7 +191,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           discount: redemption,
           pendingOrderLimit: deps.maxPendingOrdersPerCustomer,
           cart,
-          idempotency: completion ? { lease: completion.lease, response: completion.respond(view) } : null,
+          idempotency: completion && lease ? { lease, response: completion.respond(view) } : null,
         });
         if (outcome.ok) return view;
         switch (outcome.reason) {
