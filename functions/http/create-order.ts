@@ -1,7 +1,9 @@
 import { createOrderRoute } from '../../shared/api/order-routes';
-import { checkoutRateLimit, idempotencyStore, orderService, profileService } from '../../shared/container';
+import { profileService } from '../../shared/container/customers';
+import { httpRoute, idempotencyStore } from '../../shared/container/http';
+import { orderService } from '../../shared/container/orders';
+import { checkoutRateLimit } from '../../shared/container/rate-limits';
 import type { OrderView } from '../../shared/domain/orders/order';
-import { httpRoute } from '../../shared/http/http-route';
 import { idempotent, storedJson } from '../../shared/http/idempotency';
 import { created } from '../../shared/http/responses';
 import { metrics } from '../../shared/observability';

@@ -3,9 +3,9 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal';
-import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
+import type { TokenVerifier } from '../auth/token-verifier';
 import { config } from '../config';
-import { rateLimiter } from '../container';
+import type { RateLimiter } from '../domain/rate-limit/rate-limiter';
 import type * as z from '../lib/zod';
 import { logger } from '../observability';
 import { authenticate } from './middlewares/authenticate';
@@ -22,14 +22,13 @@ import type { HttpResult } from './responses';
 import { bodyIsOptional, type RouteSpec } from './route-spec';
 
 /**
- * The token verifier, built on first use. It lives here rather than in the container so that only
- * HTTP functions bundle aws-jwt-verify (the container is imported by every function).
+ * What the HTTP stack is built over, each asked for on the first request that needs it: the
+ * composition root hands them in (shared/container/http.ts), so this layer builds no adapter.
  */
-let verifier: TokenVerifier | undefined;
-const tokenVerifier = () => {
-  verifier ??= createTokenVerifier(config().auth);
-  return verifier;
-};
+export interface HttpStackParts {
+  rateLimiter: () => RateLimiter;
+  tokenVerifier: () => TokenVerifier;
+}
 
 type Out<S> = [NonNullable<S>] extends [z.core.$ZodType] ? z.output<NonNullable<S>> : undefined;
 type PrincipalFor<R> = [R] extends ['public'] ? Principal | undefined : Principal;
@@ -73,10 +72,19 @@ function serialise(result: HttpResult): HttpResponse {
  * problem+json errors, 64 KiB body limit, bearer auth (401/403/503), the per-principal request
  * limit (429), JSON parsing (415/400), strict schema validation (400), then the route's own code.
  */
-export function httpRoute<Spec extends RouteSpec>(
+export function createHttpRoute(parts: HttpStackParts) {
+  return <Spec extends RouteSpec>(
+    spec: Spec,
+    run: (ctx: RouteContext<Spec>) => Promise<HttpResult>,
+    options: HttpRouteOptions = {},
+  ) => httpRoute(parts, spec, run, options);
+}
+
+function httpRoute<Spec extends RouteSpec>(
+  { rateLimiter, tokenVerifier }: HttpStackParts,
   spec: Spec,
   run: (ctx: RouteContext<Spec>) => Promise<HttpResult>,
-  options: HttpRouteOptions = {},
+  options: HttpRouteOptions,
 ) {
   const handler = middy<HttpEvent, HttpResponse, Error, Context>()
     .use(httpHeaderNormalizer())
