@@ -4,4 +4,4 @@
  * Bundled with the deployment options (bench/lib/build-bundles.ts), like the function itself.
  */
 export { handler } from '../../functions/http/create-order';
-export { dynamoClient } from '../../shared/container';
+export { dynamoClient } from '../../shared/container/clients';

@@ -1,15 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
-import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
-import { createDynamoDiscountRepository } from '../../shared/adapters/dynamo/dynamo-discount-repository';
-import { createDynamoIdempotencyStore } from '../../shared/adapters/dynamo/dynamo-idempotency-store';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { config } from '../../shared/config';
-import { catalogPricing } from '../../shared/domain/orders/catalog-pricing';
+import { buildIdempotencyStore } from '../../shared/container/http';
+import { buildOrderService } from '../../shared/container/orders';
 import type { OrderRepository, Placement } from '../../shared/domain/orders/order-ports';
-import { createOrderService } from '../../shared/domain/orders/order-service';
 import { fingerprintOf, storedJson } from '../../shared/http/idempotency';
-import { randomIds, systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { localSecret } from '../../test/support/config-env';
 import type { CheckoutStack } from '../bench-context';
@@ -29,14 +24,11 @@ const PREPARE_CONCURRENCY = 16;
  */
 export function checkoutTransactions(stack: CheckoutStack, db: DynamoDBDocumentClient) {
   const settings = config();
-  const { tableName } = stack;
-  const repository = createDynamoOrderRepository(db, tableName, {
+  const table = { db, name: stack.tableName };
+  const repository = createDynamoOrderRepository(db, table.name, {
     dispatchGraceSeconds: settings.jobs.reconcileGraceSeconds,
   });
-  const idempotency = createDynamoIdempotencyStore(db, tableName, systemClock, {
-    retentionSeconds: 25 * 3600,
-    lockSeconds: 60,
-  });
+  const idempotency = buildIdempotencyStore(table);
   /** An order service whose repository keeps the placement instead of committing it; one per worker. */
   function keepingService() {
     let kept: Placement | undefined;
@@ -47,14 +39,9 @@ export function checkoutTransactions(stack: CheckoutStack, db: DynamoDBDocumentC
         return { ok: true };
       },
     };
-    const orders = createOrderService({
+    const orders = buildOrderService(table, {
       orders: keeping,
-      pricing: catalogPricing(createDynamoCatalogRepository(db, tableName)),
-      carts: createDynamoCartRepository(db, tableName),
-      discounts: createDynamoDiscountRepository(db, tableName),
       cursors: createCursorCodec(localSecret(settings.cursorSecret)),
-      clock: systemClock,
-      ids: randomIds,
       currency: settings.currency,
       reservationTtlSeconds: settings.reservationTtlSeconds,
       ...settings.checkout,

@@ -1,14 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DynamoDbEngine, startDynamoDb } from '../../scripts/local/dynamodb-engine';
 import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
 import { provisionTable } from '../../scripts/local/provision';
 import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
-import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
-import { createDynamoInventoryRepository } from '../../shared/adapters/dynamo/dynamo-inventory-repository';
-import { createCatalogService } from '../../shared/domain/catalog/catalog-service';
-import { createInventoryService } from '../../shared/domain/inventory/inventory-service';
-import { randomIds, systemClock } from '../../shared/lib/clock';
+import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
+import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 
 export interface LocalTableOptions {
@@ -74,8 +70,9 @@ export interface SeedProduct {
 const SEED_CONCURRENCY = 8;
 
 /**
- * Active products with stock, written through the real catalog and inventory services (as
- * scripts/local/seed.ts does), so the items have exactly the shape production writes.
+ * Active products with stock, written through the catalog and inventory services as the composition
+ * root builds them (shared/container/catalog.ts, as scripts/local/seed.ts does), so the items have
+ * exactly the shape production writes.
  */
 export async function seedProducts(options: {
   endpoint: string;
@@ -89,22 +86,12 @@ export async function seedProducts(options: {
     region: options.region,
     credentials: LOCAL_CREDENTIALS,
   });
-  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const table = { db: createDocumentClient(client), name: options.tableName };
   // Nothing here paginates; the codec is only a required dependency.
   const cursors = createCursorCodec('bench-does-not-paginate');
   try {
-    const catalog = createCatalogService({
-      catalog: createDynamoCatalogRepository(db, options.tableName),
-      cursors,
-      clock: systemClock,
-      currency: options.currency,
-    });
-    const inventory = createInventoryService({
-      inventory: createDynamoInventoryRepository(db, options.tableName),
-      cursors,
-      clock: systemClock,
-      ids: randomIds,
-    });
+    const catalog = buildCatalogService(table, { cursors, currency: options.currency });
+    const inventory = buildInventoryService(table, { cursors });
     let next = 0;
     const worker = async () => {
       for (let index = next++; index < options.products.length; index = next++) {

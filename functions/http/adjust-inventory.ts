@@ -1,6 +1,6 @@
 import { adjustInventoryRoute } from '../../shared/api/inventory-routes';
-import { inventoryService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { inventoryService } from '../../shared/container/catalog';
+import { httpRoute } from '../../shared/container/http';
 import { ok } from '../../shared/http/responses';
 import { metrics } from '../../shared/observability';
 

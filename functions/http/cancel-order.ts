@@ -1,6 +1,6 @@
 import { cancelOrderRoute } from '../../shared/api/order-routes';
-import { orderService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { httpRoute } from '../../shared/container/http';
+import { orderService } from '../../shared/container/orders';
 import { ok } from '../../shared/http/responses';
 import { metrics } from '../../shared/observability';
 

@@ -1,6 +1,6 @@
 import { createDiscountRoute } from '../../shared/api/discount-routes';
-import { discountService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { discountService } from '../../shared/container/catalog';
+import { httpRoute } from '../../shared/container/http';
 import { created } from '../../shared/http/responses';
 import { metrics } from '../../shared/observability';
 

@@ -1,6 +1,6 @@
 import { createProductRoute } from '../../shared/api/catalog-routes';
-import { catalogService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { catalogService } from '../../shared/container/catalog';
+import { httpRoute } from '../../shared/container/http';
 import { created } from '../../shared/http/responses';
 import { metrics } from '../../shared/observability';
 

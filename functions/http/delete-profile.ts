@@ -1,6 +1,6 @@
 import { deleteProfileRoute } from '../../shared/api/customer-routes';
-import { erasureRequester } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { erasureRequester } from '../../shared/container/customers';
+import { httpRoute } from '../../shared/container/http';
 import { accepted } from '../../shared/http/responses';
 
 export const handler = httpRoute(deleteProfileRoute, async ({ principal }) =>

@@ -1,7 +1,7 @@
 import { routes } from '../../shared/api/routes';
 import { config } from '../../shared/config';
+import { httpRoute } from '../../shared/container/http';
 import { AppError, NotFoundError } from '../../shared/errors';
-import { httpRoute } from '../../shared/http/http-route';
 import { preflightHeaders } from '../../shared/http/middlewares/response-headers';
 import { methodsForPath } from '../../shared/http/route-matcher';
 import { defineRoute } from '../../shared/http/route-spec';

@@ -1,6 +1,6 @@
 import { getCartRoute } from '../../shared/api/cart-routes';
-import { cartService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { httpRoute } from '../../shared/container/http';
+import { cartService } from '../../shared/container/orders';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(getCartRoute, async ({ principal }) => ok(await cartService().get(principal.sub)));

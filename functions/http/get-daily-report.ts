@@ -1,6 +1,6 @@
 import { getDailyReportRoute } from '../../shared/api/report-routes';
-import { dailyReportService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { httpRoute } from '../../shared/container/http';
+import { dailyReportService } from '../../shared/container/jobs';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(getDailyReportRoute, async ({ params }) =>

@@ -1,6 +1,6 @@
 import { getDiscountRoute } from '../../shared/api/discount-routes';
-import { discountService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { discountService } from '../../shared/container/catalog';
+import { httpRoute } from '../../shared/container/http';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(getDiscountRoute, async ({ params }) => ok(await discountService().get(params.code)));

@@ -1,6 +1,6 @@
 import { healthRoute } from '../../shared/api/platform-routes';
-import { healthService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { healthService } from '../../shared/container/health';
+import { httpRoute } from '../../shared/container/http';
 
 export const handler = httpRoute(healthRoute, async () => {
   const report = await healthService().check();

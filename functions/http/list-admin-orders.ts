@@ -1,6 +1,6 @@
 import { listAdminOrdersRoute } from '../../shared/api/order-routes';
-import { orderQueries } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { httpRoute } from '../../shared/container/http';
+import { orderQueries } from '../../shared/container/orders';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(listAdminOrdersRoute, async ({ query }) =>

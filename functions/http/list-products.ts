@@ -1,7 +1,7 @@
 import { listProductsRoute } from '../../shared/api/catalog-routes';
-import { catalogService } from '../../shared/container';
+import { catalogService } from '../../shared/container/catalog';
+import { httpRoute } from '../../shared/container/http';
 import { publicCache } from '../../shared/http/caching';
-import { httpRoute } from '../../shared/http/http-route';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(listProductsRoute, async ({ query }) =>

@@ -1,8 +1,8 @@
 import { receivePaymentWebhookRoute } from '../../shared/api/webhook-routes';
-import { paymentWebhookSecret, paymentWebhookService } from '../../shared/container';
+import { httpRoute } from '../../shared/container/http';
+import { paymentWebhookSecret, paymentWebhookService } from '../../shared/container/payments';
 import type { WebhookEvent, WebhookReceipt } from '../../shared/domain/payments/payment-webhook-service';
 import { PAYMENT_SIGNATURE_HEADER, verifyWebhookSignature } from '../../shared/domain/payments/webhook-signature';
-import { httpRoute } from '../../shared/http/http-route';
 import { ok } from '../../shared/http/responses';
 import { logger, metrics } from '../../shared/observability';
 

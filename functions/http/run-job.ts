@@ -1,6 +1,6 @@
 import { runJobRoute } from '../../shared/api/job-routes';
-import { jobRunner } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { httpRoute } from '../../shared/container/http';
+import { jobRunner } from '../../shared/container/jobs';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(runJobRoute, async ({ params, body, remainingTimeMs }) =>

@@ -1,6 +1,6 @@
 import { setCartItemRoute } from '../../shared/api/cart-routes';
-import { cartService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { httpRoute } from '../../shared/container/http';
+import { cartService } from '../../shared/container/orders';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(setCartItemRoute, async ({ principal, params, body }) =>

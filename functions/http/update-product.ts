@@ -1,6 +1,6 @@
 import { updateProductRoute } from '../../shared/api/catalog-routes';
-import { catalogService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { catalogService } from '../../shared/container/catalog';
+import { httpRoute } from '../../shared/container/http';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(updateProductRoute, async ({ params, body, header }) => {

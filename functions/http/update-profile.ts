@@ -1,6 +1,6 @@
 import { updateProfileRoute } from '../../shared/api/customer-routes';
-import { profileService } from '../../shared/container';
-import { httpRoute } from '../../shared/http/http-route';
+import { profileService } from '../../shared/container/customers';
+import { httpRoute } from '../../shared/container/http';
 import { ok } from '../../shared/http/responses';
 
 export const handler = httpRoute(updateProfileRoute, async ({ principal, body }) =>

@@ -1,4 +1,4 @@
-import { erasureService } from '../../shared/container';
+import { erasureService } from '../../shared/container/customers';
 import { erasureRecordHandler } from '../../shared/jobs/erasure-job';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 

@@ -1,4 +1,4 @@
-import { fulfilmentService } from '../../shared/container';
+import { fulfilmentService } from '../../shared/container/fulfilment';
 import { fulfilmentRecordHandler } from '../../shared/jobs/order-work-jobs';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 

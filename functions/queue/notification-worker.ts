@@ -1,4 +1,4 @@
-import { notificationService } from '../../shared/container';
+import { notificationService } from '../../shared/container/notifications';
 import { notificationRecordHandler } from '../../shared/jobs/order-work-jobs';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 

@@ -1,6 +1,7 @@
 import { sqsVisibilityHold } from '../../shared/adapters/sqs/sqs-visibility-hold';
 import { config } from '../../shared/config';
-import { paymentService, sqsClient } from '../../shared/container';
+import { sqsClient } from '../../shared/container/clients';
+import { paymentService } from '../../shared/container/payments';
 import { openCircuitDelayOf, paymentRecordHandler } from '../../shared/jobs/payment-job';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 

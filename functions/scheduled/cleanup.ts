@@ -1,4 +1,4 @@
-import { cleanupRunner } from '../../shared/container';
+import { cleanupRunner } from '../../shared/container/jobs';
 import { scheduledJob } from '../../shared/jobs/scheduled-job';
 
 /** Daily: abandoned carts and expired housekeeping records are deleted (CONTRACT "Scheduled jobs"). */

@@ -1,4 +1,4 @@
-import { dailyReportRunner } from '../../shared/container';
+import { dailyReportRunner } from '../../shared/container/jobs';
 import { scheduledJob } from '../../shared/jobs/scheduled-job';
 
 /** 00:10 UTC: the sales report of the previous UTC day, from the sales ledger (CONTRACT "Scheduled jobs"). */

@@ -1,4 +1,4 @@
-import { expireReservationsRunner } from '../../shared/container';
+import { expireReservationsRunner } from '../../shared/container/jobs';
 import { scheduledJob } from '../../shared/jobs/scheduled-job';
 
 /** Every minute: unpaid orders past their reservation → EXPIRED, stock released (CONTRACT "Scheduled jobs"). */

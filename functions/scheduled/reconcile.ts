@@ -1,4 +1,4 @@
-import { reconcileRunner } from '../../shared/container';
+import { reconcileRunner } from '../../shared/container/jobs';
 import { scheduledJob } from '../../shared/jobs/scheduled-job';
 
 /** Every 5 minutes: payment work whose queue message was never sent is sent again (CONTRACT "Scheduled jobs"). */

@@ -1,12 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
 import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
-import { createDynamoInventoryRepository } from '../../shared/adapters/dynamo/dynamo-inventory-repository';
+import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
 import { ProductExistsError } from '../../shared/domain/catalog/catalog-errors';
-import { createCatalogService } from '../../shared/domain/catalog/catalog-service';
-import { createInventoryService } from '../../shared/domain/inventory/inventory-service';
-import { randomIds, systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { demoCatalog } from './demo-catalog';
 import { LOCAL_CREDENTIALS } from './local-aws';
@@ -34,18 +30,9 @@ export async function seedDemoCatalog(options: { tableName: string; endpoint: st
     if (marker.Item) return 0;
     // The seed never paginates; the codec is only a required dependency.
     const cursors = createCursorCodec('seed-does-not-paginate');
-    const catalog = createCatalogService({
-      catalog: createDynamoCatalogRepository(db, options.tableName),
-      cursors,
-      clock: systemClock,
-      currency: process.env.STORE_CURRENCY || 'EUR',
-    });
-    const inventory = createInventoryService({
-      inventory: createDynamoInventoryRepository(db, options.tableName),
-      cursors,
-      clock: systemClock,
-      ids: randomIds,
-    });
+    const table = { db, name: options.tableName };
+    const catalog = buildCatalogService(table, { cursors, currency: process.env.STORE_CURRENCY || 'EUR' });
+    const inventory = buildInventoryService(table, { cursors });
     let created = 0;
     for (const { stock, ...product } of demoCatalog) {
       try {

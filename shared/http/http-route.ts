@@ -3,10 +3,10 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal';
-import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
+import type { TokenVerifier } from '../auth/token-verifier';
 import { config } from '../config';
-import { rateLimiter } from '../container';
 import type { IdempotencyCompletion, IdempotencyStore } from '../domain/idempotency/idempotency';
+import type { RateLimiter } from '../domain/rate-limit/rate-limiter';
 import type * as z from '../lib/zod';
 import { logger } from '../observability';
 import { type IdempotentRoute, idempotent } from './idempotency';
@@ -24,14 +24,15 @@ import type { HttpResult } from './responses';
 import { bodyIsOptional, type RouteSpec } from './route-spec';
 
 /**
- * The token verifier, built on first use. It lives here rather than in the container so that only
- * HTTP functions bundle aws-jwt-verify (the container is imported by every function).
+ * What the HTTP stack is built over, each asked for on the first request that needs it: the
+ * composition root hands them in (shared/container/http.ts), so this layer builds no adapter.
  */
-let verifier: TokenVerifier | undefined;
-const tokenVerifier = () => {
-  verifier ??= createTokenVerifier(config().auth);
-  return verifier;
-};
+export interface HttpStackParts {
+  rateLimiter: () => RateLimiter;
+  tokenVerifier: () => TokenVerifier;
+  /** Where `idempotent` routes claim their keys and keep their answers. */
+  idempotencyStore: () => IdempotencyStore;
+}
 
 type Out<S> = [NonNullable<S>] extends [z.core.$ZodType] ? z.output<NonNullable<S>> : undefined;
 type PrincipalFor<R> = [R] extends ['public'] ? Principal | undefined : Principal;
@@ -60,8 +61,6 @@ export interface HttpRouteOptions {
    * Runs after auth and the rate limit; throws an AppError to refuse the request.
    */
   verifyRawBody?: (rawBody: Buffer, header: (name: string) => string | undefined) => void | Promise<void>;
-  /** Where an `idempotent` route's keys are claimed and its answers kept (built on first use). */
-  idempotencyStore?: () => IdempotencyStore;
 }
 
 function serialise(result: HttpResult): HttpResponse {
@@ -80,10 +79,19 @@ function serialise(result: HttpResult): HttpResponse {
  * problem+json errors, 64 KiB body limit, bearer auth (401/403/503), the per-principal request
  * limit (429), JSON parsing (415/400), strict schema validation (400), then the route's own code.
  */
-export function httpRoute<Spec extends RouteSpec>(
+export function createHttpRoute(parts: HttpStackParts) {
+  return <Spec extends RouteSpec>(
+    spec: Spec,
+    run: (ctx: RouteContext<Spec>) => Promise<HttpResult>,
+    options: HttpRouteOptions = {},
+  ) => httpRoute(parts, spec, run, options);
+}
+
+function httpRoute<Spec extends RouteSpec>(
+  { rateLimiter, tokenVerifier, idempotencyStore }: HttpStackParts,
   spec: Spec,
   run: (ctx: RouteContext<Spec>) => Promise<HttpResult>,
-  options: HttpRouteOptions = {},
+  options: HttpRouteOptions,
 ) {
   const handler = middy<HttpEvent, HttpResponse, Error, Context>()
     .use(httpHeaderNormalizer())
@@ -132,9 +140,6 @@ export function httpRoute<Spec extends RouteSpec>(
   if (spec.body) handler.use(jsonBody({ optional: bodyIsOptional(spec) }));
   handler.use(validateRequest(spec));
 
-  const { idempotencyStore } = options;
-  if (spec.idempotent && !idempotencyStore) throw new Error(`${spec.operationId} is idempotent: give it a store`);
-
   return handler.handler(async (event, context) => {
     const state = stateOf(event);
     const ctx = {
@@ -148,7 +153,7 @@ export function httpRoute<Spec extends RouteSpec>(
       event,
       remainingTimeMs: () => context.getRemainingTimeInMillis(),
     } as RouteContext<Spec>;
-    if (!spec.idempotent || !idempotencyStore) return serialise(await run(ctx));
+    if (!spec.idempotent) return serialise(await run(ctx));
     const request = {
       store: idempotencyStore(),
       // Keys are per caller (an idempotent route is never public): one key from two customers is two requests.

@@ -13,7 +13,7 @@ import { handler as updateProduct } from '../../functions/http/update-product';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { config } from '../../shared/config';
-import { paymentGateway } from '../../shared/container';
+import { paymentGateway } from '../../shared/container/payments';
 import { paymentSignatureHeader } from '../../shared/domain/payments/webhook-signature';
 import { runJobNow } from '../support/admin-jobs';
 import {

@@ -28,7 +28,7 @@ import { createDynamoOrderErasure } from '../../shared/adapters/dynamo/dynamo-or
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoProfileRepository } from '../../shared/adapters/dynamo/dynamo-profile-repository';
 import { keys } from '../../shared/adapters/dynamo/keys';
-import { orderService } from '../../shared/container';
+import { orderService } from '../../shared/container/orders';
 import type { ErasureRequest, OrderAnonymiser } from '../../shared/domain/customers/erasure-ports';
 import { createErasureService, type ErasureServiceDeps } from '../../shared/domain/customers/erasure-service';
 import type { OrderService } from '../../shared/domain/orders/order-service';

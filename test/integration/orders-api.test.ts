@@ -7,7 +7,7 @@ import { handler as updateProduct } from '../../functions/http/update-product';
 import { handler as updateProfile } from '../../functions/http/update-profile';
 import { decodeJwt, mintToken } from '../../scripts/local/issuer';
 import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
-import { cartService } from '../../shared/container';
+import { cartService } from '../../shared/container/orders';
 import {
   address,
   cancel,

@@ -5,7 +5,8 @@ import { handler as paymentWebhook } from '../../functions/http/payment-webhook'
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { config } from '../../shared/config';
-import { orderRepository, paymentGateway } from '../../shared/container';
+import { orderRepository } from '../../shared/container/orders';
+import { paymentGateway } from '../../shared/container/payments';
 import { paymentSignatureHeader } from '../../shared/domain/payments/webhook-signature';
 import {
   cancel,

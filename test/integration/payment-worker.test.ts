@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { handler } from '../../functions/queue/payment-worker';
-import { paymentGateway } from '../../shared/container';
+import { paymentGateway } from '../../shared/container/payments';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import {

@@ -9,7 +9,7 @@ import { handler as expireReservations } from '../../functions/scheduled/expire-
 import { handler as reconcile } from '../../functions/scheduled/reconcile';
 import { signSampleEvent } from '../../scripts/local/sample-signature';
 import { config } from '../../shared/config';
-import { jobRunner } from '../../shared/container';
+import { jobRunner } from '../../shared/container/jobs';
 import { localSecret } from '../support/config-env';
 import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken } from '../support/integration';

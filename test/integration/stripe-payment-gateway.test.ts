@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createStripePaymentGateway } from '../../shared/adapters/payments/stripe-payment-gateway';
 import { config } from '../../shared/config';
-import { paymentGateway } from '../../shared/container';
+import { paymentGateway } from '../../shared/container/payments';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { ChargeRequest } from '../../shared/domain/payments/payment-gateway';
 import { delaySandboxAnswers, sandboxStats } from '../support/sandbox-gateway';

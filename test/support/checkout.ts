@@ -6,19 +6,17 @@ import { handler as createOrder } from '../../functions/http/create-order';
 import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as getOrder } from '../../functions/http/get-order';
 import { handler as putInventory } from '../../functions/http/put-inventory';
-import { createDynamoCartRepository } from '../../shared/adapters/dynamo/dynamo-cart-repository';
-import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
-import { createDynamoDiscountRepository } from '../../shared/adapters/dynamo/dynamo-discount-repository';
-import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
-import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
-import { orderRepository, workOutbox } from '../../shared/container';
-import { catalogPricing } from '../../shared/domain/orders/catalog-pricing';
-import { createOrderService } from '../../shared/domain/orders/order-service';
+import {
+  buildOrderRepository,
+  buildOrderService,
+  buildWorkDispatcher,
+  orderRepository,
+  workOutbox,
+} from '../../shared/container/orders';
 import type { Work, WorkQueue } from '../../shared/domain/orders/order-work';
-import { createWorkDispatcher, withWorkDispatch } from '../../shared/domain/orders/work-dispatcher';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
-import { randomIds, systemClock } from '../../shared/lib/clock';
+import { systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { invoke } from './http-event';
 import { adminToken, customerToken, tableName, uniqueSku } from './integration';
@@ -178,14 +176,13 @@ export function orderRepositoryWith(
   queue: WorkQueue,
   onSendFailure: (work: Work) => void = () => undefined,
 ) {
-  const dispatcher = createWorkDispatcher({
+  const table = { db, name: tableName() };
+  const dispatcher = buildWorkDispatcher(table, {
     queues: { payment: queue, fulfilment: queue, notification: queue },
-    outbox: createDynamoWorkOutbox(db, tableName()),
-    clock: systemClock,
     resendAfterSeconds: 1800,
     onSendFailure,
   });
-  return withWorkDispatch(createDynamoOrderRepository(db, tableName()), dispatcher);
+  return buildOrderRepository(table, dispatcher);
 }
 
 /** The order service over the real DynamoDB adapters, with a work queue of the test's choosing. */
@@ -194,21 +191,19 @@ export function orderServiceWith(
   queue: WorkQueue,
   onSendFailure: (work: Work) => void = () => undefined,
 ) {
-  return createOrderService({
-    orders: orderRepositoryWith(db, queue, onSendFailure),
-    pricing: catalogPricing(createDynamoCatalogRepository(db, tableName())),
-    carts: createDynamoCartRepository(db, tableName()),
-    discounts: createDynamoDiscountRepository(db, tableName()),
-    cursors: createCursorCodec('checkout-tests-cursor-secret'),
-    clock: systemClock,
-    ids: randomIds,
-    currency: 'EUR',
-    reservationTtlSeconds: 900,
-    maxOrderTotal: 99_999_999,
-    maxPendingOrdersPerCustomer: 5,
-    // The checkout limit has its own tests (rate-limits.test.ts); these place as many as they like.
-    checkoutLimit: { consume: async () => undefined },
-  });
+  return buildOrderService(
+    { db, name: tableName() },
+    {
+      orders: orderRepositoryWith(db, queue, onSendFailure),
+      cursors: createCursorCodec('checkout-tests-cursor-secret'),
+      currency: 'EUR',
+      reservationTtlSeconds: 900,
+      maxOrderTotal: 99_999_999,
+      maxPendingOrdersPerCustomer: 5,
+      // The checkout limit has its own tests (rate-limits.test.ts); these place as many as they like.
+      checkoutLimit: { consume: async () => undefined },
+    },
+  );
 }
 
 /** The payment service as deployed (the real orders and outbox), charging and refunding through `gateway`. */

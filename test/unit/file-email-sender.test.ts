@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFileEmailSender, outboxFileName } from '../../shared/adapters/email/file-email-sender';
-import { emailSender } from '../../shared/container';
+import { emailSender } from '../../shared/container/notifications';
 import { type Email, EmailRejectedError } from '../../shared/domain/notifications/email-sender';
 import { parseEml, readOutbox } from '../support/eml';
 

@@ -1,5 +1,5 @@
 import { createSandboxCarrier, sandboxTrackingNumber } from '../../shared/adapters/carrier/sandbox-carrier';
-import { carrier } from '../../shared/container';
+import { carrier } from '../../shared/container/fulfilment';
 import { ShipmentRejectedError, type ShipmentRequest } from '../../shared/domain/fulfilment/carrier';
 
 function request(overrides: Partial<ShipmentRequest> = {}): ShipmentRequest {
