@@ -1,7 +1,6 @@
 /**
  * What a deployed function refuses to run with (issue 11, item 8). The same rules guard the
- * deployment itself (scripts/deploy/production-safety-plugin.cjs, which cannot import TypeScript
- * and repeats them; test/unit/production-safety.test.ts feeds both the same environments).
+ * deployment itself: scripts/deploy/production-safety-plugin.cjs loads this module.
  */
 
 /** The local sandbox gateway's default key (scripts/local/sandbox-gateway.ts). */

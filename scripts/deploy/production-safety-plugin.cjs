@@ -3,40 +3,21 @@
 /**
  * A local Serverless plugin: `serverless package` and `serverless deploy` refuse a stage whose
  * functions would run with development settings (issue 11, item 8), with one line per problem.
- * The deployed functions refuse them too, at cold start (shared/production-safety.ts); this plugin
- * cannot import that TypeScript module and repeats its rules, and test/unit/production-safety.test.ts
- * feeds both the same environments.
+ * The deployed functions refuse them too, at cold start, by the same rules: this plugin loads
+ * shared/production-safety.ts itself (scripts/load-typescript.cjs).
  *
  * `custom.productionSafety.packageOnlyStages` (`ci`): stages that are packaged to check the build
  * (`npm run package` in CI, without AWS credentials) and never deployed. There the problems are
  * printed as warnings, and `deploy` is refused outright.
  */
 
-const DEVELOPMENT_SECRETS = ['sk_test_local_sandbox', 'whsec_local_dev', 'cartwheel-local-cursor-secret'];
-const MIN_SECRET_BYTES = 32;
+const path = require('node:path');
+const { loadTypeScript } = require('../load-typescript.cjs');
 
-/** The same rules as developmentSettingProblems in shared/production-safety.ts. */
-function developmentSettingProblems(env) {
-  const text = (name) => (typeof env[name] === 'string' ? env[name] : undefined);
-  const problems = [];
-  if (text('AUTH_MODE') === 'local') problems.push('AUTH_MODE=local accepts tokens anyone can mint: use cognito');
-  if (text('CARRIER') === 'sandbox') problems.push('CARRIER=sandbox books no real shipment: configure a real carrier');
-  if (text('EMAIL_TRANSPORT') === 'file')
-    problems.push('EMAIL_TRANSPORT=file writes e-mails that vanish with the Lambda instance: use ses');
-  if (text('PAYMENT_GATEWAY_URL')?.toLowerCase().startsWith('http://'))
-    problems.push('PAYMENT_GATEWAY_URL is http://: card tokens and the secret key would travel in clear text');
-  for (const name of ['PAYMENT_GATEWAY_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'CURSOR_SECRET']) {
-    const value = text(name);
-    if (!value) continue;
-    const bytes = Buffer.byteLength(value, 'utf8');
-    if (DEVELOPMENT_SECRETS.includes(value))
-      problems.push(`${name} is a development default, published in the repository`);
-    else if (bytes < MIN_SECRET_BYTES)
-      problems.push(`${name} is ${bytes} bytes long: at least ${MIN_SECRET_BYTES} are required`);
-    else problems.push(`${name} is set in plain environment: keep it in SSM`);
-  }
-  return problems;
-}
+/** The rules the functions apply at cold start, loaded from their own module. */
+const { developmentSettingProblems } = loadTypeScript(
+  path.join(__dirname, '..', '..', 'shared', 'production-safety.ts'),
+);
 
 /** Every problem of the resolved service: the provider's environment merged with each function's. */
 function serviceProblems(service) {

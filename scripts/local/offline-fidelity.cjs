@@ -26,6 +26,7 @@
 'use strict';
 
 const path = require('node:path');
+const { loadTypeScript } = require('../load-typescript.cjs');
 
 const RAW_PATH_HEADER = 'x-offline-raw-path';
 const NO_CONTENT_TYPE = 'application/x-offline-no-content-type';
@@ -33,23 +34,7 @@ const PATCHED = Symbol.for('cartwheel.offline-fidelity');
 
 /** scripts/local/offline-edge.ts, bundled and loaded into this process. */
 function loadEdge() {
-  const esbuild = require('esbuild');
-  const Module = require('node:module');
-  const entry = path.join(__dirname, 'offline-edge.ts');
-  const [output] = esbuild.buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    logLevel: 'error',
-  }).outputFiles;
-  const edge = new Module(entry, module);
-  edge.filename = entry;
-  edge.paths = Module._nodeModulePaths(__dirname);
-  edge._compile(output.text, entry);
-  return edge.exports;
+  return loadTypeScript(path.join(__dirname, 'offline-edge.ts'));
 }
 
 /** Sends an answer built by offline-edge.ts instead of hapi's. */
