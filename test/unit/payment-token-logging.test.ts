@@ -12,6 +12,7 @@ import { paymentRecordHandler } from '../../shared/jobs/payment-job';
 import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { logger } from '../../shared/observability';
 import { lambdaContext } from '../support/http-event';
+import { pendingOrderFixture } from '../support/order-fixture';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
 /** A token the sandbox does not know: it answers 400 `No such token: '<token>'`, as Stripe does. */
@@ -39,28 +40,7 @@ async function logsOf(act: () => Promise<unknown>): Promise<string> {
   return written.join('');
 }
 
-function pendingOrder(orderId: string): Order {
-  const at = new Date().toISOString();
-  return {
-    orderId,
-    userId: 'c1',
-    email: 'c1@example.com',
-    status: 'PENDING_PAYMENT',
-    items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 500, lineTotal: 500 }],
-    subtotal: 500,
-    discount: 0,
-    discountCode: null,
-    total: 500,
-    currency: 'EUR',
-    shippingAddress: null,
-    reservationExpiresAt: new Date(Date.now() + 900_000).toISOString(),
-    payment: { status: 'PENDING', attempts: 0 },
-    shipment: null,
-    createdAt: at,
-    updatedAt: at,
-    events: [{ type: 'ORDER_PLACED', at }],
-  };
-}
+const pendingOrder = (orderId: string) => pendingOrderFixture({ orderId, placedAt: new Date().toISOString() });
 
 /** The payment worker's record handling, on one pending order, charging through `gateway`. */
 function paymentWorker(gateway: PaymentGateway, order: Order) {
