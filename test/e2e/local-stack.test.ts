@@ -181,9 +181,8 @@ test('a body without Content-Type is 415, as in AWS (serverless-offline would ca
   expect(JSON.parse(res.body)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
 });
 
-test('a dot segment in the path is 400 and never reaches the route it resolves to', async () => {
-  const customer = stack.token(`e2e-dots-${Date.now()}`, 'customer');
-  const admin = stack.token('e2e-admin', 'admin');
+/** Puts two classic mugs in the customer's cart; the headers of their JSON requests. */
+async function cartOfTwoMugs(customer: string) {
   const auth = { authorization: `Bearer ${customer}`, 'content-type': 'application/json' };
   const put = await api('/v1/cart/items/MUG-CLASSIC-01', {
     method: 'PUT',
@@ -191,6 +190,13 @@ test('a dot segment in the path is 400 and never reaches the route it resolves t
     body: JSON.stringify({ quantity: 2 }),
   });
   expect(put.status).toBe(200);
+  return auth;
+}
+
+test('a dot segment in the path is 400 and never reaches the route it resolves to', async () => {
+  const customer = stack.token(`e2e-dots-${Date.now()}`, 'customer');
+  const admin = stack.token('e2e-admin', 'admin');
+  const auth = await cartOfTwoMugs(customer);
 
   const emptied = await rawRequest('DELETE', '/v1/cart/items/%2e%2e', { authorization: `Bearer ${customer}` });
   const plain = await rawRequest('DELETE', '/v1/cart/items/..', { authorization: `Bearer ${customer}` });
@@ -252,13 +258,7 @@ test('what the local web server refuses by itself is a problem document with our
 
 test('a customer fills a cart, orders it with an Idempotency-Key, reads and cancels the order', async () => {
   const customer = stack.token(`e2e-shopper-${Date.now()}`, 'customer');
-  const auth = { authorization: `Bearer ${customer}`, 'content-type': 'application/json' };
-  const put = await api('/v1/cart/items/MUG-CLASSIC-01', {
-    method: 'PUT',
-    headers: auth,
-    body: JSON.stringify({ quantity: 2 }),
-  });
-  expect(put.status).toBe(200);
+  const auth = await cartOfTwoMugs(customer);
 
   const order = {
     shippingAddress: { name: 'E2E', line1: '1 Test Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
