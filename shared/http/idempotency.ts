@@ -97,7 +97,7 @@ export async function idempotent<T>(
     case 'in-progress':
       throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', 'Request in progress', {
         detail: 'A request with this Idempotency-Key is still being processed. Retry shortly.',
-        headers: { 'Retry-After': '1' },
+        retryAfterSeconds: 1,
       });
   }
   const lease: IdempotencyLease = begun.lease;

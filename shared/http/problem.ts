@@ -38,7 +38,11 @@ export function problemResponse(error: AppError, requestId: string): HttpRespons
   };
   return {
     statusCode: error.status,
-    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...error.headers },
+    headers: {
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      ...(error.retryAfterSeconds !== undefined && { 'Retry-After': String(error.retryAfterSeconds) }),
+      ...error.headers,
+    },
     body: JSON.stringify(body),
   };
 }

@@ -121,8 +121,8 @@ describe('the payment circuit shared by every instance (DynamoDB Local)', () => 
     const refused = await charge(second.gateway);
 
     expect(refused).toBeInstanceOf(CircuitOpenError);
-    expect((refused as CircuitOpenError).retryAfterSeconds).toBeGreaterThan(0);
-    expect((refused as CircuitOpenError).retryAfterSeconds).toBeLessThanOrEqual(30);
+    expect((refused as CircuitOpenError).retryInSeconds).toBeGreaterThan(0);
+    expect((refused as CircuitOpenError).retryInSeconds).toBeLessThanOrEqual(30);
     expect(healthy.calls.charges).toBe(1);
     expect(await second.breaker.state()).toBe('open');
     expect(first.transitions).toEqual([expect.objectContaining({ to: 'open', from: 'closed', failures: 3 })]);

@@ -2,6 +2,7 @@ import type { FieldError } from '../../errors';
 import { backoffDelayMs, sleep } from '../../lib/backoff';
 import type { Clock, IdGenerator } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { CartRepository } from '../cart/cart-ports';
 import { ProductNotFoundError } from '../catalog/catalog-errors';
 import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
@@ -214,26 +215,34 @@ export function createOrderService(deps: OrderServiceDeps) {
      * and its refund is queued. Racing cancels release stock once: the first conditional write wins.
      */
     async cancel(orderId: string, viewer: Viewer): Promise<OrderView> {
-      for (let attempt = 0; attempt < MAX_CANCEL_ATTEMPTS; attempt++) {
-        const order = await visibleOrder(orders, orderId, viewer);
-        if (!canTransition(order.status, 'CANCELLED')) throw new OrderNotCancellableError(orderId, order.status);
-        const at = clock.now().toISOString();
-        const paid = order.status === 'PAID';
-        const moved = await orders.transition({
-          order,
-          from: order.status,
-          to: 'CANCELLED',
-          event: {
-            type: 'CANCELLED',
-            at,
-            detail: viewer.isAdmin && viewer.sub !== order.userId ? 'by the shop' : 'by the customer',
+      return retryOnConflict(
+        async () => {
+          const order = await visibleOrder(orders, orderId, viewer);
+          if (!canTransition(order.status, 'CANCELLED')) throw new OrderNotCancellableError(orderId, order.status);
+          const at = clock.now().toISOString();
+          const paid = order.status === 'PAID';
+          const moved = await orders.transition({
+            order,
+            from: order.status,
+            to: 'CANCELLED',
+            event: {
+              type: 'CANCELLED',
+              at,
+              detail: viewer.isAdmin && viewer.sub !== order.userId ? 'by the shop' : 'by the customer',
+            },
+            stock: paid ? 'restock' : 'release',
+            changes: paid ? { payment: { ...order.payment, status: 'REFUND_PENDING' } } : undefined,
+          });
+          if (moved) return toOrderView((await orders.get(orderId)) ?? order);
+          return CONFLICT;
+        },
+        {
+          attempts: MAX_CANCEL_ATTEMPTS,
+          exhausted: () => {
+            throw new CheckoutBusyError();
           },
-          stock: paid ? 'restock' : 'release',
-          changes: paid ? { payment: { ...order.payment, status: 'REFUND_PENDING' } } : undefined,
-        });
-        if (moved) return toOrderView((await orders.get(orderId)) ?? order);
-      }
-      throw new CheckoutBusyError();
+        },
+      );
     },
   };
 }
