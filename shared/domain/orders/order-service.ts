@@ -1,5 +1,4 @@
 import type { FieldError } from '../../errors';
-import { backoffDelayMs, sleep } from '../../lib/backoff';
 import type { Clock, IdGenerator } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
@@ -171,43 +170,51 @@ export function createOrderService(deps: OrderServiceDeps) {
       completion: IdempotencyCompletion<OrderView> | null,
       admit?: () => Promise<void>,
     ): Promise<OrderView> {
-      for (let attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
-        const prepared = prepare(customer, input);
-        const { order, redemption, lines, cart } =
-          attempt === 0 && admit ? await afterAdmission(admit(), prepared) : await prepared;
-        const view = toOrderView(order);
-        const outcome = await orders.place({
-          order,
-          paymentToken: input.paymentToken,
-          discount: redemption,
-          pendingOrderLimit: deps.maxPendingOrdersPerCustomer,
-          cart,
-          idempotency: completion ? { lease: completion.lease, response: completion.respond(view) } : null,
-        });
-        if (outcome.ok) return view;
-        switch (outcome.reason) {
-          case 'out-of-stock':
-            throw new OutOfStockError(
-              outcome.lines.map((index) => ({
-                path: `items/${index}`,
-                message: 'not enough stock',
-                sku: lines[index]?.sku ?? '',
-              })),
-            );
-          case 'discount':
-            throw new DiscountUnavailableError(redemption?.code ?? '');
-          case 'discount-per-customer':
-            throw new DiscountUnavailableError(redemption?.code ?? '', 'you have used it as often as it allows');
-          case 'too-many-pending':
-            throw new TooManyPendingOrdersError(deps.maxPendingOrdersPerCustomer);
-          case 'idempotency-lost':
+      return retryOnConflict(
+        async (attempt) => {
+          const prepared = prepare(customer, input);
+          const { order, redemption, lines, cart } =
+            attempt === 0 && admit ? await afterAdmission(admit(), prepared) : await prepared;
+          const view = toOrderView(order);
+          const outcome = await orders.place({
+            order,
+            paymentToken: input.paymentToken,
+            discount: redemption,
+            pendingOrderLimit: deps.maxPendingOrdersPerCustomer,
+            cart,
+            idempotency: completion ? { lease: completion.lease, response: completion.respond(view) } : null,
+          });
+          if (outcome.ok) return view;
+          switch (outcome.reason) {
+            case 'out-of-stock':
+              throw new OutOfStockError(
+                outcome.lines.map((index) => ({
+                  path: `items/${index}`,
+                  message: 'not enough stock',
+                  sku: lines[index]?.sku ?? '',
+                })),
+              );
+            case 'discount':
+              throw new DiscountUnavailableError(redemption?.code ?? '');
+            case 'discount-per-customer':
+              throw new DiscountUnavailableError(redemption?.code ?? '', 'you have used it as often as it allows');
+            case 'too-many-pending':
+              throw new TooManyPendingOrdersError(deps.maxPendingOrdersPerCustomer);
+            case 'idempotency-lost':
+              throw new CheckoutBusyError();
+            case 'cart-changed':
+            case 'conflict':
+              return CONFLICT;
+          }
+        },
+        {
+          attempts: MAX_PLACEMENT_ATTEMPTS,
+          backoff: { baseMs: 5, capMs: 200 },
+          exhausted: () => {
             throw new CheckoutBusyError();
-          case 'cart-changed':
-          case 'conflict':
-            await sleep(backoffDelayMs(attempt, 5, 200));
-        }
-      }
-      throw new CheckoutBusyError();
+          },
+        },
+      );
     },
 
     /**
