@@ -1,6 +1,6 @@
 import { erasureService } from '../../shared/container/customers';
-import { erasureRecordHandler } from '../../shared/jobs/erasure-job';
-import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
+import { erasureRecordHandler } from '../../shared/workers/erasure-job';
+import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 
 /**
  * Erasure queue → profile, cart and stored checkout responses deleted, orders anonymised

@@ -8,9 +8,9 @@ import type { Order } from '../../shared/domain/orders/order';
 import type { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
-import { paymentRecordHandler } from '../../shared/jobs/payment-job';
-import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { logger } from '../../shared/observability';
+import { paymentRecordHandler } from '../../shared/workers/payment-job';
+import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 import { lambdaContext } from '../support/http-event';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
