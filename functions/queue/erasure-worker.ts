@@ -4,6 +4,6 @@ import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 
 /**
  * Erasure queue → profile, cart and stored checkout responses deleted, orders anonymised
- * (CONTRACT §4 "Erasure", decision 0005).
+ * (docs/contract.md §4 "Erasure", decision 0005).
  */
 export const handler = sqsBatchHandler(erasureRecordHandler(erasureService));

@@ -33,7 +33,7 @@ export class CheckoutStillRunningError extends Error {
   }
 }
 
-/** The order a stored checkout response placed: a 201's body is the order (CONTRACT §3). */
+/** The order a stored checkout response placed: a 201's body is the order (docs/contract.md §3). */
 function orderPlacedBy(response: StoredResponse): string | undefined {
   if (response.statusCode !== 201) return undefined;
   try {

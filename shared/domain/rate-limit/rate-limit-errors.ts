@@ -1,6 +1,6 @@
 import { AppError } from '../../errors';
 
-/** 429 `RATE_LIMITED` with `Retry-After` (CONTRACT §2). */
+/** 429 `RATE_LIMITED` with `Retry-After` (docs/contract.md §2). */
 export class RateLimitedError extends AppError {
   declare readonly retryAfterSeconds: number;
 
