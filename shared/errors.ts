@@ -12,6 +12,8 @@ export interface AppErrorOptions {
   detail?: string;
   errors?: FieldError[];
   headers?: Record<string, string>;
+  /** When a retry may succeed: the HTTP layer sends it as `Retry-After` (whole seconds). */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -22,6 +24,7 @@ export class AppError extends Error {
   readonly detail: string;
   readonly errors?: FieldError[];
   readonly headers?: Record<string, string>;
+  readonly retryAfterSeconds?: number;
 
   constructor(status: number, code: string, title: string, options: AppErrorOptions = {}) {
     super(options.detail ?? title, { cause: options.cause });
@@ -32,6 +35,7 @@ export class AppError extends Error {
     this.detail = options.detail ?? title;
     this.errors = options.errors;
     this.headers = options.headers;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** 5xx errors are worth retrying; 4xx are the caller's to fix. */
@@ -86,6 +90,16 @@ export class ForbiddenError extends AppError {
 
 export class ServiceUnavailableError extends AppError {
   constructor(detail = 'A dependency is unavailable. Try again shortly.', cause?: unknown) {
-    super(503, 'SERVICE_UNAVAILABLE', 'Service unavailable', { detail, cause, headers: { 'Retry-After': '5' } });
+    super(503, 'SERVICE_UNAVAILABLE', 'Service unavailable', { detail, cause, retryAfterSeconds: 5 });
+  }
+}
+
+/**
+ * 503: an optimistic write kept losing to concurrent writes of the same item (see
+ * `retryOnConflict`); a retry a moment later usually wins. `CONTENTION` unless a context names it.
+ */
+export class ContentionError extends AppError {
+  constructor(detail: string, { code = 'CONTENTION', title = 'Too much contention' } = {}) {
+    super(503, code, title, { detail, retryAfterSeconds: 1 });
   }
 }

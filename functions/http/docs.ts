@@ -1,9 +1,9 @@
+import { renderDocsPage } from '../../shared/api/docs-page';
 import { openApiDocument } from '../../shared/api/openapi-document';
 import { docsRoute } from '../../shared/api/platform-routes';
 import { config } from '../../shared/config';
 import { httpRoute } from '../../shared/container/http';
 import { publicCache } from '../../shared/http/caching';
-import { renderDocsPage } from '../../shared/http/docs-page';
 
 let page: string | undefined;
 

@@ -19,7 +19,7 @@ function report(event: WebhookEvent, receipt: WebhookReceipt): void {
   metrics.addMetric(`PaymentWebhooks${name}`, 'Count', 1);
 }
 
-/** Payment gateway events (CONTRACT "Payment webhooks"): signed, applied once per event id. */
+/** Payment gateway events (docs/contract.md "Payment webhooks"): signed, applied once per event id. */
 export const handler = httpRoute(
   receivePaymentWebhookRoute,
   async ({ body }) => {

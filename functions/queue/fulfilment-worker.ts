@@ -1,6 +1,6 @@
 import { fulfilmentService } from '../../shared/container/fulfilment';
-import { fulfilmentRecordHandler } from '../../shared/jobs/order-work-jobs';
-import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
+import { fulfilmentRecordHandler } from '../../shared/workers/order-work-jobs';
+import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 
-/** Fulfilment queue → book the shipment with the carrier → SHIPPED (CONTRACT "What happens after checkout"). */
+/** Fulfilment queue → book the shipment with the carrier → SHIPPED (docs/contract.md "What happens after checkout"). */
 export const handler = sqsBatchHandler(fulfilmentRecordHandler(fulfilmentService));

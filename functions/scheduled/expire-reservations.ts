@@ -1,5 +1,5 @@
 import { expireReservationsRunner } from '../../shared/container/jobs';
-import { scheduledJob } from '../../shared/jobs/scheduled-job';
+import { scheduledJob } from '../../shared/workers/scheduled-job';
 
-/** Every minute: unpaid orders past their reservation → EXPIRED, stock released (CONTRACT "Scheduled jobs"). */
+/** Every minute: unpaid orders past their reservation → EXPIRED, stock released (docs/contract.md "Scheduled jobs"). */
 export const handler = scheduledJob('expire-reservations', expireReservationsRunner);

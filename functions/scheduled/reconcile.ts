@@ -1,5 +1,5 @@
 import { reconcileRunner } from '../../shared/container/jobs';
-import { scheduledJob } from '../../shared/jobs/scheduled-job';
+import { scheduledJob } from '../../shared/workers/scheduled-job';
 
-/** Every 5 minutes: payment work whose queue message was never sent is sent again (CONTRACT "Scheduled jobs"). */
+/** Every 5 minutes: payment work whose queue message was never sent is sent again (docs/contract.md "Scheduled jobs"). */
 export const handler = scheduledJob('reconcile', reconcileRunner);

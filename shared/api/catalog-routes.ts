@@ -101,9 +101,9 @@ export const getProductRoute = defineRoute({
   optionalAuth: true,
   summary: 'Get one product',
   description:
-    'Active products for anyone, cached publicly. With an admin token, inactive products too (CONTRACT ' +
-    '"visible to admins"), read strongly consistent and sent `Cache-Control: private, no-store`, with the ' +
-    'ETag a `PATCH` needs. Another token, or a token that is not valid, reads as anyone.',
+    'Active products for anyone, cached publicly. With an admin token, inactive products too, read ' +
+    'strongly consistent and sent `Cache-Control: private, no-store`, with the ETag a `PATCH` needs. ' +
+    'Another token, or a token that is not valid, reads as anyone.',
   tags: ['Catalog'],
   params: SkuParams,
   headers: [{ name: 'If-None-Match', description: 'ETag of a cached copy: 304 when it is still current' }],

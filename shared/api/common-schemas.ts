@@ -1,4 +1,5 @@
 import { MAX_MONEY } from '../domain/money';
+import { MAX_PROBLEM_TEXT } from '../http/problem';
 import * as z from '../lib/zod';
 
 /**
@@ -69,9 +70,6 @@ export const pageOf = <T extends z.core.$ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.nullable(Text(MAX_CURSOR_LENGTH)) });
 
 export const SkuParams = z.strictObject({ sku: Sku });
-
-/** Longest `detail`, `errors[].path` and `errors[].message` of a problem document (longer ones are cut). */
-export const MAX_PROBLEM_TEXT = 1000;
 
 export const Problem = z
   .object({

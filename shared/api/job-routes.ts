@@ -15,7 +15,7 @@ export const JobRun = z
   .register(z.globalRegistry, { id: 'JobRun' });
 
 const JobParams = z.strictObject({
-  // Any name up to the length of the longest job: an unknown one is 404 JOB_NOT_FOUND (CONTRACT §4).
+  // Any name up to the length of the longest job: an unknown one is 404 JOB_NOT_FOUND (docs/contract.md §4).
   job: z.string().check(z.minLength(1), z.maxLength(MAX_JOB_NAME)).register(z.globalRegistry, {
     description: 'expire-reservations, reconcile, daily-report or cleanup',
     example: 'expire-reservations',

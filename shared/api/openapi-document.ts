@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from '../http/openapi';
+import { buildOpenApiDocument } from './openapi';
 import { routes } from './routes';
 
 export const API_VERSION = '1.0.0';

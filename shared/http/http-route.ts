@@ -75,7 +75,7 @@ function serialise(result: HttpResult): HttpResponse {
 }
 
 /**
- * The one HTTP stack (CONTRACT §2): request id and structured logs, security and CORS headers,
+ * The one HTTP stack (docs/contract.md §2): request id and structured logs, security and CORS headers,
  * problem+json errors, 64 KiB body limit, bearer auth (401/403/503), the per-principal request
  * limit (429), JSON parsing (415/400), strict schema validation (400), then the route's own code.
  */

@@ -107,7 +107,7 @@ function leaseOf(begun: IdempotencyBegin): IdempotencyLease {
     case 'in-progress':
       throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', 'Request in progress', {
         detail: 'A request with this Idempotency-Key is still being processed. Retry shortly.',
-        headers: { 'Retry-After': '1' },
+        retryAfterSeconds: 1,
       });
   }
 }

@@ -11,7 +11,7 @@ export const OFFLINE_RAW_PATH_HEADER = 'x-offline-raw-path';
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 
 /**
- * Problems with the path as the client sent it (CONTRACT §2, issue 11 item 20): a segment that is
+ * Problems with the path as the client sent it (docs/contract.md §2, issue 11 item 20): a segment that is
  * `.` or `..` (percent-encoded or not), or whose `%` escapes are not UTF-8. URL resolution removes
  * dot segments (`/v1/cart/items/..` is `/v1/cart`), so a path that holds one could be routed to
  * another endpoint than the one it names; such a path is refused, never resolved. A segment that

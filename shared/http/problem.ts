@@ -1,8 +1,10 @@
-import { MAX_PROBLEM_TEXT } from '../api/common-schemas';
 import { AppError, type FieldError } from '../errors';
 import type { HttpResponse } from './request-state';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Longest `detail`, `errors[].path` and `errors[].message` of a problem document (longer ones are cut). */
+export const MAX_PROBLEM_TEXT = 1000;
 
 /** Turns any thrown value into an AppError; anything unknown becomes a generic 500. */
 export function toAppError(error: unknown): AppError {
@@ -38,7 +40,11 @@ export function problemResponse(error: AppError, requestId: string): HttpRespons
   };
   return {
     statusCode: error.status,
-    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...error.headers },
+    headers: {
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      ...(error.retryAfterSeconds !== undefined && { 'Retry-After': String(error.retryAfterSeconds) }),
+      ...error.headers,
+    },
     body: JSON.stringify(body),
   };
 }

@@ -51,7 +51,7 @@ export interface RouteSpec<
   /** Whether responses may be cached publicly (otherwise `Cache-Control: no-store`). */
   cacheable?: boolean;
   /**
-   * `false` exempts the route from the per-principal request limit (CONTRACT §2 limits every
+   * `false` exempts the route from the per-principal request limit (docs/contract.md §2 limits every
    * route; exempt one only for a caller that cannot slow down, and say why). Default: limited.
    */
   rateLimited?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Checkout and payment safeguards (CONTRACT §5.0): stock is never held by a payment that cannot
+ * Checkout and payment safeguards (docs/contract.md §5.0): stock is never held by a payment that cannot
  * succeed, free orders complete, redemptions come back, no price is charged that the customer did
  * not see, no total beyond what can be charged, and no customer holds more than a few unpaid orders.
  */

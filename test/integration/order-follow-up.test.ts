@@ -11,9 +11,9 @@ import { createDynamoProfileRepository } from '../../shared/adapters/dynamo/dyna
 import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
 import type { Email, EmailSender } from '../../shared/domain/notifications/email-sender';
 import { createNotificationService } from '../../shared/domain/notifications/notification-service';
-import { notificationRecordHandler } from '../../shared/jobs/order-work-jobs';
-import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { systemClock } from '../../shared/lib/clock';
+import { notificationRecordHandler } from '../../shared/workers/order-work-jobs';
+import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 import {
   cancel,
   eventTypes,

@@ -32,10 +32,10 @@ import {
 import type { OpenCircuitBackoffPolicy } from '../../shared/domain/payments/open-circuit-backoff';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { ChargeRequest, ChargeResult, PaymentGateway } from '../../shared/domain/payments/payment-gateway';
-import { openCircuitDelayOf, paymentRecordHandler } from '../../shared/jobs/payment-job';
-import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { type Clock, systemClock } from '../../shared/lib/clock';
 import { logger } from '../../shared/observability';
+import { openCircuitDelayOf, paymentRecordHandler } from '../../shared/workers/payment-job';
+import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 import { paymentServiceWith, placeOrder, readOrder, stockedProduct } from '../support/checkout';
 import { lambdaContext } from '../support/http-event';
 import { tableName, testDocumentClient } from '../support/integration';
@@ -121,8 +121,8 @@ describe('the payment circuit shared by every instance (DynamoDB Local)', () => 
     const refused = await charge(second.gateway);
 
     expect(refused).toBeInstanceOf(CircuitOpenError);
-    expect((refused as CircuitOpenError).retryAfterSeconds).toBeGreaterThan(0);
-    expect((refused as CircuitOpenError).retryAfterSeconds).toBeLessThanOrEqual(30);
+    expect((refused as CircuitOpenError).retryInSeconds).toBeGreaterThan(0);
+    expect((refused as CircuitOpenError).retryInSeconds).toBeLessThanOrEqual(30);
     expect(healthy.calls.charges).toBe(1);
     expect(await second.breaker.state()).toBe('open');
     expect(first.transitions).toEqual([expect.objectContaining({ to: 'open', from: 'closed', failures: 3 })]);

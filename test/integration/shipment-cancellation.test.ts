@@ -5,9 +5,9 @@ import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo
 import type { Carrier, ShipmentCancellation, ShipmentRequest } from '../../shared/domain/fulfilment/carrier';
 import { createFulfilmentService } from '../../shared/domain/fulfilment/fulfilment-service';
 import type { OrderRepository } from '../../shared/domain/orders/order-ports';
-import { fulfilmentRecordHandler } from '../../shared/jobs/order-work-jobs';
-import { sqsBatchHandler } from '../../shared/jobs/sqs-batch';
 import { systemClock } from '../../shared/lib/clock';
+import { fulfilmentRecordHandler } from '../../shared/workers/order-work-jobs';
+import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 import { cancel, eventTypes, orderOf, pendingOrder, stockOf } from '../support/checkout';
 import { lambdaContext } from '../support/http-event';
 import { tableName, testDocumentClient } from '../support/integration';

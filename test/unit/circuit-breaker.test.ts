@@ -127,7 +127,7 @@ describe('the payment circuit breaker', () => {
     const refused = await attempt(guarded);
     expect(refused).toBeInstanceOf(CircuitOpenError);
     expect(refused).toBeInstanceOf(PaymentGatewayError);
-    expect(refused).toMatchObject({ failure: 'circuit-open', retryable: false, retryAfterSeconds: 30 });
+    expect(refused).toMatchObject({ failure: 'circuit-open', retryable: false, retryInSeconds: 30 });
     expect(calls.charges).toBe(3);
     expect(transitions).toEqual([
       { circuit: 'payment-gateway', to: 'open', from: 'closed', until: expect.any(Date), failures: 3 },
@@ -189,7 +189,7 @@ describe('the payment circuit breaker', () => {
     expect(await attempt(guarded)).toMatchObject({ failure: 'server-error' });
 
     expect(await breaker.state()).toBe('open');
-    expect(await attempt(guarded)).toMatchObject({ retryAfterSeconds: 30 });
+    expect(await attempt(guarded)).toMatchObject({ retryInSeconds: 30 });
     expect(calls.charges).toBe(4);
     expect(transitions).toEqual([
       expect.objectContaining({ to: 'open', from: 'closed' }),

@@ -4,7 +4,7 @@ import { createNotificationService } from '../../shared/domain/notifications/not
 import type { Order } from '../../shared/domain/orders/order';
 import { inMemoryProfiles } from '../support/in-memory-customer-repositories';
 
-/** Who an order e-mail goes to (CONTRACT §5.0): a verified address, or nobody. */
+/** Who an order e-mail goes to (docs/contract.md §5.0): a verified address, or nobody. */
 const order = (email: string | null): Order => ({
   orderId: 'ord_1',
   userId: 'c-1',

@@ -1,6 +1,6 @@
-import { AppError } from '../../errors';
-import { backoffDelayMs, sleep } from '../../lib/backoff';
+import { ContentionError } from '../../errors';
 import type { Clock } from '../../lib/clock';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import { ProductNotFoundError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
 import { MAX_MONEY } from '../money';
@@ -61,21 +61,25 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
 
   /** Sets one line (0 removes it) with an optimistic write, re-reading and retrying a lost race. */
   async function setLine(sub: string, sku: string, quantity: number): Promise<Cart | null> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const cart = await carts.get(sub);
-      const current = cart?.items.find((item) => item.sku === sku)?.quantity ?? 0;
-      // Setting what is already there is not a change: no write, and the cart's age stays.
-      if (current === quantity) return cart;
-      if (current === 0 && (cart?.items.length ?? 0) >= MAX_LINES) throw new CartFullError(sku);
-      if (quantity > current) await assertWithinBound(cart, sku, quantity);
-      const updated = await carts.setQuantity(sub, sku, quantity, cart?.version ?? 0, clock.now().toISOString());
-      if (updated) return updated;
-      await sleep(backoffDelayMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS));
-    }
-    throw new AppError(503, 'CONTENTION', 'Too much contention', {
-      detail: 'Your cart is changing concurrently; try again.',
-      headers: { 'Retry-After': '1' },
-    });
+    return retryOnConflict(
+      async () => {
+        const cart = await carts.get(sub);
+        const current = cart?.items.find((item) => item.sku === sku)?.quantity ?? 0;
+        // Setting what is already there is not a change: no write, and the cart's age stays.
+        if (current === quantity) return cart;
+        if (current === 0 && (cart?.items.length ?? 0) >= MAX_LINES) throw new CartFullError(sku);
+        if (quantity > current) await assertWithinBound(cart, sku, quantity);
+        const updated = await carts.setQuantity(sub, sku, quantity, cart?.version ?? 0, clock.now().toISOString());
+        return updated ?? CONFLICT;
+      },
+      {
+        attempts: MAX_ATTEMPTS,
+        backoff: { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS },
+        exhausted: () => {
+          throw new ContentionError('Your cart is changing concurrently; try again.');
+        },
+      },
+    );
   }
 
   return {

@@ -1,8 +1,8 @@
-import { AppError, PreconditionFailedError } from '../../errors';
-import { backoffDelayMs, sleep } from '../../lib/backoff';
+import { ContentionError, PreconditionFailedError } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
 import { strongEtag } from '../../lib/etag';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { ListResult } from '../pagination';
 import { ProductNotFoundError } from './catalog-errors';
 import type { CatalogRepository } from './catalog-ports';
@@ -75,26 +75,31 @@ export function createCatalogService({ catalog, cursors, clock, currency }: Cata
      * that value (412 otherwise); without it, concurrent edits are merged by retrying.
      */
     async update(sku: string, changes: ProductChanges, options: { ifMatch?: string } = {}): Promise<TaggedProduct> {
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const found = await catalog.get(sku, { consistent: true });
-        if (!found) throw new ProductNotFoundError(sku);
-        if (options.ifMatch !== undefined && options.ifMatch !== strongEtag(toProduct(found.product, found.stock))) {
-          throw new PreconditionFailedError();
-        }
-        const next: ProductRecord = {
-          ...found.product,
-          ...changes,
-          updatedAt: clock.now().toISOString(),
-          version: found.product.version + 1,
-        };
-        if (await catalog.replace(next, found.product.version)) return tag(toProduct(next, found.stock));
-        if (options.ifMatch !== undefined) throw new PreconditionFailedError();
-        await sleep(backoffDelayMs(attempt));
-      }
-      throw new AppError(503, 'CONTENTION', 'Too much contention', {
-        detail: `Product ${sku} is being edited concurrently; try again.`,
-        headers: { 'Retry-After': '1' },
-      });
+      return retryOnConflict(
+        async () => {
+          const found = await catalog.get(sku, { consistent: true });
+          if (!found) throw new ProductNotFoundError(sku);
+          if (options.ifMatch !== undefined && options.ifMatch !== strongEtag(toProduct(found.product, found.stock))) {
+            throw new PreconditionFailedError();
+          }
+          const next: ProductRecord = {
+            ...found.product,
+            ...changes,
+            updatedAt: clock.now().toISOString(),
+            version: found.product.version + 1,
+          };
+          if (await catalog.replace(next, found.product.version)) return tag(toProduct(next, found.stock));
+          if (options.ifMatch !== undefined) throw new PreconditionFailedError();
+          return CONFLICT;
+        },
+        {
+          attempts: MAX_ATTEMPTS,
+          backoff: {},
+          exhausted: () => {
+            throw new ContentionError(`Product ${sku} is being edited concurrently; try again.`);
+          },
+        },
+      );
     },
   };
 }

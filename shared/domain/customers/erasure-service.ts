@@ -1,5 +1,6 @@
 import { ServiceUnavailableError } from '../../errors';
 import type { Clock } from '../../lib/clock';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { CartRepository } from '../cart/cart-ports';
 import type { StoredResponse } from '../idempotency/idempotency';
 import { canTransition, type Order } from '../orders/order';
@@ -32,7 +33,7 @@ export class CheckoutStillRunningError extends Error {
   }
 }
 
-/** The order a stored checkout response placed: a 201's body is the order (CONTRACT §3). */
+/** The order a stored checkout response placed: a 201's body is the order (docs/contract.md §3). */
 function orderPlacedBy(response: StoredResponse): string | undefined {
   if (response.statusCode !== 201) return undefined;
   try {
@@ -142,28 +143,37 @@ export function createErasureService(deps: ErasureServiceDeps) {
   ): Promise<{ outcome: OrderOutcome; cancelled: boolean }> {
     let cancelled = false;
     let wrote = false;
-    for (let attempt = 0; attempt < MAX_ORDER_ATTEMPTS; attempt++) {
-      const order = await orders.get(orderId);
-      if (!order) return { outcome: 'missing', cancelled };
-      if (isAnonymised(order)) return { outcome: wrote ? 'anonymised' : 'already-anonymised', cancelled };
-      // Defensive: only ever this customer's orders, and only those placed before they asked.
-      if (order.userId != null && order.userId !== request.sub) return { outcome: 'not-theirs', cancelled };
-      if (order.createdAt > request.requestedAt) return { outcome: 'newer', cancelled };
-      if (isOpen(order)) {
-        try {
-          // With the shop's authority (no visibility check can refuse it); the timeline says
-          // "by the customer": the customer asked for it.
-          await cancellation.cancel(orderId, { sub: request.sub, isAdmin: true });
-          cancelled = true;
-        } catch (error) {
-          // Lost a race (it shipped, expired or was cancelled meanwhile): re-read and go on as closed.
-          if (!(error instanceof OrderNotCancellableError || error instanceof OrderNotFoundError)) throw error;
+    return retryOnConflict(
+      async () => {
+        const order = await orders.get(orderId);
+        if (!order) return { outcome: 'missing', cancelled };
+        if (isAnonymised(order)) return { outcome: wrote ? 'anonymised' : 'already-anonymised', cancelled };
+        // Defensive: only ever this customer's orders, and only those placed before they asked.
+        if (order.userId != null && order.userId !== request.sub) return { outcome: 'not-theirs', cancelled };
+        if (order.createdAt > request.requestedAt) return { outcome: 'newer', cancelled };
+        if (isOpen(order)) {
+          try {
+            // With the shop's authority (no visibility check can refuse it); the timeline says
+            // "by the customer": the customer asked for it.
+            await cancellation.cancel(orderId, { sub: request.sub, isAdmin: true });
+            cancelled = true;
+          } catch (error) {
+            // Lost a race (it shipped, expired or was cancelled meanwhile): re-read and go on as closed.
+            if (!(error instanceof OrderNotCancellableError || error instanceof OrderNotFoundError)) throw error;
+          }
+          return CONFLICT;
         }
-        continue;
-      }
-      if (await anonymiser.anonymise(order, after(order.updatedAt, clock.now()))) wrote = true;
-    }
-    throw new Error(`order ${orderId}: erasure kept losing races; the message will be retried`);
+        if (await anonymiser.anonymise(order, after(order.updatedAt, clock.now()))) wrote = true;
+        // Read again: the last read verifies the anonymisation (or sees what won the race).
+        return CONFLICT;
+      },
+      {
+        attempts: MAX_ORDER_ATTEMPTS,
+        exhausted: () => {
+          throw new Error(`order ${orderId}: erasure kept losing races; the message will be retried`);
+        },
+      },
+    );
   }
 
   return {

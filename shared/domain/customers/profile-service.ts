@@ -1,5 +1,6 @@
-import { AppError } from '../../errors';
+import { ContentionError } from '../../errors';
 import type { Clock } from '../../lib/clock';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { IdentityProvider, SignedInCustomer } from './identity';
 import { initialProfile, type Profile, type ProfileEdit, type ProfileView, toProfileView } from './profile';
 import type { ProfileRepository } from './profile-ports';
@@ -40,23 +41,27 @@ export function createProfileService({ profiles, identity, clock, onLookupFailur
    * call and a refused create, after which every read is consistent).
    */
   async function load(customer: SignedInCustomer, eventual = false): Promise<Profile> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = await profiles.get(customer.sub, { eventual: eventual && attempt === 0 });
-      if (stored?.verifiedEmail) return stored;
-      const verified = await verifiedEmailOf(customer);
-      const now = clock.now().toISOString();
-      if (stored) {
-        if (verified === undefined || verified === stored.verifiedEmail) return stored;
-        return profiles.update(initialProfile(customer.sub), { verifiedEmail: verified }, now);
-      }
-      // Concurrent first calls create it once: the losers of the conditional create read the winner's.
-      const initial = initialProfile(customer.sub, verified ?? null);
-      if (await profiles.createIfAbsent(initial, now)) return initial;
-    }
-    throw new AppError(503, 'CONTENTION', 'Too much contention', {
-      detail: 'Your profile is changing concurrently; try again.',
-      headers: { 'Retry-After': '1' },
-    });
+    return retryOnConflict(
+      async (attempt) => {
+        const stored = await profiles.get(customer.sub, { eventual: eventual && attempt === 0 });
+        if (stored?.verifiedEmail) return stored;
+        const verified = await verifiedEmailOf(customer);
+        const now = clock.now().toISOString();
+        if (stored) {
+          if (verified === undefined || verified === stored.verifiedEmail) return stored;
+          return profiles.update(initialProfile(customer.sub), { verifiedEmail: verified }, now);
+        }
+        // Concurrent first calls create it once: the losers of the conditional create read the winner's.
+        const initial = initialProfile(customer.sub, verified ?? null);
+        return (await profiles.createIfAbsent(initial, now)) ? initial : CONFLICT;
+      },
+      {
+        attempts: MAX_ATTEMPTS,
+        exhausted: () => {
+          throw new ContentionError('Your profile is changing concurrently; try again.');
+        },
+      },
+    );
   }
 
   return {

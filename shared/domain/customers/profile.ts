@@ -7,7 +7,7 @@ import { sameAddress } from './identity';
  * Two addresses, on purpose: `email` is what the customer set with `PUT /v1/me` (anyone may type
  * any address there, so it is never mailed), `verifiedEmail` the address the identity provider says
  * they proved they own, cached here so that checkout does not ask the provider every time. Order
- * e-mails go to `verifiedEmail` only (CONTRACT §5.0).
+ * e-mails go to `verifiedEmail` only (docs/contract.md §5.0).
  */
 export interface Profile {
   sub: string;

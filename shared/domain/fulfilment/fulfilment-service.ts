@@ -1,4 +1,5 @@
 import type { Clock } from '../../lib/clock';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
 import { type Carrier, type ShipmentCancellation, ShipmentRejectedError } from './carrier';
@@ -50,8 +51,9 @@ export function createFulfilmentService({ orders, carrier, clock }: FulfilmentSe
      * @throws any other carrier error when the booking or its cancellation may be retried
      */
     async ship(orderId: string): Promise<FulfilmentOutcome> {
-      let order = await orders.get(orderId);
-      if (!order) return { outcome: 'order-not-found' };
+      const found = await orders.get(orderId);
+      if (!found) return { outcome: 'order-not-found' };
+      let order: Order = found;
       if (cancelledAfterPayment(order)) return cancelBooking(orderId);
       if (order.status !== 'PAID') return { outcome: 'not-shippable', status: order.status };
       if (!order.shippingAddress)
@@ -62,27 +64,35 @@ export function createFulfilmentService({ orders, carrier, clock }: FulfilmentSe
         address: order.shippingAddress,
         items: order.items.map(({ sku, quantity }) => ({ sku, quantity })),
       });
-      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-        const moved = await orders.transition({
-          order,
-          from: 'PAID',
-          to: 'SHIPPED',
-          event: {
-            type: 'SHIPPED',
-            at: clock.now().toISOString(),
-            detail: `${shipment.carrier} ${shipment.trackingNumber}`,
+      return retryOnConflict<FulfilmentOutcome>(
+        async () => {
+          const moved = await orders.transition({
+            order,
+            from: 'PAID',
+            to: 'SHIPPED',
+            event: {
+              type: 'SHIPPED',
+              at: clock.now().toISOString(),
+              detail: `${shipment.carrier} ${shipment.trackingNumber}`,
+            },
+            stock: 'none',
+            changes: { shipment: { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber } },
+          });
+          if (moved) return { outcome: 'shipped', ...shipment };
+          const latest = await orders.get(orderId);
+          if (!latest) return { outcome: 'order-not-found' };
+          if (cancelledAfterPayment(latest)) return cancelBooking(orderId);
+          if (latest.status !== 'PAID') return { outcome: 'not-shippable', status: latest.status };
+          order = latest;
+          return CONFLICT;
+        },
+        {
+          attempts: MAX_WRITE_ATTEMPTS,
+          exhausted: () => {
+            throw new Error(`order ${orderId}: shipment transition kept conflicting`);
           },
-          stock: 'none',
-          changes: { shipment: { carrier: shipment.carrier, trackingNumber: shipment.trackingNumber } },
-        });
-        if (moved) return { outcome: 'shipped', ...shipment };
-        const latest = await orders.get(orderId);
-        if (!latest) return { outcome: 'order-not-found' };
-        if (cancelledAfterPayment(latest)) return cancelBooking(orderId);
-        if (latest.status !== 'PAID') return { outcome: 'not-shippable', status: latest.status };
-        order = latest;
-      }
-      throw new Error(`order ${orderId}: shipment transition kept conflicting`);
+        },
+      );
     },
   };
 }

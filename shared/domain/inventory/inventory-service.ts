@@ -1,7 +1,7 @@
-import { AppError } from '../../errors';
-import { backoffDelayMs, sleep } from '../../lib/backoff';
+import { ContentionError } from '../../errors';
 import type { Clock, IdGenerator } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import { ProductNotFoundError } from '../catalog/catalog-errors';
 import type { ListResult } from '../pagination';
 import { StockBelowReservedError } from './inventory-errors';
@@ -35,30 +35,35 @@ export function createInventoryService({ inventory, cursors, clock, ids }: Inven
     actor: string,
     decide: (stock: StockLevel) => { kind: StockAdjustment['kind']; onHandAfter: number; reason: string | null },
   ): Promise<StockLevel> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stock = await current(sku);
-      const { kind, onHandAfter, reason } = decide(stock);
-      if (onHandAfter < stock.reserved) throw new StockBelowReservedError(sku, stock.reserved, onHandAfter);
-      const adjustment: StockAdjustment = {
-        adjustmentId: ids.next('adj'),
-        sku,
-        kind,
-        delta: onHandAfter - stock.onHand,
-        reason,
-        onHandBefore: stock.onHand,
-        onHandAfter,
-        actor,
-        at: clock.now().toISOString(),
-      };
-      // Read again: checkouts may have reserved units between the read above and the write (the
-      // write's condition is on on-hand only), and the answer must not show the figures from before.
-      if (await inventory.applyAdjustment(adjustment)) return current(sku);
-      await sleep(backoffDelayMs(attempt));
-    }
-    throw new AppError(503, 'CONTENTION', 'Too much contention', {
-      detail: `Stock of ${sku} is changing too fast to adjust right now; try again.`,
-      headers: { 'Retry-After': '1' },
-    });
+    return retryOnConflict(
+      async () => {
+        const stock = await current(sku);
+        const { kind, onHandAfter, reason } = decide(stock);
+        if (onHandAfter < stock.reserved) throw new StockBelowReservedError(sku, stock.reserved, onHandAfter);
+        const adjustment: StockAdjustment = {
+          adjustmentId: ids.next('adj'),
+          sku,
+          kind,
+          delta: onHandAfter - stock.onHand,
+          reason,
+          onHandBefore: stock.onHand,
+          onHandAfter,
+          actor,
+          at: clock.now().toISOString(),
+        };
+        // Read again: checkouts may have reserved units between the read above and the write (the
+        // write's condition is on on-hand only), and the answer must not show the figures from before.
+        if (await inventory.applyAdjustment(adjustment)) return current(sku);
+        return CONFLICT;
+      },
+      {
+        attempts: MAX_ATTEMPTS,
+        backoff: {},
+        exhausted: () => {
+          throw new ContentionError(`Stock of ${sku} is changing too fast to adjust right now; try again.`);
+        },
+      },
+    );
   }
 
   return {

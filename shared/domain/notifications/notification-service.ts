@@ -36,7 +36,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
 
   async function sendOnce(orderId: string, event: NotifiedEvent): Promise<NotificationOutcome> {
     const order = await orders.get(orderId);
-    // Only ever a verified address (CONTRACT §5.0): the customer's current one as their profile
+    // Only ever a verified address (docs/contract.md §5.0): the customer's current one as their profile
     // caches it, else the one checkout found. Never the profile's `email`: anyone can type any address
     // there with PUT /v1/me. An erased customer has neither: no profile, and the order lost its address.
     const profile = order?.userId ? await deps.profiles.get(order.userId) : null;

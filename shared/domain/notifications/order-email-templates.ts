@@ -2,7 +2,7 @@ import { boundedText } from '../../lib/text-safety';
 import type { Order } from '../orders/order';
 
 /**
- * The e-mails a customer gets about an order (CONTRACT §3: at PAID, PAYMENT_FAILED, SHIPPED,
+ * The e-mails a customer gets about an order (docs/contract.md §3: at PAID, PAYMENT_FAILED, SHIPPED,
  * CANCELLED, EXPIRED). Each is described once as a list of blocks and rendered twice, as plain
  * text and as simple HTML, so both parts always say the same thing. Every value in the HTML is
  * escaped: names, addresses and even product names come from people, not from us.

@@ -1,4 +1,4 @@
-import { AppError, ConflictError, type FieldError, NotFoundError } from '../../errors';
+import { ConflictError, ContentionError, type FieldError, NotFoundError } from '../../errors';
 
 export class OrderNotFoundError extends NotFoundError {
   constructor(orderId: string) {
@@ -31,11 +31,11 @@ export class OrderNotCancellableError extends ConflictError {
   }
 }
 
-export class CheckoutBusyError extends AppError {
+export class CheckoutBusyError extends ContentionError {
   constructor() {
-    super(503, 'CHECKOUT_BUSY', 'Checkout is busy', {
-      detail: 'Too many concurrent changes to the same stock; try again in a moment.',
-      headers: { 'Retry-After': '1' },
+    super('Too many concurrent changes to the same stock; try again in a moment.', {
+      code: 'CHECKOUT_BUSY',
+      title: 'Checkout is busy',
     });
   }
 }

@@ -1,7 +1,7 @@
 import type { FieldError } from '../../errors';
-import { backoffDelayMs, sleep } from '../../lib/backoff';
 import type { Clock, IdGenerator } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { CartRepository } from '../cart/cart-ports';
 import { ProductNotFoundError } from '../catalog/catalog-errors';
 import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
@@ -179,44 +179,52 @@ export function createOrderService(deps: OrderServiceDeps) {
         await deps.checkoutLimit.consume(customer.sub);
         return lease;
       })();
-      for (let attempt = 0; attempt < MAX_PLACEMENT_ATTEMPTS; attempt++) {
-        const prepared = prepare(customer, input);
-        const { order, redemption, lines, cart } =
-          attempt === 0 ? await afterAdmission(admitted, prepared) : await prepared;
-        const lease = await admitted;
-        const view = toOrderView(order);
-        const outcome = await orders.place({
-          order,
-          paymentToken: input.paymentToken,
-          discount: redemption,
-          pendingOrderLimit: deps.maxPendingOrdersPerCustomer,
-          cart,
-          idempotency: completion && lease ? { lease, response: completion.respond(view) } : null,
-        });
-        if (outcome.ok) return view;
-        switch (outcome.reason) {
-          case 'out-of-stock':
-            throw new OutOfStockError(
-              outcome.lines.map((index) => ({
-                path: `items/${index}`,
-                message: 'not enough stock',
-                sku: lines[index]?.sku ?? '',
-              })),
-            );
-          case 'discount':
-            throw new DiscountUnavailableError(redemption?.code ?? '');
-          case 'discount-per-customer':
-            throw new DiscountUnavailableError(redemption?.code ?? '', 'you have used it as often as it allows');
-          case 'too-many-pending':
-            throw new TooManyPendingOrdersError(deps.maxPendingOrdersPerCustomer);
-          case 'idempotency-lost':
+      return retryOnConflict(
+        async (attempt) => {
+          const prepared = prepare(customer, input);
+          const { order, redemption, lines, cart } =
+            attempt === 0 ? await afterAdmission(admitted, prepared) : await prepared;
+          const lease = await admitted;
+          const view = toOrderView(order);
+          const outcome = await orders.place({
+            order,
+            paymentToken: input.paymentToken,
+            discount: redemption,
+            pendingOrderLimit: deps.maxPendingOrdersPerCustomer,
+            cart,
+            idempotency: completion && lease ? { lease, response: completion.respond(view) } : null,
+          });
+          if (outcome.ok) return view;
+          switch (outcome.reason) {
+            case 'out-of-stock':
+              throw new OutOfStockError(
+                outcome.lines.map((index) => ({
+                  path: `items/${index}`,
+                  message: 'not enough stock',
+                  sku: lines[index]?.sku ?? '',
+                })),
+              );
+            case 'discount':
+              throw new DiscountUnavailableError(redemption?.code ?? '');
+            case 'discount-per-customer':
+              throw new DiscountUnavailableError(redemption?.code ?? '', 'you have used it as often as it allows');
+            case 'too-many-pending':
+              throw new TooManyPendingOrdersError(deps.maxPendingOrdersPerCustomer);
+            case 'idempotency-lost':
+              throw new CheckoutBusyError();
+            case 'cart-changed':
+            case 'conflict':
+              return CONFLICT;
+          }
+        },
+        {
+          attempts: MAX_PLACEMENT_ATTEMPTS,
+          backoff: { baseMs: 5, capMs: 200 },
+          exhausted: () => {
             throw new CheckoutBusyError();
-          case 'cart-changed':
-          case 'conflict':
-            await sleep(backoffDelayMs(attempt, 5, 200));
-        }
-      }
-      throw new CheckoutBusyError();
+          },
+        },
+      );
     },
 
     /**
@@ -224,26 +232,34 @@ export function createOrderService(deps: OrderServiceDeps) {
      * and its refund is queued. Racing cancels release stock once: the first conditional write wins.
      */
     async cancel(orderId: string, viewer: Viewer): Promise<OrderView> {
-      for (let attempt = 0; attempt < MAX_CANCEL_ATTEMPTS; attempt++) {
-        const order = await visibleOrder(orders, orderId, viewer);
-        if (!canTransition(order.status, 'CANCELLED')) throw new OrderNotCancellableError(orderId, order.status);
-        const at = clock.now().toISOString();
-        const paid = order.status === 'PAID';
-        const moved = await orders.transition({
-          order,
-          from: order.status,
-          to: 'CANCELLED',
-          event: {
-            type: 'CANCELLED',
-            at,
-            detail: viewer.isAdmin && viewer.sub !== order.userId ? 'by the shop' : 'by the customer',
+      return retryOnConflict(
+        async () => {
+          const order = await visibleOrder(orders, orderId, viewer);
+          if (!canTransition(order.status, 'CANCELLED')) throw new OrderNotCancellableError(orderId, order.status);
+          const at = clock.now().toISOString();
+          const paid = order.status === 'PAID';
+          const moved = await orders.transition({
+            order,
+            from: order.status,
+            to: 'CANCELLED',
+            event: {
+              type: 'CANCELLED',
+              at,
+              detail: viewer.isAdmin && viewer.sub !== order.userId ? 'by the shop' : 'by the customer',
+            },
+            stock: paid ? 'restock' : 'release',
+            changes: paid ? { payment: { ...order.payment, status: 'REFUND_PENDING' } } : undefined,
+          });
+          if (moved) return toOrderView((await orders.get(orderId)) ?? order);
+          return CONFLICT;
+        },
+        {
+          attempts: MAX_CANCEL_ATTEMPTS,
+          exhausted: () => {
+            throw new CheckoutBusyError();
           },
-          stock: paid ? 'restock' : 'release',
-          changes: paid ? { payment: { ...order.payment, status: 'REFUND_PENDING' } } : undefined,
-        });
-        if (moved) return toOrderView((await orders.get(orderId)) ?? order);
-      }
-      throw new CheckoutBusyError();
+        },
+      );
     },
   };
 }

@@ -1,4 +1,4 @@
-/** Order lifecycle (CONTRACT §3): every change is a conditional write from the expected status. */
+/** Order lifecycle (docs/contract.md §3): every change is a conditional write from the expected status. */
 export const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

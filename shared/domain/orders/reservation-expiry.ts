@@ -1,5 +1,6 @@
-import { backoffDelayMs, sleep } from '../../lib/backoff';
+import { sleep } from '../../lib/backoff';
 import type { Clock } from '../../lib/clock';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { Order } from './order';
 import type { OrderRepository } from './order-ports';
 
@@ -40,21 +41,23 @@ export function createReservationExpiry({ orders, clock, maxOrdersPerRun, pause 
    */
   async function expire(order: Order): Promise<'expired' | 'skipped' | 'deferred'> {
     let current = order;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      if (attempt > 0) await pause(backoffDelayMs(attempt - 1, 20, 500));
-      const moved = await orders.transition({
-        order: current,
-        from: 'PENDING_PAYMENT',
-        to: 'EXPIRED',
-        event: { type: 'EXPIRED', at: clock.now().toISOString(), detail: 'reservation expired before payment' },
-        stock: 'release',
-      });
-      if (moved) return 'expired';
-      const latest = await orders.get(order.orderId);
-      if (latest?.status !== 'PENDING_PAYMENT') return 'skipped';
-      current = latest;
-    }
-    return 'deferred';
+    return retryOnConflict(
+      async () => {
+        const moved = await orders.transition({
+          order: current,
+          from: 'PENDING_PAYMENT',
+          to: 'EXPIRED',
+          event: { type: 'EXPIRED', at: clock.now().toISOString(), detail: 'reservation expired before payment' },
+          stock: 'release',
+        });
+        if (moved) return 'expired';
+        const latest = await orders.get(order.orderId);
+        if (latest?.status !== 'PENDING_PAYMENT') return 'skipped';
+        current = latest;
+        return CONFLICT;
+      },
+      { attempts: MAX_WRITE_ATTEMPTS, backoff: { baseMs: 20, capMs: 500 }, pause, exhausted: () => 'deferred' },
+    );
   }
 
   return {

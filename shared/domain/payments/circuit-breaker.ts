@@ -10,7 +10,7 @@ import type { PaymentGateway } from './payment-gateway';
  * - closed: calls pass. A call that fails the way an unwell gateway fails (`isFailure`) is counted
  *   in the shared store; `failureThreshold` of them within `windowSeconds` open the circuit.
  * - open, for `cooldownSeconds`: every call fails fast with `CircuitOpenError` (its
- *   `retryAfterSeconds` says when the cooldown ends) and the gateway is not called.
+ *   `retryInSeconds` says when the cooldown ends) and the gateway is not called.
  * - half-open, once the cooldown has passed: each instance lets one trial call through at a time
  *   (the others still fail fast). A trial that gets an answer closes the circuit; a trial that
  *   fails re-opens it for another cooldown.
@@ -61,27 +61,28 @@ export const isGatewayUnwell = (error: unknown): boolean =>
 /**
  * The call was not made: the circuit is open (or half-open with this instance's trial still
  * running). Transient like every gateway error (the order stays as it is); come back after
- * `retryAfterSeconds`.
+ * `retryInSeconds`. Not the AppError's `retryAfterSeconds`: that one becomes a client's
+ * `Retry-After`, and the 502 a webhook may meet promises nothing of when the gateway is back.
  */
 export class CircuitOpenError extends PaymentGatewayError {
   readonly circuit: string;
   /** Whole seconds until the circuit may let calls through again, at least 1. */
-  readonly retryAfterSeconds: number;
+  readonly retryInSeconds: number;
 
-  constructor(circuit: string, retryAfterSeconds: number) {
-    super('circuit-open', `circuit ${circuit} is open: gateway not called; retry in ${retryAfterSeconds} s`);
+  constructor(circuit: string, retryInSeconds: number) {
+    super('circuit-open', `circuit ${circuit} is open: gateway not called; retry in ${retryInSeconds} s`);
     this.circuit = circuit;
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.retryInSeconds = retryInSeconds;
   }
 
   override toJSON() {
-    return { ...super.toJSON(), circuit: this.circuit, retryAfterSeconds: this.retryAfterSeconds };
+    return { ...super.toJSON(), circuit: this.circuit, retryAfterSeconds: this.retryInSeconds };
   }
 }
 
-/** The delay an error asks for: `retryAfterSeconds` of a `CircuitOpenError`, else none. */
+/** The delay an error asks for: `retryInSeconds` of a `CircuitOpenError`, else none. */
 export const circuitRetryAfterSeconds = (error: unknown): number | undefined =>
-  error instanceof CircuitOpenError ? error.retryAfterSeconds : undefined;
+  error instanceof CircuitOpenError ? error.retryInSeconds : undefined;
 
 /** A transition this instance made (exactly one instance reports each one). */
 export type CircuitTransition =

@@ -1,3 +1,4 @@
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
 import type { Settlement } from './payment-gateway';
@@ -123,41 +124,49 @@ export function gatewayEventApplier({ orders, settle, recordRefund, cancelRefund
 
   async function refunded(event: GatewayPaymentEvent): Promise<GatewayEventOutcome> {
     let cancelled = false;
-    for (let attempt = 0; attempt < MAX_REFUND_RECORD_ATTEMPTS; attempt++) {
-      let order = await orders.get(event.orderId);
-      if (!order) return { outcome: 'order-not-found' };
-      if (order.status === 'PENDING_PAYMENT') {
-        // Paid and refunded at the gateway before the worker or a webhook recorded the payment: the
-        // money is back, so the order must never be paid (and shipped) by a later settle. It is
-        // cancelled with this payment recorded, and a charge still being settled finds it its own.
+    return retryOnConflict<GatewayEventOutcome>(
+      async () => {
+        let order = await orders.get(event.orderId);
+        if (!order) return { outcome: 'order-not-found' };
+        if (order.status === 'PENDING_PAYMENT') {
+          // Paid and refunded at the gateway before the worker or a webhook recorded the payment: the
+          // money is back, so the order must never be paid (and shipped) by a later settle. It is
+          // cancelled with this payment recorded, and a charge still being settled finds it its own.
+          const wrong = mismatch(order, event);
+          if (wrong) return wrong;
+          if (!(await cancelRefunded(order, event.paymentIntentId))) return CONFLICT;
+          cancelled = true;
+          order = await orders.get(event.orderId);
+          if (!order) return { outcome: 'order-not-found' };
+        }
+        if (order.payment.paymentIntentId !== event.paymentIntentId) {
+          return noChange(order, 'the refunded payment is not the one recorded on the order');
+        }
+        if (order.payment.status === 'REFUNDED') return noChange(order, 'the refund is already recorded');
+        // Orders are refunded whole; a partial refund made at the gateway is left to a person.
         const wrong = mismatch(order, event);
         if (wrong) return wrong;
-        if (!(await cancelRefunded(order, event.paymentIntentId))) continue;
-        cancelled = true;
-        order = await orders.get(event.orderId);
-        if (!order) return { outcome: 'order-not-found' };
-      }
-      if (order.payment.paymentIntentId !== event.paymentIntentId) {
-        return noChange(order, 'the refunded payment is not the one recorded on the order');
-      }
-      if (order.payment.status === 'REFUNDED') return noChange(order, 'the refund is already recorded');
-      // Orders are refunded whole; a partial refund made at the gateway is left to a person.
-      const wrong = mismatch(order, event);
-      if (wrong) return wrong;
-      if (order.status === 'PAID') {
-        // Refunded at the gateway before shipment (its dashboard, say): the goods must not ship.
-        // Cancel first, then record the refund; a crash between the two leaves the event unapplied,
-        // and its redelivery records the refund of the cancelled order.
-        if (!(await cancelRefunded(order, event.paymentIntentId))) continue;
-        cancelled = true;
-        order = await orders.get(event.orderId);
-        if (!order) return { outcome: 'order-not-found' };
-      }
-      if (await recordRefund(order, event.paymentIntentId, 'refunded at the payment provider')) {
-        return { outcome: 'refund-recorded', cancelled };
-      }
-    }
-    throw new Error(`order ${event.orderId}: recording the refund kept conflicting`);
+        if (order.status === 'PAID') {
+          // Refunded at the gateway before shipment (its dashboard, say): the goods must not ship.
+          // Cancel first, then record the refund; a crash between the two leaves the event unapplied,
+          // and its redelivery records the refund of the cancelled order.
+          if (!(await cancelRefunded(order, event.paymentIntentId))) return CONFLICT;
+          cancelled = true;
+          order = await orders.get(event.orderId);
+          if (!order) return { outcome: 'order-not-found' };
+        }
+        if (await recordRefund(order, event.paymentIntentId, 'refunded at the payment provider')) {
+          return { outcome: 'refund-recorded', cancelled };
+        }
+        return CONFLICT;
+      },
+      {
+        attempts: MAX_REFUND_RECORD_ATTEMPTS,
+        exhausted: () => {
+          throw new Error(`order ${event.orderId}: recording the refund kept conflicting`);
+        },
+      },
+    );
   }
 
   return async (event: GatewayPaymentEvent): Promise<GatewayEventOutcome> => {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../lib/clock';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
 import { refundWork, type WorkOutbox } from '../orders/order-work';
@@ -59,34 +60,42 @@ export function createPaymentService(deps: PaymentServiceDeps) {
   /** Moves a PENDING_PAYMENT order to the charge's outcome; the latest order when it lost the race. */
   async function settle(order: Order, charge: Settlement): Promise<{ moved: true } | { moved: false; order: Order }> {
     let current = order;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const succeeded = charge.outcome === 'succeeded';
-      const moved = await orders.transition({
-        order: current,
-        from: 'PENDING_PAYMENT',
-        to: succeeded ? 'PAID' : 'PAYMENT_FAILED',
-        event: succeeded
-          ? { type: 'PAYMENT_SUCCEEDED', at: clock.now().toISOString() }
-          : { type: 'PAYMENT_FAILED', at: clock.now().toISOString(), detail: charge.reason },
-        stock: succeeded ? 'sell' : 'release',
-        changes: {
-          payment: succeeded
-            ? {
-                status: 'SUCCEEDED',
-                attempts: current.payment.attempts + 1,
-                ...(charge.paymentIntentId !== null && { paymentIntentId: charge.paymentIntentId }),
-              }
-            : { status: 'FAILED', attempts: current.payment.attempts + 1 },
+    return retryOnConflict<{ moved: true } | { moved: false; order: Order }>(
+      async () => {
+        const succeeded = charge.outcome === 'succeeded';
+        const moved = await orders.transition({
+          order: current,
+          from: 'PENDING_PAYMENT',
+          to: succeeded ? 'PAID' : 'PAYMENT_FAILED',
+          event: succeeded
+            ? { type: 'PAYMENT_SUCCEEDED', at: clock.now().toISOString() }
+            : { type: 'PAYMENT_FAILED', at: clock.now().toISOString(), detail: charge.reason },
+          stock: succeeded ? 'sell' : 'release',
+          changes: {
+            payment: succeeded
+              ? {
+                  status: 'SUCCEEDED',
+                  attempts: current.payment.attempts + 1,
+                  ...(charge.paymentIntentId !== null && { paymentIntentId: charge.paymentIntentId }),
+                }
+              : { status: 'FAILED', attempts: current.payment.attempts + 1 },
+          },
+        });
+        if (moved) return { moved: true };
+        const latest = await orders.get(order.orderId);
+        if (!latest) throw new Error(`order ${order.orderId} disappeared during payment`);
+        // Still pending: only `updatedAt` moved under us (another write); try again from what is stored.
+        if (latest.status !== 'PENDING_PAYMENT') return { moved: false, order: latest };
+        current = latest;
+        return CONFLICT;
+      },
+      {
+        attempts: MAX_WRITE_ATTEMPTS,
+        exhausted: () => {
+          throw new Error(`order ${order.orderId}: payment transition kept conflicting`);
         },
-      });
-      if (moved) return { moved: true };
-      const latest = await orders.get(order.orderId);
-      if (!latest) throw new Error(`order ${order.orderId} disappeared during payment`);
-      // Still pending: only `updatedAt` moved under us (another write); try again from what is stored.
-      if (latest.status !== 'PENDING_PAYMENT') return { moved: false, order: latest };
-      current = latest;
-    }
-    throw new Error(`order ${order.orderId}: payment transition kept conflicting`);
+      },
+    );
   }
 
   /** Appends REFUNDED (status unchanged), conditional on the order not having moved since it was read. */
@@ -96,22 +105,25 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     detail = 'payment arrived after the order closed',
   ): Promise<boolean> {
     let current = order;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      if (current.payment.status === 'REFUNDED') return true;
-      const moved = await orders.transition({
-        order: current,
-        from: current.status,
-        to: current.status,
-        event: { type: 'REFUNDED', at: clock.now().toISOString(), detail },
-        stock: 'none',
-        changes: { payment: { ...current.payment, status: 'REFUNDED', paymentIntentId } },
-      });
-      if (moved) return true;
-      const latest = await orders.get(order.orderId);
-      if (!latest || latest.status !== order.status) return false;
-      current = latest;
-    }
-    return false;
+    return retryOnConflict(
+      async () => {
+        if (current.payment.status === 'REFUNDED') return true;
+        const moved = await orders.transition({
+          order: current,
+          from: current.status,
+          to: current.status,
+          event: { type: 'REFUNDED', at: clock.now().toISOString(), detail },
+          stock: 'none',
+          changes: { payment: { ...current.payment, status: 'REFUNDED', paymentIntentId } },
+        });
+        if (moved) return true;
+        const latest = await orders.get(order.orderId);
+        if (!latest || latest.status !== order.status) return false;
+        current = latest;
+        return CONFLICT;
+      },
+      { attempts: MAX_WRITE_ATTEMPTS, exhausted: () => false },
+    );
   }
 
   /**

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../errors';
 
 /**
- * Payment webhook signatures (CONTRACT "Payment webhooks"): the header
+ * Payment webhook signatures (docs/contract.md "Payment webhooks"): the header
  * `Payment-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, Stripe's scheme.
  * The HMAC covers the timestamp, so a captured request cannot be replayed once it is older than the
  * tolerance; it covers the body as sent, byte for byte, so it is checked before anything parses it.

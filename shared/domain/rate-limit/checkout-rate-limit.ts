@@ -4,12 +4,12 @@ import { type RateLimiter, subjectPrincipal } from './rate-limiter';
 export const CHECKOUT_RULE = 'checkouts';
 const CHECKOUT_WINDOW_SECONDS = 60;
 
-/** The per-customer checkout limit (CONTRACT §2: default 20 per minute). */
+/** The per-customer checkout limit (docs/contract.md §2: default 20 per minute). */
 export interface CheckoutRateLimit {
   /**
    * Counts one checkout of the customer, or throws `RateLimitedError` (429) when the customer has
    * used up this minute's checkouts. Call it after the idempotency replay check: a replay
-   * returns the stored answer and must not count (CONTRACT §4).
+   * returns the stored answer and must not count (docs/contract.md §4).
    */
   consume(customerSub: string): Promise<void>;
 }

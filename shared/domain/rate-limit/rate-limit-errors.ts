@@ -1,16 +1,15 @@
 import { AppError } from '../../errors';
 
-/** 429 `RATE_LIMITED` with `Retry-After` (CONTRACT §2). */
+/** 429 `RATE_LIMITED` with `Retry-After` (docs/contract.md §2). */
 export class RateLimitedError extends AppError {
-  readonly retryAfterSeconds: number;
+  declare readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds: number, options: { detail?: string; cause?: unknown } = {}) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     super(429, 'RATE_LIMITED', 'Too many requests', {
       detail: options.detail ?? `Too many requests. Retry after ${seconds} s.`,
       cause: options.cause,
-      headers: { 'Retry-After': String(seconds) },
+      retryAfterSeconds: seconds,
     });
-    this.retryAfterSeconds = seconds;
   }
 }

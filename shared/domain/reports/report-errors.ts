@@ -6,7 +6,7 @@ export class ReportNotFoundError extends NotFoundError {
   }
 }
 
-/** A day that has not begun yet has no sales to report (CONTRACT "Reports and jobs"). */
+/** A day that has not begun yet has no sales to report (docs/contract.md "Reports and jobs"). */
 export class FutureDateError extends ValidationError {
   constructor(date: string, today: string) {
     super(

@@ -25,7 +25,7 @@ export interface ProductSales {
   revenue: number;
 }
 
-/** The sales report of one UTC day (CONTRACT "Reports and jobs"). */
+/** The sales report of one UTC day (docs/contract.md "Reports and jobs"). */
 export interface DailyReport {
   /** The UTC day, `YYYY-MM-DD`. */
   date: string;

@@ -71,7 +71,7 @@ function forbiddenKeys(root: unknown): FieldError[] {
 }
 
 /**
- * Parses the JSON body of a route that declares one (CONTRACT §2, §5.0). The order of the checks:
+ * Parses the JSON body of a route that declares one (docs/contract.md §2, §5.0). The order of the checks:
  * an optional body that was left out is no body at all (whatever the Content-Type); otherwise the
  * Content-Type must be plain JSON (415, also when it is missing); text that is not JSON is 400
  * `MALFORMED_JSON`; JSON that is not an object, or holds a prototype key, is 400

@@ -53,7 +53,7 @@ export function clientAddress(sourceIp: string | undefined): string {
 }
 
 /**
- * Per-principal request limit (CONTRACT §2): the token's `sub` once authenticated, otherwise the
+ * Per-principal request limit (docs/contract.md §2): the token's `sub` once authenticated, otherwise the
  * client address. Runs after authentication (the principal is known) and before body parsing and
  * validation (a flood is refused before it costs more). Over the limit → 429 `RATE_LIMITED`.
  */

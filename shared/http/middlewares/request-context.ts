@@ -4,7 +4,7 @@ import { type HttpMiddleware, type HttpRequest, header, initState, peekState } f
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** The id of a request: a sane incoming `X-Request-Id` (CONTRACT §4), otherwise a new one. */
+/** The id of a request: a sane incoming `X-Request-Id` (docs/contract.md §4), otherwise a new one. */
 export const requestIdFrom = (incoming: string | undefined): string =>
   incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 

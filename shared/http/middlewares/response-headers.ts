@@ -65,7 +65,7 @@ export function preflightHeaders(
 
 const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-/** The security headers of every answer (CONTRACT §2). */
+/** The security headers of every answer (docs/contract.md §2). */
 export const securityHeaders = (contentSecurityPolicy = DEFAULT_CSP): Record<string, string> => ({
   'X-Content-Type-Options': 'nosniff',
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',

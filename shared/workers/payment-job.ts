@@ -74,7 +74,7 @@ export function paymentRecordHandler(payments: () => PaymentService) {
 }
 
 /**
- * The payment worker's `delayOf` (shared/jobs/sqs-batch.ts): a record the open circuit refused is
+ * The payment worker's `delayOf` (shared/workers/sqs-batch.ts): a record the open circuit refused is
  * held back for longer at every delivery (shared/domain/payments/open-circuit-backoff.ts), so an
  * outage shorter than the reservation does not dead-letter payments; other failures are not held.
  * `policy` is read on first use.

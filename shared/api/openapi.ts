@@ -1,6 +1,6 @@
-import { Problem } from '../api/common-schemas';
+import { bodyIsOptional, type RouteSpec } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { bodyIsOptional, type RouteSpec } from './route-spec';
+import { Problem } from './common-schemas';
 
 type JsonSchema = Record<string, unknown>;
 
