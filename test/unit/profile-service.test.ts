@@ -102,6 +102,29 @@ describe('profile service', () => {
     expect(idp.state.calls).toBe(1);
   });
 
+  it('tells checkout the address before a first order’s profile is written, and keeps it once', async () => {
+    const { profiles, store, idp } = setup();
+    idp.users.set('c-1', { email: 'ada@example.com', verified: true });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const create = store.profiles.createIfAbsent.bind(store.profiles);
+    store.profiles.createIfAbsent = async (...args) => {
+      await gate;
+      return create(...args);
+    };
+
+    const lookup = profiles.recipientLookup(customer('c-1'));
+    expect(await lookup.address).toBe('ada@example.com');
+    expect(store.stored.has('c-1')).toBe(false);
+    release();
+    await lookup.kept;
+    expect(store.stored.get('c-1')?.verifiedEmail).toBe('ada@example.com');
+    expect(await profiles.orderRecipient(customer('c-1'))).toBe('ada@example.com');
+    expect(idp.state.calls).toBe(1);
+  });
+
   it('asks again while no verified address is known, and keeps it once the customer verified one', async () => {
     const { profiles, idp, store } = setup();
     expect(await profiles.orderRecipient(customer('c-1'))).toBeNull();

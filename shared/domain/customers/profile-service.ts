@@ -22,6 +22,12 @@ export interface ProfileServiceDeps {
 
 export type ProfileService = ReturnType<typeof createProfileService>;
 
+/** An order recipient being looked up: the address, and the profile write that keeps it. */
+export interface RecipientLookup {
+  address: Promise<string | null>;
+  kept: Promise<void>;
+}
+
 export function createProfileService({ profiles, identity, clock, onLookupFailure }: ProfileServiceDeps) {
   /** The provider's verified address (null: none), or undefined when it could not be asked. */
   async function verifiedEmailOf(customer: SignedInCustomer): Promise<string | null | undefined> {
@@ -38,14 +44,20 @@ export function createProfileService({ profiles, identity, clock, onLookupFailur
    * The stored profile, created on first use. A profile that knows a verified address is used as it
    * is (no call to the identity provider); one that knows none asks the provider and keeps its answer.
    * `eventual`: the first read may be eventually consistent (a stale one costs at most a provider
-   * call and a refused create, after which every read is consistent).
+   * call and a refused create, after which every read is consistent). `known` hears the verified
+   * address (or null) as soon as it is known, before the profile keeps it.
    */
-  async function load(customer: SignedInCustomer, eventual = false): Promise<Profile> {
+  async function load(
+    customer: SignedInCustomer,
+    eventual = false,
+    known?: (address: string | null) => void,
+  ): Promise<Profile> {
     return retryOnConflict(
       async (attempt) => {
         const stored = await profiles.get(customer.sub, { eventual: eventual && attempt === 0 });
         if (stored?.verifiedEmail) return stored;
         const verified = await verifiedEmailOf(customer);
+        known?.(verified ?? stored?.verifiedEmail ?? null);
         const now = clock.now().toISOString();
         if (stored) {
           if (verified === undefined || verified === stored.verifiedEmail) return stored;
@@ -62,6 +74,23 @@ export function createProfileService({ profiles, identity, clock, onLookupFailur
         },
       },
     );
+  }
+
+  /** See `recipientLookup` below. */
+  function recipientLookup(customer: SignedInCustomer): RecipientLookup {
+    let tell: (address: string | null) => void = () => undefined;
+    const address = new Promise<string | null>((resolve) => {
+      tell = resolve;
+    });
+    // The first answer stands (a promise settles once): the one `known` gives, or the profile's.
+    const kept = load(customer, true, (found) => tell(found)).then(
+      (profile) => tell(profile.verifiedEmail),
+      (error: unknown) => {
+        onLookupFailure?.(error);
+        tell(null);
+      },
+    );
+    return { address, kept };
   }
 
   return {
@@ -92,12 +121,17 @@ export function createProfileService({ profiles, identity, clock, onLookupFailur
      * asks the identity provider. Never rejects: an order without an address is placed all the same.
      */
     async orderRecipient(customer: SignedInCustomer): Promise<string | null> {
-      try {
-        return (await load(customer, true)).verifiedEmail;
-      } catch (error) {
-        onLookupFailure?.(error);
-        return null;
-      }
+      const lookup = recipientLookup(customer);
+      await lookup.kept;
+      return lookup.address;
     },
+
+    /**
+     * The same for a checkout that should not wait for the profile's write: `address` resolves as
+     * soon as the address is known (a first order also creates the profile, and that write need not
+     * come before the order's transaction); `kept` once the profile holds it. Neither rejects; the
+     * caller must await `kept` before its invocation ends.
+     */
+    recipientLookup,
   };
 }

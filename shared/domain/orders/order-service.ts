@@ -44,7 +44,7 @@ export interface Customer {
   /**
    * The address, or its lookup still under way: the checkout awaits it only when it builds the
    * order, so the lookup runs beside the reads of the cart, the prices and the discount. It must
-   * not reject (the profile service's `orderRecipient` does not).
+   * not reject (the profile service's `recipientLookup` does not).
    */
   email: string | null | PromiseLike<string | null>;
 }
