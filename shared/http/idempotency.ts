@@ -157,13 +157,9 @@ export async function idempotent<T>(
   return settled.begun.outcome === 'acquired' ? result : refusal(settled.begun, request.requestId);
 }
 
-/** The answer to a request whose claim was refused: the stored answer replayed, or the refusal. */
+/** The answer to a request whose claim was refused: the stored answer replayed, or the refusal thrown. */
 function refusal(begun: IdempotencyBegin, requestId: string): HttpResult {
-  try {
-    leaseOf(begun);
-  } catch (error) {
-    if (error instanceof IdempotentReplay) return replay(error.response, requestId);
-    throw error;
-  }
+  if (begun.outcome === 'replay') return replay(begun.response, requestId);
+  leaseOf(begun);
   throw new Error('an acquired claim is no refusal');
 }
