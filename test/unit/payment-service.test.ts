@@ -4,30 +4,12 @@ import type { Work, WorkOutbox } from '../../shared/domain/orders/order-work';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { ChargeResult, PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
+import { pendingOrder as placedOrder } from '../support/orders';
 
 const clock = { now: () => new Date('2026-01-01T10:00:00.000Z') };
 
-function pendingOrder(): Order {
-  return {
-    orderId: 'ord_1',
-    userId: 'c1',
-    email: 'c1@example.com',
-    status: 'PENDING_PAYMENT',
-    items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 500, lineTotal: 500 }],
-    subtotal: 500,
-    discount: 0,
-    discountCode: null,
-    total: 500,
-    currency: 'EUR',
-    shippingAddress: null,
-    reservationExpiresAt: '2026-01-01T10:15:00.000Z',
-    payment: { status: 'PENDING', attempts: 0 },
-    shipment: null,
-    createdAt: '2026-01-01T09:59:00.000Z',
-    updatedAt: '2026-01-01T09:59:00.000Z',
-    events: [{ type: 'ORDER_PLACED', at: '2026-01-01T09:59:00.000Z' }],
-  };
-}
+const pendingOrder = (): Order =>
+  placedOrder({ placedAt: '2026-01-01T09:59:00.000Z', reservationExpiresAt: '2026-01-01T10:15:00.000Z' });
 
 /** One stored order with the repository's conditional write (status and updatedAt as read). */
 function fakeOrders(initial: Order | null, beforeTransition?: (stored: Order) => Order) {

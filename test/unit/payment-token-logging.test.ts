@@ -4,6 +4,7 @@ import {
   createStripePaymentGateway,
   redactPaymentCredentials,
 } from '../../shared/adapters/payments/stripe-payment-gateway';
+
 import type { Order } from '../../shared/domain/orders/order';
 import type { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
@@ -12,6 +13,7 @@ import { logger } from '../../shared/observability';
 import { paymentRecordHandler } from '../../shared/workers/payment-job';
 import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 import { lambdaContext } from '../support/http-event';
+import { pendingOrder as placedOrder } from '../support/orders';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
 /** A token the sandbox does not know: it answers 400 `No such token: '<token>'`, as Stripe does. */
@@ -39,28 +41,12 @@ async function logsOf(act: () => Promise<unknown>): Promise<string> {
   return written.join('');
 }
 
-function pendingOrder(orderId: string): Order {
-  const at = new Date().toISOString();
-  return {
+const pendingOrder = (orderId: string): Order =>
+  placedOrder({
     orderId,
-    userId: 'c1',
-    email: 'c1@example.com',
-    status: 'PENDING_PAYMENT',
-    items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 500, lineTotal: 500 }],
-    subtotal: 500,
-    discount: 0,
-    discountCode: null,
-    total: 500,
-    currency: 'EUR',
-    shippingAddress: null,
+    placedAt: new Date().toISOString(),
     reservationExpiresAt: new Date(Date.now() + 900_000).toISOString(),
-    payment: { status: 'PENDING', attempts: 0 },
-    shipment: null,
-    createdAt: at,
-    updatedAt: at,
-    events: [{ type: 'ORDER_PLACED', at }],
-  };
-}
+  });
 
 /** The payment worker's record handling, on one pending order, charging through `gateway`. */
 function paymentWorker(gateway: PaymentGateway, order: Order) {
