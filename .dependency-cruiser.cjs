@@ -11,6 +11,15 @@
  */
 const ENTRY_POINTS = '^functions';
 
+/** A layer that must not reach into these folders of shared/ (nor the entry points). */
+const layer = (name, comment, from, folders) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: from },
+  to: { path: [`^shared/(${folders.join('|')})/`, ENTRY_POINTS] },
+});
+
 module.exports = {
   forbidden: [
     {
@@ -38,37 +47,30 @@ module.exports = {
         ],
       },
     },
-    {
-      name: 'adapters-implement-ports-only',
-      comment:
-        'shared/adapters implement domain ports: they never import the HTTP or API layer, the workers, the container or functions',
-      severity: 'error',
-      from: { path: '^shared/adapters' },
-      to: { path: ['^shared/(http|api|workers|container)/', ENTRY_POINTS] },
-    },
-    {
-      name: 'http-is-transport-only',
-      comment:
-        'shared/http is the HTTP stack: it never imports route declarations (shared/api), the container, adapters or workers; what it needs is handed in',
-      severity: 'error',
-      from: { path: '^shared/http' },
-      to: { path: ['^shared/(api|container|adapters|workers)/', ENTRY_POINTS] },
-    },
-    {
-      name: 'workers-are-transport-only',
-      comment:
-        'shared/workers turn SQS records and schedules into service calls: they never import HTTP, API, adapters or the container; services are handed in',
-      severity: 'error',
-      from: { path: '^shared/workers' },
-      to: { path: ['^shared/(http|api|container|adapters)/', ENTRY_POINTS] },
-    },
-    {
-      name: 'api-declares-only',
-      comment: 'shared/api declares routes and documents them: it never imports the container, adapters or workers',
-      severity: 'error',
-      from: { path: '^shared/api' },
-      to: { path: ['^shared/(container|adapters|workers)/', ENTRY_POINTS] },
-    },
+    layer(
+      'adapters-implement-ports-only',
+      'shared/adapters implement domain ports: they never import the HTTP or API layer, the workers, the container or functions',
+      '^shared/adapters',
+      ['http', 'api', 'workers', 'container'],
+    ),
+    layer(
+      'http-is-transport-only',
+      'shared/http is the HTTP stack: it never imports route declarations (shared/api), the container, adapters or workers; what it needs is handed in',
+      '^shared/http',
+      ['api', 'container', 'adapters', 'workers'],
+    ),
+    layer(
+      'workers-are-transport-only',
+      'shared/workers turn SQS records and schedules into service calls: they never import HTTP, API, adapters or the container; services are handed in',
+      '^shared/workers',
+      ['http', 'api', 'container', 'adapters'],
+    ),
+    layer(
+      'api-declares-only',
+      'shared/api declares routes and documents them: it never imports the container, adapters or workers',
+      '^shared/api',
+      ['container', 'adapters', 'workers'],
+    ),
     {
       name: 'container-is-the-root',
       comment: 'Only entry points (and the container itself) import the composition root',

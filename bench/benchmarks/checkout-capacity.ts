@@ -352,7 +352,7 @@ export const checkoutCapacity: Benchmark = {
   howMeasured: [
     'The real `POST /v1/orders` handler, bundled with the deployment options from ' +
       '`bench/entries/create-order-with-client.ts`: the function as deployed, which also exports the DynamoDB client ' +
-      'its `shared/container.ts` builds, so the bench instruments the very client the handler sends through. Same ' +
+      'its `shared/container/clients.ts` builds, so the bench instruments the very client the handler sends through. Same ' +
       'function environment as the throughput measure (DynamoDB Local, the SQS emulator, queues from `serverless.yml`).',
     'An SDK middleware on that client (the document client shares its middleware stack) adds ' +
       '`ReturnConsumedCapacity: INDEXES` to every call and records what DynamoDB Local reports, the items each read ' +

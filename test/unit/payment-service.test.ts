@@ -4,12 +4,12 @@ import type { Work, WorkOutbox } from '../../shared/domain/orders/order-work';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { ChargeResult, PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
-import { pendingOrderFixture } from '../support/order-fixture';
+import { pendingOrder as placedOrder } from '../support/orders';
 
 const clock = { now: () => new Date('2026-01-01T10:00:00.000Z') };
 
-// Placed a minute before the clock; its reservation runs until 10:14.
-const pendingOrder = () => pendingOrderFixture();
+const pendingOrder = (): Order =>
+  placedOrder({ placedAt: '2026-01-01T09:59:00.000Z', reservationExpiresAt: '2026-01-01T10:15:00.000Z' });
 
 /** One stored order with the repository's conditional write (status and updatedAt as read). */
 function fakeOrders(initial: Order | null, beforeTransition?: (stored: Order) => Order) {

@@ -4,6 +4,7 @@ import {
   createStripePaymentGateway,
   redactPaymentCredentials,
 } from '../../shared/adapters/payments/stripe-payment-gateway';
+
 import type { Order } from '../../shared/domain/orders/order';
 import type { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
@@ -12,7 +13,7 @@ import { logger } from '../../shared/observability';
 import { paymentRecordHandler } from '../../shared/workers/payment-job';
 import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
 import { lambdaContext } from '../support/http-event';
-import { pendingOrderFixture } from '../support/order-fixture';
+import { pendingOrder as placedOrder } from '../support/orders';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
 /** A token the sandbox does not know: it answers 400 `No such token: '<token>'`, as Stripe does. */
@@ -40,7 +41,12 @@ async function logsOf(act: () => Promise<unknown>): Promise<string> {
   return written.join('');
 }
 
-const pendingOrder = (orderId: string) => pendingOrderFixture({ orderId, placedAt: new Date().toISOString() });
+const pendingOrder = (orderId: string): Order =>
+  placedOrder({
+    orderId,
+    placedAt: new Date().toISOString(),
+    reservationExpiresAt: new Date(Date.now() + 900_000).toISOString(),
+  });
 
 /** The payment worker's record handling, on one pending order, charging through `gateway`. */
 function paymentWorker(gateway: PaymentGateway, order: Order) {

@@ -80,35 +80,34 @@ describe('the Retry-After of an error, made by the HTTP layer from its retryAfte
     return { statusCode, headers, code: JSON.parse(body as string).code };
   };
 
-  it('sends 503 CONTENTION with Retry-After: 1 when an optimistic write keeps losing', () => {
-    expect(answer(new ContentionError('Your cart is changing concurrently; try again.'))).toEqual({
-      statusCode: 503,
-      headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
-      code: 'CONTENTION',
-    });
-  });
-
-  it('sends 503 CHECKOUT_BUSY with Retry-After: 1 when a checkout or cancellation keeps losing', () => {
-    expect(answer(new CheckoutBusyError())).toEqual({
-      statusCode: 503,
-      headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
-      code: 'CHECKOUT_BUSY',
-    });
-  });
-
-  it('sends 429 RATE_LIMITED with the whole seconds until the window ends', () => {
-    expect(answer(new RateLimitedError(2.2))).toEqual({
-      statusCode: 429,
-      headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '3' },
-      code: 'RATE_LIMITED',
-    });
-  });
-
-  it('sends 503 SERVICE_UNAVAILABLE with Retry-After: 5', () => {
-    expect(answer(new ServiceUnavailableError())).toEqual({
-      statusCode: 503,
-      headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '5' },
-      code: 'SERVICE_UNAVAILABLE',
+  it.each([
+    [
+      '503 CONTENTION with Retry-After: 1 when an optimistic write keeps losing',
+      new ContentionError('busy'),
+      503,
+      'CONTENTION',
+      '1',
+    ],
+    [
+      '503 CHECKOUT_BUSY with Retry-After: 1 when a checkout or cancellation keeps losing',
+      new CheckoutBusyError(),
+      503,
+      'CHECKOUT_BUSY',
+      '1',
+    ],
+    [
+      '429 RATE_LIMITED with the whole seconds until the window ends',
+      new RateLimitedError(2.2),
+      429,
+      'RATE_LIMITED',
+      '3',
+    ],
+    ['503 SERVICE_UNAVAILABLE with Retry-After: 5', new ServiceUnavailableError(), 503, 'SERVICE_UNAVAILABLE', '5'],
+  ])('sends %s', (_, error, statusCode, code, retryAfter) => {
+    expect(answer(error)).toEqual({
+      statusCode,
+      headers: { 'Content-Type': 'application/problem+json', 'Retry-After': retryAfter },
+      code,
     });
   });
 

@@ -1,16 +1,15 @@
 import type { Order } from '../../shared/domain/orders/order';
 
-/**
- * A one-line order awaiting payment (500 EUR cents), as the repository would return it, for unit
- * tests of the services over in-memory ports; `placedAt` sets its clock (reservation 15 min later).
- */
-export function pendingOrderFixture({
+/** A one-line order of 5.00 EUR waiting for its payment: placed at `placedAt`, held until `reservationExpiresAt`. */
+export function pendingOrder({
   orderId = 'ord_1',
-  placedAt = '2026-01-01T09:59:00.000Z',
+  placedAt,
+  reservationExpiresAt,
 }: {
   orderId?: string;
-  placedAt?: string;
-} = {}): Order {
+  placedAt: string;
+  reservationExpiresAt: string;
+}): Order {
   return {
     orderId,
     userId: 'c1',
@@ -23,7 +22,7 @@ export function pendingOrderFixture({
     total: 500,
     currency: 'EUR',
     shippingAddress: null,
-    reservationExpiresAt: new Date(new Date(placedAt).getTime() + 15 * 60_000).toISOString(),
+    reservationExpiresAt,
     payment: { status: 'PENDING', attempts: 0 },
     shipment: null,
     createdAt: placedAt,
