@@ -10,9 +10,8 @@ const ORDERS = 100;
 const QUICK_ORDERS = 20;
 /**
  * Customers in the shop at once, each placing an order and waiting for SHIPPED before the next (a
- * closed loop). A few, not a crowd: serverless-offline starts a new Lambda instance (a cold start on
- * the same cores) for every request that finds the others busy, so an open arrival rate above what
- * the machine sustains measures a pile-up of cold starts and 10 s timeouts, not the pipeline.
+ * closed loop). A few, not a crowd: this measures the pipeline's latency, not its behaviour under a
+ * burst (the local-load measure does that).
  */
 const IN_FLIGHT = 4;
 /** Orders followed to SHIPPED before the measured ones, in the same closed loop: cold starts, JIT. */
@@ -135,9 +134,8 @@ export const orderToShipped: Benchmark = {
       `with one unit, \`tok_visa\`, an \`Idempotency-Key\`, then \`GET /v1/orders/{orderId}\` every ${POLL_MS} ms ` +
       `until the order is SHIPPED (or ends otherwise, or ${SHIP_TIMEOUT_MS / 1000} s pass). The first ` +
       `${WARMUP_ORDERS} orders are not measured (cold starts of the functions' instances); then ${ORDERS} are. ` +
-      'A few customers rather than an arrival rate: serverless-offline starts a new Lambda instance (a cold start on ' +
-      'the same cores) for each request that finds the others busy, so more orders than the machine sustains pile ' +
-      'up into cold starts and 10 s timeouts rather than measure the pipeline.',
+      'A few customers rather than an arrival rate: this measures the latency of the pipeline, not a burst (see the ' +
+      'local-load measure).',
     "Server-side time (the figure reported): the SHIPPED event's `at` minus the order's `createdAt`, both stamped " +
       'by the functions on the one machine; `createdAt` is taken inside the checkout, after authentication, the ' +
       'rate limits and the idempotency claim. The legs split it at the PAYMENT_SUCCEEDED event. Client-side time: ' +

@@ -8,6 +8,10 @@
  * - Requests hapi refuses before any function runs (a path that is not valid percent-encoding, a
  *   `Content-Type` it cannot parse, a broken chunked body): a problem document with our headers,
  *   instead of hapi's bare `{"statusCode":400,"error":"Bad Request"}`.
+ * - Answers that no function made: when a function times out, crashes or waited too long for an
+ *   instance, serverless-offline answers `200` with its own error body (`{"errorMessage":"[504] -
+ *   Lambda timeout.",…}`) and none of our headers. API Gateway answers a failed integration with a
+ *   5xx; here it is a 5xx problem document with our headers.
  */
 import { routes } from '../../shared/api/routes';
 import { AppError } from '../../shared/errors';
@@ -15,6 +19,7 @@ import { requestIdFrom } from '../../shared/http/middlewares/request-context';
 import { corsHeadersFor, preflightHeaders, securityHeaders } from '../../shared/http/middlewares/response-headers';
 import { problemResponse } from '../../shared/http/problem';
 import { methodsForPath, routeFor } from '../../shared/http/route-matcher';
+import { WAIT_REFUSAL } from './warm-pool';
 
 export interface EdgeRequest {
   method: string;
@@ -86,7 +91,44 @@ const CODES: Record<number, { code: string; title: string }> = {
   408: { code: 'REQUEST_TIMEOUT', title: 'Request timeout' },
   413: { code: 'PAYLOAD_TOO_LARGE', title: 'Payload too large' },
   415: { code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported media type' },
+  500: { code: 'INTERNAL_ERROR', title: 'Internal server error' },
+  503: { code: 'SERVICE_UNAVAILABLE', title: 'Service unavailable' },
+  504: { code: 'FUNCTION_TIMEOUT', title: 'Gateway timeout' },
 };
+
+/** Whether an answer is one a function of ours made: every one carries its request id. */
+export function isOurs(headers: Record<string, unknown>): boolean {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'x-request-id');
+}
+
+/**
+ * The problem document for an answer serverless-offline made by itself (`body`, its Lambda error
+ * document): a timeout is a 504, a request that found every instance busy for too long a 503 to
+ * retry, anything else (a crash, a broken answer) the 500 our own error mapper gives the unknown.
+ * 5xx bodies stay generic; serverless-offline has logged the error itself.
+ */
+export function foreignAnswer(request: EdgeRequest, allowedOrigins: string[], body: unknown): EdgeAnswer {
+  let error: { errorMessage?: unknown; errorType?: unknown } = {};
+  try {
+    const parsed: unknown = typeof body === 'string' ? JSON.parse(body) : body;
+    if (parsed !== null && typeof parsed === 'object') error = parsed;
+  } catch {
+    // Not JSON: an unknown failure.
+  }
+  const message = String(error.errorMessage ?? '');
+  if (error.errorType === 'LambdaTimeoutError' || message.startsWith('[504]'))
+    return problemAnswer(request, allowedOrigins, 504, 'FUNCTION_TIMEOUT', 'The function did not answer in time.');
+  if (message.startsWith(WAIT_REFUSAL))
+    return problemAnswer(
+      request,
+      allowedOrigins,
+      503,
+      'SERVICE_UNAVAILABLE',
+      'Every instance of the function stayed busy; try again.',
+      { 'Retry-After': '5' },
+    );
+  return problemAnswer(request, allowedOrigins, 500, 'INTERNAL_ERROR', 'Something went wrong on our side.');
+}
 
 /**
  * A problem document for an answer hapi made by itself (`status` and its message), as our HTTP
@@ -133,10 +175,11 @@ function problemAnswer(
   status: number,
   code: string,
   detail: string,
+  headers: Record<string, string> = {},
 ): EdgeAnswer {
   const requestId = requestIdFrom(single(request.headers['x-request-id']));
   const title = CODES[status]?.title ?? (status >= 500 ? 'Internal server error' : 'Bad request');
-  const problem = problemResponse(new AppError(status, code, title, { detail }), requestId);
+  const problem = problemResponse(new AppError(status, code, title, { detail, headers }), requestId);
   return {
     statusCode: status,
     headers: {

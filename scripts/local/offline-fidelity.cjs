@@ -20,12 +20,21 @@
  *   document with our headers. Both answers are built by our own code (scripts/local/offline-edge.ts,
  *   bundled here with esbuild when the server starts).
  *
+ * - an answer no function made (serverless-offline's own `200` with a Lambda error body when a
+ *   function times out or crashes) becomes a 5xx problem document with our headers.
+ * - serverless-offline starts one more instance (a cold start) for every request that finds the
+ *   others busy; here each function keeps at most OFFLINE_FUNCTION_CONCURRENCY warm instances (4 by
+ *   default) and further requests wait their turn, up to 60 s (scripts/local/warm-pool.ts,
+ *   docs/decisions/0011-local-stack-under-load.md).
+ *
  * It patches hapi's server prototype (resolved from serverless-offline, so the same module) to add
- * two request extensions when a server starts. Nothing happens for other commands (`package`, `deploy`).
+ * request extensions when a server starts, and serverless-offline's `Lambda#get` before it starts.
+ * Nothing happens for other commands (`package`, `deploy`).
  */
 'use strict';
 
 const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 const { loadTypeScript } = require('../load-typescript.cjs');
 
 const RAW_PATH_HEADER = 'x-offline-raw-path';
@@ -35,6 +44,39 @@ const PATCHED = Symbol.for('cartwheel.offline-fidelity');
 /** scripts/local/offline-edge.ts, bundled and loaded into this process. */
 function loadEdge() {
   return loadTypeScript(path.join(__dirname, 'offline-edge.ts'));
+}
+
+const DEFAULT_CONCURRENCY = 4;
+/**
+ * A request that waited this long for an instance is refused (503). Generous on purpose: a loaded
+ * 2-core machine may queue a burst for tens of seconds, and a refusal is a 5xx the client did not cause.
+ */
+const MAX_WAIT_MS = 60_000;
+
+function concurrencyFromEnv() {
+  const raw = process.env.OFFLINE_FUNCTION_CONCURRENCY;
+  if (raw === undefined || raw === '') return DEFAULT_CONCURRENCY;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`OFFLINE_FUNCTION_CONCURRENCY must be a whole number of at least 1, not "${raw}"`);
+  return value;
+}
+
+/**
+ * Wraps serverless-offline's `Lambda#get` (the one way the web server, the invoke endpoint of the
+ * queue pollers and the schedules reach a function) so that every request runs on a warm instance
+ * of a bounded pool. Imported by URL, so the same module serverless-offline loads.
+ */
+async function patchLambda() {
+  const { default: Lambda } = await import(pathToFileURL(require.resolve('serverless-offline/lambda')).href);
+  if (Lambda.prototype[PATCHED]) return;
+  Lambda.prototype[PATCHED] = true;
+  const { createWarmPools } = loadTypeScript(path.join(__dirname, 'warm-pool.ts'));
+  const pools = createWarmPools({ concurrency: concurrencyFromEnv(), maxWaitMs: MAX_WAIT_MS });
+  const get = Lambda.prototype.get;
+  Lambda.prototype.get = function getWarm(functionKey) {
+    return pools.handle(functionKey, () => get.call(this, functionKey));
+  };
 }
 
 /** Sends an answer built by offline-edge.ts instead of hapi's. */
@@ -47,6 +89,8 @@ function answer(h, built) {
 
 function installExtensions(server, settings) {
   const edge = loadEdge();
+  // The API's server, not the one of the Lambda invoke API (queue pollers), whose answers are events' results.
+  const isApi = Number(server.settings.port) === Number(settings.httpPort());
   const edgeRequest = (request) => {
     const raw = request.raw.req;
     const headers = { ...raw.headers };
@@ -90,7 +134,10 @@ function installExtensions(server, settings) {
         edge.refusalAnswer(edgeRequest(request), settings.allowedOrigins(), statusCode, String(payload.message ?? '')),
       );
     }
-    if (response && !response.isBoom && (response.statusCode === 304 || response.statusCode === 204)) {
+    // An answer no function made: serverless-offline's own, for a function that failed.
+    if (isApi && response && !edge.isOurs(response.headers))
+      return answer(h, edge.foreignAnswer(edgeRequest(request), settings.allowedOrigins(), response.source));
+    if (response && (response.statusCode === 304 || response.statusCode === 204)) {
       delete response.headers['content-type'];
     }
     return h.continue;
@@ -120,7 +167,9 @@ class OfflineFidelity {
         .split(',')
         .map((origin) => origin.trim())
         .filter((origin) => origin.length > 0);
-    patchHapi({ allowedOrigins });
+    const httpPort = () => serverless.service.custom?.['serverless-offline']?.httpPort;
+    patchHapi({ allowedOrigins, httpPort });
+    this.hooks = { 'before:offline:start:init': patchLambda };
   }
 }
 

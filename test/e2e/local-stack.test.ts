@@ -4,6 +4,7 @@ import path from 'node:path';
 import { repoRoot } from '../../scripts/local/paths';
 import { fuzzApi } from '../support/api-fuzz';
 import { readOutbox } from '../support/eml';
+import { burst, catalogCrowd, checkoutCrowd, countByStatus, stockedProduct } from '../support/local-load';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
 /**
@@ -457,6 +458,45 @@ describe('after checkout, the workers take over', () => {
     expect(body.revenue).toBeGreaterThanOrEqual(3 * price);
     expect(body.topProducts).toContainEqual({ sku, quantity: 3, revenue: 3 * price });
   }, 90_000);
+});
+
+/**
+ * A crowd at once, as users load-test the local stack: every answer is one of ours (no local
+ * runtime timeout, no 5xx) and the stock comes out exact. Figures: `npm run bench` (local-load).
+ */
+describe('under load', () => {
+  const UNITS = 40;
+
+  test(`100 customers checking out one unit each at once: exactly ${UNITS} get it (201), the rest 409 OUT_OF_STOCK, all with our headers`, async () => {
+    const sku = await stockedProduct(stack, UNITS);
+
+    const { answers } = await burst(checkoutCrowd(stack, sku, 100));
+
+    expect(
+      answers.filter((answer) => answer.notOurs !== undefined).map(({ status, notOurs }) => ({ status, notOurs })),
+    ).toEqual([]);
+    expect(countByStatus(answers)).toEqual({ 201: UNITS, 409: 100 - UNITS });
+    for (const refused of answers.filter((answer) => answer.status === 409))
+      expect(JSON.parse(refused.body)).toMatchObject({
+        status: 409,
+        code: 'OUT_OF_STOCK',
+        requestId: refused.requestId,
+      });
+    expect(new Set(answers.map((answer) => answer.requestId)).size).toBe(100);
+    const admin = stack.token('e2e-admin', 'admin');
+    const left = await api(`/v1/inventory/${sku}`, { headers: { authorization: `Bearer ${admin}` } });
+    // Paid orders may already be shipping (onHand going down): nothing is left to sell either way.
+    expect(await left.json()).toMatchObject({ available: 0 });
+  }, 120_000);
+
+  test('200 catalog reads at once all answer 200 with our headers', async () => {
+    const { answers } = await burst(catalogCrowd(stack, ['MUG-CLASSIC-01', 'MUG-TRAVEL-02', 'KNIFE-CHEF-20'], 200));
+
+    expect(
+      answers.filter((answer) => answer.notOurs !== undefined).map(({ status, notOurs }) => ({ status, notOurs })),
+    ).toEqual([]);
+    expect(countByStatus(answers)).toEqual({ 200: 200 });
+  }, 120_000);
 });
 
 // A bounded run in every `npm test`; `FUZZ_RUNS=20000 FUZZ_SEED=… npm run test:e2e` for a long one.
