@@ -18,6 +18,7 @@ import { bundleSize } from './benchmarks/bundle-size';
 import { checkoutCapacity } from './benchmarks/checkout-capacity';
 import { checkoutThroughput } from './benchmarks/checkout-throughput';
 import { coldImport } from './benchmarks/cold-import';
+import { localLoad } from './benchmarks/local-load';
 import { orderToShipped } from './benchmarks/order-to-shipped';
 import { paymentWorkerThroughput } from './benchmarks/payment-worker-throughput';
 import { warmGetProduct } from './benchmarks/warm-get-product';
@@ -33,7 +34,8 @@ const BENCH_VERSION = 1;
  * starts DynamoDB Local, so the JVM does not compete with the child processes for the CPU; the
  * checkout measures follow, as they add the SQS emulator and a thousand products, then the payment
  * worker (which adds the sandbox gateway and pays orders those products), and last the whole local
- * stack of `npm start`, started for its measure and stopped right after.
+ * stack of `npm start`, started for each of its two measures (order to SHIPPED, then the load) and
+ * stopped right after.
  */
 const benchmarks: Benchmark[] = [
   bundleSize,
@@ -43,6 +45,7 @@ const benchmarks: Benchmark[] = [
   checkoutCapacity,
   paymentWorkerThroughput,
   orderToShipped,
+  localLoad,
 ];
 
 /** A run that takes longer than this is stuck; normal runs take seven to eight minutes on 2 cores. */

@@ -257,6 +257,22 @@ test('what the local web server refuses by itself is a problem document with our
   }
 });
 
+test('a JSON body of false or 0 reaches the function as its text, as from API Gateway: a 400 problem document', async () => {
+  const customer = stack.token(`e2e-falsy-${Date.now()}`, 'customer');
+  const headers = { authorization: `Bearer ${customer}`, 'content-type': 'application/json' };
+
+  for (const body of ['false', '0']) {
+    const res = await api('/v1/cart/items/MUG-CLASSIC-01', { method: 'PUT', headers, body });
+
+    expect({ body, status: res.status, type: res.headers.get('content-type') }).toEqual({
+      body,
+      status: 400,
+      type: 'application/problem+json',
+    });
+    expect(await res.json()).toMatchObject({ status: 400, requestId: res.headers.get('x-request-id') });
+  }
+});
+
 test('a customer fills a cart, orders it with an Idempotency-Key, reads and cancels the order', async () => {
   const customer = stack.token(`e2e-shopper-${Date.now()}`, 'customer');
   const auth = await cartOfTwoMugs(customer);
