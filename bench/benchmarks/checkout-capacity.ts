@@ -200,6 +200,15 @@ const STEPS: Step[] = [
     items: one,
   },
   {
+    // Issue 11: the hold that caps a customer's unpaid orders (decision 0008), in the same transaction.
+    title: "The customer's pending orders: the order's id added to the set, under `MAX_PENDING_ORDERS_PER_CUSTOMER`",
+    operation: 'TransactWriteItems · Update',
+    rule: '2 WRU per KB of the larger of before/after',
+    match: (e) => tx(e) && e.sk === keys.pendingOrders('').SK,
+    part: 'table',
+    items: one,
+  },
+  {
     title: 'Idempotency completion (COMPLETED + the stored 201 response)',
     operation: 'TransactWriteItems · Update',
     rule: '2 WRU per KB of the larger of before/after',
