@@ -7,6 +7,8 @@
  * BENCH_ONLY=<id>,<id> runs only those measures (ids in bench/benchmarks/*.ts) and writes
  * .bench/BENCHMARKS.partial.md (or .partial.quick.md): never docs/BENCHMARKS.md, which holds all of them.
  */
+// First: lets the composition root's ES-only packages load in this CommonJS process.
+import './lib/esm-only-packages';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

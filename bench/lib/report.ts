@@ -89,7 +89,7 @@ export function renderReport(report: Report): string {
     '- The baseline is a fixed yardstick, `bench/baseline/bare-get-item.ts`: a handler with one `DynamoDBClient` that ' +
       'sends the same Query as `GET /v1/products/{sku}` (PK = `PRODUCT#<sku>`, `begins_with(SK, "#")`) and answers 200 ' +
       'with the items, without Middy, zod or Powertools. It is the best bare handler anyone could write and is built ' +
-      "with the bench's own fixed esbuild options (`YARDSTICK_OPTIONS` in `bench/lib/build-bundles.ts`: the AWS SDK " +
+      "with the bench's own fixed esbuild options (`YARDSTICK_BUILD_OPTIONS` in `bench/lib/build-bundles.ts`: the AWS SDK " +
       'from its ES module build, minified, tree-shaken, credentials from the environment only), never with the ' +
       "project's options: a change to our build moves our figures, never the yardstick.",
     '- Percentiles are nearest-rank: each one is a measured value.',
