@@ -20,6 +20,7 @@ import { bundleSize } from './benchmarks/bundle-size';
 import { checkoutCapacity } from './benchmarks/checkout-capacity';
 import { checkoutThroughput } from './benchmarks/checkout-throughput';
 import { coldImport } from './benchmarks/cold-import';
+import { initProfile } from './benchmarks/init-profile';
 import { orderToShipped } from './benchmarks/order-to-shipped';
 import { paymentWorkerThroughput } from './benchmarks/payment-worker-throughput';
 import { warmGetProduct } from './benchmarks/warm-get-product';
@@ -41,6 +42,7 @@ const benchmarks: Benchmark[] = [
   bundleSize,
   coldImport,
   warmGetProduct,
+  initProfile,
   checkoutThroughput,
   checkoutCapacity,
   paymentWorkerThroughput,
