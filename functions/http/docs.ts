@@ -1,13 +1,13 @@
 import { openApiDocument } from '../../shared/api/openapi-document';
 import { docsRoute } from '../../shared/api/platform-routes';
 import { config } from '../../shared/config';
-import { httpRoute } from '../../shared/container/http';
+import { publicHttpRoute } from '../../shared/container/http';
 import { publicCache } from '../../shared/http/caching';
 import { renderDocsPage } from '../../shared/http/docs-page';
 
 let page: string | undefined;
 
-export const handler = httpRoute(
+export const handler = publicHttpRoute(
   docsRoute,
   async () => {
     page ??= renderDocsPage(openApiDocument(config().currency));
