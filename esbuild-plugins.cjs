@@ -3,6 +3,7 @@
  * Which build of a package is bundled (its ES build, for every AWS SDK client) is not a plugin's
  * business: `mainFields` in serverless.yml custom.esbuild chooses it for all packages alike.
  */
+const { readFile } = require('node:fs/promises');
 const path = require('node:path');
 
 /**
@@ -43,4 +44,19 @@ const sideEffectFree = {
   },
 };
 
-module.exports = [lambdaCredentials, sideEffectFree];
+/**
+ * The AWS SDK clients import their whole package.json for one field, the client version in the
+ * user agent, and esbuild inlines all of it (~2.4 KiB per client: scripts, dependencies, ...):
+ * hand them that field alone.
+ */
+const sdkClientVersion = {
+  name: 'sdk-client-version',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]package\.json$/ }, async (args) => {
+      const { version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
+module.exports = [lambdaCredentials, sideEffectFree, sdkClientVersion];
