@@ -1,6 +1,9 @@
 /**
  * esbuild plugins for the Lambda bundles (serverless-esbuild `plugins`, and `npm run bench`).
+ * Which build of a package is bundled (its ES build, for every AWS SDK client) is not a plugin's
+ * business: `mainFields` in serverless.yml custom.esbuild chooses it for all packages alike.
  */
+const { readFile } = require('node:fs/promises');
 const path = require('node:path');
 
 /**
@@ -18,9 +21,11 @@ const lambdaCredentials = {
 
 /**
  * Packages whose modules have no import-time side effects but do not say so in package.json:
- * declaring it lets esbuild drop them from functions that import but never use them.
+ * declaring it lets esbuild drop them from functions that import but never use them. aws-jwt-verify
+ * (its top level only declares classes, constants and TypeScript enums): public routes declared with
+ * `publicHttpRoute` (shared/container/http.ts) never verify a token, and so carry none of its ~16 KiB.
  */
-const SIDE_EFFECT_FREE = ['@aws-sdk/lib-dynamodb'];
+const SIDE_EFFECT_FREE = ['@aws-sdk/lib-dynamodb', 'aws-jwt-verify', 'aws-jwt-verify/error', 'aws-jwt-verify/jwk'];
 
 const sideEffectFree = {
   name: 'side-effect-free',
@@ -40,27 +45,18 @@ const sideEffectFree = {
 };
 
 /**
- * Packages bundled from their ES module build (`module`) instead of `main`: their CommonJS build is
- * one file that esbuild cannot tree-shake, so every command and schema of the service would be
- * bundled. @aws-sdk/client-ssm's CommonJS build alone is ~205 KiB of the payment worker; its ES
- * build, shaken down to GetParameter, ~76 KiB (docs/decisions/0004-payment-gateway.md). The same for
- * @aws-sdk/client-sesv2: ~102 KiB of CommonJS, ~62 KiB shaken down to SendEmail, and with the shared
- * SDK code it pulls in, ~41 KiB less per function that sends e-mail. The SQS client
- * gains less (a few KiB: most of what it brings is the shared SDK core). The DynamoDB client stays on
- * its CommonJS build: the bare handler the cold-import and size figures compare against uses it too.
+ * The AWS SDK clients import their whole package.json for one field, the client version in the
+ * user agent, and esbuild inlines all of it (~2.4 KiB per client: scripts, dependencies, ...):
+ * hand them that field alone.
  */
-const ES_MODULE_BUILDS = ['@aws-sdk/client-ssm', '@aws-sdk/client-sesv2', '@aws-sdk/client-sqs'];
-
-const esModuleBuild = {
-  name: 'es-module-build',
+const sdkClientVersion = {
+  name: 'sdk-client-version',
   setup(build) {
-    const filter = new RegExp(`^(${ES_MODULE_BUILDS.map((name) => name.replace('/', '\\/')).join('|')})$`);
-    build.onResolve({ filter }, (args) => {
-      const packageDir = path.dirname(require.resolve(`${args.path}/package.json`, { paths: [args.resolveDir] }));
-      const { module: entry } = require(path.join(packageDir, 'package.json'));
-      return { path: path.join(packageDir, entry), sideEffects: false };
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]package\.json$/ }, async (args) => {
+      const { version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ version }), loader: 'json' };
     });
   },
 };
 
-module.exports = [lambdaCredentials, sideEffectFree, esModuleBuild];
+module.exports = [lambdaCredentials, sideEffectFree, sdkClientVersion];

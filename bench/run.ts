@@ -7,6 +7,8 @@
  * BENCH_ONLY=<id>,<id> runs only those measures (ids in bench/benchmarks/*.ts) and writes
  * .bench/BENCHMARKS.partial.md (or .partial.quick.md): never docs/BENCHMARKS.md, which holds all of them.
  */
+// First: lets the composition root's ES-only packages load in this CommonJS process.
+import './lib/esm-only-packages';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +20,7 @@ import { bundleSize } from './benchmarks/bundle-size';
 import { checkoutCapacity } from './benchmarks/checkout-capacity';
 import { checkoutThroughput } from './benchmarks/checkout-throughput';
 import { coldImport } from './benchmarks/cold-import';
+import { initProfile } from './benchmarks/init-profile';
 import { localLoad } from './benchmarks/local-load';
 import { orderToShipped } from './benchmarks/order-to-shipped';
 import { paymentWorkerThroughput } from './benchmarks/payment-worker-throughput';
@@ -41,6 +44,7 @@ const benchmarks: Benchmark[] = [
   bundleSize,
   coldImport,
   warmGetProduct,
+  initProfile,
   checkoutThroughput,
   checkoutCapacity,
   paymentWorkerThroughput,

@@ -5,7 +5,7 @@ import { median, percentile, seededRandom, shuffled } from '../lib/stats';
 import { timeRequire } from '../lib/time-require';
 
 /** Target: each function's median cold import at most this many times the bare handler's. */
-const MAX_RATIO = 1.5;
+const MAX_RATIO = 1.3;
 const ROUNDS = 15;
 const QUICK_ROUNDS = 3;
 

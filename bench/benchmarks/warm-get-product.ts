@@ -7,7 +7,9 @@ import { ms, nsToMs, ratio, verdict } from '../lib/format';
 import { percentile } from '../lib/stats';
 
 /** Target: the real handler's warm p50 at most this many times the bare handler's. */
-const MAX_P50_RATIO = 1.3;
+const MAX_P50_RATIO = 1.15;
+/** Logging as deployed (serverless.yml's default `POWERTOOLS_LOG_LEVEL`), not silenced: its cost is part of a request. */
+const LOG_LEVEL = 'INFO';
 const FUNCTION_NAME = 'get-product';
 /** Invocations per subject before measuring: JIT, connection pool, the functions' lazy set-up. */
 const WARMUP = 200;
@@ -69,8 +71,8 @@ export const warmGetProduct: Benchmark = {
     'DynamoDB Local runs in memory on loopback with the table of `serverless.yml` (provisioned by ' +
       '`scripts/local/provision.ts`) and one product with stock, created through the catalog and inventory services.',
     'The function environment (provider.environment of `serverless.yml` for stage `bench`, pointed at DynamoDB Local, ' +
-      '`AUTH_MODE=local`, Powertools logs and metrics off) is set in the bench process before the built bundles of ' +
-      '`get-product` and of the baseline are `require`d into it.',
+      `\`AUTH_MODE=local\`, Powertools metrics off, request logging on at the deployed level \`POWERTOOLS_LOG_LEVEL=${LOG_LEVEL}\`) ` +
+      'is set in the bench process before the built bundles of `get-product` and of the yardstick are `require`d into it.',
     `Each handler is called like API Gateway calls it (a fresh payload v2 event and Lambda context per call, one call ` +
       `at a time); the time is from the call to its settled promise, measured with \`process.hrtime.bigint()\`.`,
     `${WARMUP} warm-up calls each, then ${MEASURED} measured calls each, the two taking turns in blocks of ${BLOCK} ` +
@@ -83,7 +85,7 @@ export const warmGetProduct: Benchmark = {
     const env = await context.functionEnv();
     const { sku } = await context.table();
     // Before the bundles load: their configuration and SDK clients read process.env.
-    Object.assign(process.env, env);
+    Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: LOG_LEVEL });
     for (const name of SHADOWING_AWS_VARIABLES) delete process.env[name];
     const subjects: Subject[] = [
       { name: bundle.name, handler: loadHandler<Handler>(bundle), samples: [] },

@@ -1,6 +1,6 @@
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { repoRoot } from '../../scripts/local/paths';
 import { deploymentBuildOptions, describeBuildOptions, type ServiceFunction, serviceFunctions } from './serverless-yml';
 
@@ -18,8 +18,10 @@ export interface Bundle {
 export interface Bundles {
   functions: Bundle[];
   baseline: Bundle;
-  /** The esbuild options of every build, for the report. */
+  /** The esbuild options of the functions' builds (deployment's), for the report. */
   options: string;
+  /** The yardstick's own fixed esbuild options, for the report. */
+  baselineOptions: string;
 }
 
 /** The bare handler every measure compares against (see bench/baseline/bare-get-item.ts). */
@@ -29,19 +31,55 @@ export const BASELINE: ServiceFunction = {
   exportName: 'handler',
 };
 
+/** The yardstick's build takes the environment credential provider in place of the SDK's default chain. */
+const yardstickCredentials: Plugin = {
+  name: 'yardstick-env-credentials',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: path.join(repoRoot, 'bench', 'baseline', 'env-credentials.ts'),
+    }));
+  },
+};
+
 /**
- * Bundles every function of serverless.yml and the baseline with deployment's esbuild options,
- * one build per entry point as serverless-esbuild does with `package.individually`.
+ * The esbuild options of the yardstick: the best build anyone could give a bare handler (the
+ * SDK's ES modules, minified, tree-shaken, the credential chain cut to the environment), fixed
+ * here and never read from serverless.yml or esbuild-plugins.cjs. A yardstick built with the
+ * project's options would move whenever the project's build changed, and a change that made every
+ * function faster could raise every ratio.
+ */
+export const YARDSTICK_BUILD_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  minify: true,
+  treeShaking: true,
+  sourcemap: false,
+  mainFields: ['module', 'main'],
+  plugins: [yardstickCredentials],
+};
+
+/**
+ * Bundles every function of serverless.yml with deployment's esbuild options, one build per entry
+ * point as serverless-esbuild does with `package.individually`, and the baseline with the
+ * yardstick's fixed options.
  */
 export async function buildBundles(): Promise<Bundles> {
   const options = deploymentBuildOptions();
   rmSync(path.join(benchDir, 'build'), { recursive: true, force: true });
-  const [baseline, ...functions] = await Promise.all(
-    [BASELINE, ...serviceFunctions()].map((fn) => buildBundle(fn, options)),
-  );
+  const [baseline, ...functions] = await Promise.all([
+    buildBundle(BASELINE, YARDSTICK_BUILD_OPTIONS),
+    ...serviceFunctions().map((fn) => buildBundle(fn, options)),
+  ]);
   if (!baseline) throw new Error('the baseline was not built');
   if (functions.length === 0) throw new Error('serverless.yml declares no functions');
-  return { functions, baseline, options: describeBuildOptions(options) };
+  return {
+    functions,
+    baseline,
+    options: describeBuildOptions(options),
+    baselineOptions: describeBuildOptions(YARDSTICK_BUILD_OPTIONS),
+  };
 }
 
 /**

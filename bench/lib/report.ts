@@ -56,7 +56,10 @@ export function renderReport(report: Report): string {
     ),
     '',
     'Every figure stands beside a baseline measured in the same run on the same machine: the ratios are what ' +
-      'the targets judge, since absolute times move with the machine.',
+      'the targets judge, since absolute times move with the machine. The cold-start baseline is a fixed ' +
+      "yardstick: the best bare GetItem handler anyone could write (the SDK's ES modules, minified, tree-shaken), " +
+      "built with the bench's own fixed esbuild options and never with the project's, so it does not move when the " +
+      "project's build changes.",
     '',
     '## Summary',
     '',
@@ -83,9 +86,12 @@ export function renderReport(report: Report): string {
     '## How measured',
     '',
     '- All traffic stays on loopback; nothing reaches AWS. Measures run one after the other, never concurrently.',
-    '- The baseline is `bench/baseline/bare-get-item.ts`: a handler with one `DynamoDBClient` that sends the same ' +
-      'Query as `GET /v1/products/{sku}` (PK = `PRODUCT#<sku>`, `begins_with(SK, "#")`) and answers 200 with the ' +
-      'items, without Middy, zod or Powertools.',
+    '- The baseline is a fixed yardstick, `bench/baseline/bare-get-item.ts`: a handler with one `DynamoDBClient` that ' +
+      'sends the same Query as `GET /v1/products/{sku}` (PK = `PRODUCT#<sku>`, `begins_with(SK, "#")`) and answers 200 ' +
+      'with the items, without Middy, zod or Powertools. It is the best bare handler anyone could write and is built ' +
+      "with the bench's own fixed esbuild options (`YARDSTICK_BUILD_OPTIONS` in `bench/lib/build-bundles.ts`: the AWS SDK " +
+      'from its ES module build, minified, tree-shaken, credentials from the environment only), never with the ' +
+      "project's options: a change to our build moves our figures, never the yardstick.",
     '- Percentiles are nearest-rank: each one is a measured value.',
   );
   for (const { benchmark } of report.sections) {

@@ -2,12 +2,12 @@ import { renderDocsPage } from '../../shared/api/docs-page';
 import { openApiDocument } from '../../shared/api/openapi-document';
 import { docsRoute } from '../../shared/api/platform-routes';
 import { config } from '../../shared/config';
-import { httpRoute } from '../../shared/container/http';
+import { publicHttpRoute } from '../../shared/container/http';
 import { publicCache } from '../../shared/http/caching';
 
 let page: string | undefined;
 
-export const handler = httpRoute(
+export const handler = publicHttpRoute(
   docsRoute,
   async () => {
     page ??= renderDocsPage(openApiDocument(config().currency));

@@ -1,6 +1,6 @@
 import { routes } from '../../shared/api/routes';
 import { config } from '../../shared/config';
-import { httpRoute } from '../../shared/container/http';
+import { publicHttpRoute } from '../../shared/container/http';
 import { AppError, NotFoundError } from '../../shared/errors';
 import { preflightHeaders } from '../../shared/http/middlewares/response-headers';
 import { methodsForPath } from '../../shared/http/route-matcher';
@@ -17,7 +17,7 @@ const fallbackRoute = defineRoute({
   responses: { 404: { description: 'No such route' } },
 });
 
-export const handler = httpRoute(fallbackRoute, async ({ event, header }) => {
+export const handler = publicHttpRoute(fallbackRoute, async ({ event, header }) => {
   const method = event.requestContext.http.method.toUpperCase();
   const methods = methodsForPath(routes, event.rawPath);
   if (method === 'OPTIONS' && methods.length > 0) {

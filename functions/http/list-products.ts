@@ -1,9 +1,9 @@
 import { listProductsRoute } from '../../shared/api/catalog-routes';
 import { catalogService } from '../../shared/container/catalog';
-import { httpRoute } from '../../shared/container/http';
+import { publicHttpRoute } from '../../shared/container/http';
 import { publicCache } from '../../shared/http/caching';
 import { ok } from '../../shared/http/responses';
 
-export const handler = httpRoute(listProductsRoute, async ({ query }) =>
+export const handler = publicHttpRoute(listProductsRoute, async ({ query }) =>
   ok(await catalogService().listActive(query), { 'Cache-Control': publicCache() }),
 );

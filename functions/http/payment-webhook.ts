@@ -1,5 +1,5 @@
 import { receivePaymentWebhookRoute } from '../../shared/api/webhook-routes';
-import { httpRoute } from '../../shared/container/http';
+import { publicHttpRoute } from '../../shared/container/http';
 import { paymentWebhookSecret, paymentWebhookService } from '../../shared/container/payments';
 import type { WebhookEvent, WebhookReceipt } from '../../shared/domain/payments/payment-webhook-service';
 import { PAYMENT_SIGNATURE_HEADER, verifyWebhookSignature } from '../../shared/domain/payments/webhook-signature';
@@ -20,7 +20,7 @@ function report(event: WebhookEvent, receipt: WebhookReceipt): void {
 }
 
 /** Payment gateway events (docs/contract.md "Payment webhooks"): signed, applied once per event id. */
-export const handler = httpRoute(
+export const handler = publicHttpRoute(
   receivePaymentWebhookRoute,
   async ({ body }) => {
     const receipt = await paymentWebhookService().receive(body);

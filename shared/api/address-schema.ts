@@ -9,7 +9,7 @@ const safeText = () => z.regex(SAFE_TEXT, 'must not contain control characters o
 export const TextLine = (max: number) =>
   z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max), safeText());
 
-const CountryCode = z
+const CountryCode = /* @__PURE__ */ z
   .string()
   .check(z.trim(), z.toUpperCase(), z.refine(isCountryCode, 'country must be an ISO 3166-1 alpha-2 code such as DE'))
   // The refinement is not representable in JSON Schema: the enum states it. Lower case is also
@@ -24,7 +24,7 @@ const CountryCode = z
  * A postal address in a request (a profile's `defaultAddress`, an order's `shippingAddress`).
  * Strict: unknown fields are refused. An absent `line2` becomes null.
  */
-export const Address = z
+export const Address = /* @__PURE__ */ z
   .strictObject({
     name: TextLine(200).register(z.globalRegistry, { description: 'Recipient' }),
     line1: TextLine(200),
@@ -43,7 +43,7 @@ export const Address = z
   .register(z.globalRegistry, { id: 'Address' });
 
 /** An address as responses show it: every field present, `line2` null when not given. */
-export const StoredAddress = z
+export const StoredAddress = /* @__PURE__ */ z
   .object({
     name: z.string().check(z.maxLength(200)),
     line1: z.string().check(z.maxLength(200)),

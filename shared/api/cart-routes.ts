@@ -4,7 +4,7 @@ import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Currency, Money, Sku, SkuParams } from './common-schemas';
 
-export const CartView = z
+export const CartView = /* @__PURE__ */ z
   .object({
     items: z.array(
       z.object({
@@ -26,7 +26,7 @@ export const CartView = z
 
 const QUANTITY_RANGE = `quantity must be 1–${MAX_QUANTITY}`;
 
-export const SetCartItemBody = z
+export const SetCartItemBody = /* @__PURE__ */ z
   .strictObject({
     quantity: z
       .number()
@@ -34,7 +34,7 @@ export const SetCartItemBody = z
   })
   .register(z.globalRegistry, { id: 'SetCartItem' });
 
-export const getCartRoute = defineRoute({
+export const getCartRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getCart',
   method: 'GET',
   path: '/v1/cart',
@@ -44,7 +44,7 @@ export const getCartRoute = defineRoute({
   responses: { 200: { description: 'The cart (empty when there is none)', schema: CartView } },
 });
 
-export const setCartItemRoute = defineRoute({
+export const setCartItemRoute = /* @__PURE__ */ defineRoute({
   operationId: 'setCartItem',
   method: 'PUT',
   path: '/v1/cart/items/{sku}',
@@ -65,7 +65,7 @@ export const setCartItemRoute = defineRoute({
   ],
 });
 
-export const removeCartItemRoute = defineRoute({
+export const removeCartItemRoute = /* @__PURE__ */ defineRoute({
   operationId: 'removeCartItem',
   method: 'DELETE',
   path: '/v1/cart/items/{sku}',
@@ -76,7 +76,7 @@ export const removeCartItemRoute = defineRoute({
   responses: { 200: { description: 'The cart (also when the product was not in it)', schema: CartView } },
 });
 
-export const clearCartRoute = defineRoute({
+export const clearCartRoute = /* @__PURE__ */ defineRoute({
   operationId: 'clearCart',
   method: 'DELETE',
   path: '/v1/cart',

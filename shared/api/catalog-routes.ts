@@ -7,8 +7,8 @@ const MAX_DESCRIPTION = 5000;
 const MAX_CATEGORY = 64;
 const MAX_IMAGE_URL = 2048;
 
-const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_NAME));
-const Description = z.nullable(z.string().check(z.maxLength(MAX_DESCRIPTION)));
+const Name = /* @__PURE__ */ z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_NAME));
+const Description = /* @__PURE__ */ z.nullable(z.string().check(z.maxLength(MAX_DESCRIPTION)));
 
 /**
  * A category name: letters of any script, digits, spaces and `& ' -`, and other symbols, but no
@@ -21,7 +21,7 @@ const CATEGORY_PATTERN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   /^[^\u0000-\u001F\u007F-\u009F!"#$%()*+,./:;<=>?@[\\\]^_`{|}~\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+$/;
 
-const Category = z
+const Category = /* @__PURE__ */ z
   .string()
   .check(
     z.trim(),
@@ -32,13 +32,13 @@ const Category = z
 
 /** `https://` and a host, as the URL check requires; stated as a pattern, which validators check (`format: uri` is advisory). */
 const HTTPS_URL_PATTERN = /^https:\/\/[^\s/?#]+/;
-const ImageUrl = z.nullable(
+const ImageUrl = /* @__PURE__ */ z.nullable(
   z
     .url({ protocol: /^https$/, error: 'imageUrl must be an https URL' })
     .check(z.maxLength(MAX_IMAGE_URL), z.regex(HTTPS_URL_PATTERN, 'imageUrl must be an https URL')),
 );
 
-export const Product = z
+export const Product = /* @__PURE__ */ z
   .object({
     sku: Sku,
     name: Text(MAX_NAME),
@@ -54,7 +54,7 @@ export const Product = z
   })
   .register(z.globalRegistry, { id: 'Product' });
 
-export const CreateProductBody = z
+export const CreateProductBody = /* @__PURE__ */ z
   .strictObject({
     sku: Sku,
     name: Name,
@@ -66,7 +66,7 @@ export const CreateProductBody = z
   })
   .register(z.globalRegistry, { id: 'CreateProduct' });
 
-export const UpdateProductBody = z
+export const UpdateProductBody = /* @__PURE__ */ z
   .strictObject({
     name: z.optional(Name),
     description: z.optional(Description),
@@ -80,7 +80,7 @@ export const UpdateProductBody = z
 
 const etagHeaders = { ETag: 'Strong entity tag of the representation' };
 
-export const listProductsRoute = defineRoute({
+export const listProductsRoute = /* @__PURE__ */ defineRoute({
   operationId: 'listProducts',
   method: 'GET',
   path: '/v1/products',
@@ -93,7 +93,7 @@ export const listProductsRoute = defineRoute({
   cacheable: true,
 });
 
-export const getProductRoute = defineRoute({
+export const getProductRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getProduct',
   method: 'GET',
   path: '/v1/products/{sku}',
@@ -115,7 +115,7 @@ export const getProductRoute = defineRoute({
   cacheable: true,
 });
 
-export const createProductRoute = defineRoute({
+export const createProductRoute = /* @__PURE__ */ defineRoute({
   operationId: 'createProduct',
   method: 'POST',
   path: '/v1/products',
@@ -129,7 +129,7 @@ export const createProductRoute = defineRoute({
   errors: [{ status: 409, code: 'PRODUCT_EXISTS' }],
 });
 
-export const updateProductRoute = defineRoute({
+export const updateProductRoute = /* @__PURE__ */ defineRoute({
   operationId: 'updateProduct',
   method: 'PATCH',
   path: '/v1/products/{sku}',

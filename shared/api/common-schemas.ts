@@ -9,7 +9,7 @@ import * as z from '../lib/zod';
 export const patterned = (maxLength: number, pattern: RegExp, message: string) =>
   [z.maxLength(maxLength, { error: message, abort: true }), z.regex(pattern, message)] as const;
 
-export const Sku = z
+export const Sku = /* @__PURE__ */ z
   .string()
   .check(...patterned(64, /^[A-Z0-9_-]{1,64}$/, 'sku must be 1–64 characters of A-Z, 0-9, - and _'))
   .register(z.globalRegistry, {
@@ -18,7 +18,7 @@ export const Sku = z
   });
 
 /** Trimmed before the check, everywhere a code is taken (create, read, checkout). */
-export const DiscountCode = z
+export const DiscountCode = /* @__PURE__ */ z
   .string()
   .check(z.trim(), ...patterned(32, /^[A-Za-z0-9_-]{3,32}$/, 'code must be 3–32 characters of A-Z, 0-9, _ and -'))
   .register(z.globalRegistry, {
@@ -26,19 +26,19 @@ export const DiscountCode = z
     example: 'WELCOME10',
   });
 
-export const Money = z
+export const Money = /* @__PURE__ */ z
   .number()
   .check(z.int('money is an integer amount in minor units (cents)'), z.gte(0), z.lte(MAX_MONEY))
   .register(z.globalRegistry, { description: 'Amount in minor units (cents) of the store currency' });
 
 /** Output only: every timestamp the API writes is `Date#toISOString()`, UTC with milliseconds. */
-export const Timestamp = z.iso
+export const Timestamp = /* @__PURE__ */ z.iso
   .datetime({ precision: 3 })
   .register(z.globalRegistry, { description: 'ISO 8601 UTC timestamp', example: '2026-11-20T10:00:00.000Z' });
 
 const LIMIT_MESSAGE = 'limit must be an integer from 1 to 100';
 
-export const Limit = z
+export const Limit = /* @__PURE__ */ z
   ._default(
     z.coerce
       .number({ error: LIMIT_MESSAGE })
@@ -51,27 +51,27 @@ export const Limit = z
 export const Text = (max: number) => z.string().check(z.maxLength(max));
 
 /** An ISO 4217 code (the store currency in responses). */
-export const Currency = z
+export const Currency = /* @__PURE__ */ z
   .string()
   .check(...patterned(3, /^[A-Z]{3}$/, 'an ISO 4217 code'))
   .register(z.globalRegistry, { description: 'ISO 4217 code of the store currency', example: 'EUR' });
 
 export const MAX_CURSOR_LENGTH = 2048;
 
-export const Cursor = z
+export const Cursor = /* @__PURE__ */ z
   .string()
   .check(z.minLength(1), z.maxLength(MAX_CURSOR_LENGTH))
   .register(z.globalRegistry, { description: 'Opaque cursor from a previous page’s `nextCursor`' });
 
-export const PageQuery = z.strictObject({ limit: Limit, cursor: z.optional(Cursor) });
+export const PageQuery = /* @__PURE__ */ z.strictObject({ limit: Limit, cursor: z.optional(Cursor) });
 
 /** `{ items, nextCursor }` of a given item schema. */
 export const pageOf = <T extends z.core.$ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.nullable(Text(MAX_CURSOR_LENGTH)) });
 
-export const SkuParams = z.strictObject({ sku: Sku });
+export const SkuParams = /* @__PURE__ */ z.strictObject({ sku: Sku });
 
-export const Problem = z
+export const Problem = /* @__PURE__ */ z
   .object({
     type: z.url().check(z.maxLength(200)),
     title: Text(100),

@@ -13,7 +13,7 @@ const CODES =
   'UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW';
 
 /** The codes, upper-case, in alphabetical order (the OpenAPI enum). */
-export const COUNTRY_CODES: readonly string[] = CODES.split(' ');
+export const COUNTRY_CODES: readonly string[] = /* @__PURE__ */ CODES.split(' ');
 
 const COUNTRY_CODE_SET: ReadonlySet<string> = new Set(COUNTRY_CODES);
 

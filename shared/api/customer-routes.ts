@@ -2,7 +2,7 @@ import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Address, StoredAddress, TextLine } from './address-schema';
 
-export const Profile = z
+export const Profile = /* @__PURE__ */ z
   .object({
     sub: z
       .string()
@@ -22,7 +22,7 @@ export const Profile = z
   })
   .register(z.globalRegistry, { id: 'Profile' });
 
-export const UpdateProfileBody = z
+export const UpdateProfileBody = /* @__PURE__ */ z
   .strictObject({
     name: z.optional(z.nullable(TextLine(200))),
     email: z.optional(
@@ -40,7 +40,7 @@ export const UpdateProfileBody = z
     description: 'Fields to change; an absent field stays as it is, null clears it',
   });
 
-export const getProfileRoute = defineRoute({
+export const getProfileRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getProfile',
   method: 'GET',
   path: '/v1/me',
@@ -52,7 +52,7 @@ export const getProfileRoute = defineRoute({
   responses: { 200: { description: 'The profile', schema: Profile } },
 });
 
-export const updateProfileRoute = defineRoute({
+export const updateProfileRoute = /* @__PURE__ */ defineRoute({
   operationId: 'updateProfile',
   method: 'PUT',
   path: '/v1/me',
@@ -66,7 +66,7 @@ export const updateProfileRoute = defineRoute({
   responses: { 200: { description: 'The updated profile', schema: Profile } },
 });
 
-export const ErasureReceipt = z
+export const ErasureReceipt = /* @__PURE__ */ z
   .object({
     status: z.literal('ERASURE_REQUESTED'),
     requestedAt: z.iso
@@ -75,7 +75,7 @@ export const ErasureReceipt = z
   })
   .register(z.globalRegistry, { id: 'ErasureReceipt' });
 
-export const deleteProfileRoute = defineRoute({
+export const deleteProfileRoute = /* @__PURE__ */ defineRoute({
   operationId: 'deleteProfile',
   method: 'DELETE',
   path: '/v1/me',

@@ -3,13 +3,13 @@ import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { DiscountCode, Money, PageQuery, pageOf, Timestamp } from './common-schemas';
 
-const Instant = z
+const Instant = /* @__PURE__ */ z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], {
     error: 'must be an ISO 8601 date-time with a time zone (or a date, meaning 00:00 UTC)',
   })
   .register(z.globalRegistry, { description: 'ISO 8601; stored as UTC', example: '2026-12-01T00:00:00Z' });
 
-export const Discount = z
+export const Discount = /* @__PURE__ */ z
   .object({
     code: DiscountCode,
     percentOff: z.nullable(z.number().check(z.int())),
@@ -27,7 +27,7 @@ export const Discount = z
   })
   .register(z.globalRegistry, { id: 'Discount' });
 
-export const CreateDiscountBody = z
+export const CreateDiscountBody = /* @__PURE__ */ z
   .strictObject({
     code: DiscountCode,
     percentOff: z.optional(z.number().check(z.int('percentOff must be an integer'), z.gte(1), z.lte(100))),
@@ -62,9 +62,9 @@ export const CreateDiscountBody = z
     oneOf: [{ required: ['percentOff'] }, { required: ['amountOff'] }],
   });
 
-export const DiscountCodeParams = z.strictObject({ code: DiscountCode });
+export const DiscountCodeParams = /* @__PURE__ */ z.strictObject({ code: DiscountCode });
 
-export const createDiscountRoute = defineRoute({
+export const createDiscountRoute = /* @__PURE__ */ defineRoute({
   operationId: 'createDiscount',
   method: 'POST',
   path: '/v1/discounts',
@@ -76,7 +76,7 @@ export const createDiscountRoute = defineRoute({
   errors: [{ status: 409, code: 'DISCOUNT_EXISTS' }],
 });
 
-export const listDiscountsRoute = defineRoute({
+export const listDiscountsRoute = /* @__PURE__ */ defineRoute({
   operationId: 'listDiscounts',
   method: 'GET',
   path: '/v1/discounts',
@@ -88,7 +88,7 @@ export const listDiscountsRoute = defineRoute({
   errors: [{ status: 400, code: 'INVALID_CURSOR' }],
 });
 
-export const getDiscountRoute = defineRoute({
+export const getDiscountRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getDiscount',
   method: 'GET',
   path: '/v1/discounts/{code}',

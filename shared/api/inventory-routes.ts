@@ -2,9 +2,9 @@ import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { PageQuery, pageOf, Sku, SkuParams, Text, Timestamp } from './common-schemas';
 
-const Quantity = z.number().check(z.int('must be an integer'), z.gte(0), z.lte(1_000_000_000));
+const Quantity = /* @__PURE__ */ z.number().check(z.int('must be an integer'), z.gte(0), z.lte(1_000_000_000));
 
-export const StockLevel = z
+export const StockLevel = /* @__PURE__ */ z
   .object({
     sku: Sku,
     onHand: z.number().check(z.int()),
@@ -13,7 +13,7 @@ export const StockLevel = z
   })
   .register(z.globalRegistry, { id: 'StockLevel' });
 
-export const StockAdjustment = z
+export const StockAdjustment = /* @__PURE__ */ z
   .object({
     adjustmentId: Text(64),
     sku: Sku,
@@ -27,9 +27,11 @@ export const StockAdjustment = z
   })
   .register(z.globalRegistry, { id: 'StockAdjustment' });
 
-export const SetStockBody = z.strictObject({ onHand: Quantity }).register(z.globalRegistry, { id: 'SetStock' });
+export const SetStockBody = /* @__PURE__ */ z
+  .strictObject({ onHand: Quantity })
+  .register(z.globalRegistry, { id: 'SetStock' });
 
-export const AdjustStockBody = z
+export const AdjustStockBody = /* @__PURE__ */ z
   .strictObject({
     delta: z.number().check(
       z.int('delta must be an integer'),
@@ -46,7 +48,7 @@ const stockErrors = [
   { status: 409, code: 'STOCK_BELOW_RESERVED' },
 ];
 
-export const getInventoryRoute = defineRoute({
+export const getInventoryRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getInventory',
   method: 'GET',
   path: '/v1/inventory/{sku}',
@@ -58,7 +60,7 @@ export const getInventoryRoute = defineRoute({
   errors: [{ status: 404, code: 'PRODUCT_NOT_FOUND' }],
 });
 
-export const putInventoryRoute = defineRoute({
+export const putInventoryRoute = /* @__PURE__ */ defineRoute({
   operationId: 'setInventory',
   method: 'PUT',
   path: '/v1/inventory/{sku}',
@@ -71,7 +73,7 @@ export const putInventoryRoute = defineRoute({
   errors: stockErrors,
 });
 
-export const adjustInventoryRoute = defineRoute({
+export const adjustInventoryRoute = /* @__PURE__ */ defineRoute({
   operationId: 'adjustInventory',
   method: 'POST',
   path: '/v1/inventory/{sku}/adjustments',
@@ -84,7 +86,7 @@ export const adjustInventoryRoute = defineRoute({
   errors: stockErrors,
 });
 
-export const listInventoryAdjustmentsRoute = defineRoute({
+export const listInventoryAdjustmentsRoute = /* @__PURE__ */ defineRoute({
   operationId: 'listInventoryAdjustments',
   method: 'GET',
   path: '/v1/inventory/{sku}/adjustments',

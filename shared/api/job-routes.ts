@@ -5,7 +5,7 @@ import { ReportDate } from './report-routes';
 
 const MAX_JOB_NAME = 64;
 
-export const JobRun = z
+export const JobRun = /* @__PURE__ */ z
   .object({
     job: z.string().check(z.maxLength(MAX_JOB_NAME)),
     startedAt: Timestamp,
@@ -14,7 +14,7 @@ export const JobRun = z
   })
   .register(z.globalRegistry, { id: 'JobRun' });
 
-const JobParams = z.strictObject({
+const JobParams = /* @__PURE__ */ z.strictObject({
   // Any name up to the length of the longest job: an unknown one is 404 JOB_NOT_FOUND (docs/contract.md §4).
   job: z.string().check(z.minLength(1), z.maxLength(MAX_JOB_NAME)).register(z.globalRegistry, {
     description: 'expire-reservations, reconcile, daily-report or cleanup',
@@ -22,7 +22,7 @@ const JobParams = z.strictObject({
   }),
 });
 
-export const runJobRoute = defineRoute({
+export const runJobRoute = /* @__PURE__ */ defineRoute({
   operationId: 'runJob',
   method: 'POST',
   path: '/v1/admin/jobs/{job}',

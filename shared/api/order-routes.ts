@@ -21,12 +21,12 @@ import {
 /** Where an order is read: the `Location` of a placed order. */
 export const orderLocation = (orderId: string) => `/v1/orders/${orderId}`;
 
-const OrderId = z
+const OrderId = /* @__PURE__ */ z
   .string()
   .check(...patterned(68, /^ord_[A-Za-z0-9]{8,64}$/, 'not an order id'))
   .register(z.globalRegistry, { description: 'Opaque order id', example: 'ord_3f9a1c0d2b7e4a56b8c9d0e1f2a3b4c5' });
 
-const OrderLine = z.object({
+const OrderLine = /* @__PURE__ */ z.object({
   sku: Sku,
   name: Text(200),
   quantity: z.number().check(z.int()),
@@ -34,7 +34,7 @@ const OrderLine = z.object({
   lineTotal: Money,
 });
 
-const OrderEvent = z.object({
+const OrderEvent = /* @__PURE__ */ z.object({
   type: z.enum(ORDER_EVENT_TYPES),
   at: Timestamp,
   detail: z.optional(z.nullable(Text(1000))),
@@ -56,14 +56,14 @@ const orderFields = {
   updatedAt: Timestamp,
 };
 
-export const Order = z
+export const Order = /* @__PURE__ */ z
   .object({ ...orderFields, events: z.array(OrderEvent) })
   .register(z.globalRegistry, { id: 'Order' });
-export const OrderSummary = z
+export const OrderSummary = /* @__PURE__ */ z
   .object(orderFields)
   .register(z.globalRegistry, { id: 'OrderSummary', description: 'An order without its timeline' });
 
-export const CreateOrderBody = z
+export const CreateOrderBody = /* @__PURE__ */ z
   .strictObject({
     items: z.optional(
       z.array(z.strictObject({ sku: Sku, quantity: z.number().check(z.int(), z.gte(1), z.lte(MAX_QUANTITY)) })).check(
@@ -86,7 +86,7 @@ export const CreateOrderBody = z
   })
   .register(z.globalRegistry, { id: 'CreateOrder' });
 
-const OrderParams = z.strictObject({ orderId: OrderId });
+const OrderParams = /* @__PURE__ */ z.strictObject({ orderId: OrderId });
 
 const idempotencyErrors = [
   { status: 400, code: 'IDEMPOTENCY_KEY_MISSING' },
@@ -95,7 +95,7 @@ const idempotencyErrors = [
   { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
 ];
 
-export const createOrderRoute = defineRoute({
+export const createOrderRoute = /* @__PURE__ */ defineRoute({
   operationId: 'createOrder',
   method: 'POST',
   path: '/v1/orders',
@@ -133,7 +133,7 @@ export const createOrderRoute = defineRoute({
   ],
 });
 
-export const listOrdersRoute = defineRoute({
+export const listOrdersRoute = /* @__PURE__ */ defineRoute({
   operationId: 'listOrders',
   method: 'GET',
   path: '/v1/orders',
@@ -145,7 +145,7 @@ export const listOrdersRoute = defineRoute({
   errors: [{ status: 400, code: 'INVALID_CURSOR' }],
 });
 
-export const getOrderRoute = defineRoute({
+export const getOrderRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getOrder',
   method: 'GET',
   path: '/v1/orders/{orderId}',
@@ -157,7 +157,7 @@ export const getOrderRoute = defineRoute({
   errors: [{ status: 404, code: 'ORDER_NOT_FOUND' }],
 });
 
-export const cancelOrderRoute = defineRoute({
+export const cancelOrderRoute = /* @__PURE__ */ defineRoute({
   operationId: 'cancelOrder',
   method: 'POST',
   path: '/v1/orders/{orderId}/cancel',
@@ -172,7 +172,7 @@ export const cancelOrderRoute = defineRoute({
   ],
 });
 
-export const listAdminOrdersRoute = defineRoute({
+export const listAdminOrdersRoute = /* @__PURE__ */ defineRoute({
   operationId: 'listAllOrders',
   method: 'GET',
   path: '/v1/admin/orders',

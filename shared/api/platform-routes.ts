@@ -1,14 +1,14 @@
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 
-export const HealthReport = z
+export const HealthReport = /* @__PURE__ */ z
   .object({
     status: z.enum(['ok', 'degraded']),
     checks: z.record(z.string().check(z.maxLength(64)), z.enum(['ok', 'error'])),
   })
   .register(z.globalRegistry, { id: 'HealthReport' });
 
-export const healthRoute = defineRoute({
+export const healthRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getHealth',
   method: 'GET',
   path: '/v1/health',
@@ -21,7 +21,7 @@ export const healthRoute = defineRoute({
   },
 });
 
-export const openApiRoute = defineRoute({
+export const openApiRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getOpenApi',
   method: 'GET',
   path: '/v1/openapi.json',
@@ -32,7 +32,7 @@ export const openApiRoute = defineRoute({
   cacheable: true,
 });
 
-export const docsRoute = defineRoute({
+export const docsRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getDocs',
   method: 'GET',
   path: '/docs',

@@ -3,7 +3,7 @@ import * as z from '../lib/zod';
 import { Currency, Sku, Timestamp } from './common-schemas';
 
 /** A UTC day. Whether it is in the future is checked by the service (it knows the clock). */
-export const ReportDate = z.iso
+export const ReportDate = /* @__PURE__ */ z.iso
   .date({ error: 'must be a date YYYY-MM-DD' })
   .register(z.globalRegistry, { description: 'A UTC day, YYYY-MM-DD, not in the future', example: '2026-11-19' });
 
@@ -18,7 +18,7 @@ const amount = (description: string) =>
     .check(z.int(), z.gte(0))
     .register(z.globalRegistry, { description: `${description}, in minor units` });
 
-export const DailyReport = z
+export const DailyReport = /* @__PURE__ */ z
   .object({
     date: ReportDate,
     orders: count('Orders paid that day'),
@@ -43,7 +43,7 @@ export const DailyReport = z
   })
   .register(z.globalRegistry, { id: 'DailyReport', description: 'Sales of one UTC day, by the day orders were paid' });
 
-export const getDailyReportRoute = defineRoute({
+export const getDailyReportRoute = /* @__PURE__ */ defineRoute({
   operationId: 'getDailyReport',
   method: 'GET',
   path: '/v1/reports/daily/{date}',

@@ -5,7 +5,7 @@ import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Money, patterned } from './common-schemas';
 
-const EventId = z
+const EventId = /* @__PURE__ */ z
   .string()
   .check(...patterned(255, /^evt_[A-Za-z0-9_]{1,251}$/, 'an event id: evt_ and up to 251 characters of A-Z a-z 0-9 _'))
   .register(z.globalRegistry, {
@@ -13,7 +13,7 @@ const EventId = z
     example: 'evt_1QZt8wLkdIwHu7ix',
   });
 
-export const PaymentEventData = z
+export const PaymentEventData = /* @__PURE__ */ z
   .strictObject({
     orderId: z.string().check(z.minLength(1), z.maxLength(128)),
     paymentIntentId: z
@@ -42,7 +42,7 @@ type PaymentEventDataOut = z.output<typeof PaymentEventData>;
  * types (gateways send many) are acknowledged whatever their data, and not applied. The union only
  * documents the shape: the transform picks the schema by `type`, so the errors name the right fields.
  */
-export const PaymentWebhookBody = z.pipe(
+export const PaymentWebhookBody = /* @__PURE__ */ z.pipe(
   z.strictObject({
     id: EventId,
     type: z
@@ -83,7 +83,7 @@ export const PaymentWebhookBody = z.pipe(
   }),
 );
 
-export const WebhookReceipt = z
+export const WebhookReceipt = /* @__PURE__ */ z
   .object({
     received: z.literal(true),
     duplicate: z.boolean().register(z.globalRegistry, {
@@ -92,7 +92,7 @@ export const WebhookReceipt = z
   })
   .register(z.globalRegistry, { id: 'WebhookReceipt' });
 
-export const receivePaymentWebhookRoute = defineRoute({
+export const receivePaymentWebhookRoute = /* @__PURE__ */ defineRoute({
   operationId: 'receivePaymentWebhook',
   method: 'POST',
   path: '/v1/webhooks/payments',

@@ -19,7 +19,7 @@ export const cognitoEndpoint = (userPoolId: string): string =>
 /**
  * Cognito's GetUser as one HTTPS call with the customer's access token (the access token is the
  * authorisation: no IAM permission, no request signing). The SDK's client for this one call would
- * cost create-order ~34 KiB and push it past its 600 KiB bundle budget (decision 0009). The token
+ * cost create-order ~34 KiB of bundle and cold start (decision 0009). The token
  * needs the `aws.cognito.signin.user.admin` scope, which every token of the SRP flow carries.
  */
 export function createCognitoUserLookup(options: {
