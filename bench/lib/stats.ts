@@ -8,6 +8,9 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const median = (samples: readonly number[]): number => percentile(samples, 50);
 
+/** Arithmetic mean of the samples (NaN for none). */
+export const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
 /** A small seeded PRNG (mulberry32), so the run order is shuffled but the same from run to run. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,0 +1,90 @@
+/** Checks a run of the checkout capacity measure: failures of placing and sending, each size's ratios, pass or fail. */
+import {
+  type Account,
+  type Measured,
+  meanUnits,
+  minimumOf,
+  ORDER_SIZES,
+  reportedOf,
+  runOf,
+  STEPS,
+  stepFigures,
+  type Units,
+} from './measure';
+
+/** Target: what a checkout consumes at most this many times what the design needs. */
+export const MAX_RATIO = 1.5;
+
+/** One order size: its accounts and, when any order was placed, their figures and verdict. */
+export type SizeVerdict =
+  | { lines: number; accounts: [] }
+  | {
+      lines: number;
+      accounts: Account[];
+      runs: Units[];
+      reported: Array<Units & { missing: number }>;
+      run: Units;
+      minimum: Units;
+      wruRatio: number;
+      rruRatio: number;
+      pass: boolean;
+    };
+
+export interface Verdict {
+  /** Every failure, in the order found: placing, sending, then each size's accounting. */
+  failures: string[];
+  sizes: SizeVerdict[];
+}
+
+export function verify(measured: Measured): Verdict {
+  const { results, placed, queued, outbox } = measured;
+  const failures = [...measured.failures];
+  if (queued !== placed) failures.push(`${placed} orders placed but ${queued} payment messages queued`);
+  if (outbox.records !== placed) failures.push(`${placed} orders placed but ${outbox.records} PAYMENT work records`);
+  if (outbox.unsent > 0) {
+    failures.push(`${outbox.unsent} PAYMENT work records not marked sent (a send, or the update after it, failed)`);
+  }
+  if (outbox.resent > 0) failures.push(`${outbox.resent} PAYMENT work records marked sent more than once`);
+
+  // Failures of placing orders or sending payments hold for every row; the accounting's are per size.
+  const placingFailures = failures.length;
+  const sizes: SizeVerdict[] = [];
+  for (const lines of ORDER_SIZES) {
+    const accounts = results.get(lines) ?? [];
+    if (accounts.length === 0) {
+      sizes.push({ lines, accounts: [] });
+      continue;
+    }
+    const runs = accounts.map(runOf);
+    const minimums = accounts.map(minimumOf);
+    const reported = accounts.map(reportedOf);
+    const run = meanUnits(runs);
+    const minimum = meanUnits(minimums);
+    const wruRatio = run.wru / minimum.wru;
+    const rruRatio = minimum.rru > 0 ? run.rru / minimum.rru : run.rru > 0 ? Number.POSITIVE_INFINITY : 1;
+    // A step of the design the checkout did not take (or took for other items) means the accounting, or the
+    // checkout, is not what this measure assumes: the row fails rather than report a smaller minimum.
+    const unexpected = new Set(
+      accounts.flatMap((account) =>
+        STEPS.flatMap((step) => {
+          const { mismatch } = stepFigures(step, account);
+          return mismatch ? [`${lines}-line order, "${step.title}": ${mismatch}`] : [];
+        }),
+      ),
+    );
+    const recorderProblems = new Set(
+      accounts.flatMap((account) =>
+        account.calls.flatMap((call) => call.problems.map((text) => `${lines}-line order, ${call.operation}: ${text}`)),
+      ),
+    );
+    failures.push(...unexpected, ...[...recorderProblems].map((text) => `recorder: ${text}`));
+    const pass =
+      wruRatio <= MAX_RATIO &&
+      rruRatio <= MAX_RATIO &&
+      placingFailures === 0 &&
+      unexpected.size === 0 &&
+      recorderProblems.size === 0;
+    sizes.push({ lines, accounts, runs, reported, run, minimum, wruRatio, rruRatio, pass });
+  }
+  return { failures, sizes };
+}
