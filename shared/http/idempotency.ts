@@ -127,34 +127,26 @@ export async function idempotent<T>(
   run: (completion: IdempotencyCompletion<T>) => Promise<HttpResult>,
 ): Promise<HttpResult> {
   const key = checkedKey(request.key);
-  const claimed = request.store.begin(request.scope, key, fingerprintOf(request.body)).then(
-    (begun) => ({ begun }),
-    (error: unknown) => ({ error }),
-  );
-  const claim = async () => {
-    const settled = await claimed;
-    if ('error' in settled) throw settled.error;
-    return leaseOf(settled.begun);
-  };
+  const claimed = request.store.begin(request.scope, key, fingerprintOf(request.body));
+  // Awaited below on every path; marked handled so a failed claim never goes unhandled meanwhile.
+  claimed.catch(() => undefined);
   let result: HttpResult;
   try {
-    result = await run({ claim, respond: route.respond });
+    result = await run({ claim: async () => leaseOf(await claimed), respond: route.respond });
   } catch (error) {
-    const settled = await claimed;
-    if ('error' in settled) throw settled.error;
-    if (settled.begun.outcome !== 'acquired') return refusal(settled.begun, request.requestId);
+    const begun = await claimed;
+    if (begun.outcome !== 'acquired') return refusal(begun, request.requestId);
     // Best effort: if the record cannot be written now, its claim expires and a retry runs again.
     const settle =
       error instanceof AppError && error.status < 500 && error.status !== 429
-        ? request.store.complete(settled.begun.lease, storedProblem(error))
-        : request.store.release(settled.begun.lease);
+        ? request.store.complete(begun.lease, storedProblem(error))
+        : request.store.release(begun.lease);
     await settle.catch(() => undefined);
     throw error;
   }
   // An operation that succeeded held the lease (it could not commit without it).
-  const settled = await claimed;
-  if ('error' in settled) throw settled.error;
-  return settled.begun.outcome === 'acquired' ? result : refusal(settled.begun, request.requestId);
+  const begun = await claimed;
+  return begun.outcome === 'acquired' ? result : refusal(begun, request.requestId);
 }
 
 /** The answer to a request whose claim was refused: the stored answer replayed, or the refusal thrown. */
