@@ -12,8 +12,9 @@
  *   request carries a type no endpoint takes instead, so it is the 415 it is in AWS.
  * - serverless-offline adds `Content-Type: application/json` to every answer; a 304 or a 204 has no
  *   body, so it loses it again.
- * - a body that is falsy JSON (`false`, `0`, `null`) reaches the function as its text, not as a
- *   parsed value or no body.
+ * - (not here: serverless-offline hands the JSON bodies `false` and `0` over already parsed, and
+ *   a hapi hook cannot change that: an onPreHandler that put the text back had no effect. The HTTP
+ *   stack's body limit turns any non-string body back into its text, in body-limit.ts.)
  * - hapi answers CORS preflights itself (any origin reflected, with credentials): here they get the
  *   fallback function's answer by our policy, and a request hapi refuses before any function runs
  *   (bad percent-encoding, a `Content-Type` it cannot parse, a broken chunked body) gets a problem
@@ -112,16 +113,6 @@ function installExtensions(server, settings) {
     if (hasBody && raw.headers['content-type'] === undefined) raw.rawHeaders.push('content-type', NO_CONTENT_TYPE);
     // A route without a body ignores one, whatever its type (hapi would refuse a type it cannot parse).
     else if (hasBody && !edge.takesBody(edgeRequest(request))) raw.headers['content-type'] = 'application/octet-stream';
-    return h.continue;
-  });
-  server.ext('onPreHandler', (request, h) => {
-    // serverless-offline keeps a parsed body that is falsy JSON (`false`, `0`, `null`) as that value
-    // instead of the text, so the event's body is not a string (or is no body at all). API Gateway
-    // always hands over the text.
-    const { payload, rawPayload } = request;
-    const text = Buffer.isBuffer(rawPayload) ? rawPayload.toString('utf8') : rawPayload;
-    if ((payload === null || typeof payload !== 'object') && typeof text === 'string' && text.length > 0)
-      request.payload = text;
     return h.continue;
   });
   server.ext('onPreResponse', (request, h) => {

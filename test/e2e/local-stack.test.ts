@@ -257,7 +257,7 @@ test('what the local web server refuses by itself is a problem document with our
   }
 });
 
-test('a JSON body of false or 0 reaches the function as its text, as from API Gateway: a 400 problem document', async () => {
+test('a JSON body of false or 0 is read as its text, as from API Gateway: a 400 problem document', async () => {
   const customer = stack.token(`e2e-falsy-${Date.now()}`, 'customer');
   const headers = { authorization: `Bearer ${customer}`, 'content-type': 'application/json' };
 
