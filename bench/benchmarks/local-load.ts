@@ -6,8 +6,9 @@ import {
   countByStatus,
   stockedProduct,
 } from '../../test/support/local-load';
-import { type LocalStack, startLocalStack } from '../../test/support/local-stack';
+import type { LocalStack } from '../../test/support/local-stack';
 import type { Benchmark, ResultRow } from '../benchmark';
+import { benchLocalStack, LOCAL_STACK_RATE_LIMITS } from '../lib/bench-local-stack';
 import { ms } from '../lib/format';
 import { cpuMeter } from '../lib/process-cpu';
 import { percentile } from '../lib/stats';
@@ -19,9 +20,6 @@ const UNITS = 40;
 /** Bursts of each kind; the first finds no instance started (cold), the others warm ones. */
 const ROUNDS = 3;
 const QUICK_ROUNDS = 1;
-const START_TIMEOUT_MS = 240_000;
-/** The limits `npm start` applies by default, pinned so that a developer's shell cannot change them. */
-const RATE_LIMITS = { RATE_LIMIT_REQUESTS_PER_SECOND: '50', RATE_LIMIT_CHECKOUTS_PER_MINUTE: '20' };
 const CATALOG_SKUS = ['MUG-CLASSIC-01', 'MUG-TRAVEL-02', 'KNIFE-CHEF-20'];
 
 interface Round {
@@ -83,7 +81,7 @@ export const localLoad: Benchmark = {
   howMeasured: [
     '`npm start` as the end-to-end tests run it (`test/support/local-stack.ts`), with its defaults: serverless-offline ' +
       'keeping at most `OFFLINE_FUNCTION_CONCURRENCY` (4) warm instances per function, further requests waiting ' +
-      `their turn (docs/decisions/0011-local-stack-under-load.md); ${Object.entries(RATE_LIMITS)
+      `their turn (docs/decisions/0011-local-stack-under-load.md); ${Object.entries(LOCAL_STACK_RATE_LIMITS)
         .map(([name, value]) => `\`${name}=${value}\``)
         .join(' and ')} (the defaults, pinned).`,
     `Checkouts: an admin stocks a new product with ${UNITS} units, then ${CHECKOUTS} customers (each a new account ` +
@@ -103,13 +101,7 @@ export const localLoad: Benchmark = {
       'answer is not ours, is a 5xx, or the statuses are not exactly the expected ones.',
   ],
   async run(context) {
-    const stack = await startLocalStack({
-      env: { ...context.initialEnv, ...RATE_LIMITS },
-      timeoutMs: START_TIMEOUT_MS,
-    });
-    context.onClose(async () => {
-      await stack.stop();
-    });
+    const stack = await benchLocalStack(context);
     const notes: string[] = [];
     let rounds: Round[];
     try {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type LocalStack, startLocalStack } from '../../test/support/local-stack';
+import type { LocalStack } from '../../test/support/local-stack';
 import type { Benchmark, ResultRow } from '../benchmark';
+import { benchLocalStack, LOCAL_STACK_RATE_LIMITS } from '../lib/bench-local-stack';
 import { SHIPPING_ADDRESS } from '../lib/checkout-requests';
 import { ms } from '../lib/format';
 import { percentile } from '../lib/stats';
@@ -20,16 +21,9 @@ const WARMUP_ORDERS = 2 * IN_FLIGHT;
 const POLL_MS = 500;
 /** An order not SHIPPED this long after its POST counts as not arrived. */
 const SHIP_TIMEOUT_MS = 60_000;
-/** The stack bundles every function on start: allow for a loaded machine. */
-const START_TIMEOUT_MS = 240_000;
 const SKU = 'BENCH-SHIP-0001';
 /** The queue pollers' pause after an empty receive (scripts/local/queue-poller.ts). */
 const POLLER_IDLE_MS = 200;
-/**
- * The limits `npm start` applies by default, pinned so that a developer's shell cannot change them.
- * Every order is its own customer, polling twice a second: neither limit is reached.
- */
-const RATE_LIMITS = { RATE_LIMIT_REQUESTS_PER_SECOND: '50', RATE_LIMIT_CHECKOUTS_PER_MINUTE: '20' };
 
 interface OrderView {
   orderId: string;
@@ -124,7 +118,7 @@ export const orderToShipped: Benchmark = {
       'function bundled by serverless-esbuild, DynamoDB Local (on disk, in a throw-away data directory), the SQS ' +
       'emulator, the sandbox payment gateway and the queue pollers standing in for the event source mappings, on ' +
       'free loopback ports; the shell environment is the one the bench was started with, with ' +
-      `${Object.entries(RATE_LIMITS)
+      `${Object.entries(LOCAL_STACK_RATE_LIMITS)
         .map(([name, value]) => `\`${name}=${value}\``)
         .join(' and ')} (the defaults, pinned). A watchdog process stops the stack if the bench dies; otherwise the ` +
       'bench stops it (Ctrl-C to its process group) and checks that no process of it is left.',
@@ -145,13 +139,8 @@ export const orderToShipped: Benchmark = {
   ],
   async run(context) {
     const count = context.quick ? QUICK_ORDERS : ORDERS;
-    const stack = await startLocalStack({
-      env: { ...context.initialEnv, ...RATE_LIMITS },
-      timeoutMs: START_TIMEOUT_MS,
-    });
-    context.onClose(async () => {
-      await stack.stop();
-    });
+    // Every order is its own customer, polling twice a second: neither pinned limit is reached.
+    const stack = await benchLocalStack(context);
     const trips: Trip[] = [];
     const problems: string[] = [];
     const notes: string[] = [];
