@@ -48,10 +48,9 @@ const EnvSchema = z
     MAX_ORDER_TOTAL: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(MAX_MONEY)), 99_999_999),
     /** Orders one customer may have waiting in PENDING_PAYMENT (each holds stock until paid or expired). */
     MAX_PENDING_ORDERS_PER_CUSTOMER: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(100)), 5),
-    /** Follow-up work younger than this is still its committer's to send; the reconcile job leaves it alone. */
-    RECONCILE_GRACE_SECONDS: positiveInt(60),
     /**
-     * Work sent this long ago and still not done is taken as lost and sent again. Longer than a message
+     * Work committed (or last re-sent) this long ago and still not done is taken as lost and sent
+     * again; the table's stream sends it at once. Longer than a message
      * can take to be processed or dead-lettered (payment: 5 receives, each held for the 180 s visibility
      * or, while the circuit is open, for holds that add up to the reservation: ≈ 22 min at worst).
      */
@@ -180,7 +179,6 @@ const ConfigSchema = z.pipe(
     },
     queueMaxReceiveCount: env.QUEUE_MAX_RECEIVE_COUNT,
     jobs: {
-      reconcileGraceSeconds: env.RECONCILE_GRACE_SECONDS,
       reconcileResendAfterSeconds: env.RECONCILE_RESEND_AFTER_SECONDS,
       maxItemsPerRun: env.JOB_MAX_ITEMS_PER_RUN,
     },
