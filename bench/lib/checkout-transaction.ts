@@ -46,7 +46,7 @@ export function checkoutTransactions(stack: CheckoutStack, db: DynamoDBDocumentC
       reservationTtlSeconds: settings.reservationTtlSeconds,
       ...settings.checkout,
       // The transaction alone: no rate limits (see the measure's description).
-      checkoutLimit: { consume: async () => undefined },
+      checkoutLimit: { consume: async () => ({ giveBack: async () => undefined }) },
     });
     return async (request: CheckoutRequest): Promise<Placement> => {
       const body = { items: request.items, shippingAddress: SHIPPING_ADDRESS, paymentToken: 'tok_visa' };

@@ -6,7 +6,8 @@ import type { Principal } from '../auth/principal';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { config } from '../config';
 import type { IdempotencyCompletion } from '../domain/idempotency/idempotency';
-import type { RateLimiter } from '../domain/rate-limit/rate-limiter';
+import { RateLimitedError } from '../domain/rate-limit/rate-limit-errors';
+import type { RateLimitDecision, RateLimiter } from '../domain/rate-limit/rate-limiter';
 import type * as z from '../lib/zod';
 import { logger } from '../observability';
 import type { IdempotencyRunner, IdempotentRoute } from './idempotency';
@@ -66,6 +67,16 @@ export interface HttpRouteOptions {
   verifyRawBody?: (rawBody: Buffer, header: (name: string) => string | undefined) => void | Promise<void>;
 }
 
+/**
+ * When a request whose handler overlaps the request count may write: once the count admits it.
+ * Refused, the rate-limit middleware answers 429 whatever the handler did meanwhile.
+ */
+function admission(decision: Promise<RateLimitDecision> | undefined): Promise<void> | undefined {
+  return decision?.then((settled) => {
+    if (!settled.allowed) throw new RateLimitedError(settled.retryAfterSeconds);
+  });
+}
+
 function serialise(result: HttpResult): HttpResponse {
   const headers: Record<string, string> = { ...result.headers };
   let body: string | undefined;
@@ -121,8 +132,9 @@ function httpRoute<Spec extends RouteSpec>(
           limiter: rateLimiter,
           requestsPerSecond: () => config().rateLimits.requestsPerSecond,
           // GET handlers change nothing: they run while the counter is written, and their answer is
-          // swapped for a 429 if the count refuses it (see the middleware). Others wait for the count.
-          overlapHandler: spec.method === 'GET',
+          // swapped for a 429 if the count refuses it (see the middleware). So do idempotent routes,
+          // whose operations commit only once their claim holds, which waits for the count. Others wait.
+          overlapHandler: spec.method === 'GET' || spec.idempotent !== undefined,
         });
   // A request without a valid token counts against its client address before its 401 (issue 11).
   handler.use(
@@ -166,6 +178,7 @@ function httpRoute<Spec extends RouteSpec>(
       key: header(event, 'idempotency-key'),
       body: state.body,
       requestId: state.requestId,
+      admitted: admission(state.rateLimit),
     };
     return serialise(
       await idempotency(request, spec.idempotent, (completion) =>

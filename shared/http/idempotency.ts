@@ -92,6 +92,11 @@ export interface IdempotentRequest {
   key: string | undefined;
   body: unknown;
   requestId: string;
+  /**
+   * Resolves once the request is admitted (the request limit counted it), rejects with the
+   * refusal; `claim()` waits for it. Absent: admitted already.
+   */
+  admitted?: Promise<void>;
 }
 
 function checkedKey(key: string | undefined): string {
@@ -132,9 +137,11 @@ function leaseOf(begun: IdempotencyBegin): IdempotencyLease {
  * missing key 400, the same key and body again → the first response replayed, another body →
  * 422, while the first is still running → 409. Outcomes of the operation itself (2xx and 4xx)
  * are stored; failures before it started, and 5xx, are not (the client may simply retry).
- * The claim is sent at once and `run` starts beside it: `run` must await `completion.claim()`
- * before it writes, and complete the record in its own transaction when it succeeds. The claim's
- * answer wins over the operation's (a replayed request never answers with its own error).
+ * The claim is sent at once and `run` starts beside it, and beside the request's admission
+ * (`request.admitted`): `run` must await `completion.claim()`, which resolves once both hold,
+ * before it commits anything, and complete the record in its own transaction when it succeeds.
+ * The claim's answer wins over the operation's (a replayed request never answers with its own
+ * error); a refused admission over both (the claim is then released: nothing is stored).
  */
 export async function idempotent<T>(
   request: IdempotentRequest,
@@ -142,18 +149,31 @@ export async function idempotent<T>(
   run: (completion: IdempotencyCompletion<T>) => Promise<HttpResult>,
 ): Promise<HttpResult> {
   const key = checkedKey(request.key);
+  const admitted = request.admitted ?? Promise.resolve();
   const claimed = request.store.begin(request.scope, key, fingerprintOf(request.body));
-  // Awaited below on every path; marked handled so a failed claim never goes unhandled meanwhile.
+  // Awaited below on every path; marked handled so a failure never goes unhandled meanwhile.
   claimed.catch(() => undefined);
+  admitted.catch(() => undefined);
   let result: HttpResult;
   try {
-    result = await run({ claim: async () => leaseOf(await claimed), respond: route.respond });
+    result = await run({
+      claim: async () => {
+        await admitted;
+        return leaseOf(await claimed);
+      },
+      respond: route.respond,
+    });
   } catch (error) {
+    const refused = await admitted.then(
+      () => false,
+      () => true,
+    );
     const begun = await claimed;
     if (begun.outcome !== 'acquired') return refusal(begun, request.requestId);
     // Best effort: if the record cannot be written now, its claim expires and a retry runs again.
+    // A request the limit refused stores nothing, whatever its operation answered meanwhile.
     const settle =
-      error instanceof AppError && error.status < 500 && error.status !== 429
+      !refused && error instanceof AppError && error.status < 500 && error.status !== 429
         ? request.store.complete(begun.lease, storedProblem(error))
         : request.store.release(begun.lease);
     await settle.catch(() => undefined);

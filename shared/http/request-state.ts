@@ -16,8 +16,9 @@ export interface RequestState {
   params?: unknown;
   query?: unknown;
   /**
-   * The request counter's decision while it is still being written: for safe methods the rate-limit
-   * middleware lets the handler run meanwhile and settles this before the answer leaves.
+   * The request counter's decision while it is still being written: for safe methods and idempotent
+   * routes the rate-limit middleware lets the handler run meanwhile and settles this before the
+   * answer leaves (an idempotent route's claim waits for it).
    */
   rateLimit?: Promise<RateLimitDecision>;
 }

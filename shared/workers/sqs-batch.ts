@@ -1,6 +1,7 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, metrics } from '../observability';
+import { processBatch } from './partial-batch';
 
 export interface SqsBatchOptions {
   /**
@@ -52,21 +53,20 @@ export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<voi
             }
           };
     try {
-      return await processPartialResponse(event, handle, processor, {
+      return await processBatch<SQSRecord, SQSEvent, SQSBatchResponse>(
+        processor,
+        event,
+        handle,
         context,
-        // A wholly failed batch is reported like a partial one (every record listed), not thrown.
-        throwOnFullBatchFailure: false,
-      });
+        (failures) => {
+          for (const { record, error } of failures) {
+            if (held.has(record.messageId)) continue;
+            logger.warn('record failed; SQS will redeliver it', { messageId: record.messageId, error });
+          }
+          metrics.addMetric('QueueRecordsFailed', 'Count', failures.length);
+        },
+      );
     } finally {
-      const failed = processor.failureMessages.length;
-      if (failed > 0) {
-        for (const [index, error] of processor.errors.entries()) {
-          const messageId = (processor.failureMessages[index] as SQSRecord | undefined)?.messageId;
-          if (messageId !== undefined && held.has(messageId)) continue;
-          logger.warn('record failed; SQS will redeliver it', { messageId, error });
-        }
-        metrics.addMetric('QueueRecordsFailed', 'Count', failed);
-      }
       if (held.size > 0) {
         logger.warn('failed records held back: their error asks to retry later', {
           records: held.size,

@@ -1,6 +1,7 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger, metrics } from '../observability';
+import { processBatch } from './partial-batch';
 
 /**
  * A consumer of the table's change stream with partial batch responses (its event source mapping
@@ -15,23 +16,22 @@ export function streamBatchHandler(handleRecord: (record: DynamoDBRecord) => Pro
     logger.addContext(context);
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
     try {
-      return await processPartialResponse(event, handleRecord, processor, {
+      return await processBatch<DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse>(
+        processor,
+        event,
+        handleRecord,
         context,
-        // A wholly failed batch is reported like a partial one (every record listed), not thrown.
-        throwOnFullBatchFailure: false,
-      });
+        (failures) => {
+          for (const { record, error } of failures) {
+            logger.warn('stream record failed; Lambda will retry the shard from it', {
+              sequenceNumber: record.dynamodb?.SequenceNumber,
+              error,
+            });
+          }
+          metrics.addMetric('StreamRecordsFailed', 'Count', failures.length);
+        },
+      );
     } finally {
-      const failed = processor.failureMessages.length;
-      if (failed > 0) {
-        for (const [index, error] of processor.errors.entries()) {
-          const record = processor.failureMessages[index] as DynamoDBRecord | undefined;
-          logger.warn('stream record failed; Lambda will retry the shard from it', {
-            sequenceNumber: record?.dynamodb?.SequenceNumber,
-            error,
-          });
-        }
-        metrics.addMetric('StreamRecordsFailed', 'Count', failed);
-      }
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };

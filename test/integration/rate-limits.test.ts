@@ -210,7 +210,7 @@ describe('the DynamoDB rate limiter', () => {
     const clock = manualClock(START);
     const instance = limiter(clock);
     const principal = uniqueSub('p');
-    expect(await instance.consume('test', principal, 1, 60)).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    expect(await instance.consume('test', principal, 1, 60)).toMatchObject({ allowed: true, retryAfterSeconds: 0 });
     expect(await instance.consume('test', principal, 1, 60)).toEqual({ allowed: false, retryAfterSeconds: 45 });
     clock.at += 45 * SECOND;
     expect((await instance.consume('test', principal, 1, 60)).allowed).toBe(true);
@@ -235,8 +235,31 @@ describe('the DynamoDB rate limiter', () => {
     const refusal = await checkouts.consume(customer).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(RateLimitedError);
     expect(refusal).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 45 });
-    await expect(checkouts.consume(other)).resolves.toBeUndefined();
+    await expect(checkouts.consume(other)).resolves.toBeDefined();
     clock.at += 45 * SECOND;
-    await expect(checkouts.consume(customer)).resolves.toBeUndefined();
+    await expect(checkouts.consume(customer)).resolves.toBeDefined();
+  });
+
+  it('gives a counted checkout back: the customer may check out once more in that minute, never below zero', async () => {
+    const clock = { at: Date.parse('2026-03-01T10:00:15.000Z'), now: () => new Date(clock.at) };
+    const checkouts = createCheckoutRateLimit({ limiter: limiter(clock), checkoutsPerMinute: 2 });
+    const customer = uniqueSub('customer');
+    const first = await checkouts.consume(customer);
+    await checkouts.consume(customer);
+    await expect(checkouts.consume(customer)).rejects.toBeInstanceOf(RateLimitedError);
+    // One count, given back once however often it is asked.
+    await Promise.all([first.giveBack(), first.giveBack()]);
+    await first.giveBack();
+    const key = keys.rateLimit('checkouts', `sub:${customer}`, Math.floor(clock.at / 60_000));
+    const count = async () => (await db.send(new GetCommand({ TableName: tableName(), Key: key }))).Item?.count;
+    expect(await count()).toBe(1);
+    // A fresh instance (another Lambda) counts from the table: one more fits, not two.
+    const other = createCheckoutRateLimit({ limiter: limiter(clock), checkoutsPerMinute: 2 });
+    await other.consume(customer);
+    await expect(other.consume(customer)).rejects.toBeInstanceOf(RateLimitedError);
+    // The limiter never takes a counter below zero.
+    const raw = limiter(clock);
+    for (let i = 0; i < 3; i++) await raw.giveBack('checkouts', `sub:${customer}`, 60, Math.floor(clock.at / 60_000));
+    expect(await count()).toBe(0);
   });
 });

@@ -175,7 +175,7 @@ export function orderServiceWith(db: DynamoDBDocumentClient) {
     maxOrderTotal: 99_999_999,
     maxPendingOrdersPerCustomer: 5,
     // The checkout limit has its own tests (rate-limits.test.ts); these place as many as they like.
-    checkoutLimit: { consume: async () => undefined },
+    checkoutLimit: { consume: async () => ({ giveBack: async () => undefined }) },
   });
 }
 

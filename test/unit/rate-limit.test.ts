@@ -66,13 +66,15 @@ describe('the DynamoDB rate limiter', () => {
   it('claims one unit with a conditional ADD on the window counter, which expires after its window', async () => {
     const send = jest.fn().mockResolvedValue({});
     const limiter = createDynamoRateLimiter({ db: fakeDb(send), tableName: 't', clock, onError: jest.fn() });
+    const window = fixedWindow(NOW, 1);
+    // Counted by a write of its own: the window it was counted in is what a give-back takes.
     expect(await limiter.consume('requests', 'ip:203.0.113.10', 50, 1)).toEqual({
       allowed: true,
       retryAfterSeconds: 0,
+      countedIn: window.index,
     });
     expect(send).toHaveBeenCalledTimes(1);
     const { input } = (send.mock.calls[0] as [UpdateItemCommand])[0];
-    const window = fixedWindow(NOW, 1);
     expect(input).toMatchObject({
       TableName: 't',
       Key: {
@@ -116,14 +118,18 @@ describe('the DynamoDB rate limiter', () => {
     let now = NOW;
     const send = jest.fn().mockRejectedValue(failure('ConditionalCheckFailedException'));
     const limiter = createDynamoRateLimiter({ db: fakeDb(send), tableName: 't', clock: { now: () => now } });
+    expect(limiter.knownRefusal('requests', 'sub:a', 50, 1)).toBeUndefined();
     expect(await limiter.consume('requests', 'sub:a', 50, 1)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.knownRefusal('requests', 'sub:a', 50, 1)).toEqual({ allowed: false, retryAfterSeconds: 1 });
     expect(await limiter.consume('requests', 'sub:a', 50, 1)).toEqual({ allowed: false, retryAfterSeconds: 1 });
     expect(send).toHaveBeenCalledTimes(1);
+    expect(limiter.knownRefusal('requests', 'sub:b', 50, 1)).toBeUndefined();
     // another principal, or a larger limit, is not answered from that memory
     await limiter.consume('requests', 'sub:b', 50, 1);
     await limiter.consume('requests', 'sub:a', 60, 1);
     expect(send).toHaveBeenCalledTimes(3);
     now = new Date(NOW.getTime() + 1000);
+    expect(limiter.knownRefusal('requests', 'sub:a', 50, 1)).toBeUndefined();
     send.mockResolvedValueOnce({});
     expect(await limiter.consume('requests', 'sub:a', 50, 1)).toMatchObject({ allowed: true });
     expect(send).toHaveBeenCalledTimes(4);
@@ -137,7 +143,7 @@ describe('the rate-limit middleware', () => {
     const decision = new Promise<RateLimitDecision>((resolve) => {
       release = resolve;
     });
-    const limiter: RateLimiter = { consume: jest.fn(() => decision) };
+    const limiter: RateLimiter = { consume: jest.fn(() => decision), giveBack: jest.fn() };
     return { limiter, release };
   }
   function stack(limiter: RateLimiter, overlapHandler: boolean, run: () => Promise<HttpResponse>) {
@@ -167,6 +173,23 @@ describe('the rate-limit middleware', () => {
     expect(limiter.consume).toHaveBeenCalledWith('requests', 'ip:203.0.113.7', 5, 1, { lease: true });
   });
 
+  it('never starts an overlapping handler for a principal the limiter refuses from memory (no I/O)', async () => {
+    const limiter: RateLimiter = {
+      consume: jest.fn(),
+      giveBack: jest.fn(),
+      knownRefusal: jest.fn(() => ({ allowed: false, retryAfterSeconds: 1 })),
+    };
+    const handlerRan = jest.fn();
+    const handler = stack(limiter, true, async () => {
+      handlerRan();
+      return { statusCode: 200 };
+    });
+    expect((await call(handler, 'POST')).statusCode).toBe(429);
+    expect(handlerRan).not.toHaveBeenCalled();
+    expect(limiter.consume).not.toHaveBeenCalled();
+    expect(limiter.knownRefusal).toHaveBeenCalledWith('requests', 'ip:203.0.113.7', 5, 1);
+  });
+
   it('for a GET whose handler failed, still answers 429 when over the limit', async () => {
     const { limiter, release } = heldLimiter();
     release({ allowed: false, retryAfterSeconds: 1 });
@@ -192,7 +215,7 @@ describe('the rate-limit middleware', () => {
   });
 
   it('serves the request when the limiter itself throws (fail open), and counts it for the alarm', async () => {
-    const limiter: RateLimiter = { consume: jest.fn().mockRejectedValue(new Error('bug')) };
+    const limiter: RateLimiter = { consume: jest.fn().mockRejectedValue(new Error('bug')), giveBack: jest.fn() };
     const counted = jest.spyOn(metrics, 'addMetric');
     try {
       for (const overlap of [true, false]) {

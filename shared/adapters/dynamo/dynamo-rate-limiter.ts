@@ -44,6 +44,7 @@ export interface DynamoRateLimiterOptions {
 }
 
 export interface DynamoRateLimiter extends RateLimiter {
+  knownRefusal: NonNullable<RateLimiter['knownRefusal']>;
   /** How many (rule, principal, limit) entries this instance holds in memory now. */
   trackedKeys(): number;
 }
@@ -68,6 +69,9 @@ function reportFailure(error: unknown, rule: string): void {
 }
 
 const ALLOWED: RateLimitDecision = { allowed: true, retryAfterSeconds: 0 };
+
+const leaseMemo = (rule: string, principal: string, windowSeconds: number, limit: number) =>
+  `${rule}\u0000${principal}\u0000${windowSeconds}\u0000${limit}`;
 
 /**
  * Fixed-window counters in the table, shared by every Lambda instance, with quota leasing
@@ -190,7 +194,7 @@ export function createDynamoRateLimiter({
       const refused = { allowed: false, retryAfterSeconds: window.retryAfterSeconds };
       const budget = Math.floor(limit);
       if (!(budget >= 1)) return refused;
-      const lease = leaseOf(`${rule}\u0000${principal}\u0000${windowSeconds}\u0000${limit}`, window, now.getTime());
+      const lease = leaseOf(leaseMemo(rule, principal, windowSeconds, limit), window, now.getTime());
       if (lease.units > 0) {
         lease.units -= 1;
         return ALLOWED;
@@ -207,10 +211,40 @@ export function createDynamoRateLimiter({
         // One unit is this event's; the rest serve this principal's next events on this instance.
         lease.units += claimed - 1;
         if (claimed === block) lease.block = Math.min(cap, Math.max(lease.block, block * 2));
-        return ALLOWED;
+        return options.lease ? ALLOWED : { ...ALLOWED, countedIn: window.index };
       } catch (error) {
         onError(error, rule);
         return ALLOWED;
+      }
+    },
+    knownRefusal(rule, principal, limit, windowSeconds) {
+      const window = fixedWindow(clock.now(), windowSeconds);
+      const lease = leases.get(leaseMemo(rule, principal, windowSeconds, limit));
+      if (lease?.window !== window.index || !lease.full || lease.units > 0) return undefined;
+      return { allowed: false, retryAfterSeconds: window.retryAfterSeconds };
+    },
+    async giveBack(rule, principal, windowSeconds, countedIn) {
+      const key = keys.rateLimit(rule, principal, countedIn);
+      try {
+        await db.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { PK: { S: key.PK }, SK: { S: key.SK } },
+            UpdateExpression: 'ADD #count :minusOne',
+            // Never below zero, and never onto a counter TTL already deleted (ADD would recreate it).
+            ConditionExpression: '#count >= :one',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':minusOne': { N: '-1' }, ':one': { N: '1' } },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return;
+        logger.warn('rate-limit give-back failed; the event stays counted', {
+          rule,
+          windowSeconds,
+          error: error as Error,
+        });
+        metrics.addMetric('RateLimiterFailures', 'Count', 1);
       }
     },
     trackedKeys: () => leases.size,

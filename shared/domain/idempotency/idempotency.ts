@@ -38,6 +38,9 @@ export interface IdempotencyStore {
  * operation's reads; the operation awaits `claim()` before it writes anything. `claim()` rejects
  * when the request may not go on (its first answer is replayed, or the key is busy or reused):
  * the operation lets that error through, and the caller answers with it.
+ *
+ * The operation may start before its request is admitted (the per-principal request limit is
+ * still being counted): `claim()` resolves only once it is, and rejects if it was refused.
  */
 export interface IdempotencyCompletion<T> {
   claim(): Promise<IdempotencyLease>;

@@ -81,6 +81,26 @@ async function afterAdmission<T>(admission: Promise<unknown>, work: Promise<T>):
 export function createOrderService(deps: OrderServiceDeps) {
   const { orders, pricing, carts, discounts, cursors, clock, ids } = deps;
 
+  /**
+   * The idempotency claim (which holds once the request is admitted too) and the checkout count,
+   * together, so a checkout does not wait for one write after the other. Neither a replay nor a
+   * refused request may count (contract §4): when the claim refuses (a replay, the key busy or
+   * reused, or the request limit said no) a count taken meanwhile is given back, and the claim's
+   * error wins over the count's. The claim's lease (null without idempotency).
+   */
+  async function claimAndCount(sub: string, completion: IdempotencyCompletion<OrderView> | null | undefined) {
+    const [claimed, counted] = await Promise.allSettled([
+      completion ? completion.claim() : null,
+      deps.checkoutLimit.consume(sub),
+    ]);
+    if (claimed.status === 'rejected') {
+      if (counted.status === 'fulfilled') await counted.value.giveBack();
+      throw claimed.reason;
+    }
+    if (counted.status === 'rejected') throw counted.reason;
+    return claimed.value;
+  }
+
   /** The lines to order: the request's, or the cart's (with the cart version to empty on success). */
   async function linesWanted(sub: string, input: PlaceOrderInput) {
     if (input.items) return { wanted: input.items, cart: null };
@@ -161,24 +181,20 @@ export function createOrderService(deps: OrderServiceDeps) {
     /**
      * Places an order: reserves every line (all or none), redeems the discount, creates the order
      * in PENDING_PAYMENT with the durable payment work record and, when given, completes the
-     * idempotency record — all in one transaction. The repository then hands the payment work to the queue.
+     * idempotency record — all in one transaction. The table's stream then hands the payment work
+     * to its queue.
      *
      * Nothing waits for what it does not need: the reads of the cart, prices, discount and the
-     * customer's address run beside the claim of the idempotency key and, once the claim holds (a
-     * replay never counts toward it), the checkout limit. Nothing is written unless both resolve,
-     * and their errors win over the reads', as if they had run first.
+     * customer's address, the claim of the idempotency key and the count of the checkout limit all
+     * start at once, beside the request's admission by the request limit. Nothing is committed
+     * unless all of them resolve, and their errors win over the reads', as if they had run first.
      */
     async place(
       customer: Customer,
       input: PlaceOrderInput,
       completion?: IdempotencyCompletion<OrderView> | null,
     ): Promise<OrderView> {
-      const claimed = completion?.claim();
-      const admitted = (async () => {
-        const lease = await claimed;
-        await deps.checkoutLimit.consume(customer.sub);
-        return lease;
-      })();
+      const admitted = claimAndCount(customer.sub, completion);
       return retryOnConflict(
         async (attempt) => {
           const prepared = prepare(customer, input);

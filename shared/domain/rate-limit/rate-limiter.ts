@@ -3,6 +3,11 @@ export interface RateLimitDecision {
   allowed: boolean;
   /** Seconds until the current window ends (≥ 1) when refused; 0 when allowed. */
   retryAfterSeconds: number;
+  /**
+   * The index of the window the event was counted in, when it was counted by a write of its own
+   * (allowed without `lease`): what {@link RateLimiter.giveBack} takes. Absent otherwise.
+   */
+  countedIn?: number;
 }
 
 /** How one `consume` may be served. */
@@ -36,6 +41,19 @@ export interface RateLimiter {
     windowSeconds: number,
     options?: ConsumeOptions,
   ): Promise<RateLimitDecision>;
+
+  /**
+   * Uncounts one event `consume` counted without `lease` (its `countedIn` window), for an event
+   * that turned out not to be one (a checkout that was a replay). Best effort, never throws: if
+   * the write fails the event stays counted, which only ever refuses earlier, never later.
+   */
+  giveBack(rule: string, principal: string, windowSeconds: number, countedIn: number): Promise<void>;
+
+  /**
+   * The refusal `consume` would answer without I/O (this instance found the window full), or
+   * undefined: lets a caller refuse before it starts any work beside the count. Counts nothing.
+   */
+  knownRefusal?(rule: string, principal: string, limit: number, windowSeconds: number): RateLimitDecision | undefined;
 }
 
 /** A fixed window aligned to the Unix epoch. */

@@ -26,8 +26,13 @@ export interface RateLimitOptions {
   requestsPerSecond: () => number;
   /**
    * Let the handler run while the counter write is in flight, and refuse afterwards if over the
-   * limit. Only for safe methods (GET): their handlers change nothing, so discarding an answer
-   * that was computed anyway is harmless, and the request does not wait for two round trips.
+   * limit (the decision is left in the request state). Only for handlers that commit nothing before
+   * the count admits them: safe methods (GET), whose handlers change nothing, so discarding an
+   * answer that was computed anyway is harmless, and idempotent routes, whose operations commit
+   * only once `claim()` resolves, which waits for the count. The request then does not wait for
+   * the count's round trip. A principal refused earlier in the window is refused from memory
+   * before the handler starts, so a flood's cost is bounded by one overlapped request per window
+   * and instance.
    */
   overlapHandler: boolean;
 }
@@ -60,11 +65,14 @@ export function clientAddress(sourceIp: string | undefined): string {
 export function rateLimit(
   options: RateLimitOptions,
 ): HttpMiddleware & { countUnauthenticated(request: HttpRequest): Promise<void> } {
-  const check = (request: HttpRequest): Promise<RateLimitDecision> => {
+  const keyOf = (request: HttpRequest) => {
     const { principal } = stateOf(request.event);
-    const key = principal
+    return principal
       ? subjectPrincipal(principal.sub)
       : addressPrincipal(clientAddress(request.event.requestContext?.http?.sourceIp));
+  };
+  const check = (request: HttpRequest): Promise<RateLimitDecision> => {
+    const key = keyOf(request);
     // The limiter fails open by contract; this guard only keeps a bug in it from turning into a
     // 500, or into an unhandled rejection while the promise waits for the handler. Leasing: an
     // instance admits a busy principal from units it claimed ahead (decision 0002).
@@ -100,11 +108,17 @@ export function rateLimit(
       if (!settled.allowed) throw refusal(settled);
     },
     before: async (request) => {
-      const decision = check(request);
       if (options.overlapHandler) {
-        stateOf(request.event).rateLimit = decision;
+        // A principal this instance already saw refused in this window is refused at once: the
+        // handler does not start at all, so a flood costs no reads or claims.
+        const known = options
+          .limiter()
+          .knownRefusal?.(REQUESTS_RULE, keyOf(request), options.requestsPerSecond(), REQUESTS_WINDOW_SECONDS);
+        if (known) throw refusal(known);
+        stateOf(request.event).rateLimit = check(request);
         return;
       }
+      const decision = check(request);
       const settled = await decision;
       if (!settled.allowed) throw refusal(settled);
     },
