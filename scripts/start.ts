@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole backend on this machine. DynamoDB Local (persistent, under the local
  * data dir) and an in-memory SQS engine, the table and queues of serverless.yml, a seeded demo
- * catalog, the HTTP API and schedules through serverless-offline, and the queue workers through
- * a local event source mapping. Ctrl-C stops every child process.
+ * catalog, the HTTP API and schedules through serverless-offline, and the stream's and queues'
+ * functions through local event source mappings. Ctrl-C stops every child process.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,8 @@ import { startSandboxGateway } from './local/sandbox-gateway';
 import { seedDemoCatalog } from './local/seed';
 import { loadServerlessDefinition } from './local/serverless-definition';
 import { startSqs } from './local/sqs-engine';
+import { streamEventSources } from './local/stream-event-mapping';
+import { startStreamPollers } from './local/stream-poller';
 
 const STAGE = 'local';
 const paths = localPaths();
@@ -105,6 +107,19 @@ async function start(): Promise<void> {
   };
   recordStack({ functionEnv });
   const lambdaPort = portFromEnv('LOCAL_LAMBDA_PORT') ?? (await freePort());
+  const invoke = lambdaInvoker(`http://127.0.0.1:${lambdaPort}`);
+  // Its place in the stream is taken now, before the API takes requests, so no commit is missed;
+  // records reach the functions once serverless-offline is up (work records need an API call first).
+  const streamSources = streamEventSources(definition, resources.tableLogicalId);
+  const streamPollers = await startStreamPollers({
+    sources: streamSources,
+    dynamoEndpoint: dynamo.endpoint,
+    region,
+    tableName: resources.tableName,
+    invoke,
+    log: say('[stream]  '),
+  });
+  running.push({ name: 'stream pollers', stop: streamPollers.stop });
   // Relative to the repo (serverless-esbuild joins it to the service path); removed on stop.
   const esbuildWorkFolder = `.esbuild-start-${process.pid}`;
   running.push({
@@ -144,11 +159,14 @@ async function start(): Promise<void> {
     sources,
     sqsEndpoint: sqs.endpoint,
     region,
-    invoke: lambdaInvoker(`http://127.0.0.1:${lambdaPort}`),
+    invoke,
     log: say('[queues]  '),
   });
   running.push({ name: 'queue pollers', stop: pollers.stop });
-  const workers = sources.map((source) => `${source.functionKey} ← ${source.queueLogicalId}`);
+  const workers = [
+    ...streamSources.map((source) => `${source.functionKey} ← table stream`),
+    ...sources.map((source) => `${source.functionKey} ← ${source.queueLogicalId}`),
+  ];
 
   write(
     [

@@ -1,4 +1,5 @@
 import { MAX_MONEY } from './domain/money';
+import { once } from './lib/once';
 import * as z from './lib/zod';
 import {
   developmentSettingProblems,
@@ -36,128 +37,133 @@ export type SecretSetting = { source: 'value'; value: string } | { source: 'ssm'
 
 const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
-const EnvSchema = z
-  .object({
-    STAGE: z._default(z.string().check(z.minLength(1)), 'local'),
-    AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
-    TABLE_NAME: z.string().check(z.minLength(1)),
-    STORE_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')), 'EUR'),
-    RESERVATION_TTL_SECONDS: positiveInt(900),
-    RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
-    /** The largest order total checkout accepts (minor units): the gateway's own limit (Stripe: 99,999,999 for EUR). */
-    MAX_ORDER_TOTAL: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(MAX_MONEY)), 99_999_999),
-    /** Orders one customer may have waiting in PENDING_PAYMENT (each holds stock until paid or expired). */
-    MAX_PENDING_ORDERS_PER_CUSTOMER: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(100)), 5),
-    /** Follow-up work younger than this is still its committer's to send; the reconcile job leaves it alone. */
-    RECONCILE_GRACE_SECONDS: positiveInt(60),
-    /**
-     * Work sent this long ago and still not done is taken as lost and sent again. Longer than a message
-     * can take to be processed or dead-lettered (payment: 5 receives, each held for the 180 s visibility
-     * or, while the circuit is open, for holds that add up to the reservation: ≈ 22 min at worst).
-     */
-    RECONCILE_RESEND_AFTER_SECONDS: positiveInt(1800),
-    /** Orders (expire-reservations) or work records (reconcile) one job run handles at most. */
-    JOB_MAX_ITEMS_PER_RUN: positiveInt(1000),
-    /** The queues' `maxReceiveCount` (serverless.yml), which the payment worker spaces its held retries over. */
-    QUEUE_MAX_RECEIVE_COUNT: positiveInt(5),
-    RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(50),
-    CORS_ALLOWED_ORIGINS: csv,
-    /** Local mode only; in AWS the secret is read from SSM (PAYMENT_WEBHOOK_SECRET_PARAMETER). */
-    PAYMENT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
-    PAYMENT_WEBHOOK_SECRET_PARAMETER: ssmParameterName,
-    /** How long applied webhook event ids are remembered (gateways redeliver for up to 3 days). */
-    PAYMENT_WEBHOOK_RETENTION_DAYS: positiveInt(30),
-    PAYMENT_GATEWAY_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.stripe.com'),
-    /** Local mode only; in AWS the secret is read from SSM (PAYMENT_GATEWAY_SECRET_PARAMETER). */
-    PAYMENT_GATEWAY_SECRET: z.optional(z.string().check(z.minLength(1))),
-    PAYMENT_GATEWAY_SECRET_PARAMETER: ssmParameterName,
-    PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt(5000),
-    PAYMENT_GATEWAY_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(10)), 3),
-    /** Gateway failures (after retries) within the window that open the shared circuit breaker. */
-    PAYMENT_CIRCUIT_FAILURE_THRESHOLD: positiveInt(5),
-    PAYMENT_CIRCUIT_WINDOW_SECONDS: positiveInt(60),
-    /** How long an open circuit refuses calls before it lets a trial call through. */
-    PAYMENT_CIRCUIT_COOLDOWN_SECONDS: positiveInt(30),
-    /** How long an instance trusts its last read of the circuit's state (0: read for every call). */
-    PAYMENT_CIRCUIT_CACHE_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(60)), 2),
-    /** HMAC key protecting pagination cursors; local mode only, in AWS read from SSM (CURSOR_SECRET_PARAMETER). */
-    CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
-    CURSOR_SECRET_PARAMETER: ssmParameterName,
-    /** Set by the Lambda runtime (and by serverless-offline, with IS_OFFLINE=true): see production-safety.ts. */
-    AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
-    IS_OFFLINE: z.optional(z.string()),
-    AWS_LAMBDA_RUNTIME_API: z.optional(z.string()),
-    PUBLIC_CACHE_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
-    AUTH_MODE: z._default(z.enum(['cognito', 'local']), 'cognito'),
-    COGNITO_USER_POOL_ID: z.optional(z.string()),
-    COGNITO_CLIENT_ID: z.optional(z.string()),
-    LOCAL_ISSUER: z._default(z.string(), 'https://local.cartwheel.invalid/issuer'),
-    LOCAL_CLIENT_ID: z._default(z.string(), 'cartwheel-local'),
-    LOCAL_ISSUER_DIR: z.optional(z.string()),
-    PAYMENT_QUEUE_URL: z.url(),
-    FULFILMENT_QUEUE_URL: z.url(),
-    NOTIFICATION_QUEUE_URL: z.url(),
-    ERASURE_QUEUE_URL: z.url(),
-    /** `ses` (Amazon SES) in AWS; `file` (the local outbox) under `npm start` and in tests. */
-    EMAIL_TRANSPORT: z._default(z.enum(['ses', 'file']), 'ses'),
-    EMAIL_FROM: z.optional(z.string().check(z.regex(MAILBOX, 'an address such as `Shop <orders@example.com>`'))),
-    EMAIL_CONFIGURATION_SET: z.optional(z.string().check(z.regex(/^[\w-]{1,64}$/, 'an SES configuration set name'))),
-    /** Relative to the working directory of the process. */
-    EMAIL_OUTBOX_DIR: z._default(z.string().check(z.minLength(1)), '.local/outbox'),
-    EMAIL_SHOP_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'Cartwheel'),
-    /** The account's SES sending rate (14 until AWS raises it); the SES sender keeps under it. */
-    EMAIL_SENDS_PER_SECOND: z._default(z.coerce.number().check(z.positive(), z.lte(10_000)), 14),
-    /** The notification worker's maximum concurrency (its event source), which shares out the rate. */
-    NOTIFICATION_WORKER_MAX_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000)), 2),
-    /** Only the in-process sandbox so far; a real carrier's adapter implements the same port. */
-    CARRIER: z._default(z.enum(['sandbox']), 'sandbox'),
-  })
-  .check(
-    z.superRefine((env, ctx) => {
-      const local = env.AUTH_MODE === 'local';
-      if (!local) {
-        for (const key of [
-          'COGNITO_USER_POOL_ID',
-          'COGNITO_CLIENT_ID',
-          'PAYMENT_GATEWAY_SECRET_PARAMETER',
-          'PAYMENT_WEBHOOK_SECRET_PARAMETER',
-          'CURSOR_SECRET_PARAMETER',
-          'EMAIL_FROM',
-        ] as const) {
-          if (!env[key])
-            ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required outside local mode` });
+/*
+ * The schemas below are built on the first parse, not at import: some 200 zod schemas whose
+ * construction was a good part of every function's cold import, and each process parses its
+ * environment once (the first `config()`), so the work moves to that call and is not repeated.
+ */
+const envSchema = () =>
+  z
+    .object({
+      STAGE: z._default(z.string().check(z.minLength(1)), 'local'),
+      AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
+      TABLE_NAME: z.string().check(z.minLength(1)),
+      STORE_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')), 'EUR'),
+      RESERVATION_TTL_SECONDS: positiveInt(900),
+      RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
+      /** The largest order total checkout accepts (minor units): the gateway's own limit (Stripe: 99,999,999 for EUR). */
+      MAX_ORDER_TOTAL: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(MAX_MONEY)), 99_999_999),
+      /** Orders one customer may have waiting in PENDING_PAYMENT (each holds stock until paid or expired). */
+      MAX_PENDING_ORDERS_PER_CUSTOMER: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(100)), 5),
+      /**
+       * Work committed (or last re-sent) this long ago and still not done is taken as lost and sent
+       * again; the table's stream sends it at once. Longer than a message
+       * can take to be processed or dead-lettered (payment: 5 receives, each held for the 180 s visibility
+       * or, while the circuit is open, for holds that add up to the reservation: ≈ 22 min at worst).
+       */
+      RECONCILE_RESEND_AFTER_SECONDS: positiveInt(1800),
+      /** Orders (expire-reservations) or work records (reconcile) one job run handles at most. */
+      JOB_MAX_ITEMS_PER_RUN: positiveInt(1000),
+      /** The queues' `maxReceiveCount` (serverless.yml), which the payment worker spaces its held retries over. */
+      QUEUE_MAX_RECEIVE_COUNT: positiveInt(5),
+      RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(50),
+      CORS_ALLOWED_ORIGINS: csv,
+      /** Local mode only; in AWS the secret is read from SSM (PAYMENT_WEBHOOK_SECRET_PARAMETER). */
+      PAYMENT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
+      PAYMENT_WEBHOOK_SECRET_PARAMETER: ssmParameterName,
+      /** How long applied webhook event ids are remembered (gateways redeliver for up to 3 days). */
+      PAYMENT_WEBHOOK_RETENTION_DAYS: positiveInt(30),
+      PAYMENT_GATEWAY_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.stripe.com'),
+      /** Local mode only; in AWS the secret is read from SSM (PAYMENT_GATEWAY_SECRET_PARAMETER). */
+      PAYMENT_GATEWAY_SECRET: z.optional(z.string().check(z.minLength(1))),
+      PAYMENT_GATEWAY_SECRET_PARAMETER: ssmParameterName,
+      PAYMENT_GATEWAY_TIMEOUT_MS: positiveInt(5000),
+      PAYMENT_GATEWAY_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(10)), 3),
+      /** Gateway failures (after retries) within the window that open the shared circuit breaker. */
+      PAYMENT_CIRCUIT_FAILURE_THRESHOLD: positiveInt(5),
+      PAYMENT_CIRCUIT_WINDOW_SECONDS: positiveInt(60),
+      /** How long an open circuit refuses calls before it lets a trial call through. */
+      PAYMENT_CIRCUIT_COOLDOWN_SECONDS: positiveInt(30),
+      /** How long an instance trusts its last read of the circuit's state (0: read for every call). */
+      PAYMENT_CIRCUIT_CACHE_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(60)), 2),
+      /** HMAC key protecting pagination cursors; local mode only, in AWS read from SSM (CURSOR_SECRET_PARAMETER). */
+      CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
+      CURSOR_SECRET_PARAMETER: ssmParameterName,
+      /** Set by the Lambda runtime (and by serverless-offline, with IS_OFFLINE=true): see production-safety.ts. */
+      AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
+      IS_OFFLINE: z.optional(z.string()),
+      AWS_LAMBDA_RUNTIME_API: z.optional(z.string()),
+      PUBLIC_CACHE_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
+      AUTH_MODE: z._default(z.enum(['cognito', 'local']), 'cognito'),
+      COGNITO_USER_POOL_ID: z.optional(z.string()),
+      COGNITO_CLIENT_ID: z.optional(z.string()),
+      LOCAL_ISSUER: z._default(z.string(), 'https://local.cartwheel.invalid/issuer'),
+      LOCAL_CLIENT_ID: z._default(z.string(), 'cartwheel-local'),
+      LOCAL_ISSUER_DIR: z.optional(z.string()),
+      PAYMENT_QUEUE_URL: z.url(),
+      FULFILMENT_QUEUE_URL: z.url(),
+      NOTIFICATION_QUEUE_URL: z.url(),
+      ERASURE_QUEUE_URL: z.url(),
+      /** `ses` (Amazon SES) in AWS; `file` (the local outbox) under `npm start` and in tests. */
+      EMAIL_TRANSPORT: z._default(z.enum(['ses', 'file']), 'ses'),
+      EMAIL_FROM: z.optional(z.string().check(z.regex(MAILBOX, 'an address such as `Shop <orders@example.com>`'))),
+      EMAIL_CONFIGURATION_SET: z.optional(z.string().check(z.regex(/^[\w-]{1,64}$/, 'an SES configuration set name'))),
+      /** Relative to the working directory of the process. */
+      EMAIL_OUTBOX_DIR: z._default(z.string().check(z.minLength(1)), '.local/outbox'),
+      EMAIL_SHOP_NAME: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'Cartwheel'),
+      /** The account's SES sending rate (14 until AWS raises it); the SES sender keeps under it. */
+      EMAIL_SENDS_PER_SECOND: z._default(z.coerce.number().check(z.positive(), z.lte(10_000)), 14),
+      /** The notification worker's maximum concurrency (its event source), which shares out the rate. */
+      NOTIFICATION_WORKER_MAX_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000)), 2),
+      /** Only the in-process sandbox so far; a real carrier's adapter implements the same port. */
+      CARRIER: z._default(z.enum(['sandbox']), 'sandbox'),
+    })
+    .check(
+      z.superRefine((env, ctx) => {
+        const local = env.AUTH_MODE === 'local';
+        if (!local) {
+          for (const key of [
+            'COGNITO_USER_POOL_ID',
+            'COGNITO_CLIENT_ID',
+            'PAYMENT_GATEWAY_SECRET_PARAMETER',
+            'PAYMENT_WEBHOOK_SECRET_PARAMETER',
+            'CURSOR_SECRET_PARAMETER',
+            'EMAIL_FROM',
+          ] as const) {
+            if (!env[key])
+              ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required outside local mode` });
+          }
+          for (const key of ['PAYMENT_GATEWAY_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'CURSOR_SECRET'] as const) {
+            if (!env[key]) continue;
+            // A plain secret in a function's environment is readable by anyone who can read its configuration.
+            const message = `${key} is for local mode only: keep the secret in SSM Parameter Store`;
+            ctx.addIssue({ code: 'custom', path: [key], message });
+          }
+          if (env.EMAIL_TRANSPORT === 'file') {
+            // A Lambda's files vanish with its instance: every e-mail would be lost without an error.
+            const message = 'EMAIL_TRANSPORT=file is for local mode only: use ses';
+            ctx.addIssue({ code: 'custom', path: ['EMAIL_TRANSPORT'], message });
+          }
         }
-        for (const key of ['PAYMENT_GATEWAY_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'CURSOR_SECRET'] as const) {
-          if (!env[key]) continue;
-          // A plain secret in a function's environment is readable by anyone who can read its configuration.
-          const message = `${key} is for local mode only: keep the secret in SSM Parameter Store`;
-          ctx.addIssue({ code: 'custom', path: [key], message });
+        if (isAwsLambda(env)) {
+          // In AWS nothing of the local stack may be switched on, whatever AUTH_MODE says (issue 11).
+          for (const problem of developmentSettingProblems(env)) {
+            ctx.addIssue({ code: 'custom', path: ['AWS'], message: `refused in AWS Lambda: ${problem}` });
+          }
         }
-        if (env.EMAIL_TRANSPORT === 'file') {
-          // A Lambda's files vanish with its instance: every e-mail would be lost without an error.
-          const message = 'EMAIL_TRANSPORT=file is for local mode only: use ses';
-          ctx.addIssue({ code: 'custom', path: ['EMAIL_TRANSPORT'], message });
+        if (local && !env.LOCAL_ISSUER_DIR) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['LOCAL_ISSUER_DIR'],
+            message: 'LOCAL_ISSUER_DIR is required in local mode',
+          });
         }
-      }
-      if (isAwsLambda(env)) {
-        // In AWS nothing of the local stack may be switched on, whatever AUTH_MODE says (issue 11).
-        for (const problem of developmentSettingProblems(env)) {
-          ctx.addIssue({ code: 'custom', path: ['AWS'], message: `refused in AWS Lambda: ${problem}` });
-        }
-      }
-      if (local && !env.LOCAL_ISSUER_DIR) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['LOCAL_ISSUER_DIR'],
-          message: 'LOCAL_ISSUER_DIR is required in local mode',
-        });
-      }
-    }),
-  );
+      }),
+    );
 
 /** Local mode: the value (or its development default); elsewhere the SSM parameter, read at run time. */
 function secretSetting(
-  env: z.output<typeof EnvSchema>,
+  env: Env,
   localValue: string,
   parameter: 'PAYMENT_GATEWAY_SECRET_PARAMETER' | 'PAYMENT_WEBHOOK_SECRET_PARAMETER' | 'CURSOR_SECRET_PARAMETER',
 ): SecretSetting {
@@ -166,94 +172,97 @@ function secretSetting(
     : { source: 'ssm', parameterName: env[parameter] as string };
 }
 
-const ConfigSchema = z.pipe(
-  EnvSchema,
-  z.transform((env: z.output<typeof EnvSchema>) => ({
-    stage: env.STAGE,
-    region: env.AWS_REGION,
-    tableName: env.TABLE_NAME,
-    currency: env.STORE_CURRENCY,
-    reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
-    checkout: {
-      maxOrderTotal: env.MAX_ORDER_TOTAL,
-      maxPendingOrdersPerCustomer: env.MAX_PENDING_ORDERS_PER_CUSTOMER,
-    },
-    queueMaxReceiveCount: env.QUEUE_MAX_RECEIVE_COUNT,
-    jobs: {
-      reconcileGraceSeconds: env.RECONCILE_GRACE_SECONDS,
-      reconcileResendAfterSeconds: env.RECONCILE_RESEND_AFTER_SECONDS,
-      maxItemsPerRun: env.JOB_MAX_ITEMS_PER_RUN,
-    },
-    rateLimits: {
-      checkoutsPerMinute: env.RATE_LIMIT_CHECKOUTS_PER_MINUTE,
-      requestsPerSecond: env.RATE_LIMIT_REQUESTS_PER_SECOND,
-    },
-    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
-    paymentWebhookSecret: secretSetting(
-      env,
-      env.PAYMENT_WEBHOOK_SECRET ?? LOCAL_PAYMENT_WEBHOOK_SECRET,
-      'PAYMENT_WEBHOOK_SECRET_PARAMETER',
-    ),
-    paymentWebhookRetentionDays: env.PAYMENT_WEBHOOK_RETENTION_DAYS,
-    paymentGateway: {
-      baseUrl: env.PAYMENT_GATEWAY_URL,
-      timeoutMs: env.PAYMENT_GATEWAY_TIMEOUT_MS,
-      maxAttempts: env.PAYMENT_GATEWAY_MAX_ATTEMPTS,
-      circuit: {
-        failureThreshold: env.PAYMENT_CIRCUIT_FAILURE_THRESHOLD,
-        windowSeconds: env.PAYMENT_CIRCUIT_WINDOW_SECONDS,
-        cooldownSeconds: env.PAYMENT_CIRCUIT_COOLDOWN_SECONDS,
-        cacheSeconds: env.PAYMENT_CIRCUIT_CACHE_SECONDS,
+type Env = z.output<ReturnType<typeof envSchema>>;
+
+const configSchema = once(() =>
+  z.pipe(
+    envSchema(),
+    z.transform((env: Env) => ({
+      stage: env.STAGE,
+      region: env.AWS_REGION,
+      tableName: env.TABLE_NAME,
+      currency: env.STORE_CURRENCY,
+      reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      checkout: {
+        maxOrderTotal: env.MAX_ORDER_TOTAL,
+        maxPendingOrdersPerCustomer: env.MAX_PENDING_ORDERS_PER_CUSTOMER,
       },
-      secret: secretSetting(
+      queueMaxReceiveCount: env.QUEUE_MAX_RECEIVE_COUNT,
+      jobs: {
+        reconcileResendAfterSeconds: env.RECONCILE_RESEND_AFTER_SECONDS,
+        maxItemsPerRun: env.JOB_MAX_ITEMS_PER_RUN,
+      },
+      rateLimits: {
+        checkoutsPerMinute: env.RATE_LIMIT_CHECKOUTS_PER_MINUTE,
+        requestsPerSecond: env.RATE_LIMIT_REQUESTS_PER_SECOND,
+      },
+      corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+      paymentWebhookSecret: secretSetting(
         env,
-        env.PAYMENT_GATEWAY_SECRET ?? LOCAL_PAYMENT_GATEWAY_SECRET,
-        'PAYMENT_GATEWAY_SECRET_PARAMETER',
+        env.PAYMENT_WEBHOOK_SECRET ?? LOCAL_PAYMENT_WEBHOOK_SECRET,
+        'PAYMENT_WEBHOOK_SECRET_PARAMETER',
       ),
-    },
-    cursorSecret: secretSetting(env, env.CURSOR_SECRET ?? LOCAL_CURSOR_SECRET, 'CURSOR_SECRET_PARAMETER'),
-    publicCacheMaxAgeSeconds: env.PUBLIC_CACHE_MAX_AGE_SECONDS,
-    auth:
-      env.AUTH_MODE === 'local'
-        ? ({
-            mode: 'local',
-            issuer: env.LOCAL_ISSUER,
-            clientId: env.LOCAL_CLIENT_ID,
-            issuerDir: env.LOCAL_ISSUER_DIR as string,
-          } as const)
-        : ({
-            mode: 'cognito',
-            userPoolId: env.COGNITO_USER_POOL_ID as string,
-            clientId: env.COGNITO_CLIENT_ID as string,
-          } as const),
-    queues: {
-      payment: env.PAYMENT_QUEUE_URL,
-      fulfilment: env.FULFILMENT_QUEUE_URL,
-      notification: env.NOTIFICATION_QUEUE_URL,
-      erasure: env.ERASURE_QUEUE_URL,
-    },
-    email: {
-      transport: env.EMAIL_TRANSPORT,
-      // Local mode only (required in AWS): an `.invalid` domain can never reach a real mailbox.
-      from: env.EMAIL_FROM ?? LOCAL_EMAIL_FROM,
-      configurationSet: env.EMAIL_CONFIGURATION_SET ?? null,
-      outboxDir: env.EMAIL_OUTBOX_DIR,
-      shopName: env.EMAIL_SHOP_NAME,
-      /** Sends per second of one worker instance: at most the worker's maximum concurrency run at once. */
-      sendsPerSecondPerInstance: env.EMAIL_SENDS_PER_SECOND / env.NOTIFICATION_WORKER_MAX_CONCURRENCY,
-    },
-    carrier: env.CARRIER,
-  })),
+      paymentWebhookRetentionDays: env.PAYMENT_WEBHOOK_RETENTION_DAYS,
+      paymentGateway: {
+        baseUrl: env.PAYMENT_GATEWAY_URL,
+        timeoutMs: env.PAYMENT_GATEWAY_TIMEOUT_MS,
+        maxAttempts: env.PAYMENT_GATEWAY_MAX_ATTEMPTS,
+        circuit: {
+          failureThreshold: env.PAYMENT_CIRCUIT_FAILURE_THRESHOLD,
+          windowSeconds: env.PAYMENT_CIRCUIT_WINDOW_SECONDS,
+          cooldownSeconds: env.PAYMENT_CIRCUIT_COOLDOWN_SECONDS,
+          cacheSeconds: env.PAYMENT_CIRCUIT_CACHE_SECONDS,
+        },
+        secret: secretSetting(
+          env,
+          env.PAYMENT_GATEWAY_SECRET ?? LOCAL_PAYMENT_GATEWAY_SECRET,
+          'PAYMENT_GATEWAY_SECRET_PARAMETER',
+        ),
+      },
+      cursorSecret: secretSetting(env, env.CURSOR_SECRET ?? LOCAL_CURSOR_SECRET, 'CURSOR_SECRET_PARAMETER'),
+      publicCacheMaxAgeSeconds: env.PUBLIC_CACHE_MAX_AGE_SECONDS,
+      auth:
+        env.AUTH_MODE === 'local'
+          ? ({
+              mode: 'local',
+              issuer: env.LOCAL_ISSUER,
+              clientId: env.LOCAL_CLIENT_ID,
+              issuerDir: env.LOCAL_ISSUER_DIR as string,
+            } as const)
+          : ({
+              mode: 'cognito',
+              userPoolId: env.COGNITO_USER_POOL_ID as string,
+              clientId: env.COGNITO_CLIENT_ID as string,
+            } as const),
+      queues: {
+        payment: env.PAYMENT_QUEUE_URL,
+        fulfilment: env.FULFILMENT_QUEUE_URL,
+        notification: env.NOTIFICATION_QUEUE_URL,
+        erasure: env.ERASURE_QUEUE_URL,
+      },
+      email: {
+        transport: env.EMAIL_TRANSPORT,
+        // Local mode only (required in AWS): an `.invalid` domain can never reach a real mailbox.
+        from: env.EMAIL_FROM ?? LOCAL_EMAIL_FROM,
+        configurationSet: env.EMAIL_CONFIGURATION_SET ?? null,
+        outboxDir: env.EMAIL_OUTBOX_DIR,
+        shopName: env.EMAIL_SHOP_NAME,
+        /** Sends per second of one worker instance: at most the worker's maximum concurrency run at once. */
+        sendsPerSecondPerInstance: env.EMAIL_SENDS_PER_SECOND / env.NOTIFICATION_WORKER_MAX_CONCURRENCY,
+      },
+      carrier: env.CARRIER,
+    })),
+  ),
 );
 
-export type Config = z.output<typeof ConfigSchema>;
+export type Config = z.output<ReturnType<typeof configSchema>>;
 export type AuthConfig = Config['auth'];
 
 /** Parses a configuration from an environment; throws one readable error listing every problem. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // Deployment templates pass unset optional variables as empty strings: treat them as unset.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const result = ConfigSchema.safeParse(present);
+  const result = configSchema().safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);

@@ -23,10 +23,13 @@ export const checkoutThroughput: Benchmark = {
       'written as in production) with a new UUID `Idempotency-Key`, `tok_visa`, and a shipping address. The handler ' +
       'is called like API Gateway calls it (payload v2 event, Lambda context); the tokens are signed before the clock ' +
       'starts.',
-    'Each measured checkout must answer 201, and send its payment message: the payment queue must grow by exactly the ' +
-      'number of 201s, and so must the PAYMENT work records in the table, every one of them marked sent exactly once ' +
-      "(`sends` = 1: a failed send leaves it unmarked). No payment worker runs, so the records stay: the payment's " +
-      'transition would delete them. Otherwise the row fails.',
+    "Each measured checkout must answer 201, and its payment message must reach the queue: the table's stream is " +
+      'read by the local event source mapping (`scripts/local/stream-poller.ts`) and the built `work-forwarder` ' +
+      'bundle run beside the checkouts, as deployed (decision 0012), in a process of their own (a function of its own ' +
+      "in AWS, it never shares the checkout's event loop; here it shares the machine's cores). The payment queue must " +
+      'grow by exactly the number of 201s (given up to 30 s after the phase to settle), and so must the PAYMENT work ' +
+      'records in the table, none of them sent again by reconcile. No payment worker runs, so the records stay: the ' +
+      "payment's transition would delete them. Otherwise the row fails.",
     'Ceiling: the same concurrency of bare `UpdateItem` calls through a plain `DynamoDBDocumentClient` (SDK defaults), ' +
       'decrementing `available` on the same stock item (hot) or a random one of the same 1,000 (spread) with ' +
       '`ConditionExpression: available >= :q`: the least DynamoDB Local does per reserved unit.',
@@ -35,9 +38,9 @@ export const checkoutThroughput: Benchmark = {
       'and the real order service (a claim of a new key, the prices read, the order built; a repository that keeps ' +
       'the placement instead of committing it), then committed at the same concurrency through the real order ' +
       'repository and the same plain document client as the ceiling. Nothing else: no rate limits, no claim, no ' +
-      'price read, no queue send. Whatever a checkout does besides, it cannot beat its own transaction, so ' +
-      '"Transaction / ceiling" is the most any design with this transaction reaches on this engine. Its PAYMENT work ' +
-      "records are never sent and are left out of the checkout's outbox counts.",
+      'price read. Whatever a checkout does besides, it cannot beat its own transaction, so ' +
+      '"Transaction / ceiling" is the most any design with this transaction reaches on this engine. The forwarder ' +
+      "sends their PAYMENT work records too; those are left out of the checkout's counts.",
     `Concurrency ${CONCURRENCY.join(', ')}: that many operations in flight in a closed loop (each worker starts the next ` +
       'as soon as its last one settles), all in the one bench process, as many Lambda instances would share one ' +
       'DynamoDB; the SDK keeps at most 50 sockets per client (its default), for the checkout and the ceiling alike. ' +

@@ -31,11 +31,15 @@ export const paymentWorkerThroughput: Benchmark = {
       'instance takes batch after batch; the batch processor runs the records of a batch in parallel). Per message ' +
       'it reads the order, charges it through the gateway adapter (HTTP to the sandbox), commits the PAID transition ' +
       '(order, stock sold, FULFILMENT and NOTIFY_PAID work records, the PAYMENT record deleted, the sales-ledger ' +
-      'entry) and sends the two new work messages, marking each record sent.',
+      "entry); the two new work records reach their queues through the table's stream: the local event source " +
+      "mapping and the built `work-forwarder` bundle run beside the worker's phases (decision 0012), in a process " +
+      "of their own (a function of its own in AWS): they share the machine's cores with the worker, but their CPU " +
+      'is not counted in the CPU per message.',
     `The bare loop (\`${BARE.entry}\`, bundled with the same options): a handler doing the same calls in the same ` +
       'order per message — the strongly consistent GetItem, the same POST to the same sandbox (the worker cannot ' +
       'avoid the gateway, so neither does the yardstick), the same TransactWriteItems, the two SendMessage calls and ' +
-      'the two UpdateItem calls — without Middy, Powertools, zod, the circuit breaker, the retry wrapper or the ' +
+      'the two UpdateItem calls (the yardstick keeps the hand-off the worker had before the stream took it over) — ' +
+      'without Middy, Powertools, zod, the circuit breaker, the retry wrapper or the ' +
       `service layers, at the same concurrency (${BATCH_SIZE} records of a batch in parallel, batch after batch). It ` +
       'skips the circuit read, about one GetItem per 2 s.',
     `Per side: ${COUNTS.warmup} warm-up messages, then ${COUNTS.measured} measured in two halves, ABBA (bare loop, ` +
@@ -44,9 +48,9 @@ export const paymentWorkerThroughput: Benchmark = {
       `≥ ${MIN_RATIO}×.`,
     'Every measured message must succeed (no failed record) and leave what the PAID transition leaves: afterwards, ' +
       'read back strongly consistent, every order PAID with its ledger entry, its PAYMENT record gone, its FULFILMENT ' +
-      'and NOTIFY_PAID records present and marked sent once, and the fulfilment and notification queues grown by one ' +
-      'message per order; and one order of each side must have left items of the same shape (attribute names, ' +
-      'nested too). Otherwise the row fails. CPU per message: the bench process, DynamoDB Local, the SQS emulator and ' +
+      'and NOTIFY_PAID records present, and the fulfilment and notification queues grown by one message per order ' +
+      '(ours given up to 30 s after the phase for the forwarder to settle); and one order of each side must have ' +
+      "left items of the same shape (attribute names, nested too; the bare loop's `sends` mark aside). Otherwise the row fails. CPU per message: the bench process, DynamoDB Local, the SQS emulator and " +
       'the gateway during the measured phases.',
   ],
   async run(context) {

@@ -26,7 +26,7 @@ export function checkoutTransactions(stack: CheckoutStack, db: DynamoDBDocumentC
   const settings = config();
   const table = { db, name: stack.tableName };
   const repository = createDynamoOrderRepository(db, table.name, {
-    dispatchGraceSeconds: settings.jobs.reconcileGraceSeconds,
+    resendAfterSeconds: settings.jobs.reconcileResendAfterSeconds,
   });
   const idempotency = buildIdempotencyStore(table);
   /** An order service whose repository keeps the placement instead of committing it; one per worker. */

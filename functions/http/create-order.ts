@@ -1,11 +1,11 @@
 import { createOrderRoute, orderLocation } from '../../shared/api/order-routes';
 import { profileService } from '../../shared/container/customers';
-import { httpRoute } from '../../shared/container/http';
+import { idempotentHttpRoute } from '../../shared/container/http';
 import { orderService } from '../../shared/container/orders';
 import { created } from '../../shared/http/responses';
 import { metrics } from '../../shared/observability';
 
-export const handler = httpRoute(createOrderRoute, async ({ body, principal, idempotency }) => {
+export const handler = idempotentHttpRoute(createOrderRoute, async ({ body, principal, idempotency }) => {
   // The verified address the profile caches (asked of the identity provider only when it has none),
   // looked up beside the checkout's other reads: access tokens carry no e-mail. A first order's
   // profile is written beside the order's transaction, and awaited before the answer.

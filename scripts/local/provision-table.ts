@@ -25,22 +25,28 @@ export async function provisionTable(options: {
   /** Replaces the table's name from serverless.yml (tests use their own table). */
   tableName?: string;
 }): Promise<{ tableName: string; logicalId: string }> {
-  const resources = options.definition.resources?.Resources ?? {};
-  const tables = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table');
-  const [table, ...others] = tables;
-  if (!table || others.length > 0) {
-    throw new Error(`expected exactly one AWS::DynamoDB::Table in serverless.yml, found ${tables.length}`);
-  }
+  const [logicalId, resource] = tableResourceOf(options.definition);
   const client = new DynamoDBClient({
     region: options.region,
     endpoint: options.dynamoEndpoint,
     credentials: LOCAL_CREDENTIALS,
   });
   try {
-    return { tableName: await createTable(client, table[1], options.tableName), logicalId: table[0] };
+    return { tableName: await createTable(client, resource, options.tableName), logicalId };
   } finally {
     client.destroy();
   }
+}
+
+/** The one `AWS::DynamoDB::Table` of the definition: its logical id and resource. */
+export function tableResourceOf(definition: ServerlessDefinition): [string, CloudFormationResource] {
+  const resources = definition.resources?.Resources ?? {};
+  const tables = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table');
+  const [table, ...others] = tables;
+  if (!table || others.length > 0) {
+    throw new Error(`expected exactly one AWS::DynamoDB::Table in serverless.yml, found ${tables.length}`);
+  }
+  return table;
 }
 
 /** The CreateTable input for a table resource's Properties (PITR and SSE are left out: the local engine has neither). */
@@ -100,6 +106,18 @@ async function reconcileExistingTable(client: DynamoDBClient, wanted: CreateTabl
   if (keys(existing?.KeySchema) !== keys(wanted.KeySchema)) {
     throw new Error(
       `the local table ${wanted.TableName} has another key schema than serverless.yml: run npm run reset to recreate it`,
+    );
+  }
+  // A table kept from before the stream hand-off: the stream is turned on (the view type cannot be changed in place).
+  const wantedStream = wanted.StreamSpecification;
+  if (wantedStream?.StreamEnabled && !existing?.StreamSpecification?.StreamEnabled) {
+    await client.send(new UpdateTableCommand({ TableName: wanted.TableName, StreamSpecification: wantedStream }));
+  } else if (
+    wantedStream?.StreamEnabled &&
+    existing?.StreamSpecification?.StreamViewType !== wantedStream.StreamViewType
+  ) {
+    throw new Error(
+      `the local table ${wanted.TableName} streams ${existing?.StreamSpecification?.StreamViewType}, serverless.yml ${wantedStream.StreamViewType}: run npm run reset to recreate it`,
     );
   }
   const present = new Set((existing?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));

@@ -8,6 +8,8 @@ export { provisionTable } from './provision-table';
 
 export interface ProvisionedResources {
   tableName: string;
+  /** The table's CloudFormation logical id (what stream events name: `!GetAtt <id>.StreamArn`). */
+  tableLogicalId: string;
   /** By CloudFormation logical id. */
   queues: Record<string, LocalQueue>;
   /** `provider.environment` entries that are `{ Ref }`s to the table or a queue, made concrete. */
@@ -31,7 +33,12 @@ export interface ProvisionOptions {
 export async function provision(options: ProvisionOptions): Promise<ProvisionedResources> {
   const { tableName, logicalId } = await provisionTable(options);
   const queues = await provisionQueues(options);
-  return { tableName, queues, env: referencedEnv(options.definition, { [logicalId]: tableName }, queues) };
+  return {
+    tableName,
+    tableLogicalId: logicalId,
+    queues,
+    env: referencedEnv(options.definition, { [logicalId]: tableName }, queues),
+  };
 }
 
 /**

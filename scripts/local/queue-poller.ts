@@ -1,6 +1,7 @@
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { LOCAL_CREDENTIALS } from './local-aws';
+import { pause, stopOnce } from './poll-loops';
 import { type InvocationOutcome, type SqsEventSource, settleBatch, toLambdaSqsEvent } from './sqs-event-mapping';
 
 /**
@@ -26,8 +27,10 @@ export {
 
 export type Invoke = (functionName: string, event: SQSEvent, signal: AbortSignal) => Promise<InvocationOutcome>;
 
-/** Invokes functions through serverless-offline's implementation of the Lambda Invoke API. */
-export function lambdaInvoker(lambdaEndpoint: string): Invoke {
+/** Invokes functions (with any event) through serverless-offline's implementation of the Lambda Invoke API. */
+export function lambdaInvoker(
+  lambdaEndpoint: string,
+): (functionName: string, event: unknown, signal: AbortSignal) => Promise<InvocationOutcome> {
   return async (functionName, event, signal) => {
     let response: Response;
     try {
@@ -78,17 +81,7 @@ export function startQueuePollers(options: QueuePollerOptions): QueuePollers {
   });
   const log = options.log ?? (() => {});
   const loops = options.sources.map((source) => pollLoop(client, source, options, controller.signal, log));
-  let stopped: Promise<void> | undefined;
-  return {
-    stop() {
-      stopped ??= (async () => {
-        controller.abort();
-        await Promise.allSettled(loops);
-        client.destroy();
-      })();
-      return stopped;
-    },
-  };
+  return stopOnce(controller, loops, () => client.destroy());
 }
 
 async function pollLoop(
@@ -124,22 +117,6 @@ async function pollLoop(
       await pause(1000, signal);
     }
   }
-}
-
-/** Waits, unless the signal aborts first. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -7,8 +7,12 @@ const MAX_DESCRIPTION = 5000;
 const MAX_CATEGORY = 64;
 const MAX_IMAGE_URL = 2048;
 
-const Name = /* @__PURE__ */ z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_NAME));
-const Description = /* @__PURE__ */ z.nullable(z.string().check(z.maxLength(MAX_DESCRIPTION)));
+const Name = /* @__PURE__ */ z
+  .string()
+  .check(/* @__PURE__ */ z.trim(), /* @__PURE__ */ z.minLength(1), /* @__PURE__ */ z.maxLength(MAX_NAME));
+const Description = /* @__PURE__ */ z.nullable(
+  /* @__PURE__ */ z.string().check(/* @__PURE__ */ z.maxLength(MAX_DESCRIPTION)),
+);
 
 /**
  * A category name: letters of any script, digits, spaces and `& ' -`, and other symbols, but no
@@ -24,18 +28,24 @@ const CATEGORY_PATTERN =
 const Category = /* @__PURE__ */ z
   .string()
   .check(
-    z.trim(),
-    z.minLength(1),
-    z.maxLength(MAX_CATEGORY),
-    z.regex(CATEGORY_PATTERN, "category may hold letters, digits, spaces, & ' - and symbols, but no other punctuation"),
+    /* @__PURE__ */ z.trim(),
+    /* @__PURE__ */ z.minLength(1),
+    /* @__PURE__ */ z.maxLength(MAX_CATEGORY),
+    /* @__PURE__ */ z.regex(
+      CATEGORY_PATTERN,
+      "category may hold letters, digits, spaces, & ' - and symbols, but no other punctuation",
+    ),
   );
 
 /** `https://` and a host, as the URL check requires; stated as a pattern, which validators check (`format: uri` is advisory). */
 const HTTPS_URL_PATTERN = /^https:\/\/[^\s/?#]+/;
 const ImageUrl = /* @__PURE__ */ z.nullable(
-  z
+  /* @__PURE__ */ z
     .url({ protocol: /^https$/, error: 'imageUrl must be an https URL' })
-    .check(z.maxLength(MAX_IMAGE_URL), z.regex(HTTPS_URL_PATTERN, 'imageUrl must be an https URL')),
+    .check(
+      /* @__PURE__ */ z.maxLength(MAX_IMAGE_URL),
+      /* @__PURE__ */ z.regex(HTTPS_URL_PATTERN, 'imageUrl must be an https URL'),
+    ),
 );
 
 export const Product = /* @__PURE__ */ z
@@ -78,7 +88,8 @@ export const UpdateProductBody = /* @__PURE__ */ z
   .check(z.refine((body) => Object.keys(body).length > 0, { message: 'give at least one field to change' }))
   .register(z.globalRegistry, { id: 'UpdateProduct' });
 
-const etagHeaders = { ETag: 'Strong entity tag of the representation' };
+const ETAG_HEADER = 'Strong entity tag of the representation';
+const etagHeaders = { ETag: ETAG_HEADER };
 
 export const listProductsRoute = /* @__PURE__ */ defineRoute({
   operationId: 'listProducts',
@@ -87,8 +98,12 @@ export const listProductsRoute = /* @__PURE__ */ defineRoute({
   role: 'public',
   summary: 'List active products',
   tags: ['Catalog'],
-  query: z.strictObject({ category: z.optional(Category), limit: Limit, cursor: z.optional(Cursor) }),
-  responses: { 200: { description: 'A page of active products, by sku', schema: pageOf(Product) } },
+  query: /* @__PURE__ */ z.strictObject({
+    category: /* @__PURE__ */ z.optional(Category),
+    limit: Limit,
+    cursor: /* @__PURE__ */ z.optional(Cursor),
+  }),
+  responses: { 200: { description: 'A page of active products, by sku', schema: /* @__PURE__ */ pageOf(Product) } },
   errors: [{ status: 400, code: 'INVALID_CURSOR' }],
   cacheable: true,
 });
@@ -124,7 +139,7 @@ export const createProductRoute = /* @__PURE__ */ defineRoute({
   tags: ['Catalog'],
   body: CreateProductBody,
   responses: {
-    201: { description: 'Created', schema: Product, headers: { Location: 'URL of the product', ...etagHeaders } },
+    201: { description: 'Created', schema: Product, headers: { Location: 'URL of the product', ETag: ETAG_HEADER } },
   },
   errors: [{ status: 409, code: 'PRODUCT_EXISTS' }],
 });

@@ -63,7 +63,7 @@ export const Cursor = /* @__PURE__ */ z
   .check(z.minLength(1), z.maxLength(MAX_CURSOR_LENGTH))
   .register(z.globalRegistry, { description: 'Opaque cursor from a previous page’s `nextCursor`' });
 
-export const PageQuery = /* @__PURE__ */ z.strictObject({ limit: Limit, cursor: z.optional(Cursor) });
+export const PageQuery = /* @__PURE__ */ z.strictObject({ limit: Limit, cursor: /* @__PURE__ */ z.optional(Cursor) });
 
 /** `{ items, nextCursor }` of a given item schema. */
 export const pageOf = <T extends z.core.$ZodType>(item: T) =>

@@ -84,7 +84,7 @@ export const listDiscountsRoute = /* @__PURE__ */ defineRoute({
   summary: 'List discount codes with their redemptions',
   tags: ['Discounts'],
   query: PageQuery,
-  responses: { 200: { description: 'A page of discounts, by code', schema: pageOf(Discount) } },
+  responses: { 200: { description: 'A page of discounts, by code', schema: /* @__PURE__ */ pageOf(Discount) } },
   errors: [{ status: 400, code: 'INVALID_CURSOR' }],
 });
 

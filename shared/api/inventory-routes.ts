@@ -2,7 +2,9 @@ import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { PageQuery, pageOf, Sku, SkuParams, Text, Timestamp } from './common-schemas';
 
-const Quantity = /* @__PURE__ */ z.number().check(z.int('must be an integer'), z.gte(0), z.lte(1_000_000_000));
+const Quantity = /* @__PURE__ */ z
+  .number()
+  .check(/* @__PURE__ */ z.int('must be an integer'), /* @__PURE__ */ z.gte(0), /* @__PURE__ */ z.lte(1_000_000_000));
 
 export const StockLevel = /* @__PURE__ */ z
   .object({
@@ -95,7 +97,7 @@ export const listInventoryAdjustmentsRoute = /* @__PURE__ */ defineRoute({
   tags: ['Inventory'],
   params: SkuParams,
   query: PageQuery,
-  responses: { 200: { description: 'A page of adjustments', schema: pageOf(StockAdjustment) } },
+  responses: { 200: { description: 'A page of adjustments', schema: /* @__PURE__ */ pageOf(StockAdjustment) } },
   errors: [
     { status: 404, code: 'PRODUCT_NOT_FOUND' },
     { status: 400, code: 'INVALID_CURSOR' },

@@ -16,7 +16,7 @@ export const JobRun = /* @__PURE__ */ z
 
 const JobParams = /* @__PURE__ */ z.strictObject({
   // Any name up to the length of the longest job: an unknown one is 404 JOB_NOT_FOUND (docs/contract.md §4).
-  job: z.string().check(z.minLength(1), z.maxLength(MAX_JOB_NAME)).register(z.globalRegistry, {
+  job: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(MAX_JOB_NAME)).register(z.globalRegistry, {
     description: 'expire-reservations, reconcile, daily-report or cleanup',
     example: 'expire-reservations',
   }),
@@ -42,8 +42,8 @@ export const runJobRoute = /* @__PURE__ */ defineRoute({
   params: JobParams,
   // No body (or `{}`) runs the job as scheduled; any other field is refused rather than silently ignored,
   // and so is a date for a job that takes none (the runner knows which jobs do).
-  body: z.optional(
-    z.strictObject({ date: z.optional(ReportDate) }).register(z.globalRegistry, {
+  body: /* @__PURE__ */ z.optional(
+    /* @__PURE__ */ z.strictObject({ date: z.optional(ReportDate) }).register(z.globalRegistry, {
       id: 'RunJobOptions',
       description: '`date`: daily-report only, the UTC day to report (default: the previous UTC day)',
     }),

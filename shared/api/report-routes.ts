@@ -53,7 +53,7 @@ export const getDailyReportRoute = /* @__PURE__ */ defineRoute({
     'The report the daily-report job generated for the day (at 00:10 UTC for the previous day, or on demand ' +
     'with `POST /v1/admin/jobs/daily-report` and a body `{ "date": "YYYY-MM-DD" }`).',
   tags: ['Reports'],
-  params: z.strictObject({ date: ReportDate }),
+  params: /* @__PURE__ */ z.strictObject({ date: ReportDate }),
   responses: { 200: { description: 'The report', schema: DailyReport } },
   errors: [{ status: 404, code: 'REPORT_NOT_FOUND' }],
 });

@@ -43,22 +43,22 @@ type PaymentEventDataOut = z.output<typeof PaymentEventData>;
  * documents the shape: the transform picks the schema by `type`, so the errors name the right fields.
  */
 export const PaymentWebhookBody = /* @__PURE__ */ z.pipe(
-  z.strictObject({
+  /* @__PURE__ */ z.strictObject({
     id: EventId,
-    type: z
+    type: /* @__PURE__ */ z
       .string()
       .check(z.minLength(1), z.maxLength(100))
       .register(z.globalRegistry, {
-        description: `Handled: ${PAYMENT_EVENT_TYPES.join(', ')}. Other types are acknowledged and ignored.`,
+        description: `Handled: ${/* @__PURE__ */ PAYMENT_EVENT_TYPES.join(', ')}. Other types are acknowledged and ignored.`,
         example: 'payment_intent.succeeded',
       }),
-    data: z
+    data: /* @__PURE__ */ z
       .union([PaymentEventData, z.looseObject({})], { error: 'data must be an object' })
       .register(z.globalRegistry, {
         description: '`PaymentEventData` for the handled types; any object for other types',
       }),
   }),
-  z.transform((event, ctx): WebhookEvent => {
+  /* @__PURE__ */ z.transform((event, ctx): WebhookEvent => {
     const { id, type } = event;
     if (!isPaymentEventType(type)) return { id, type, payment: null };
     const parsed = z.safeParse(PaymentEventData, event.data);

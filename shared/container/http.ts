@@ -2,6 +2,7 @@ import { createDynamoIdempotencyStore } from '../adapters/dynamo/dynamo-idempote
 import { createTokenVerifier } from '../auth/token-verifier';
 import { config } from '../config';
 import { createHttpRoute, type HttpRouteOptions, type RouteContext } from '../http/http-route';
+import { idempotencyRunner } from '../http/idempotency';
 import type { HttpResult } from '../http/responses';
 import type { RouteSpec } from '../http/route-spec';
 import { systemClock } from '../lib/clock';
@@ -26,20 +27,28 @@ export const idempotencyStore = /* @__PURE__ */ once(() => buildIdempotencyStore
 
 /**
  * The one HTTP stack every HTTP function declares its route with (shared/http/http-route.ts), over
- * the rate limiter, token verifier and idempotency store built here on the first request that needs them.
+ * the rate limiter and token verifier built here on the first request that needs them. A route
+ * declared `idempotent` is refused at cold start: declare it with {@link idempotentHttpRoute}.
  */
-export const httpRoute = /* @__PURE__ */ createHttpRoute({ rateLimiter, tokenVerifier, idempotencyStore });
+export const httpRoute = /* @__PURE__ */ createHttpRoute({ rateLimiter, tokenVerifier });
+
+/**
+ * {@link httpRoute} for routes declared `idempotent` (`POST /v1/orders`): the same stack, which also
+ * claims the `Idempotency-Key` in the store built here and replays stored answers. Only functions
+ * that declare their route with this one bundle the idempotency code and store (~5 KiB).
+ */
+export const idempotentHttpRoute = /* @__PURE__ */ createHttpRoute({
+  rateLimiter,
+  tokenVerifier,
+  idempotency: /* @__PURE__ */ idempotencyRunner(idempotencyStore),
+});
 
 /** The token verifier of a stack that verifies none: never asked for (see {@link publicHttpRoute}). */
 const noTokenVerifier = (): never => {
   throw new Error('this HTTP stack verifies no tokens: declare a route that does with httpRoute');
 };
 
-const publicStack = /* @__PURE__ */ createHttpRoute({
-  rateLimiter,
-  tokenVerifier: noTokenVerifier,
-  idempotencyStore,
-});
+const publicStack = /* @__PURE__ */ createHttpRoute({ rateLimiter, tokenVerifier: noTokenVerifier });
 
 /**
  * {@link httpRoute} for a route that never verifies a token (`role: 'public'` without

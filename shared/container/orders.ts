@@ -1,21 +1,18 @@
 import { createDynamoCartRepository } from '../adapters/dynamo/dynamo-cart-repository';
 import { createDynamoCatalogRepository } from '../adapters/dynamo/dynamo-catalog-repository';
 import { createDynamoDiscountRepository } from '../adapters/dynamo/dynamo-discount-repository';
-import { createDynamoOrderRepository } from '../adapters/dynamo/dynamo-order-repository';
-import { createDynamoWorkOutbox } from '../adapters/dynamo/dynamo-work-outbox';
+import { createDynamoOrderRepository, type OrderRepositoryOptions } from '../adapters/dynamo/dynamo-order-repository';
+import { createDynamoWorkOutbox, workOfStreamImage } from '../adapters/dynamo/dynamo-work-outbox';
 import { createSqsWorkQueue } from '../adapters/sqs/sqs-work-queue';
 import { config } from '../config';
 import { createCartService } from '../domain/cart/cart-service';
 import { catalogPricing } from '../domain/orders/catalog-pricing';
+import type { OrderRepository } from '../domain/orders/order-ports';
 import { createOrderQueries } from '../domain/orders/order-queries';
 import { createOrderService, type OrderServiceDeps } from '../domain/orders/order-service';
+import type { WorkQueue, WorkQueueName } from '../domain/orders/order-work';
 import { createReservationExpiry } from '../domain/orders/reservation-expiry';
-import {
-  createWorkDispatcher,
-  type WorkDispatcher,
-  type WorkDispatcherDeps,
-  withWorkDispatch,
-} from '../domain/orders/work-dispatcher';
+import { createWorkDispatcher, type WorkDispatcher, type WorkDispatcherDeps } from '../domain/orders/work-dispatcher';
 import { createWorkReconciler } from '../domain/orders/work-reconciler';
 import { randomIds, systemClock } from '../lib/clock';
 import { once } from '../lib/once';
@@ -36,7 +33,17 @@ export const cartService = /* @__PURE__ */ once(() =>
 /** The durable follow-up work records of orders (transactional outbox). */
 export const workOutbox = /* @__PURE__ */ once(() => createDynamoWorkOutbox(table().db, table().name));
 
-/** Hands committed follow-up work to its queues. */
+/** The queues of follow-up work (SQS), for the stream's hand-off and the reconcile job's resends. */
+export const workQueues = /* @__PURE__ */ once((): Record<WorkQueueName, WorkQueue> => {
+  const { queues } = config();
+  return {
+    payment: createSqsWorkQueue(sqsClient(), queues.payment),
+    fulfilment: createSqsWorkQueue(sqsClient(), queues.fulfilment),
+    notification: createSqsWorkQueue(sqsClient(), queues.notification),
+  };
+});
+
+/** Sends work records again (reconcile) and marks them sent, so each comes due again only if still not done. */
 export function buildWorkDispatcher(
   { db, name }: Table,
   options: Pick<WorkDispatcherDeps, 'queues' | 'resendAfterSeconds' | 'onSendFailure'>,
@@ -44,37 +51,32 @@ export function buildWorkDispatcher(
   return createWorkDispatcher({ ...options, outbox: createDynamoWorkOutbox(db, name), clock: systemClock });
 }
 
-/** Sends committed follow-up work to its queue right away; the reconcile job covers failed or lost sends. */
-export const workDispatcher = /* @__PURE__ */ once(() => {
-  const { queues, jobs } = config();
-  return buildWorkDispatcher(table(), {
-    queues: {
-      payment: createSqsWorkQueue(sqsClient(), queues.payment),
-      fulfilment: createSqsWorkQueue(sqsClient(), queues.fulfilment),
-      notification: createSqsWorkQueue(sqsClient(), queues.notification),
-    },
-    resendAfterSeconds: jobs.reconcileResendAfterSeconds,
+/** The reconcile job's sender: lost or dead-lettered work whose record came due goes to its queue again. */
+export const workDispatcher = /* @__PURE__ */ once(() =>
+  buildWorkDispatcher(table(), {
+    queues: workQueues(),
+    resendAfterSeconds: config().jobs.reconcileResendAfterSeconds,
     onSendFailure: workSendFailed,
-  });
-});
-
-/** Orders in DynamoDB; every committed change sends the follow-up work it started through `dispatcher`. */
-export function buildOrderRepository(
-  { db, name }: Table,
-  dispatcher: WorkDispatcher,
-  options?: { dispatchGraceSeconds: number },
-) {
-  return withWorkDispatch(createDynamoOrderRepository(db, name, options), dispatcher);
-}
-
-export const orderRepository = /* @__PURE__ */ once(() =>
-  buildOrderRepository(table(), workDispatcher(), { dispatchGraceSeconds: config().jobs.reconcileGraceSeconds }),
+  }),
 );
 
 /**
- * The order reads (GET /v1/orders, /v1/orders/{id}, /v1/admin/orders): a plain repository, since a
- * read commits nothing and so dispatches no work, which keeps the queue client out of those bundles
- * and sqs:SendMessage out of their roles.
+ * Orders in DynamoDB. Every committed change writes the work records of the follow-up work it
+ * starts in its transaction; the table's stream hands them to their queues (work-forwarder), and
+ * each is due for the reconcile job `RECONCILE_RESEND_AFTER_SECONDS` after its commit if its work
+ * is still not done.
+ */
+export function buildOrderRepository({ db, name }: Table, options?: OrderRepositoryOptions): OrderRepository {
+  return createDynamoOrderRepository(db, name, options);
+}
+
+export const orderRepository = /* @__PURE__ */ once(() =>
+  buildOrderRepository(table(), { resendAfterSeconds: config().jobs.reconcileResendAfterSeconds }),
+);
+
+/**
+ * The order reads (GET /v1/orders, /v1/orders/{id}, /v1/admin/orders): the repository without the
+ * checkout's settings.
  */
 export const orderQueries = /* @__PURE__ */ once(() =>
   createOrderQueries({
@@ -118,7 +120,7 @@ export const reservationExpiry = /* @__PURE__ */ once(() =>
   }),
 );
 
-/** The reconcile job: follow-up work whose queue message was never sent, or was lost, is sent again. */
+/** The reconcile job: follow-up work whose queue message was lost (or dead-lettered) is sent again. */
 export const workReconciler = /* @__PURE__ */ once(() =>
   createWorkReconciler({
     outbox: workOutbox(),
@@ -127,3 +129,6 @@ export const workReconciler = /* @__PURE__ */ once(() =>
     maxRecordsPerRun: config().jobs.maxItemsPerRun,
   }),
 );
+
+/** The table's stream → the queues: each work record committed is handed to its queue (work-forwarder). */
+export const workForwarding = { workOf: workOfStreamImage, queues: workQueues };

@@ -48,8 +48,9 @@ export const paymentService = /* @__PURE__ */ once(() =>
     orders: orderRepository(),
     gateway: paymentGateway(),
     outbox: workOutbox(),
-    // As for the work the order transactions start: the reconcile job re-sends it after this long.
-    lateRefundDueAfterSeconds: config().jobs.reconcileGraceSeconds,
+    // As for the work the order transactions start: the stream hands it to the queue at once, and
+    // the reconcile job re-sends it after this long if the refund is still not recorded.
+    lateRefundDueAfterSeconds: config().jobs.reconcileResendAfterSeconds,
     clock: systemClock,
   }),
 );

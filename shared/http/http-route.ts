@@ -5,11 +5,11 @@ import type { Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { config } from '../config';
-import type { IdempotencyCompletion, IdempotencyStore } from '../domain/idempotency/idempotency';
+import type { IdempotencyCompletion } from '../domain/idempotency/idempotency';
 import type { RateLimiter } from '../domain/rate-limit/rate-limiter';
 import type * as z from '../lib/zod';
 import { logger } from '../observability';
-import { type IdempotentRoute, idempotent } from './idempotency';
+import type { IdempotencyRunner, IdempotentRoute } from './idempotency';
 import { authenticate } from './middlewares/authenticate';
 import { bodyLimit } from './middlewares/body-limit';
 import { jsonBody } from './middlewares/json-body';
@@ -30,8 +30,11 @@ import { bodyIsOptional, type RouteSpec } from './route-spec';
 export interface HttpStackParts {
   rateLimiter: () => RateLimiter;
   tokenVerifier: () => TokenVerifier;
-  /** Where `idempotent` routes claim their keys and keep their answers. */
-  idempotencyStore: () => IdempotencyStore;
+  /**
+   * Runs `idempotent` routes (claims their keys, keeps their answers). A stack without one refuses
+   * such a route when it is declared, and bundles none of the idempotency code and store.
+   */
+  idempotency?: IdempotencyRunner;
 }
 
 type Out<S> = [NonNullable<S>] extends [z.core.$ZodType] ? z.output<NonNullable<S>> : undefined;
@@ -88,11 +91,14 @@ export function createHttpRoute(parts: HttpStackParts) {
 }
 
 function httpRoute<Spec extends RouteSpec>(
-  { rateLimiter, tokenVerifier, idempotencyStore }: HttpStackParts,
+  { rateLimiter, tokenVerifier, idempotency }: HttpStackParts,
   spec: Spec,
   run: (ctx: RouteContext<Spec>) => Promise<HttpResult>,
   options: HttpRouteOptions,
 ) {
+  if (spec.idempotent && !idempotency) {
+    throw new Error(`route ${spec.operationId} is idempotent: declare it with idempotentHttpRoute`);
+  }
   const handler = middy<HttpEvent, HttpResponse, Error, Context>()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -153,9 +159,8 @@ function httpRoute<Spec extends RouteSpec>(
       event,
       remainingTimeMs: () => context.getRemainingTimeInMillis(),
     } as RouteContext<Spec>;
-    if (!spec.idempotent) return serialise(await run(ctx));
+    if (!spec.idempotent || !idempotency) return serialise(await run(ctx));
     const request = {
-      store: idempotencyStore(),
       // Keys are per caller (an idempotent route is never public): one key from two customers is two requests.
       scope: state.principal?.sub ?? '',
       key: header(event, 'idempotency-key'),
@@ -163,7 +168,7 @@ function httpRoute<Spec extends RouteSpec>(
       requestId: state.requestId,
     };
     return serialise(
-      await idempotent(request, spec.idempotent, (completion) =>
+      await idempotency(request, spec.idempotent, (completion) =>
         run({ ...ctx, idempotency: completion as RouteContext<Spec>['idempotency'] }),
       ),
     );

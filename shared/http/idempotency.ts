@@ -70,6 +70,21 @@ export interface IdempotentRoute<T> {
   respond(result: T): StoredResponse;
 }
 
+/**
+ * Runs an `idempotent` route over the store it was built with: what an HTTP stack of idempotent
+ * routes is given (shared/container/http.ts), so that a stack without one bundles no idempotency store.
+ */
+export type IdempotencyRunner = <T>(
+  request: Omit<IdempotentRequest, 'store'>,
+  route: IdempotentRoute<T>,
+  run: (completion: IdempotencyCompletion<T>) => Promise<HttpResult>,
+) => Promise<HttpResult>;
+
+/** {@link idempotent} over the store `store()` builds on the first idempotent request. */
+export function idempotencyRunner(store: () => IdempotencyStore): IdempotencyRunner {
+  return (request, route, run) => idempotent({ ...request, store: store() }, route, run);
+}
+
 export interface IdempotentRequest {
   store: IdempotencyStore;
   /** Keys are per caller: the same key from two customers names two requests. */

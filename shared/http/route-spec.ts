@@ -64,7 +64,14 @@ export interface RouteSpec<
   idempotent?: IdempotentRoute<any>;
 }
 
-/** Declares a route; keeps the literal types of its schemas for the handler. */
+/**
+ * Declares a route; keeps the literal types of its schemas for the handler. Declare it
+ * `/* @__PURE__ *\/ defineRoute({...})`, and mark the calls in its arguments too (an inline
+ * `z.strictObject(...)`, `pageOf(...)`): esbuild drops an unused declaration only when its arguments
+ * are free of side effects, and does not see zod's own no-side-effects marks across files. Without
+ * the marks (or with a spread in the arguments) every function of the module bundles the route and
+ * its schemas, used or not.
+ */
 export function defineRoute<
   P extends z.core.$ZodType,
   Q extends z.core.$ZodType,

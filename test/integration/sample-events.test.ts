@@ -1,23 +1,34 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ScheduledEvent, SQSEvent } from 'aws-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  DynamoDBStreamEvent,
+  ScheduledEvent,
+  SQSEvent,
+} from 'aws-lambda';
 import { handler as erasureWorker } from '../../functions/queue/erasure-worker';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { handler as cleanup } from '../../functions/scheduled/cleanup';
 import { handler as dailyReport } from '../../functions/scheduled/daily-report';
 import { handler as expireReservations } from '../../functions/scheduled/expire-reservations';
 import { handler as reconcile } from '../../functions/scheduled/reconcile';
+import { handler as workForwarder } from '../../functions/stream/work-forwarder';
 import { signSampleEvent } from '../../scripts/local/sample-signature';
 import { config } from '../../shared/config';
 import { jobRunner } from '../../shared/container/jobs';
 import { localSecret } from '../support/config-env';
 import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken } from '../support/integration';
+import { drainQueue } from '../support/sqs-queue';
 
 const eventsDir = join(__dirname, '..', '..', 'events');
-/** The SQS workers' and scheduled functions' samples; every other sample is an HTTP function's. */
+const sqs = new SQSClient({ region: process.env.AWS_REGION });
+afterAll(() => sqs.destroy());
+/** The stream's, SQS workers' and scheduled functions' samples; every other sample is an HTTP function's. */
 const scheduled = { 'expire-reservations': expireReservations, reconcile, 'daily-report': dailyReport, cleanup };
-const workers = ['payment-worker', 'erasure-worker', ...Object.keys(scheduled)];
+const workers = ['work-forwarder', 'payment-worker', 'erasure-worker', ...Object.keys(scheduled)];
 const allNames = readdirSync(eventsDir)
   .filter((file) => file.endsWith('.json'))
   .map((file) => file.replace(/\.json$/, ''))
@@ -90,6 +101,20 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
 
   it('cover every function of serverless.yml', () => {
     expect(allNames).toEqual([...Object.keys(expectedStatus), ...workers].sort());
+  });
+
+  it('work-forwarder hands its sample work record to the notification queue', async () => {
+    const event = JSON.parse(readFileSync(join(eventsDir, 'work-forwarder.json'), 'utf8')) as DynamoDBStreamEvent;
+    expect(await workForwarder(event, lambdaContext('work-forwarder'))).toEqual({ batchItemFailures: [] });
+    // Nothing else reads the test stage's notification queue.
+    const bodies = (await drainQueue(sqs, config().queues.notification)).map((message) =>
+      JSON.parse(message.Body ?? ''),
+    );
+    expect(bodies).toContainEqual({
+      type: 'NOTIFICATION_REQUESTED',
+      orderId: 'ord_sampleorderthatdoesnotexist',
+      event: 'PAID',
+    });
   });
 
   it('payment-worker acknowledges its sample (an order that does not exist is not retried)', async () => {

@@ -14,7 +14,6 @@ import { runJobNow } from '../support/admin-jobs';
 import {
   address,
   eventTypes,
-  failingQueue,
   orderOf,
   orderServiceWith,
   outboxRecord,
@@ -168,39 +167,44 @@ describe('reconcile', () => {
     return found;
   }
 
-  it('after a crash between a commit and its queue sends, it sends the work and the order gets paid', async () => {
+  it('sends work whose message was lost once it is due, and the order gets paid', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `reconcile-${randomUUID()}` }));
     const queueUrl = QueueUrl as string;
     try {
       const sub = `reconcile-${randomUUID()}`;
       const sku = await stockedProduct(10, 700);
-      // Checkout and cancel with a queue that fails: the commits stand, their messages are never sent.
-      const checkout = orderServiceWith(db, failingQueue('crashed before the queue send'));
+      // No forwarder reads the stream here: as if the messages of both orders were lost.
+      const checkout = orderServiceWith(db);
       const lines = { items: [{ sku, quantity: 1 }], shippingAddress: address, paymentToken: 'tok_visa' };
-      const crashed = await checkout.place({ sub, email: null }, lines, null);
+      const lost = await checkout.place({ sub, email: null }, lines, null);
       const cancelled = await checkout.place({ sub, email: null }, lines, null);
       await checkout.cancel(cancelled.orderId, { sub, isAdmin: false });
-      expect(await outboxRecord(db, crashed.orderId)).toBeDefined();
+      expect(await outboxRecord(db, lost.orderId)).toBeDefined();
       // The cancel ended the payment work and started the customer's e-mail.
       expect(await outboxRecord(db, cancelled.orderId)).toBeUndefined();
       expect(await outboxRecord(db, cancelled.orderId, 'NOTIFY_CANCELLED')).toBeDefined();
 
       const reconciler = reconcilerSendingTo(createSqsWorkQueue(sqs, queueUrl));
 
-      // Within the grace period the committer may still be sending: the records are left alone.
+      // The stream hands fresh records to their queues: reconcile leaves them alone until they
+      // are RECONCILE_RESEND_AFTER_SECONDS old.
       await reconciler.run();
-      expect(await receiveFor(queueUrl, [crashed.orderId, cancelled.orderId])).toEqual([]);
+      expect(await receiveFor(queueUrl, [lost.orderId, cancelled.orderId])).toEqual([]);
+      await ageOutboxRecord(lost.orderId, 'PAYMENT', 1700);
+      await reconciler.run();
+      expect(await receiveFor(queueUrl, [lost.orderId, cancelled.orderId])).toEqual([]);
 
-      // Two minutes later they are overdue. The records are aged rather than the clock moved on, so
-      // the run leaves alone the fresh records that concurrently running test files rely on.
-      await ageOutboxRecord(crashed.orderId, 'PAYMENT', 120);
-      await ageOutboxRecord(cancelled.orderId, 'NOTIFY_CANCELLED', 120);
+      // Past it, the work is still not done: taken as lost and sent again. The records are aged
+      // rather than the clock moved on, so the run leaves alone the fresh records that concurrently
+      // running test files rely on.
+      await ageOutboxRecord(lost.orderId, 'PAYMENT', 200);
+      await ageOutboxRecord(cancelled.orderId, 'NOTIFY_CANCELLED', 1900);
       const summary = await reconciler.run();
       expect(summary.resent).toBeGreaterThanOrEqual(2);
       expect(summary.examined).toBe(summary.resent + summary.failed);
 
-      const messages = await receiveFor(queueUrl, [crashed.orderId, cancelled.orderId]);
-      const payment = { type: 'PAYMENT_REQUESTED', orderId: crashed.orderId, paymentToken: 'tok_visa', amount: 700 };
+      const messages = await receiveFor(queueUrl, [lost.orderId, cancelled.orderId]);
+      const payment = { type: 'PAYMENT_REQUESTED', orderId: lost.orderId, paymentToken: 'tok_visa', amount: 700 };
       expect(messages).toEqual(
         expect.arrayContaining([
           { ...payment, currency: 'EUR' },
@@ -209,43 +213,47 @@ describe('reconcile', () => {
       );
       expect(messages).toHaveLength(2);
       // Sent, not done: the records stay, due again only if the work is still not done much later.
-      const record = await outboxRecord(db, crashed.orderId);
+      const record = await outboxRecord(db, lost.orderId);
       expect(record).toMatchObject({ sends: 1 });
       expect(Date.parse(record?.dueAt as string)).toBeGreaterThan(Date.now() + 1700 * 1000);
 
       const paymentMessage = messages.find((m) => m.type === 'PAYMENT_REQUESTED');
       expect(await deliver(sqsRecord(paymentMessage))).toEqual({ batchItemFailures: [] });
-      const order = await orderOf({ sub, orderId: crashed.orderId });
+      const order = await orderOf({ sub, orderId: lost.orderId });
       expect(order.status).toBe('PAID');
-      expect(await sandboxStats(crashed.orderId)).toMatchObject({ charges: 1 });
+      expect(await sandboxStats(lost.orderId)).toMatchObject({ charges: 1 });
       expect(await stockOf(db, sku)).toEqual({ onHand: 9, reserved: 0, available: 9 });
       // Paying ended the payment work in the same transaction and started fulfilment.
-      expect(await outboxRecord(db, crashed.orderId)).toBeUndefined();
-      expect(await outboxRecord(db, crashed.orderId, 'FULFILMENT')).toBeDefined();
+      expect(await outboxRecord(db, lost.orderId)).toBeUndefined();
+      expect(await outboxRecord(db, lost.orderId, 'FULFILMENT')).toBeDefined();
     } finally {
       await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
     }
   });
 
-  it('sends again work whose message was sent but never done (lost in the queue)', async () => {
+  it('sends again work resent once and still not done, after another RECONCILE_RESEND_AFTER_SECONDS', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `reconcile-lost-${randomUUID()}` }));
     const queueUrl = QueueUrl as string;
     try {
       const sub = `reconcile-lost-${randomUUID()}`;
       const sku = await stockedProduct(10, 300);
-      // This message reaches a queue nobody reads: as good as lost.
-      const lostQueue = createSqsWorkQueue(sqs, queueUrl);
-      const placed = await orderServiceWith(db, lostQueue).place(
+      // This queue is read by nobody: every message sent to it is as good as lost.
+      const reconciler = reconcilerSendingTo(createSqsWorkQueue(sqs, queueUrl));
+      const placed = await orderServiceWith(db).place(
         { sub, email: null },
         { items: [{ sku, quantity: 1 }], shippingAddress: address, paymentToken: 'tok_visa' },
         null,
       );
+      await ageOutboxRecord(placed.orderId, 'PAYMENT', 1900);
+      await reconciler.run();
       expect(await receiveFor(queueUrl, [placed.orderId])).toHaveLength(1);
       expect(await outboxRecord(db, placed.orderId)).toMatchObject({ sends: 1 });
 
-      // Half an hour on, the work is still not done: the record is due again and the message goes out again.
+      // Right after the resend it is not due; half an hour on, still not done, it goes out again.
+      await reconciler.run();
+      expect(await receiveFor(queueUrl, [placed.orderId])).toEqual([]);
       await ageOutboxRecord(placed.orderId, 'PAYMENT', 1900);
-      const summary = await reconcilerSendingTo(lostQueue).run();
+      const summary = await reconciler.run();
       expect(summary.resent).toBeGreaterThanOrEqual(1);
       expect(await receiveFor(queueUrl, [placed.orderId])).toEqual([
         expect.objectContaining({ type: 'PAYMENT_REQUESTED', orderId: placed.orderId }),

@@ -6,14 +6,8 @@ import { handler as createOrder } from '../../functions/http/create-order';
 import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as getOrder } from '../../functions/http/get-order';
 import { handler as putInventory } from '../../functions/http/put-inventory';
-import {
-  buildOrderRepository,
-  buildOrderService,
-  buildWorkDispatcher,
-  orderRepository,
-  workOutbox,
-} from '../../shared/container/orders';
-import type { Work, WorkQueue } from '../../shared/domain/orders/order-work';
+import { buildOrderRepository, buildOrderService, orderRepository, workOutbox } from '../../shared/container/orders';
+import type { WorkQueue } from '../../shared/domain/orders/order-work';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
 import { systemClock } from '../../shared/lib/clock';
@@ -170,40 +164,19 @@ export function countStatuses(responses: Array<{ status: number }>): Record<numb
   return counts;
 }
 
-/** The order repository over the real table, sending its follow-up work to one queue of the test's choosing. */
-export function orderRepositoryWith(
-  db: DynamoDBDocumentClient,
-  queue: WorkQueue,
-  onSendFailure: (work: Work) => void = () => undefined,
-) {
+/** The order service over the real DynamoDB adapters (its work records go out through the table's stream). */
+export function orderServiceWith(db: DynamoDBDocumentClient) {
   const table = { db, name: tableName() };
-  const dispatcher = buildWorkDispatcher(table, {
-    queues: { payment: queue, fulfilment: queue, notification: queue },
-    resendAfterSeconds: 1800,
-    onSendFailure,
+  return buildOrderService(table, {
+    orders: buildOrderRepository(table, { resendAfterSeconds: 1800 }),
+    cursors: createCursorCodec('checkout-tests-cursor-secret'),
+    currency: 'EUR',
+    reservationTtlSeconds: 900,
+    maxOrderTotal: 99_999_999,
+    maxPendingOrdersPerCustomer: 5,
+    // The checkout limit has its own tests (rate-limits.test.ts); these place as many as they like.
+    checkoutLimit: { consume: async () => undefined },
   });
-  return buildOrderRepository(table, dispatcher);
-}
-
-/** The order service over the real DynamoDB adapters, with a work queue of the test's choosing. */
-export function orderServiceWith(
-  db: DynamoDBDocumentClient,
-  queue: WorkQueue,
-  onSendFailure: (work: Work) => void = () => undefined,
-) {
-  return buildOrderService(
-    { db, name: tableName() },
-    {
-      orders: orderRepositoryWith(db, queue, onSendFailure),
-      cursors: createCursorCodec('checkout-tests-cursor-secret'),
-      currency: 'EUR',
-      reservationTtlSeconds: 900,
-      maxOrderTotal: 99_999_999,
-      maxPendingOrdersPerCustomer: 5,
-      // The checkout limit has its own tests (rate-limits.test.ts); these place as many as they like.
-      checkoutLimit: { consume: async () => undefined },
-    },
-  );
 }
 
 /** The payment service as deployed (the real orders and outbox), charging and refunding through `gateway`. */
@@ -216,7 +189,7 @@ export const paymentServiceWith = (gateway: PaymentGateway) =>
     clock: systemClock,
   });
 
-/** A queue that always fails: the commit stands, the message is never sent. */
+/** A queue that always fails. */
 export const failingQueue = (message = 'queue unavailable'): WorkQueue => ({
   send: async () => {
     throw new Error(message);

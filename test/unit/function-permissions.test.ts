@@ -42,7 +42,7 @@ const readsSsm = (bundle: BuiltBundle) => bundle.text.includes('AmazonSSM.GetPar
 
 /** What a bundle can call beyond items of the table, and how its presence in a bundle shows. */
 const CAPABILITIES = {
-  /** custom.iam.sendOrderWork: the order-work queues (transactional outbox dispatch). */
+  /** custom.iam.sendOrderWork: the order-work queues (the outbox's hand-off and resends). */
   sendOrderWork: (bundle: BuiltBundle) => bundle.includes('shared/adapters/sqs/sqs-work-queue.ts'),
   requestErasure: (bundle: BuiltBundle) => bundle.includes('shared/adapters/sqs/sqs-erasure-queue.ts'),
   scanTable: (bundle: BuiltBundle) => bundle.includes('shared/adapters/dynamo/dynamo-expired-records.ts'),
@@ -167,10 +167,15 @@ describe('IAM role per function', () => {
 
   it('sees the calls it looks for (the detection itself works)', () => {
     expect(needs.get('notification-worker')).toEqual(['sendEmail']);
-    expect(needs.get('payment-worker')).toEqual(['sendOrderWork', 'readPaymentSecret', 'ownQueueVisibility']);
+    expect(needs.get('payment-worker')).toEqual(['readPaymentSecret', 'ownQueueVisibility']);
+    // Only the stream's forwarder and the jobs that resend lost work send order work (decision 0012).
+    expect(needs.get('work-forwarder')).toEqual(['sendOrderWork']);
+    expect(
+      [...needs].filter(([, capabilities]) => capabilities.includes('sendOrderWork')).map(([name]) => name),
+    ).toEqual(['run-job', 'reconcile', 'work-forwarder']);
     expect(needs.get('health')).toEqual(['checkHealth']);
     expect(needs.get('get-product')).toEqual(['readCursorSecret']);
-    expect(needs.get('payment-webhook')).toEqual(['sendOrderWork', 'readPaymentSecret', 'readWebhookSecret']);
+    expect(needs.get('payment-webhook')).toEqual(['readPaymentSecret', 'readWebhookSecret']);
     expect(needs.get('docs')).toEqual([]);
   });
 

@@ -14,7 +14,6 @@ import {
   pricingMinimum,
   runOf,
   STEPS,
-  sentUpdate,
   stepFigures,
   type Units,
 } from './measure';
@@ -80,8 +79,8 @@ export function render(measured: Measured, outcome: Verdict): SectionResult {
   }
   const notes = [
     ...failures.map((failure) => `**Failed:** ${failure}`),
-    `${placed} orders placed, ${queued} payment messages queued, ${outbox.records} PAYMENT work records in the ` +
-      `table, ${outbox.records - outbox.unsent - outbox.resent} of them marked sent exactly once.`,
+    `${placed} orders placed, ${queued} payment messages queued by the stream's forwarder, ${outbox.records} ` +
+      `PAYMENT work records in the table, ${outbox.resent} of them sent again by reconcile.`,
     ...transactionNote(examples),
     ...designNotes(examples),
     `Prices: ${PRICE.region} on-demand $${PRICE.perMillionWru} per million WRU and $${PRICE.perMillionRru} per ` +
@@ -237,18 +236,19 @@ function callTable(examples: Account[]): DetailTable {
  * transaction, after this measure. What that adds per order, at the record's measured size.
  */
 function laterOutboxNote(account: Account, atCheckout: number): string[] {
-  const step = STEPS.find((entry) => entry.match === sentUpdate && entry.part === 'table');
+  const step = STEPS.find((entry) => entry.title.startsWith('Payment work record'));
   const size = step ? stepFigures(step, account).sizes[0] : undefined;
   if (size === undefined) return [];
   const removal = TRANSACTION_FACTOR * writeUnitsOf(size) + writeUnitsOf(size);
   return [
-    `The payment work record is not deleted after the send any more: it stays, marked sent, until the payment ` +
-      'settles, so that the reconcile job can send a lost message again, and the transition that settles it (PAID, ' +
-      'PAYMENT_FAILED, EXPIRED or CANCELLED) deletes it in its transaction: ' +
+    "The payment work record reaches its queue through the table's stream (decision 0012): no send and no " +
+      "update on the request, and Lambda's reads of a DynamoDB stream that triggers it are not charged. The record " +
+      'stays until the payment settles, so that the reconcile job can send a lost message again, and the transition ' +
+      'that settles it (PAID, PAYMENT_FAILED, EXPIRED or CANCELLED) deletes it in its transaction: ' +
       `${TRANSACTION_FACTOR * writeUnitsOf(size)} WRU (transactional delete of ${size} B) + ${writeUnitsOf(size)} ` +
       `(its index entry removed) = ${removal} WRU outside the checkout, not counted above. The payment work then costs ` +
-      `${atCheckout} + ${removal} = ${atCheckout + removal} WRU per order in all; deleting the record right after ` +
-      'the send (1 + 1) cost 5.',
+      `${atCheckout} + ${removal} = ${atCheckout + removal} WRU per order in all (with the update that marked the ` +
+      `record sent after a send from the checkout, it cost ${atCheckout + 2 + removal}).`,
   ];
 }
 
@@ -299,17 +299,13 @@ function designNotes(examples: Array<Account | undefined>): string[] {
   const share = (units: number) => `${Math.round((units / total) * 100)} %`;
   const counters = unitsOf('Request rate limit') + unitsOf('Checkout rate limit');
   const idempotency = unitsOf('Idempotency claim') + unitsOf('Idempotency completion');
-  const outbox =
-    unitsOf('Payment work record') +
-    unitsOf('Index entry of the work record') +
-    unitsOf('Work record marked sent') +
-    unitsOf('Its GSI1 entry');
+  const outbox = unitsOf('Payment work record') + unitsOf('Index entry of the work record');
   const order = unitsOf('Order item') + unitsOf('Index entries of the order');
   const stock = unitsOf('Stock reservation');
   const notes = [
     `Of the ${fmt(total)} WRU a 1-line order needs: the order and its two index entries ${fmt(order)} ` +
       `(${share(order)}), the idempotency record ${fmt(idempotency)} (${share(idempotency)}), the payment work record ` +
-      `(transactional put, its GSI1 entry, the update marking it sent and the entry's rewrite) ${fmt(outbox)} ` +
+      `(transactional put and its GSI1 entry) ${fmt(outbox)} ` +
       `(${share(outbox)}), the ` +
       `two rate-limit counters ${fmt(counters)} (${share(counters)}), the stock reservation itself ${fmt(stock)} ` +
       `(${share(stock)}). Each extra line adds 2 WRU (its stock item, transactional) and ½ RRU (its price).`,
@@ -339,9 +335,7 @@ function designNotes(examples: Array<Account | undefined>): string[] {
   notes.push(
     'Both indexes project ALL attributes, so the order item is written three times (table, GSI1, GSI2) and every ' +
       'later status change rewrites both entries; projecting only what the lists show would make each entry 1 WRU ' +
-      'whatever the order size. The same projection makes the update that marks the work record sent rewrite its ' +
-      "index entry too, though the entry's key does not change (a KEYS_ONLY or INCLUDE projection without `dueAt` " +
-      'and `sends` would spare that 1 WRU, but the reconcile job reads `dueAt` from the index).',
+      'whatever the order size.',
     ...laterOutboxNote(account, outbox),
   );
   return notes;

@@ -19,10 +19,8 @@ const settledProblems = (label: string, settled: Settled): string[] => {
   const problems = [
     settled.paid !== n && `${n - settled.paid} of ${n} orders not PAID`,
     settled.paymentRecordsLeft > 0 && `${settled.paymentRecordsLeft} PAYMENT work records not deleted`,
-    settled.fulfilmentRecordsSent !== n &&
-      `${n - settled.fulfilmentRecordsSent} FULFILMENT records missing or not sent once`,
-    settled.notificationRecordsSent !== n &&
-      `${n - settled.notificationRecordsSent} NOTIFY_PAID records missing or not sent once`,
+    settled.fulfilmentRecords !== n && `${n - settled.fulfilmentRecords} FULFILMENT records missing`,
+    settled.notificationRecords !== n && `${n - settled.notificationRecords} NOTIFY_PAID records missing`,
     settled.ledgerEntries !== settled.paid &&
       `${settled.paid - settled.ledgerEntries} paid orders without a ledger entry`,
   ].filter((problem): problem is string => typeof problem === 'string');

@@ -74,10 +74,11 @@ function stockUpdate(
 
 export interface OrderRepositoryOptions {
   /**
-   * A new work record is due for the reconcile job this long after its commit, in case the sender
-   * crashed before sending it (a send normally follows within milliseconds).
+   * A new work record is due for the reconcile job this long after its commit: the table's stream
+   * hands it to its queue at once (work-forwarder), so it is only due if that message was lost or
+   * dead-lettered and the work is still not done.
    */
-  dispatchGraceSeconds: number;
+  resendAfterSeconds: number;
 }
 
 /** The order takes a place in a hold record's set (pending orders, a code's uses), if fewer than `limit` are taken. */
@@ -135,7 +136,7 @@ const plusSeconds = (at: string, seconds: number) => new Date(Date.parse(at) + s
 export function createDynamoOrderRepository(
   db: DynamoDBDocumentClient,
   tableName: string,
-  { dispatchGraceSeconds }: OrderRepositoryOptions = { dispatchGraceSeconds: 60 },
+  { resendAfterSeconds }: OrderRepositoryOptions = { resendAfterSeconds: 1800 },
 ): OrderRepository {
   async function query(input: {
     index: 'GSI1' | 'GSI2';
@@ -172,7 +173,7 @@ export function createDynamoOrderRepository(
         Put: { TableName: tableName, Item: orderItem(order), ConditionExpression: 'attribute_not_exists(PK)' },
       });
       const work = paymentWork(order, placement.paymentToken);
-      items.push(workRecordPut(tableName, work, order.createdAt, plusSeconds(order.createdAt, dispatchGraceSeconds)));
+      items.push(workRecordPut(tableName, work, order.createdAt, plusSeconds(order.createdAt, resendAfterSeconds)));
       const pendingIndex = items.length;
       const { orderId, userId } = order;
       items.push({
@@ -289,7 +290,7 @@ export function createDynamoOrderRepository(
       if (stock !== 'none')
         items.push(...order.items.map((line) => stockUpdate(tableName, line.sku, line.quantity, stock)));
       const work = workOfTransition(transition);
-      const dueAt = plusSeconds(event.at, dispatchGraceSeconds);
+      const dueAt = plusSeconds(event.at, resendAfterSeconds);
       for (const started of work.starts) items.push(workRecordPut(tableName, started, event.at, dueAt));
       for (const kind of work.completes) items.push(workRecordDelete(tableName, { orderId: order.orderId, kind }));
       const ledger = ledgerOfTransition(transition);

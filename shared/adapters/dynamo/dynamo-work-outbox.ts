@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -8,7 +9,8 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DueWork, Work, WorkOutbox, WorkRef } from '../../domain/orders/order-work';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DueWork, Work, WorkOutbox, WorkQueueName, WorkRef } from '../../domain/orders/order-work';
 import { applied } from './dynamo-client';
 import { GSI1, keys } from './keys';
 
@@ -32,6 +34,33 @@ function workRecordItem(work: Work, createdAt: string, dueAt: string) {
     createdAt,
     dueAt,
   };
+}
+
+const QUEUE_NAMES: readonly string[] = ['payment', 'fulfilment', 'notification'] satisfies WorkQueueName[];
+
+/**
+ * The work of an item image from the table's stream (DynamoDB JSON, as Lambda hands it over):
+ * `undefined` for an item that is not a work record, `'malformed'` for a work record whose fields
+ * are not what `workRecordItem` writes.
+ */
+export function workOfStreamImage(image: Record<string, unknown>): Work | 'malformed' | undefined {
+  let item: Record<string, unknown>;
+  try {
+    item = unmarshall(image as Record<string, AttributeValue>);
+  } catch {
+    return 'malformed';
+  }
+  if (item.type !== 'WorkRecord') return undefined;
+  const { orderId, kind, queue, message } = item;
+  const wellFormed =
+    typeof orderId === 'string' &&
+    typeof kind === 'string' &&
+    typeof queue === 'string' &&
+    QUEUE_NAMES.includes(queue) &&
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { orderId?: unknown }).orderId === orderId;
+  return wellFormed ? ({ orderId, kind, queue, message } as Work) : 'malformed';
 }
 
 /** The Put of a new work record, for the transaction that starts the work. */

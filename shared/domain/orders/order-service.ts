@@ -50,7 +50,7 @@ export interface Customer {
 }
 
 export interface OrderServiceDeps {
-  /** Sends each change's follow-up work after its commit (see `withWorkDispatch`). */
+  /** Commits each change with the work records of the follow-up work it starts (order-work.ts). */
   orders: OrderRepository;
   pricing: ProductPricing;
   carts: CartRepository;

@@ -5,9 +5,10 @@ import type { Transition } from './order-ports';
 /**
  * Follow-up work of an order (the transactional outbox). Every piece of slow work an order change
  * starts — charge it, refund it, ship it, e-mail the customer — is written as a work record in the
- * same transaction as the change, then sent to its queue. The record stays until the work is done:
- * the transition that completes it deletes it (or, for e-mails, the notification worker does), so
- * the reconcile job can re-send work whose message was never sent or was lost.
+ * same transaction as the change; the table's stream hands each new record to its queue (the
+ * work-forwarder function). The record stays until the work is done: the transition that completes
+ * it deletes it (or, for e-mails, the notification worker does), so the reconcile job can re-send
+ * work whose message was lost.
  */
 export const NOTIFIED_EVENTS = ['PAID', 'PAYMENT_FAILED', 'SHIPPED', 'CANCELLED', 'EXPIRED'] as const;
 export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
@@ -77,7 +78,7 @@ export interface WorkQueue {
   send(message: WorkMessage): Promise<void>;
 }
 
-/** A work record that is due: never sent (checkout crashed before its send) or sent long enough ago to be lost. */
+/** A work record that is due: handed to its queue long enough ago to be lost, its work still not done. */
 export interface DueWork extends Work {
   dueAt: string;
 }

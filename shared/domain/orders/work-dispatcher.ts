@@ -1,13 +1,5 @@
 import type { Clock } from '../../lib/clock';
-import type { OrderRepository } from './order-ports';
-import {
-  paymentWork,
-  type Work,
-  type WorkOutbox,
-  type WorkQueue,
-  type WorkQueueName,
-  workOfTransition,
-} from './order-work';
+import type { Work, WorkOutbox, WorkQueue, WorkQueueName } from './order-work';
 
 export interface WorkDispatcherDeps {
   queues: Record<WorkQueueName, WorkQueue>;
@@ -24,7 +16,12 @@ export interface WorkDispatcherDeps {
 
 export type WorkDispatcher = ReturnType<typeof createWorkDispatcher>;
 
-/** Hands committed work records to their queues. */
+/**
+ * Sends work records again whose message was lost (the reconcile job): the table's stream hands
+ * every committed record to its queue once (work-forwarder); a record still there
+ * `resendAfterSeconds` later is sent again and marked sent, so it comes due once more only if its
+ * work is still not done after another `resendAfterSeconds`.
+ */
 export function createWorkDispatcher({ queues, outbox, clock, resendAfterSeconds, onSendFailure }: WorkDispatcherDeps) {
   async function sendOne(work: Work): Promise<boolean> {
     try {
@@ -52,27 +49,6 @@ export function createWorkDispatcher({ queues, outbox, clock, resendAfterSeconds
     async dispatch(work: Work[]): Promise<number> {
       const sent = await Promise.all(work.map(sendOne));
       return sent.filter(Boolean).length;
-    },
-  };
-}
-
-/**
- * The order repository with its follow-up work sent right after each commit: placing an order sends
- * its payment message, and every transition sends the work it started. Services use it like the
- * plain repository; the records make the sends durable.
- */
-export function withWorkDispatch(orders: OrderRepository, dispatcher: WorkDispatcher): OrderRepository {
-  return {
-    ...orders,
-    async place(placement) {
-      const outcome = await orders.place(placement);
-      if (outcome.ok) await dispatcher.dispatch([paymentWork(placement.order, placement.paymentToken)]);
-      return outcome;
-    },
-    async transition(transition) {
-      const moved = await orders.transition(transition);
-      if (moved) await dispatcher.dispatch(workOfTransition(transition).starts);
-      return moved;
     },
   };
 }

@@ -31,10 +31,11 @@ const UNBOUNDED = { remainingTimeMs: () => Number.POSITIVE_INFINITY };
 export function createWorkReconciler({ outbox, dispatcher, clock, maxRecordsPerRun }: WorkReconcilerDeps) {
   return {
     /**
-     * Re-sends follow-up work whose queue message was never sent (checkout or a worker committed,
-     * then crashed or the send failed: the record was due after a short grace period) or was lost
-     * (sent, but not done long after). Each due record's message is sent again and the record is
-     * marked sent. A duplicate message is harmless: every worker re-checks the order and dedupes.
+     * Re-sends follow-up work whose queue message was lost: the stream handed the record to its
+     * queue when it was committed, yet the work is still not done long after (the message was
+     * dead-lettered, or the stream's forwarder gave up on it). Each due record's message is sent
+     * again and the record is marked sent. A duplicate message is harmless: every worker re-checks
+     * the order and dedupes.
      */
     async run(context: { remainingTimeMs(): number } = UNBOUNDED): Promise<ReconcileSummary> {
       const due = await outbox.due({ dueBefore: clock.now().toISOString(), limit: maxRecordsPerRun });
