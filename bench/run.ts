@@ -6,6 +6,7 @@
  * BENCH_QUICK=1 runs with small counts and writes .bench/BENCHMARKS.quick.md instead.
  * BENCH_ONLY=<id>,<id> runs only those measures (ids in bench/benchmarks/*.ts) and writes
  * .bench/BENCHMARKS.partial.md (or .partial.quick.md): never docs/BENCHMARKS.md, which holds all of them.
+ * BENCH_SEARCH_LARGE=1 adds a 50,000-product catalog to the search engine comparison (minutes more).
  */
 // First: lets the composition root's ES-only packages load in this CommonJS process.
 import './lib/esm-only-packages';
@@ -24,6 +25,7 @@ import { initProfile } from './benchmarks/init-profile';
 import { localLoad } from './benchmarks/local-load';
 import { orderToShipped } from './benchmarks/order-to-shipped';
 import { paymentWorkerThroughput } from './benchmarks/payment-worker-throughput';
+import { searchEngine } from './benchmarks/search-engine';
 import { warmGetProduct } from './benchmarks/warm-get-product';
 import { benchDir } from './lib/build-bundles';
 import { machineInfo } from './lib/machine';
@@ -33,8 +35,9 @@ import { type Report, renderReport, renderSummary } from './lib/report';
 const BENCH_VERSION = 1;
 
 /**
- * The measures, in the order they run and appear. Cold imports run before the warm measure
- * starts DynamoDB Local, so the JVM does not compete with the child processes for the CPU; the
+ * The measures, in the order they run and appear. Cold imports (and the search engine comparison,
+ * which starts fresh processes too) run before the warm measure starts DynamoDB Local, so the JVM
+ * does not compete with the child processes for the CPU; the
  * checkout measures follow, as they add the SQS emulator and a thousand products, then the payment
  * worker (which adds the sandbox gateway and pays orders those products), and last the whole local
  * stack of `npm start`, started for each of its two measures (order to SHIPPED, then the load) and
@@ -43,6 +46,7 @@ const BENCH_VERSION = 1;
 const benchmarks: Benchmark[] = [
   bundleSize,
   coldImport,
+  searchEngine,
   warmGetProduct,
   initProfile,
   checkoutThroughput,
@@ -52,7 +56,7 @@ const benchmarks: Benchmark[] = [
   localLoad,
 ];
 
-/** A run that takes longer than this is stuck; normal runs take seven to eight minutes on 2 cores. */
+/** A run that takes longer than this is stuck; normal runs take eight to nine minutes on 2 cores. */
 const MAX_RUN_MS = 15 * 60_000;
 const MIN_NODE_MAJOR = 24;
 
