@@ -16,10 +16,11 @@ export const checkoutCapacity: Benchmark = {
       'returned, and for each item written its stored form just before and just after the call (strongly consistent ' +
       'reads through a separate, uninstrumented client; orders are placed one at a time, so nothing else writes between).',
     'Each order: a new customer (UUID `sub`), a new `Idempotency-Key`, lines of quantity 1 on distinct products, the ' +
-      'same shipping address, `tok_visa`. Every answer must be 201 and every order must send its payment message: the ' +
-      'payment queue grows by one message per order, and so do the PAYMENT work records in the table, each marked ' +
-      "sent exactly once (`sends` = 1). No payment worker runs, so the records stay (the payment's transition " +
-      'deletes them).',
+      "same shipping address, `tok_visa`. Every answer must be 201 and every order's payment message must reach its " +
+      "queue through the table's stream (the built `work-forwarder` runs beside, in a process of its own): the " +
+      'payment queue grows by one message per order (given up to 30 s to settle), and so do the PAYMENT work records ' +
+      'in the table, none of them sent again by reconcile (no `sends`). No payment worker runs, so the records stay ' +
+      "(the payment's transition deletes them). The forwarder reads no item of the table, so it adds no unit.",
     '"By the rules" applies the published DynamoDB rules to those items: item size = attribute names + values ' +
       '(numbers 1 byte per 2 significant digits + 1; lists and maps 3 bytes + 1 per element); a write costs 1 WRU per ' +
       'KB (rounded up) of the larger of the item before and after, 2 in a transaction; an index entry (projection ALL: ' +
