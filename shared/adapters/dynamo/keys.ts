@@ -66,6 +66,16 @@ export const keys = {
   dailyReport: (day: string) => ({ PK: `REPORT#${day}`, SK: '#REPORT' }),
   /** Where the cleanup job's walk through the table stopped. */
   cleanupCursor: () => ({ PK: 'JOB#cleanup', SK: '#CURSOR' }),
+  /** Which snapshot of a search index (`products`) is current: its version, chunk count and checksum. */
+  searchSnapshotPointer: (index: string) => ({ PK: `SEARCH#${index}`, SK: '#CURRENT' }),
+  /**
+   * One chunk of a saved snapshot of a search index (`snapshotId`: its version and a token of the
+   * save): all of a save's chunks are one item collection, read by one Query.
+   */
+  searchSnapshotChunk: (index: string, snapshotId: string, chunk: number) => ({
+    PK: `SEARCH#${index}#SNAPSHOT#${snapshotId}`,
+    SK: `CHUNK#${String(chunk).padStart(4, '0')}`,
+  }),
   /** GSI1: active products of one category, by sku. */
   categoryIndex: (category: string, sku: string) => ({ GSI1PK: `CATEGORY#${category}`, GSI1SK: sku }),
   /** GSI2: all active products, by sku. */

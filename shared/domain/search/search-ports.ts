@@ -68,3 +68,27 @@ export interface SearchIndexWriter {
   /** Removes a product's document; unknown ids are ignored. */
   remove(id: string): Promise<void>;
 }
+
+/** A stored snapshot of the search index: its version and its bytes (the adapter's own encoding). */
+export interface StoredSnapshot {
+  version: number;
+  bytes: Buffer;
+}
+
+/**
+ * Where the index worker keeps the search index for the search functions: versioned snapshots, of
+ * which one is current. A search function loads the current one at cold start and again when
+ * `currentVersion` moves on.
+ */
+export interface SearchSnapshotStore {
+  /** The current snapshot's version, or null when none was saved yet (one small read). */
+  currentVersion(): Promise<number | null>;
+  /** The current snapshot, whole and checked, or null when none was saved yet. */
+  load(): Promise<StoredSnapshot | null>;
+  /**
+   * Stores a snapshot and makes it current, unless a snapshot of this version or a newer one is
+   * current already ('stale': nothing is kept of this one). Readers of the snapshot it replaces
+   * can still finish reading it for a while.
+   */
+  save(snapshot: StoredSnapshot): Promise<'saved' | 'stale'>;
+}
