@@ -16,7 +16,7 @@ import { removePidFile, runningStartPid, writePidFile } from './local/pid-file';
 import { provision } from './local/provision';
 import { lambdaInvoker, type QueuePollers, sqsEventSources, startQueuePollers } from './local/queue-poller';
 import { startSandboxGateway } from './local/sandbox-gateway';
-import { seedDemoCatalog } from './local/seed';
+import { ensureSearchIndex, seedDemoCatalog } from './local/seed';
 import { loadServerlessDefinition } from './local/serverless-definition';
 import { startSqs } from './local/sqs-engine';
 import { streamEventSources } from './local/stream-event-mapping';
@@ -87,6 +87,8 @@ async function start(): Promise<void> {
   Object.assign(process.env, withLocalAws(process.env, aws));
   const resources = await provision({ definition, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, region });
   await seedDemoCatalog({ tableName: resources.tableName, endpoint: dynamo.endpoint });
+  const searchVersion = await ensureSearchIndex({ tableName: resources.tableName, endpoint: dynamo.endpoint });
+  if (searchVersion !== null) log(`search index built from the catalog (version ${searchVersion})`);
   log(`table ${resources.tableName} and ${Object.keys(resources.queues).length} queues ready`);
   recordStack({ region, tableName: resources.tableName });
 

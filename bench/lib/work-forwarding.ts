@@ -18,7 +18,9 @@ export function startWorkForwarding(stack: CheckoutStack, functions: Bundle[]): 
   const [tableLogicalId] = tableResourceOf(stack.definition);
   const args: WorkForwarderArgs = {
     bundle: { file, exportName },
-    sources: streamEventSources(stack.definition, tableLogicalId),
+    sources: streamEventSources(stack.definition, tableLogicalId).filter(
+      (source) => source.functionKey === 'work-forwarder',
+    ),
     dynamoEndpoint: stack.dynamoEndpoint,
     region: stack.region,
     tableName: stack.tableName,

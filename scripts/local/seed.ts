@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
+import { createDynamoSearchSnapshotReader } from '../../shared/adapters/dynamo/dynamo-search-snapshot-store';
 import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
+import { buildSearchIndexer, PRODUCT_SEARCH_INDEX } from '../../shared/container/search-indexing';
 import { ProductExistsError } from '../../shared/domain/catalog/catalog-errors';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { demoCatalog } from './demo-catalog';
@@ -47,6 +49,28 @@ export async function seedDemoCatalog(options: { tableName: string; endpoint: st
       new PutCommand({ TableName: options.tableName, Item: { ...SEED_MARKER, seededAt: new Date().toISOString() } }),
     );
     return created;
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Builds the product search index once per data directory, when it has none yet (a fresh seed, or
+ * a data directory from before search): from then on the search-indexer function keeps it in step
+ * through the table's stream, which only tells of changes made while `npm start` runs.
+ * @returns the version saved, or null when there was an index already.
+ */
+export async function ensureSearchIndex(options: { tableName: string; endpoint: string }): Promise<number | null> {
+  const client = new DynamoDBClient({
+    endpoint: options.endpoint,
+    region: process.env.AWS_REGION ?? 'eu-west-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const db = createDocumentClient(client);
+  try {
+    const reader = createDynamoSearchSnapshotReader({ db, tableName: options.tableName, index: PRODUCT_SEARCH_INDEX });
+    if ((await reader.currentVersion()) !== null) return null;
+    return (await buildSearchIndexer({ db, name: options.tableName }).rebuild()).version;
   } finally {
     client.destroy();
   }

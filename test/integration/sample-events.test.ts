@@ -14,13 +14,17 @@ import { handler as cleanup } from '../../functions/scheduled/cleanup';
 import { handler as dailyReport } from '../../functions/scheduled/daily-report';
 import { handler as expireReservations } from '../../functions/scheduled/expire-reservations';
 import { handler as reconcile } from '../../functions/scheduled/reconcile';
+import { handler as searchIndexer } from '../../functions/stream/search-indexer';
 import { handler as workForwarder } from '../../functions/stream/work-forwarder';
 import { signSampleEvent } from '../../scripts/local/sample-signature';
+import { createDynamoSearchSnapshotReader } from '../../shared/adapters/dynamo/dynamo-search-snapshot-store';
+import { loadEmbeddedSearchIndex } from '../../shared/adapters/search/embedded-search-index';
 import { config } from '../../shared/config';
 import { jobRunner } from '../../shared/container/jobs';
+import { PRODUCT_SEARCH_INDEX } from '../../shared/container/search-indexing';
 import { localSecret } from '../support/config-env';
 import { lambdaContext } from '../support/http-event';
-import { adminToken, customerToken } from '../support/integration';
+import { adminToken, customerToken, testDocumentClient } from '../support/integration';
 import { drainQueue } from '../support/sqs-queue';
 
 const eventsDir = join(__dirname, '..', '..', 'events');
@@ -28,7 +32,7 @@ const sqs = new SQSClient({ region: process.env.AWS_REGION });
 afterAll(() => sqs.destroy());
 /** The stream's, SQS workers' and scheduled functions' samples; every other sample is an HTTP function's. */
 const scheduled = { 'expire-reservations': expireReservations, reconcile, 'daily-report': dailyReport, cleanup };
-const workers = ['work-forwarder', 'payment-worker', 'erasure-worker', ...Object.keys(scheduled)];
+const workers = ['work-forwarder', 'search-indexer', 'payment-worker', 'erasure-worker', ...Object.keys(scheduled)];
 const allNames = readdirSync(eventsDir)
   .filter((file) => file.endsWith('.json'))
   .map((file) => file.replace(/\.json$/, ''))
@@ -115,6 +119,25 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
       orderId: 'ord_sampleorderthatdoesnotexist',
       event: 'PAID',
     });
+  });
+
+  it('search-indexer saves a new snapshot of the product index for its sample change (a product that does not exist)', async () => {
+    const event = JSON.parse(readFileSync(join(eventsDir, 'search-indexer.json'), 'utf8')) as DynamoDBStreamEvent;
+    const db = testDocumentClient();
+    try {
+      const reader = createDynamoSearchSnapshotReader({
+        db,
+        tableName: config().tableName,
+        index: PRODUCT_SEARCH_INDEX,
+      });
+      const before = (await reader.currentVersion()) ?? 0;
+      await searchIndexer(event, lambdaContext('search-indexer'));
+      const after = await reader.load();
+      expect(after?.version).toBeGreaterThan(before);
+      expect(loadEmbeddedSearchIndex(after?.bytes as Buffer).version).toBe(after?.version);
+    } finally {
+      db.destroy();
+    }
   });
 
   it('payment-worker acknowledges its sample (an order that does not exist is not retried)', async () => {

@@ -38,7 +38,7 @@ async function forwardingTo(queue: WorkQueue): Promise<StreamPollers> {
     }),
   );
   return startStreamPollers({
-    sources: streamEventSources(definition, 'Table'),
+    sources: streamEventSources(definition, 'Table').filter((source) => source.functionKey === 'work-forwarder'),
     dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB as string,
     region: process.env.AWS_REGION as string,
     tableName: tableName(),

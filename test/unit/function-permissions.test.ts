@@ -46,6 +46,10 @@ const CAPABILITIES = {
   sendOrderWork: (bundle: BuiltBundle) => bundle.includes('shared/adapters/sqs/sqs-work-queue.ts'),
   requestErasure: (bundle: BuiltBundle) => bundle.includes('shared/adapters/sqs/sqs-erasure-queue.ts'),
   scanTable: (bundle: BuiltBundle) => bundle.includes('shared/adapters/dynamo/dynamo-expired-records.ts'),
+  /** custom.iam.writeSearchSnapshots: saving snapshots of the search index (BatchWriteItem on SEARCH# items). */
+  writeSearchSnapshots: (bundle: BuiltBundle) =>
+    bundle.includes('shared/adapters/dynamo/dynamo-search-snapshot-store.ts') &&
+    bundle.includes('node_modules/@aws-sdk/lib-dynamodb/dist-es/commands/BatchWriteCommand.js'),
   checkHealth: (bundle: BuiltBundle) => bundle.includes('shared/domain/health/health-service.ts'),
   sendEmail: (bundle: BuiltBundle) => bundle.includes('shared/adapters/email/ses-email-sender.ts'),
   // The secrets read from SSM (shared/adapters/payments/ssm-secret.ts), each by the code that uses it.
@@ -66,6 +70,7 @@ const CAPABILITY_ACTIONS = [
   'sqs:ChangeMessageVisibility',
   'sqs:GetQueueAttributes',
   'dynamodb:Scan',
+  'dynamodb:BatchWriteItem',
   'dynamodb:DescribeTable',
   'ssm:GetParameter',
   'ses:SendEmail',

@@ -10,11 +10,16 @@ const BATCH_RETRIES = 5;
  * keys with backoff (throttling returns them instead of failing). Missing items are left out;
  * the order of the result is not the order of `keyList`. Keys must be distinct.
  */
-export async function batchGetItems(db: DynamoDBDocumentClient, tableName: string, keyList: Item[]): Promise<Item[]> {
+export async function batchGetItems(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keyList: Item[],
+  { consistent = false }: { consistent?: boolean } = {},
+): Promise<Item[]> {
   const found: Item[] = [];
   for (let start = 0; start < keyList.length; start += BATCH_GET_LIMIT) {
     let request: Record<string, { Keys: Item[] }> | undefined = {
-      [tableName]: { Keys: keyList.slice(start, start + BATCH_GET_LIMIT) },
+      [tableName]: { Keys: keyList.slice(start, start + BATCH_GET_LIMIT), ...(consistent && { ConsistentRead: true }) },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > BATCH_RETRIES) throw new Error('BatchGet kept returning unprocessed keys');

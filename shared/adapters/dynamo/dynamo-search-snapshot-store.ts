@@ -9,7 +9,7 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { SearchSnapshotStore, StoredSnapshot } from '../../domain/search/search-ports';
+import type { SearchSnapshotReader, SearchSnapshotStore, StoredSnapshot } from '../../domain/search/search-ports';
 import type { Clock } from '../../lib/clock';
 import { isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
@@ -35,6 +35,13 @@ interface Pointer {
   sha256: string;
 }
 
+export interface DynamoSearchSnapshotReaderOptions {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  /** Which index's snapshots (`products`). */
+  index: string;
+}
+
 export interface DynamoSearchSnapshotStoreOptions {
   db: DynamoDBDocumentClient;
   tableName: string;
@@ -52,24 +59,22 @@ const pointerOf = (item: Record<string, unknown>): Pointer => ({
   sha256: item.sha256 as string,
 });
 
+const chunkKeysOf = (index: string, snapshotId: string, count: number) =>
+  Array.from({ length: count }, (_, chunk) => keys.searchSnapshotChunk(index, snapshotId, chunk));
+
 const defaultBackoff = (attempt: number) => new Promise<void>((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
 
 /**
- * Search snapshots in the table (docs/data-model.md, "Search snapshot"): each save's bytes,
- * gzipped, in chunks of an item collection of its own, and a pointer item naming the current save
- * with its version, chunk count and checksum. The pointer is written last and only moves forward
- * (conditional put on the version), so a reader that follows it finds every chunk, and two workers
- * racing cannot make an older snapshot current. The chunks of the save it replaced expire an hour
- * later (TTL), so a function that was loading them can finish; a save that lost the race is
- * deleted at once (its chunks are its own: a save of the same version by another worker is untouched).
+ * The read side of the snapshots (what a search function needs: no write permission, no write code
+ * in its bundle): the current version, and the current snapshot, whole and checked.
  */
-export function createDynamoSearchSnapshotStore({
+export function createDynamoSearchSnapshotReader({
   db,
   tableName,
   index,
-  clock,
-  backoff = defaultBackoff,
-}: DynamoSearchSnapshotStoreOptions): SearchSnapshotStore {
+}: DynamoSearchSnapshotReaderOptions): SearchSnapshotReader & {
+  pointer(consistent: boolean): Promise<Pointer | null>;
+} {
   async function pointer(consistent: boolean): Promise<Pointer | null> {
     const { Item } = await db.send(
       new GetCommand({ TableName: tableName, Key: keys.searchSnapshotPointer(index), ConsistentRead: consistent }),
@@ -77,26 +82,7 @@ export function createDynamoSearchSnapshotStore({
     return Item ? pointerOf(Item) : null;
   }
 
-  /** Puts or deletes items in batches of 25, retrying what DynamoDB left unprocessed. */
-  async function batchWrite(requests: Array<Record<string, unknown>>): Promise<void> {
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_ITEMS) {
-      let pending = requests.slice(start, start + BATCH_WRITE_ITEMS);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= MAX_BATCH_ATTEMPTS)
-          throw new Error(`search snapshot: ${pending.length} writes left unprocessed`);
-        if (attempt > 0) await backoff(attempt);
-        const { UnprocessedItems } = await db.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: pending } } as ConstructorParameters<
-            typeof BatchWriteCommand
-          >[0]),
-        );
-        pending = (UnprocessedItems?.[tableName] ?? []) as Array<Record<string, unknown>>;
-      }
-    }
-  }
-
-  const chunkKeys = (snapshotId: string, count: number) =>
-    Array.from({ length: count }, (_, chunk) => keys.searchSnapshotChunk(index, snapshotId, chunk));
+  const chunkKeys = (snapshotId: string, count: number) => chunkKeysOf(index, snapshotId, count);
 
   async function readChunks(current: Pointer): Promise<Buffer | null> {
     const { PK } = keys.searchSnapshotChunk(index, current.snapshotId, 0);
@@ -120,6 +106,7 @@ export function createDynamoSearchSnapshotStore({
   }
 
   return {
+    pointer,
     async currentVersion() {
       return (await pointer(false))?.version ?? null;
     },
@@ -138,6 +125,50 @@ export function createDynamoSearchSnapshotStore({
       }
       throw new Error(`search snapshot kept changing during ${MAX_LOAD_ATTEMPTS} loads`);
     },
+  };
+}
+
+/**
+ * Search snapshots in the table (docs/data-model.md, "Search snapshot"): each save's bytes,
+ * gzipped, in chunks of an item collection of its own, and a pointer item naming the current save
+ * with its version, chunk count and checksum. The pointer is written last and only moves forward
+ * (conditional put on the version), so a reader that follows it finds every chunk, and two workers
+ * racing cannot make an older snapshot current. The chunks of the save it replaced expire an hour
+ * later (TTL), so a function that was loading them can finish; a save that lost the race is
+ * deleted at once (its chunks are its own: a save of the same version by another worker is untouched).
+ */
+export function createDynamoSearchSnapshotStore({
+  db,
+  tableName,
+  index,
+  clock,
+  backoff = defaultBackoff,
+}: DynamoSearchSnapshotStoreOptions): SearchSnapshotStore {
+  const reader = createDynamoSearchSnapshotReader({ db, tableName, index });
+  const { pointer } = reader;
+  const chunkKeys = (snapshotId: string, count: number) => chunkKeysOf(index, snapshotId, count);
+
+  /** Puts or deletes items in batches of 25, retrying what DynamoDB left unprocessed. */
+  async function batchWrite(requests: Array<Record<string, unknown>>): Promise<void> {
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_ITEMS) {
+      let pending = requests.slice(start, start + BATCH_WRITE_ITEMS);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_BATCH_ATTEMPTS)
+          throw new Error(`search snapshot: ${pending.length} writes left unprocessed`);
+        if (attempt > 0) await backoff(attempt);
+        const { UnprocessedItems } = await db.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: pending } } as ConstructorParameters<
+            typeof BatchWriteCommand
+          >[0]),
+        );
+        pending = (UnprocessedItems?.[tableName] ?? []) as Array<Record<string, unknown>>;
+      }
+    }
+  }
+
+  return {
+    currentVersion: reader.currentVersion,
+    load: reader.load,
 
     async save({ version, bytes }: StoredSnapshot) {
       if (!Number.isSafeInteger(version) || version < 1) throw new RangeError(`snapshot version ${version}`);

@@ -1,5 +1,6 @@
 import MiniSearch, { type Options, type Query, type SearchResult } from 'minisearch';
 import type { SearchDocument } from '../../domain/search/search-document';
+import type { SearchIndexEngine } from '../../domain/search/search-indexing';
 import type { IndexPage, IndexQuery, SearchIndex, SearchIndexWriter } from '../../domain/search/search-ports';
 import { allowsTypo, indexTerms, queryWords, transpositions, wordMatchesTerm } from '../../domain/search/search-text';
 import { type Candidate, pageOf } from './search-paging';
@@ -141,3 +142,9 @@ export function loadEmbeddedSearchIndex(bytes: Uint8Array | string): EmbeddedSea
   }
   return createIndex(engine, documents, snapshot.version);
 }
+
+/** The embedded engine as the indexer uses it: rebuilds from documents, loads snapshots. */
+export const embeddedSearchEngine: SearchIndexEngine = {
+  build: (documents) => buildEmbeddedSearchIndex(documents, { version: 0 }),
+  load: (bytes) => loadEmbeddedSearchIndex(bytes),
+};

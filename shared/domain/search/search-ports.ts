@@ -80,11 +80,15 @@ export interface StoredSnapshot {
  * which one is current. A search function loads the current one at cold start and again when
  * `currentVersion` moves on.
  */
-export interface SearchSnapshotStore {
+export interface SearchSnapshotReader {
   /** The current snapshot's version, or null when none was saved yet (one small read). */
   currentVersion(): Promise<number | null>;
   /** The current snapshot, whole and checked, or null when none was saved yet. */
   load(): Promise<StoredSnapshot | null>;
+}
+
+/** {@link SearchSnapshotReader} and the writes of the index worker. */
+export interface SearchSnapshotStore extends SearchSnapshotReader {
   /**
    * Stores a snapshot and makes it current, unless a snapshot of this version or a newer one is
    * current already ('stale': nothing is kept of this one). Readers of the snapshot it replaces
