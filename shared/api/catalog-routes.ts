@@ -25,7 +25,7 @@ const CATEGORY_PATTERN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   /^[^\u0000-\u001F\u007F-\u009F!"#$%()*+,./:;<=>?@[\\\]^_`{|}~\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+$/;
 
-const Category = /* @__PURE__ */ z
+export const Category = /* @__PURE__ */ z
   .string()
   .check(
     /* @__PURE__ */ z.trim(),

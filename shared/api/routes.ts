@@ -19,6 +19,7 @@ import {
 } from './order-routes';
 import { docsRoute, healthRoute, openApiRoute } from './platform-routes';
 import { getDailyReportRoute } from './report-routes';
+import { searchProductsRoute } from './search-routes';
 import { receivePaymentWebhookRoute } from './webhook-routes';
 
 /** Every route of the API: the OpenAPI document, the fallback's 405 answers and the route test use it. */
@@ -30,6 +31,7 @@ export const routes: RouteSpec[] = [
   getProductRoute,
   createProductRoute,
   updateProductRoute,
+  searchProductsRoute,
   getInventoryRoute,
   putInventoryRoute,
   adjustInventoryRoute,

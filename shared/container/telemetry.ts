@@ -51,3 +51,8 @@ export function paymentCircuitStoreFailed(error: unknown, operation: string): vo
 export function healthProbeFailed(probe: string, error: unknown): void {
   logger.warn('health probe failed', { probe, error: error as Error });
 }
+
+export function searchSnapshotRefreshFailed(error: unknown): void {
+  logger.warn('search snapshot not refreshed; the held index keeps answering', { error: error as Error });
+  metrics.addMetric('SearchSnapshotRefreshFailures', 'Count', 1);
+}

@@ -39,6 +39,12 @@ export function inMemoryStore() {
         return product ? [{ ...product }] : [];
       });
     },
+    async getManyWithStock(skus) {
+      return [...new Set(skus)].flatMap((sku) => {
+        const product = products.get(sku);
+        return product ? [{ product: { ...product }, stock: { ...(stock.get(sku) ?? emptyStock(sku)) } }] : [];
+      });
+    },
     async listActive({ category, ...page }) {
       const active = [...products.values()]
         .filter((p) => p.active && (category === undefined || p.category === category))

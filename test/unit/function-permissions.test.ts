@@ -120,7 +120,7 @@ function grantedTo(name: string, yml: ServerlessYml): string[] {
 }
 
 /** The functions that only read (issue 11): no write on business items, only on their rate-limit counters. */
-const READ_ONLY = ['health', 'openapi', 'docs', 'fallback', 'list-products', 'get-product'];
+const READ_ONLY = ['health', 'openapi', 'docs', 'fallback', 'list-products', 'get-product', 'search-products'];
 
 describe('IAM role per function', () => {
   const yml = readServerlessYml<ServerlessYml>();
@@ -180,6 +180,7 @@ describe('IAM role per function', () => {
     ).toEqual(['run-job', 'reconcile', 'work-forwarder']);
     expect(needs.get('health')).toEqual(['checkHealth']);
     expect(needs.get('get-product')).toEqual(['readCursorSecret']);
+    expect(needs.get('search-products')).toEqual(['readCursorSecret']);
     expect(needs.get('payment-webhook')).toEqual(['readPaymentSecret', 'readWebhookSecret']);
     expect(needs.get('docs')).toEqual([]);
   });

@@ -136,6 +136,23 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
       return items.map(toProductRecord);
     },
 
+    async getManyWithStock(skus) {
+      const distinct = [...new Set(skus)];
+      const items = await batchGetItems(
+        db,
+        tableName,
+        distinct.flatMap((sku) => [keys.product(sku), keys.stock(sku)]),
+      );
+      const stock = new Map(items.filter((item) => item.type === 'Stock').map((item) => [item.sku as string, item]));
+      return items
+        .filter((item) => item.type === 'Product')
+        .map((item) => {
+          const product = toProductRecord(item);
+          const level = stock.get(product.sku);
+          return { product, stock: level ? toStockLevel(level) : null };
+        });
+    },
+
     async listActive({ category, limit, after }) {
       const byCategory = category !== undefined;
       const result = await db.send(

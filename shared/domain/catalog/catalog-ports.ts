@@ -19,6 +19,12 @@ export interface CatalogRepository {
    * are left out. Eventually consistent: for pricing carts, not for admin read-your-writes.
    */
   getMany(skus: string[]): Promise<ProductRecord[]>;
+  /**
+   * The products of these skus that exist, each with its stock, in no particular order; unknown
+   * skus are left out. Eventually consistent (one BatchGetItem of both items per 50 skus): for
+   * public reads of many products at once (search results).
+   */
+  getManyWithStock(skus: string[]): Promise<ProductWithStock[]>;
   /** Active products by sku, optionally of one category. */
   listActive(query: { category?: string } & PageRequest): Promise<Page<ProductWithStock>>;
 }

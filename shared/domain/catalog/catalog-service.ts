@@ -59,6 +59,19 @@ export function createCatalogService({ catalog, cursors, clock, currency }: Cata
       return tag(toProduct(found.product, found.stock));
     },
 
+    /**
+     * The public view of these products, in the order of `skus`: what `get` answers anyone, for
+     * each sku that still names an active product (the others are left out). Eventually consistent.
+     */
+    async activeInOrder(skus: string[]): Promise<Product[]> {
+      if (skus.length === 0) return [];
+      const found = new Map((await catalog.getManyWithStock(skus)).map((entry) => [entry.product.sku, entry]));
+      return skus.flatMap((sku) => {
+        const entry = found.get(sku);
+        return entry?.product.active ? [toProduct(entry.product, entry.stock)] : [];
+      });
+    },
+
     /** Active products by sku, optionally of one category. */
     async listActive(query: { category?: string; limit: number; cursor?: string }): Promise<ListResult<Product>> {
       const scope = `products:${query.category ?? '*'}`;
