@@ -3,8 +3,9 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
 import { createDynamoSearchSnapshotReader } from '../../shared/adapters/dynamo/dynamo-search-snapshot-store';
 import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
-import { buildSearchIndexer, PRODUCT_SEARCH_INDEX } from '../../shared/container/search-indexing';
+import { buildSearchIndexer } from '../../shared/container/search-indexing';
 import { ProductExistsError } from '../../shared/domain/catalog/catalog-errors';
+import { PRODUCT_SEARCH_INDEX } from '../../shared/domain/search/search-ports';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { demoCatalog } from './demo-catalog';
 import { LOCAL_CREDENTIALS } from './local-aws';

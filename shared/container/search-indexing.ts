@@ -2,13 +2,11 @@ import { createDynamoSearchCatalogSource } from '../adapters/dynamo/dynamo-searc
 import { createDynamoSearchSnapshotStore } from '../adapters/dynamo/dynamo-search-snapshot-store';
 import { embeddedSearchEngine } from '../adapters/search/embedded-search-index';
 import { createSearchIndexer, type SearchIndexer } from '../domain/search/search-indexing';
+import { PRODUCT_SEARCH_INDEX } from '../domain/search/search-ports';
 import { systemClock } from '../lib/clock';
 import { once } from '../lib/once';
 import { logger, metrics } from '../observability';
 import { type Table, table } from './clients';
-
-/** The product search index's name in the snapshot store (the search function reads the same). */
-export const PRODUCT_SEARCH_INDEX = 'products';
 
 /** The indexer of the product search index over a table (the worker's, or a test's or the seed's). */
 export function buildSearchIndexer({ db, name }: Table, index = PRODUCT_SEARCH_INDEX): SearchIndexer {

@@ -1,8 +1,9 @@
-import { createDynamoSearchSnapshotStore } from '../adapters/dynamo/dynamo-search-snapshot-store';
+import { createDynamoSearchSnapshotReader } from '../adapters/dynamo/dynamo-search-snapshot-store';
 import { loadEmbeddedSearchIndex } from '../adapters/search/embedded-search-index';
 import { createSnapshotSearchIndex } from '../adapters/search/snapshot-search-index';
 import { config } from '../config';
 import { createProductSearch } from '../domain/search/product-search';
+import { PRODUCT_SEARCH_INDEX } from '../domain/search/search-ports';
 import { createSearchService } from '../domain/search/search-service';
 import { type Clock, systemClock } from '../lib/clock';
 import type { CursorCodec } from '../lib/cursor-codec';
@@ -10,9 +11,6 @@ import { once } from '../lib/once';
 import { buildCatalogService } from './catalog';
 import { cursorCodec, type Table, table } from './clients';
 import { searchSnapshotRefreshFailed } from './telemetry';
-
-/** The index the index worker keeps the products' snapshots under (docs/data-model.md, "Search snapshots"). */
-export const PRODUCT_SEARCH_INDEX = 'products';
 
 /**
  * How often a warm function asks whether a newer snapshot was saved: one GetItem of a few bytes per
@@ -43,7 +41,7 @@ export function buildProductSearch(
     checkEveryMs = SNAPSHOT_CHECK_INTERVAL_MS,
   }: ProductSearchOptions,
 ) {
-  const snapshots = createDynamoSearchSnapshotStore({ db, tableName: name, index, clock });
+  const snapshots = createDynamoSearchSnapshotReader({ db, tableName: name, index });
   const searchIndex = createSnapshotSearchIndex({
     store: snapshots,
     load: loadEmbeddedSearchIndex,

@@ -21,7 +21,7 @@ import { createDynamoSearchSnapshotReader } from '../../shared/adapters/dynamo/d
 import { loadEmbeddedSearchIndex } from '../../shared/adapters/search/embedded-search-index';
 import { config } from '../../shared/config';
 import { jobRunner } from '../../shared/container/jobs';
-import { PRODUCT_SEARCH_INDEX } from '../../shared/container/search-indexing';
+import { PRODUCT_SEARCH_INDEX } from '../../shared/domain/search/search-ports';
 import { localSecret } from '../support/config-env';
 import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken, testDocumentClient } from '../support/integration';
@@ -45,6 +45,7 @@ const expectedStatus: Record<string, number> = {
   docs: 200,
   fallback: 404,
   'list-products': 200,
+  'search-products': 200,
   'get-product': 200,
   'create-product': 201,
   'update-product': 200,

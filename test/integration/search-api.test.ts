@@ -8,8 +8,9 @@ import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dyna
 import { createDynamoSearchSnapshotStore } from '../../shared/adapters/dynamo/dynamo-search-snapshot-store';
 import { buildEmbeddedSearchIndex } from '../../shared/adapters/search/embedded-search-index';
 import { cursorCodec, table } from '../../shared/container/clients';
-import { buildProductSearch, PRODUCT_SEARCH_INDEX, SNAPSHOT_CHECK_INTERVAL_MS } from '../../shared/container/search';
+import { buildProductSearch, SNAPSHOT_CHECK_INTERVAL_MS } from '../../shared/container/search';
 import { buildSearchDocument, type SearchDocument } from '../../shared/domain/search/search-document';
+import { PRODUCT_SEARCH_INDEX } from '../../shared/domain/search/search-ports';
 import type { Clock } from '../../shared/lib/clock';
 import { invoke } from '../support/http-event';
 import { adminToken, tableName, testDocumentClient, uniqueSku } from '../support/integration';

@@ -1,8 +1,8 @@
-import type { IndexPage, IndexQuery, SearchIndex, SearchSnapshotStore } from '../../domain/search/search-ports';
+import type { IndexPage, IndexQuery, SearchIndex, SearchSnapshotReader } from '../../domain/search/search-ports';
 import type { Clock } from '../../lib/clock';
 
 export interface SnapshotSearchIndexOptions {
-  store: SearchSnapshotStore;
+  store: SearchSnapshotReader;
   /** Turns a stored snapshot's bytes into an index (`loadEmbeddedSearchIndex`). */
   load: (bytes: Buffer) => SearchIndex;
   clock: Clock;

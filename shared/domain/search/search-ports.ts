@@ -1,5 +1,8 @@
 import type { SearchDocument } from './search-document';
 
+/** The name the product search index's snapshots are kept under (docs/data-model.md, "Search snapshots"). */
+export const PRODUCT_SEARCH_INDEX = 'products';
+
 export const SEARCH_SORTS = ['relevance', 'price-asc', 'price-desc', 'newest'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
