@@ -26,6 +26,7 @@ import { localLoad } from './benchmarks/local-load';
 import { orderToShipped } from './benchmarks/order-to-shipped';
 import { paymentWorkerThroughput } from './benchmarks/payment-worker-throughput';
 import { searchEngine } from './benchmarks/search-engine';
+import { searchFreshness } from './benchmarks/search-freshness';
 import { warmGetProduct } from './benchmarks/warm-get-product';
 import { benchDir } from './lib/build-bundles';
 import { machineInfo } from './lib/machine';
@@ -39,7 +40,8 @@ const BENCH_VERSION = 1;
  * which starts fresh processes too) run before the warm measure starts DynamoDB Local, so the JVM
  * does not compete with the child processes for the CPU; the
  * checkout measures follow, as they add the SQS emulator and a thousand products, then the payment
- * worker (which adds the sandbox gateway and pays orders those products), and last the whole local
+ * worker (which adds the sandbox gateway and pays orders those products), the search freshness
+ * (which fills that table to ten thousand products and runs the index worker), and last the whole local
  * stack of `npm start`, started for each of its two measures (order to SHIPPED, then the load) and
  * stopped right after.
  */
@@ -52,6 +54,8 @@ const benchmarks: Benchmark[] = [
   checkoutThroughput,
   checkoutCapacity,
   paymentWorkerThroughput,
+  // After the checkout measures: it adds thousands of products to their table.
+  searchFreshness,
   orderToShipped,
   localLoad,
 ];

@@ -12,7 +12,8 @@ function skuOf(keys: Record<string, { S?: string }> | undefined): string | undef
 
 /**
  * The search index worker: a batch of the table stream's product and stock changes (its event
- * source filters on the keys) becomes one new snapshot of the index. The batch is handled whole:
+ * source filters on the keys) becomes one new snapshot of the index, or none when nothing the
+ * search shows changed (a checkout that leaves a product in stock). The batch is handled whole:
  * if the save fails it throws and Lambda retries the batch, which is harmless (the indexer reads
  * the products' current state). `SearchIndexLagSeconds`: from the oldest change of the batch to
  * its snapshot, what the 10 s freshness target is about.
@@ -25,7 +26,11 @@ export function searchIndexerHandler(indexer: () => SearchIndexer, now: () => nu
         (sku): sku is string => sku !== undefined,
       );
       if (skus.length === 0) return;
-      const { version, rebuilt } = await indexer().apply(skus);
+      const { version, saved, rebuilt } = await indexer().apply(skus);
+      if (!saved) {
+        logger.debug('search index unchanged by the batch', { version, products: skus.length });
+        return;
+      }
       const oldest = Math.min(
         ...event.Records.map((record) => record.dynamodb?.ApproximateCreationDateTime ?? Infinity),
       );

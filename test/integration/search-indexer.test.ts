@@ -6,9 +6,13 @@ import { handler as updateProduct } from '../../functions/http/update-product';
 import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { streamEventSources } from '../../scripts/local/stream-event-mapping';
 import { type StreamPollers, startStreamPollers } from '../../scripts/local/stream-poller';
-import { createDynamoSearchSnapshotReader } from '../../shared/adapters/dynamo/dynamo-search-snapshot-store';
+import {
+  createDynamoSearchSnapshotReader,
+  createDynamoSearchSnapshotStore,
+} from '../../shared/adapters/dynamo/dynamo-search-snapshot-store';
 import { loadEmbeddedSearchIndex } from '../../shared/adapters/search/embedded-search-index';
 import { buildSearchIndexer } from '../../shared/container/search-indexing';
+import { systemClock } from '../../shared/lib/clock';
 import { searchIndexerHandler } from '../../shared/workers/search-indexer';
 import { invoke, lambdaContext } from '../support/http-event';
 import { adminToken, tableName, testDocumentClient, uniqueSku } from '../support/integration';
@@ -112,6 +116,51 @@ describe('the search index worker, driven by the table stream', () => {
     } finally {
       await pollers.stop();
     }
+  }, 60_000);
+
+  it('saves no snapshot for a change the search does not show: stock that stays above zero', async () => {
+    const index = `test-${randomUUID()}`;
+    const word = uniqueWord();
+    const { sku } = await newProduct(word, 3);
+    const indexer = buildSearchIndexer(table(), index);
+    const first = await indexer.rebuild();
+    const restocked = await invoke(putInventory, {
+      method: 'PUT',
+      path: `/v1/inventory/${sku}`,
+      pathParameters: { sku },
+      body: { onHand: 5 },
+      token: adminToken(),
+    });
+    expect(restocked.status).toBe(200);
+    expect(await indexer.apply([sku])).toEqual({ version: first.version, saved: false, rebuilt: false });
+    // Another instance, from the stored snapshot, sees it the same way; down to zero is a change.
+    const other = buildSearchIndexer(table(), index);
+    expect((await other.apply([sku])).saved).toBe(false);
+    const emptied = await invoke(putInventory, {
+      method: 'PUT',
+      path: `/v1/inventory/${sku}`,
+      pathParameters: { sku },
+      body: { onHand: 0 },
+      token: adminToken(),
+    });
+    expect(emptied.status).toBe(200);
+    expect(await other.apply([sku])).toEqual({ version: first.version + 1, saved: true, rebuilt: false });
+    expect(await found(index, word, true)).toEqual([]);
+  }, 60_000);
+
+  it('rebuilds from the catalog, and saves, when the current snapshot is one this release cannot read', async () => {
+    const index = `test-${randomUUID()}`;
+    const word = uniqueWord();
+    const { sku } = await newProduct(word, 2);
+    const store = createDynamoSearchSnapshotStore({ db, tableName: tableName(), index, clock: systemClock });
+    await store.save({ version: 1, bytes: Buffer.from(JSON.stringify({ format: 'an-older-engine/1' })) });
+    // Even for a change the search would not show, the unreadable snapshot is replaced.
+    expect(await buildSearchIndexer(table(), index).apply([`NO-SUCH-${randomUUID()}`])).toEqual({
+      version: 2,
+      saved: true,
+      rebuilt: true,
+    });
+    expect(await found(index, word)).toEqual([sku]);
   }, 60_000);
 
   it('loses no change when indexers race: each saves on top of the other', async () => {

@@ -35,6 +35,8 @@ const ENGINE_OPTIONS: Options<SearchDocument> = {
 export interface EmbeddedSearchIndex extends SearchIndex, SearchIndexWriter {
   /** Documents held (active products). */
   readonly size: number;
+  /** The document held for a product, or undefined (no such product, or inactive). */
+  get(id: string): SearchDocument | undefined;
   /** The index as a snapshot (JSON, UTF-8) recording `version` (default: the index's own). */
   snapshot(version?: number): Promise<Buffer>;
 }
@@ -75,6 +77,8 @@ function createIndex(engine: MiniSearch<SearchDocument>, documents: Map<string, 
     get size() {
       return documents.size;
     },
+
+    get: (id) => documents.get(id)?.document,
 
     async search(query: IndexQuery): Promise<IndexPage> {
       const words = queryWords(query.q ?? '');

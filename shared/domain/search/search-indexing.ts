@@ -3,6 +3,8 @@ import type { SearchIndex, SearchIndexWriter, SearchSnapshotStore } from './sear
 
 /** An index the indexer can change and save (the embedded engine's, for one). */
 export interface WritableSearchIndex extends SearchIndex, SearchIndexWriter {
+  /** The document held for a product, or undefined (none, or inactive: never held). */
+  get(id: string): SearchDocument | undefined;
   /** The index as snapshot bytes recording `version`. */
   snapshot(version: number): Promise<Buffer>;
 }
@@ -33,9 +35,22 @@ export interface SearchIndexerDeps {
 }
 
 export interface IndexedVersion {
+  /** The current version: the one saved, or the one that already showed every product as it is. */
   version: number;
+  /** Whether a snapshot was saved (false: nothing the search shows had changed). */
+  saved: boolean;
   /** Whether the whole catalog was read (no snapshot yet, or one this release cannot read). */
   rebuilt: boolean;
+}
+
+/**
+ * What the search makes of a document: absent and inactive alike (never found), and stock only as
+ * in stock or not (the `inStock` filter; the count shown is read from the table). A checkout that
+ * takes one of fifty units changes nothing here, so it costs no snapshot.
+ */
+function asSearched(document: SearchDocument | null | undefined): string {
+  if (!document?.active) return 'absent';
+  return JSON.stringify({ ...document, available: document.available > 0 ? 1 : 0 });
 }
 
 /**
@@ -46,6 +61,13 @@ export interface IndexedVersion {
  * reads their state, not the change. The index it saved last is kept for the next call, so a
  * busy indexer neither reloads nor re-reads the catalog.
  */
+/** The index an indexer works on: the current snapshot's, at its version (`rebuilt`: it could not be read). */
+interface Base {
+  index: WritableSearchIndex;
+  version: number;
+  rebuilt?: boolean;
+}
+
 export function createSearchIndexer({
   store,
   source,
@@ -53,10 +75,10 @@ export function createSearchIndexer({
   onUnreadableSnapshot = () => undefined,
   maxAttempts = 5,
 }: SearchIndexerDeps) {
-  let held: { index: WritableSearchIndex; version: number } | null = null;
+  let held: Base | null = null;
 
   /** The current snapshot's index, or null when there is none (or none this release can read). */
-  async function current(): Promise<{ index: WritableSearchIndex; version: number } | null> {
+  async function current(): Promise<Base | null> {
     if (held && (await store.currentVersion()) === held.version) return held;
     held = null;
     const stored = await store.load();
@@ -65,23 +87,26 @@ export function createSearchIndexer({
       return { index: engine.load(stored.bytes), version: stored.version };
     } catch (error) {
       onUnreadableSnapshot(error);
-      return { index: engine.build(await source.allDocuments()), version: stored.version };
+      // Rebuilt, and saved whatever the batch changes: the stored one is of no use to the readers.
+      return { index: engine.build(await source.allDocuments()), version: stored.version, rebuilt: true };
     }
   }
 
   async function saveNext(
-    change: (base: { index: WritableSearchIndex; version: number } | null) => Promise<{
+    change: (base: Base | null) => Promise<{
       index: WritableSearchIndex;
       rebuilt: boolean;
+      changed: boolean;
     }>,
   ): Promise<IndexedVersion> {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const base = await current();
-      const { index, rebuilt } = await change(base);
+      const { index, rebuilt, changed } = await change(base);
+      if (base && !changed && !base.rebuilt) return { version: base.version, saved: false, rebuilt: false };
       const version = (base?.version ?? 0) + 1;
       if ((await store.save({ version, bytes: await index.snapshot(version) })) === 'saved') {
         held = { index, version };
-        return { version, rebuilt };
+        return { version, saved: true, rebuilt: rebuilt || base?.rebuilt === true };
       }
       held = null; // another indexer saved first: start again from its snapshot
     }
@@ -89,24 +114,30 @@ export function createSearchIndexer({
   }
 
   return {
-    /** Brings these products' documents up to date and saves the next version. */
+    /**
+     * Brings these products' documents up to date and saves the next version, unless nothing the
+     * search shows of them changed (then no snapshot is written).
+     */
     apply(skus: string[]): Promise<IndexedVersion> {
       const wanted = [...new Set(skus)];
       return saveNext(async (base) => {
-        if (!base) return { index: engine.build(await source.allDocuments()), rebuilt: true };
+        if (!base) return { index: engine.build(await source.allDocuments()), rebuilt: true, changed: true };
         const documents = await source.documentsOf(wanted);
+        let changed = false;
         for (const sku of wanted) {
           const document = documents.get(sku);
+          if (asSearched(document) === asSearched(base.index.get(sku))) continue;
+          changed = true;
           if (document) await base.index.upsert(document);
           else await base.index.remove(sku);
         }
-        return { index: base.index, rebuilt: false };
+        return { index: base.index, rebuilt: false, changed };
       });
     },
 
     /** Builds the index from the whole catalog and saves it as the next version. */
     rebuild(): Promise<IndexedVersion> {
-      return saveNext(async () => ({ index: engine.build(await source.allDocuments()), rebuilt: true }));
+      return saveNext(async () => ({ index: engine.build(await source.allDocuments()), rebuilt: true, changed: true }));
     },
   };
 }
