@@ -32,6 +32,15 @@ const table = () => ({ db, name: tableName() });
 /** A word nobody else's product has, to search by. */
 const uniqueWord = () => [...randomBytes(8)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('');
 
+const setStock = (sku: string, onHand: number) =>
+  invoke(putInventory, {
+    method: 'PUT',
+    path: `/v1/inventory/${sku}`,
+    pathParameters: { sku },
+    body: { onHand },
+    token: adminToken(),
+  });
+
 async function newProduct(word: string, onHand: number) {
   const sku = uniqueSku('SRCH');
   const created = await invoke(createProduct, {
@@ -41,14 +50,7 @@ async function newProduct(word: string, onHand: number) {
     token: adminToken(),
   });
   expect(created.status).toBe(201);
-  const stocked = await invoke(putInventory, {
-    method: 'PUT',
-    path: `/v1/inventory/${sku}`,
-    pathParameters: { sku },
-    body: { onHand },
-    token: adminToken(),
-  });
-  expect(stocked.status).toBe(200);
+  expect((await setStock(sku, onHand)).status).toBe(200);
   return { sku, etag: created.headers.etag as string };
 }
 
@@ -87,13 +89,7 @@ describe('the search index worker, driven by the table stream', () => {
         timeoutMs: 10_000,
       });
 
-      const emptied = await invoke(putInventory, {
-        method: 'PUT',
-        path: `/v1/inventory/${sku}`,
-        pathParameters: { sku },
-        body: { onHand: 0 },
-        token: adminToken(),
-      });
+      const emptied = await setStock(sku, 0);
       expect(emptied.status).toBe(200);
       await eventually(async () => !(await found(index, word, true)).includes(sku), 'out of stock, left out', {
         timeoutMs: 10_000,
@@ -124,25 +120,13 @@ describe('the search index worker, driven by the table stream', () => {
     const { sku } = await newProduct(word, 3);
     const indexer = buildSearchIndexer(table(), index);
     const first = await indexer.rebuild();
-    const restocked = await invoke(putInventory, {
-      method: 'PUT',
-      path: `/v1/inventory/${sku}`,
-      pathParameters: { sku },
-      body: { onHand: 5 },
-      token: adminToken(),
-    });
+    const restocked = await setStock(sku, 5);
     expect(restocked.status).toBe(200);
     expect(await indexer.apply([sku])).toEqual({ version: first.version, saved: false, rebuilt: false });
     // Another instance, from the stored snapshot, sees it the same way; down to zero is a change.
     const other = buildSearchIndexer(table(), index);
     expect((await other.apply([sku])).saved).toBe(false);
-    const emptied = await invoke(putInventory, {
-      method: 'PUT',
-      path: `/v1/inventory/${sku}`,
-      pathParameters: { sku },
-      body: { onHand: 0 },
-      token: adminToken(),
-    });
+    const emptied = await setStock(sku, 0);
     expect(emptied.status).toBe(200);
     expect(await other.apply([sku])).toEqual({ version: first.version + 1, saved: true, rebuilt: false });
     expect(await found(index, word, true)).toEqual([]);
