@@ -122,7 +122,7 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
     });
   });
 
-  it('search-indexer saves a new snapshot of the product index for its sample change (a product that does not exist)', async () => {
+  it('search-indexer handles its sample change (a product that does not exist): the current index, built if there was none, does not hold it', async () => {
     const event = JSON.parse(readFileSync(join(eventsDir, 'search-indexer.json'), 'utf8')) as DynamoDBStreamEvent;
     const db = testDocumentClient();
     try {
@@ -133,9 +133,11 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
       });
       const before = (await reader.currentVersion()) ?? 0;
       await searchIndexer(event, lambdaContext('search-indexer'));
+      // Nothing the search shows changed, so no snapshot is saved for it, unless there was none yet
+      // (then the index is built from the catalog); other test files may save meanwhile.
       const after = await reader.load();
-      expect(after?.version).toBeGreaterThan(before);
-      expect(loadEmbeddedSearchIndex(after?.bytes as Buffer).version).toBe(after?.version);
+      expect(after?.version).toBeGreaterThanOrEqual(Math.max(before, 1));
+      expect(loadEmbeddedSearchIndex(after?.bytes as Buffer).get('SAMPLE-NOT-A-PRODUCT')).toBeUndefined();
     } finally {
       db.destroy();
     }
