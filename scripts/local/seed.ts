@@ -13,20 +13,33 @@ import { LOCAL_CREDENTIALS } from './local-aws';
 /** Written last: the demo catalog of this data directory is complete. */
 const SEED_MARKER = { PK: 'META', SK: 'SEED#demo-catalog' };
 
+interface LocalTable {
+  tableName: string;
+  endpoint: string;
+}
+
+/** Runs `work` with a document client of the local table, destroyed afterwards. */
+async function withLocalTable<T>(options: LocalTable, work: (db: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
+  const client = new DynamoDBClient({
+    endpoint: options.endpoint,
+    region: process.env.AWS_REGION ?? 'eu-west-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    return await work(createDocumentClient(client));
+  } finally {
+    client.destroy();
+  }
+}
+
 /**
  * Seeds the demo catalog once per data directory, through the same services the API uses.
  * A run that crashed half-way is completed by the next start (existing products are kept, stock
  * is set where it is still zero); after that, a developer's changes are never overwritten.
  * @returns how many products were created (0 when the catalog was seeded before).
  */
-export async function seedDemoCatalog(options: { tableName: string; endpoint: string }): Promise<number> {
-  const client = new DynamoDBClient({
-    endpoint: options.endpoint,
-    region: process.env.AWS_REGION ?? 'eu-west-1',
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const db: DynamoDBDocumentClient = createDocumentClient(client);
-  try {
+export function seedDemoCatalog(options: LocalTable): Promise<number> {
+  return withLocalTable(options, async (db) => {
     const marker = await db.send(
       new GetCommand({ TableName: options.tableName, Key: SEED_MARKER, ConsistentRead: true }),
     );
@@ -50,9 +63,7 @@ export async function seedDemoCatalog(options: { tableName: string; endpoint: st
       new PutCommand({ TableName: options.tableName, Item: { ...SEED_MARKER, seededAt: new Date().toISOString() } }),
     );
     return created;
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /**
@@ -61,18 +72,10 @@ export async function seedDemoCatalog(options: { tableName: string; endpoint: st
  * through the table's stream, which only tells of changes made while `npm start` runs.
  * @returns the version saved, or null when there was an index already.
  */
-export async function ensureSearchIndex(options: { tableName: string; endpoint: string }): Promise<number | null> {
-  const client = new DynamoDBClient({
-    endpoint: options.endpoint,
-    region: process.env.AWS_REGION ?? 'eu-west-1',
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const db = createDocumentClient(client);
-  try {
+export function ensureSearchIndex(options: LocalTable): Promise<number | null> {
+  return withLocalTable(options, async (db) => {
     const reader = createDynamoSearchSnapshotReader({ db, tableName: options.tableName, index: PRODUCT_SEARCH_INDEX });
     if ((await reader.currentVersion()) !== null) return null;
     return (await buildSearchIndexer({ db, name: options.tableName }).rebuild()).version;
-  } finally {
-    client.destroy();
-  }
+  });
 }

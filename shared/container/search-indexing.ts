@@ -1,7 +1,7 @@
-import { createDynamoSearchCatalogSource } from '../adapters/dynamo/dynamo-search-catalog-source';
+import { createDynamoCatalogRepository } from '../adapters/dynamo/dynamo-catalog-repository';
 import { createDynamoSearchSnapshotStore } from '../adapters/dynamo/dynamo-search-snapshot-store';
 import { embeddedSearchEngine } from '../adapters/search/embedded-search-index';
-import { createSearchIndexer, type SearchIndexer } from '../domain/search/search-indexing';
+import { catalogSearchSource, createSearchIndexer, type SearchIndexer } from '../domain/search/search-indexing';
 import { PRODUCT_SEARCH_INDEX } from '../domain/search/search-ports';
 import { systemClock } from '../lib/clock';
 import { once } from '../lib/once';
@@ -12,7 +12,7 @@ import { type Table, table } from './clients';
 export function buildSearchIndexer({ db, name }: Table, index = PRODUCT_SEARCH_INDEX): SearchIndexer {
   return createSearchIndexer({
     store: createDynamoSearchSnapshotStore({ db, tableName: name, index, clock: systemClock }),
-    source: createDynamoSearchCatalogSource(db, name),
+    source: catalogSearchSource(createDynamoCatalogRepository(db, name)),
     engine: embeddedSearchEngine,
     onUnreadableSnapshot: (error) => {
       logger.warn('search snapshot unreadable by this release; rebuilding the index from the catalog', {

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as createProduct } from '../../functions/http/create-product';
-import { handler as putInventory } from '../../functions/http/put-inventory';
 import { keys } from '../../shared/adapters/dynamo/keys';
-import { placeOrder, stockOf } from '../support/checkout';
-import { invoke } from '../support/http-event';
-import { adminToken, tableName, testDocumentClient, uniqueSku } from '../support/integration';
+import { placeOrder, stockedProduct, stockOf } from '../support/checkout';
+import { adminToken, tableName, testDocumentClient } from '../support/integration';
 
 // This file's functions admit three requests per second per principal (config is read on first use).
 const REQUESTS_PER_SECOND = 3;
@@ -20,30 +17,11 @@ async function startOfASecond() {
   if (ms > 300) await new Promise((resolve) => setTimeout(resolve, 1000 - ms + 10));
 }
 
-/**
- * A product with stock, set up by an admin of this file's own: the request counter is per principal
- * and shared through the table, so the admin other files use (at 50 a second) would use up this
- * file's three.
- */
-async function stockedProduct(onHand: number): Promise<string> {
-  const sku = uniqueSku('ADM');
-  const token = adminToken(`admission-admin-${randomUUID()}`);
-  const body = { sku, name: `Product ${sku}`, price: 1000, category: 'Admission tests' };
-  expect((await invoke(createProduct, { method: 'POST', path: '/v1/products', body, token })).status).toBe(201);
-  const stocked = await invoke(putInventory, {
-    method: 'PUT',
-    path: `/v1/inventory/${sku}`,
-    pathParameters: { sku },
-    body: { onHand },
-    token,
-  });
-  expect(stocked.status).toBe(200);
-  return sku;
-}
-
 describe("a checkout's admission by the request limit", () => {
   it('starts the checkout beside the count, but a refused request writes nothing: no claim, no checkout count, no stock', async () => {
-    const sku = await stockedProduct(100);
+    // An admin of this file's own: the request counter is per principal and shared through the
+    // table, so the admin the other files use (at 50 a second) would use up this file's three.
+    const sku = await stockedProduct(100, 1000, adminToken(`admission-admin-${randomUUID()}`));
     // Warm (configuration, clients, keys), so the checkouts below are counted within one second.
     expect((await placeOrder(`warm-${randomUUID()}`, { items: [{ sku, quantity: 0 }] })).status).toBe(400);
     let placed = 0;

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS } from '../../../scripts/local/local-aws';
 import { createDocumentClient } from '../../../shared/adapters/dynamo/dynamo-client';
 import { createDynamoSearchSnapshotReader } from '../../../shared/adapters/dynamo/dynamo-search-snapshot-store';
 import { loadEmbeddedSearchIndex } from '../../../shared/adapters/search/embedded-search-index';
@@ -11,7 +9,7 @@ import type { SearchDocument } from '../../../shared/domain/search/search-docume
 import { PRODUCT_SEARCH_INDEX } from '../../../shared/domain/search/search-ports';
 import { createCursorCodec } from '../../../shared/lib/cursor-codec';
 import type { BenchContext } from '../../bench-context';
-import { applyFunctionEnv } from '../../lib/checkout-requests';
+import { applyFunctionEnv, stackDynamoClient } from '../../lib/checkout-requests';
 import { type SeedProduct, seedProducts } from '../../lib/local-table';
 import { percentile } from '../../lib/stats';
 import { startStreamFunction } from '../../lib/work-forwarding';
@@ -75,11 +73,7 @@ export async function measure(context: BenchContext): Promise<Measured> {
     currency: stack.env.STORE_CURRENCY || 'EUR',
     products: Array.from({ length: Math.max(0, size - existing) }, (_, index) => filler(index)),
   });
-  const client = new DynamoDBClient({
-    endpoint: stack.dynamoEndpoint,
-    region: stack.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const client = stackDynamoClient(stack);
   const db = createDocumentClient(client);
   const table = { db, name: stack.tableName };
   try {

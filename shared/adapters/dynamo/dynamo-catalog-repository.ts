@@ -136,12 +136,13 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
       return items.map(toProductRecord);
     },
 
-    async getManyWithStock(skus) {
+    async getManyWithStock(skus, { consistent = false } = {}) {
       const distinct = [...new Set(skus)];
       const items = await batchGetItems(
         db,
         tableName,
         distinct.flatMap((sku) => [keys.product(sku), keys.stock(sku)]),
+        { consistent },
       );
       const stock = new Map(items.filter((item) => item.type === 'Stock').map((item) => [item.sku as string, item]));
       return items

@@ -21,10 +21,10 @@ export interface CatalogRepository {
   getMany(skus: string[]): Promise<ProductRecord[]>;
   /**
    * The products of these skus that exist, each with its stock, in no particular order; unknown
-   * skus are left out. Eventually consistent (one BatchGetItem of both items per 50 skus): for
-   * public reads of many products at once (search results).
+   * skus are left out. One BatchGetItem of both items per 50 skus, eventually consistent unless
+   * asked (search results read it plain; the search index worker, strongly consistent, after a change).
    */
-  getManyWithStock(skus: string[]): Promise<ProductWithStock[]>;
+  getManyWithStock(skus: string[], options?: { consistent?: boolean }): Promise<ProductWithStock[]>;
   /** Active products by sku, optionally of one category. */
   listActive(query: { category?: string } & PageRequest): Promise<Page<ProductWithStock>>;
 }

@@ -1,4 +1,5 @@
-import type { SearchDocument } from './search-document';
+import type { CatalogRepository } from '../catalog/catalog-ports';
+import { buildSearchDocument, type SearchDocument } from './search-document';
 import type { SearchIndex, SearchIndexWriter, SearchSnapshotStore } from './search-ports';
 
 /** An index the indexer can change and save (the embedded engine's, for one). */
@@ -22,6 +23,31 @@ export interface SearchCatalogSource {
   documentsOf(skus: string[]): Promise<Map<string, SearchDocument | null>>;
   /** The documents of every active product, for a rebuild. */
   allDocuments(): Promise<SearchDocument[]>;
+}
+
+/** Catalog pages a rebuild reads at a time (each with one BatchGetItem of their stock). */
+const REBUILD_PAGE = 100;
+
+/** The catalog repository as the search reads it. */
+export function catalogSearchSource(catalog: CatalogRepository): SearchCatalogSource {
+  return {
+    async documentsOf(skus) {
+      const found = await catalog.getManyWithStock(skus, { consistent: true });
+      const documents = new Map(found.map((entry) => [entry.product.sku, buildSearchDocument(entry)]));
+      return new Map(skus.map((sku) => [sku, documents.get(sku) ?? null]));
+    },
+
+    async allDocuments() {
+      const documents: SearchDocument[] = [];
+      let after: Record<string, unknown> | undefined;
+      do {
+        const page = await catalog.listActive({ limit: REBUILD_PAGE, after });
+        documents.push(...page.items.map(buildSearchDocument));
+        after = page.next ?? undefined;
+      } while (after);
+      return documents;
+    },
+  };
 }
 
 export interface SearchIndexerDeps {
