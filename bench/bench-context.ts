@@ -23,6 +23,9 @@ export const CHECKOUT_SPREAD_SKUS = 1000;
 /** Units per product: far more than a run can order, so no checkout is ever refused for stock. */
 const HOT_ON_HAND = 1_000_000_000;
 const SPREAD_ON_HAND = 1_000_000;
+/** Products with variants (one per size), for orders of variants: `BENCH-VARIANT-<n>-<size>`. */
+export const CHECKOUT_VARIANT_PRODUCTS = 20;
+const VARIANT_SIZES = ['XS', 'S', 'M', 'L', 'XL'];
 
 interface Setup {
   definition: ServerlessDefinition;
@@ -48,6 +51,8 @@ export interface CheckoutStack {
   notificationQueueUrl: string;
   hotSku: string;
   spreadSkus: string[];
+  /** Products with variants, each with its variants' skus (every variant stocked like a spread sku). */
+  variantProducts: Array<{ sku: string; variantSkus: string[] }>;
   /** A signed access token of a customer. */
   customerToken(sub: string): string;
 }
@@ -136,6 +141,10 @@ export class BenchContext {
         price: 500 + ((index * 7919) % 9500),
         onHand,
       });
+      const variantProducts = Array.from({ length: CHECKOUT_VARIANT_PRODUCTS }, (_, index) => {
+        const sku = `BENCH-VARIANT-${String(index).padStart(4, '0')}`;
+        return { sku, variantSkus: VARIANT_SIZES.map((size) => `${sku}-${size}`) };
+      });
       await seedProducts({
         endpoint: table.endpoint,
         region,
@@ -144,6 +153,16 @@ export class BenchContext {
         products: [
           product(CHECKOUT_HOT_SKU, HOT_ON_HAND, 0),
           ...spreadSkus.map((sku, index) => product(sku, SPREAD_ON_HAND, index + 1)),
+          ...variantProducts.map(({ sku, variantSkus }, index) => ({
+            ...product(sku, SPREAD_ON_HAND, spreadSkus.length + index + 1),
+            options: [{ name: 'Size', values: VARIANT_SIZES }],
+            // Every other size at a price of its own, the others at the product's.
+            variants: variantSkus.map((variant, at) => ({
+              sku: variant,
+              options: { Size: VARIANT_SIZES[at] as string },
+              ...(at % 2 === 1 && { price: 700 + at * 100 }),
+            })),
+          })),
         ],
       });
       return {
@@ -160,6 +179,7 @@ export class BenchContext {
         notificationQueueUrl: queueUrl('NOTIFICATION_QUEUE_URL'),
         hotSku: CHECKOUT_HOT_SKU,
         spreadSkus,
+        variantProducts,
         customerToken: customerTokenSigner(issuerDir),
       };
     })();

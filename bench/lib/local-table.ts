@@ -5,6 +5,7 @@ import { provisionTable } from '../../scripts/local/provision';
 import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
 import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
+import type { NewProduct } from '../../shared/domain/catalog/product';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 
 export interface LocalTableOptions {
@@ -63,7 +64,10 @@ export interface SeedProduct {
   description?: string;
   category: string;
   price: number;
+  /** Units of the product, or of each of its variants. */
   onHand: number;
+  options?: NewProduct['options'];
+  variants?: NewProduct['variants'];
 }
 
 /** Bound on concurrent seeding writes: enough to overlap round trips, few enough not to contend. */
@@ -97,7 +101,8 @@ export async function seedProducts(options: {
       for (let index = next++; index < options.products.length; index = next++) {
         const { onHand, ...product } = options.products[index] as SeedProduct;
         await catalog.create(product);
-        await inventory.setOnHand(product.sku, onHand, 'bench');
+        const sellable = product.variants?.map((variant) => variant.sku) ?? [product.sku];
+        for (const sku of sellable) await inventory.setOnHand(sku, onHand, 'bench');
       }
     };
     await Promise.all(Array.from({ length: Math.min(SEED_CONCURRENCY, options.products.length) }, worker));

@@ -1,7 +1,43 @@
 import type { NewProduct } from '../../shared/domain/catalog/product';
 
-/** The demo catalog seeded on the first `npm start`: 24 products in 6 categories, with stock. */
-export const demoCatalog: Array<NewProduct & { stock: number }> = [
+/**
+ * A product of the demo catalog with its stock: `stock` for a simple product, or one figure per
+ * variant sku for a product with variants.
+ */
+export type DemoProduct = NewProduct & ({ stock: number } | { variantStock: Record<string, number> });
+
+const sizes = ['S', 'M', 'L', 'XL'];
+
+/** The variants of every size in every colour: `<sku>-<SIZE>-<COLOUR CODE>`, with stock from `stockOf`. */
+function sizesAndColours(
+  sku: string,
+  colours: Record<string, string>,
+  stockOf: (size: string, colour: string) => number,
+): Pick<NewProduct, 'options' | 'variants'> & { variantStock: Record<string, number> } {
+  const variants = sizes.flatMap((size) =>
+    Object.entries(colours).map(([code, colour]) => ({
+      sku: `${sku}-${size}-${code}`,
+      options: { Size: size, Colour: colour },
+    })),
+  );
+  return {
+    options: [
+      { name: 'Size', values: sizes },
+      { name: 'Colour', values: Object.values(colours) },
+    ],
+    variants,
+    variantStock: Object.fromEntries(
+      variants.map((variant) => [variant.sku, stockOf(variant.options.Size, variant.options.Colour)]),
+    ),
+  };
+}
+
+/**
+ * The demo catalog seeded on the first `npm start`: 23 products in 6 categories, with stock; the
+ * T-shirt and the hoodie come in sizes and colours (a variant per size and colour, each with its
+ * own stock; the XL hoodie costs more, and the black L T-shirt is sold out).
+ */
+export const demoCatalog: DemoProduct[] = [
   {
     sku: 'MUG-CLASSIC-01',
     name: 'Classic stoneware mug',
@@ -21,9 +57,31 @@ export const demoCatalog: Array<NewProduct & { stock: number }> = [
   { sku: 'KNIFE-CHEF-20', name: 'Chef’s knife 20 cm', category: 'Kitchen', price: 7900, stock: 25 },
   { sku: 'BOARD-OAK-L', name: 'Oak cutting board, large', category: 'Kitchen', price: 4500, stock: 30 },
   { sku: 'POUR-OVER-V60', name: 'Ceramic pour-over dripper', category: 'Kitchen', price: 2200, stock: 45 },
-  { sku: 'TEE-ORG-M', name: 'Organic cotton T-shirt, M', category: 'Apparel', price: 2900, stock: 80 },
-  { sku: 'TEE-ORG-L', name: 'Organic cotton T-shirt, L', category: 'Apparel', price: 2900, stock: 70 },
-  { sku: 'HOODIE-GRY-M', name: 'Grey hoodie, M', category: 'Apparel', price: 5900, stock: 40 },
+  {
+    sku: 'TEE-ORG',
+    name: 'Organic cotton T-shirt',
+    category: 'Apparel',
+    price: 2900,
+    weight: 180,
+    description: 'Heavyweight organic cotton, regular fit.',
+    ...sizesAndColours('TEE-ORG', { NAT: 'Natural', BLK: 'Black' }, (size, colour) =>
+      size === 'L' && colour === 'Black' ? 0 : 20,
+    ),
+  },
+  {
+    sku: 'HOODIE',
+    name: 'Brushed fleece hoodie',
+    category: 'Apparel',
+    price: 5900,
+    weight: 650,
+    ...(() => {
+      const made = sizesAndColours('HOODIE', { GRY: 'Grey', NVY: 'Navy' }, () => 10);
+      const variants = made.variants?.map((variant) =>
+        variant.options.Size === 'XL' ? { ...variant, price: 6400, weight: 720 } : variant,
+      );
+      return { ...made, variants };
+    })(),
+  },
   { sku: 'SOCKS-WOOL-3', name: 'Merino socks, 3 pairs', category: 'Apparel', price: 2400, stock: 150 },
   { sku: 'CAP-CANVAS', name: 'Canvas cap', category: 'Apparel', price: 1900, stock: 65 },
   { sku: 'NOTEBOOK-A5-DOT', name: 'A5 dotted notebook', category: 'Stationery', price: 1290, stock: 200 },

@@ -5,6 +5,7 @@ import { createDynamoSearchSnapshotReader } from '../../shared/adapters/dynamo/d
 import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
 import { buildSearchIndexer } from '../../shared/container/search-indexing';
 import { ProductExistsError } from '../../shared/domain/catalog/catalog-errors';
+import type { NewProduct } from '../../shared/domain/catalog/product';
 import { PRODUCT_SEARCH_INDEX } from '../../shared/domain/search/search-ports';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 import { demoCatalog } from './demo-catalog';
@@ -50,14 +51,21 @@ export function seedDemoCatalog(options: LocalTable): Promise<number> {
     const catalog = buildCatalogService(table, { cursors, currency: process.env.STORE_CURRENCY || 'EUR' });
     const inventory = buildInventoryService(table, { cursors });
     let created = 0;
-    for (const { stock, ...product } of demoCatalog) {
+    for (const entry of demoCatalog) {
+      const { stock, variantStock, ...product } = entry as NewProduct & {
+        stock?: number;
+        variantStock?: Record<string, number>;
+      };
       try {
         await catalog.create(product);
         created++;
       } catch (error) {
         if (!(error instanceof ProductExistsError)) throw error;
       }
-      if ((await inventory.get(product.sku)).onHand === 0) await inventory.setOnHand(product.sku, stock, 'seed');
+      const wanted = variantStock ?? { [product.sku]: stock ?? 0 };
+      for (const [sku, units] of Object.entries(wanted)) {
+        if (units > 0 && (await inventory.get(sku)).onHand === 0) await inventory.setOnHand(sku, units, 'seed');
+      }
     }
     await db.send(
       new PutCommand({ TableName: options.tableName, Item: { ...SEED_MARKER, seededAt: new Date().toISOString() } }),

@@ -25,7 +25,7 @@ export interface StreamEventSource {
 
 /** An event filter pattern: a field's allowed values, or a nested pattern. */
 export type FilterPattern = { [field: string]: FilterPattern | FilterValue[] };
-type FilterValue = string | number | boolean | null | { exists: boolean };
+type FilterValue = string | number | boolean | null | { exists: boolean } | { prefix: string };
 
 interface StreamEventConfig {
   arn?: unknown;
@@ -78,8 +78,9 @@ function namesStreamOf(arn: unknown, tableLogicalId: string): boolean {
 }
 
 /**
- * Locally only exact values and `{ exists }` are matched; a pattern using other operators (prefix,
- * numeric, anything-but) is refused at start rather than matched differently from Lambda.
+ * Locally only exact values, `{ exists }` and `{ prefix }` (of a string) are matched; a pattern using
+ * other operators (numeric, anything-but, suffix) is refused at start rather than matched
+ * differently from Lambda.
  */
 function assertSupportedPattern(pattern: unknown, functionKey: string): void {
   if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) {
@@ -96,10 +97,11 @@ function assertSupportedPattern(pattern: unknown, functionKey: string): void {
         ['string', 'number', 'boolean'].includes(typeof allowed) ||
         (typeof allowed === 'object' &&
           Object.keys(allowed).length === 1 &&
-          typeof (allowed as { exists?: unknown }).exists === 'boolean');
+          (typeof (allowed as { exists?: unknown }).exists === 'boolean' ||
+            typeof (allowed as { prefix?: unknown }).prefix === 'string'));
       if (!supported) {
         throw new Error(
-          `function ${functionKey}: filter value ${JSON.stringify(allowed)} is not supported locally (exact values and { exists } only)`,
+          `function ${functionKey}: filter value ${JSON.stringify(allowed)} is not supported locally (exact values, { exists } and { prefix } only)`,
         );
       }
     }
@@ -116,7 +118,10 @@ function matches(subject: unknown, pattern: FilterPattern): boolean {
     const value = (subject as Record<string, unknown> | undefined)?.[field];
     if (!Array.isArray(expected)) return typeof value === 'object' && value !== null && matches(value, expected);
     return expected.some((allowed) => {
-      if (typeof allowed === 'object' && allowed !== null) return allowed.exists === (value !== undefined);
+      if (typeof allowed === 'object' && allowed !== null) {
+        if ('prefix' in allowed) return typeof value === 'string' && value.startsWith(allowed.prefix);
+        return allowed.exists === (value !== undefined);
+      }
       return value === allowed;
     });
   });

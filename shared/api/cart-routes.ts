@@ -2,14 +2,16 @@ import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
 import { MAX_MONEY } from '../domain/money';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Currency, Money, Sku, SkuParams } from './common-schemas';
+import { Currency, Money, OptionValuesOut, Sku, SkuParams } from './common-schemas';
 
 export const CartView = /* @__PURE__ */ z
   .object({
     items: z.array(
       z.object({
         sku: Sku,
+        productSku: Sku,
         name: z.string().check(z.maxLength(200)),
+        options: OptionValuesOut,
         quantity: z.number().check(z.int()),
         // A clone: registering on Money itself would change its description everywhere.
         unitPrice: z.clone(Money).register(z.globalRegistry, { description: 'Today’s catalog price' }),

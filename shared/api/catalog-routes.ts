@@ -1,6 +1,24 @@
+import {
+  MAX_OPTION_VALUES,
+  MAX_OPTIONS,
+  MAX_VARIANTS,
+  MAX_VARIANTS_PER_CREATE,
+  TAX_CLASSES,
+} from '../domain/catalog/product';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Currency, Cursor, Limit, Money, pageOf, Sku, SkuParams, Text, Timestamp } from './common-schemas';
+import {
+  Currency,
+  Cursor,
+  Limit,
+  Money,
+  OptionValuesOut,
+  pageOf,
+  Sku,
+  SkuParams,
+  Text,
+  Timestamp,
+} from './common-schemas';
 
 const MAX_NAME = 200;
 const MAX_DESCRIPTION = 5000;
@@ -48,6 +66,83 @@ const ImageUrl = /* @__PURE__ */ z.nullable(
     ),
 );
 
+const MAX_LABEL = 50;
+const MAX_WEIGHT_GRAMS = 1_000_000;
+
+/**
+ * An option's name or value ("Size", "M", "Navy blue", "10.5"): trimmed, 1–50 characters, any
+ * punctuation, but no control characters and no invisible formatting characters.
+ */
+const Label = /* @__PURE__ */ z.string().check(
+  /* @__PURE__ */ z.trim(),
+  /* @__PURE__ */ z.minLength(1),
+  /* @__PURE__ */ z.maxLength(MAX_LABEL),
+  /* @__PURE__ */ z.regex(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+    /^[^\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+$/,
+    'no control or invisible characters',
+  ),
+);
+
+const Weight = /* @__PURE__ */ z
+  .number()
+  .check(z.int('weight is whole grams'), z.gte(0), z.lte(MAX_WEIGHT_GRAMS))
+  .register(z.globalRegistry, { description: 'Weight in grams' });
+
+const TaxClass = /* @__PURE__ */ z
+  .enum(TAX_CLASSES)
+  .register(z.globalRegistry, { description: 'Which of the country’s rates applies (default `standard`)' });
+
+const ProductOption = /* @__PURE__ */ z
+  .strictObject({
+    name: Label,
+    values: z.array(Label).check(z.minLength(1), z.maxLength(MAX_OPTION_VALUES)),
+  })
+  .register(z.globalRegistry, { id: 'ProductOption', example: { name: 'Size', values: ['S', 'M', 'L'] } });
+
+/** A variant's option values as a request gives them: one per option of the product. */
+const OptionValuesIn = /* @__PURE__ */ z
+  .record(Label, Label)
+  .check(
+    z.refine((values) => Object.keys(values).length <= MAX_OPTIONS, `at most ${MAX_OPTIONS} options`),
+    z.refine((values) => Object.keys(values).length >= 1, 'give one value per option of the product'),
+  )
+  .register(z.globalRegistry, { description: 'One value per option of the product', example: { Size: 'M' } });
+
+const Variant = /* @__PURE__ */ z
+  .object({
+    sku: Sku,
+    options: OptionValuesOut,
+    price: Money,
+    weight: z.nullable(Weight),
+    active: z.boolean(),
+    available: z.number().check(z.int()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .register(z.globalRegistry, { id: 'Variant', description: 'A sellable unit of a product with options' });
+
+export const NewVariantBody = /* @__PURE__ */ z
+  .strictObject({
+    sku: Sku,
+    options: OptionValuesIn,
+    price: z.optional(
+      z.nullable(Money).register(z.globalRegistry, { description: 'Its own price; null or absent: the product’s' }),
+    ),
+    weight: z.optional(z.nullable(Weight)),
+    active: z.optional(z.boolean()),
+  })
+  .register(z.globalRegistry, { id: 'NewVariant' });
+
+export const UpdateVariantBody = /* @__PURE__ */ z
+  .strictObject({
+    price: z.optional(z.nullable(Money)),
+    weight: z.optional(z.nullable(Weight)),
+    active: z.optional(z.boolean()),
+  })
+  .check(z.refine((body) => Object.keys(body).length > 0, { message: 'give at least one field to change' }))
+  .register(z.globalRegistry, { id: 'UpdateVariant' });
+
 export const Product = /* @__PURE__ */ z
   .object({
     sku: Sku,
@@ -58,7 +153,13 @@ export const Product = /* @__PURE__ */ z
     category: Text(MAX_CATEGORY),
     imageUrl: z.nullable(Text(MAX_IMAGE_URL)),
     active: z.boolean(),
-    available: z.number().check(z.int()).register(z.globalRegistry, { description: 'Units that can be ordered now' }),
+    options: z.array(ProductOption),
+    variants: z.array(Variant),
+    weight: z.nullable(Weight),
+    taxClass: TaxClass,
+    available: z.number().check(z.int()).register(z.globalRegistry, {
+      description: 'Units that can be ordered now (of a product with variants: the sum of its active variants’)',
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -73,6 +174,19 @@ export const CreateProductBody = /* @__PURE__ */ z
     category: Category,
     imageUrl: z.optional(ImageUrl),
     active: z.optional(z.boolean()),
+    options: z.optional(z.array(ProductOption).check(z.maxLength(MAX_OPTIONS, `at most ${MAX_OPTIONS} options`))),
+    variants: z.optional(
+      z
+        .array(NewVariantBody)
+        .check(
+          z.maxLength(
+            MAX_VARIANTS_PER_CREATE,
+            `at most ${MAX_VARIANTS_PER_CREATE} variants at creation; add more with POST /v1/products/{sku}/variants (up to ${MAX_VARIANTS} in all)`,
+          ),
+        ),
+    ),
+    weight: z.optional(z.nullable(Weight)),
+    taxClass: z.optional(TaxClass),
   })
   .register(z.globalRegistry, { id: 'CreateProduct' });
 
@@ -84,6 +198,8 @@ export const UpdateProductBody = /* @__PURE__ */ z
     category: z.optional(Category),
     imageUrl: z.optional(ImageUrl),
     active: z.optional(z.boolean()),
+    weight: z.optional(z.nullable(Weight)),
+    taxClass: z.optional(TaxClass),
   })
   .check(z.refine((body) => Object.keys(body).length > 0, { message: 'give at least one field to change' }))
   .register(z.globalRegistry, { id: 'UpdateProduct' });
@@ -158,5 +274,52 @@ export const updateProductRoute = /* @__PURE__ */ defineRoute({
   errors: [
     { status: 404, code: 'PRODUCT_NOT_FOUND' },
     { status: 412, code: 'PRECONDITION_FAILED' },
+  ],
+});
+
+const VariantParams = /* @__PURE__ */ z.strictObject({ sku: Sku, variantSku: Sku });
+
+export const addVariantRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'addVariant',
+  method: 'POST',
+  path: '/v1/products/{sku}/variants',
+  role: 'admin',
+  summary: 'Add a variant (no stock yet) to a product with options',
+  description:
+    `A value an option does not list yet is added to it. At most ${MAX_VARIANTS} variants per product; ` +
+    'a variant sku is unique across products and variants.',
+  tags: ['Catalog'],
+  params: SkuParams,
+  body: NewVariantBody,
+  responses: {
+    201: {
+      description: 'The product with its new variant',
+      schema: Product,
+      headers: { Location: 'URL of the new variant (which shows its product)', ETag: ETAG_HEADER },
+    },
+  },
+  errors: [
+    { status: 404, code: 'PRODUCT_NOT_FOUND' },
+    { status: 409, code: 'PRODUCT_EXISTS' },
+    { status: 409, code: 'VARIANT_EXISTS' },
+    { status: 409, code: 'TOO_MANY_VARIANTS' },
+    { status: 409, code: 'PRODUCT_HAS_NO_OPTIONS' },
+  ],
+});
+
+export const updateVariantRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'updateVariant',
+  method: 'PATCH',
+  path: '/v1/products/{sku}/variants/{variantSku}',
+  role: 'admin',
+  summary: 'Change a variant’s price, weight or active flag',
+  description: '`price: null` makes the variant sell at the product’s price again; `active: false` stops its sale.',
+  tags: ['Catalog'],
+  params: VariantParams,
+  body: UpdateVariantBody,
+  responses: { 200: { description: 'The product with the changed variant', schema: Product, headers: etagHeaders } },
+  errors: [
+    { status: 404, code: 'PRODUCT_NOT_FOUND' },
+    { status: 404, code: 'VARIANT_NOT_FOUND' },
   ],
 });

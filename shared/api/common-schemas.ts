@@ -71,6 +71,11 @@ export const pageOf = <T extends z.core.$ZodType>(item: T) =>
 
 export const SkuParams = /* @__PURE__ */ z.strictObject({ sku: Sku });
 
+/** A variant's option values in a response (`{ "Size": "M" }`): `{}` for a simple product. */
+export const OptionValuesOut = /* @__PURE__ */ z
+  .record(Text(50), Text(50))
+  .register(z.globalRegistry, { description: 'The variant’s option values; `{}` for a simple product' });
+
 export const Problem = /* @__PURE__ */ z
   .object({
     type: z.url().check(z.maxLength(200)),

@@ -10,6 +10,7 @@ import {
   DiscountCode,
   Limit,
   Money,
+  OptionValuesOut,
   PageQuery,
   pageOf,
   patterned,
@@ -28,7 +29,9 @@ const OrderId = /* @__PURE__ */ z
 
 const OrderLine = /* @__PURE__ */ z.object({
   sku: Sku,
+  productSku: Sku,
   name: /* @__PURE__ */ Text(200),
+  options: OptionValuesOut,
   quantity: /* @__PURE__ */ z.number().check(/* @__PURE__ */ z.int()),
   unitPrice: Money,
   lineTotal: Money,

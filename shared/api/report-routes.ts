@@ -1,6 +1,6 @@
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Currency, Sku, Timestamp } from './common-schemas';
+import { Currency, OptionValuesOut, Sku, Timestamp } from './common-schemas';
 
 /** A UTC day. Whether it is in the future is checked by the service (it knows the clock). */
 export const ReportDate = /* @__PURE__ */ z.iso
@@ -29,6 +29,8 @@ export const DailyReport = /* @__PURE__ */ z
       .array(
         z.object({
           sku: Sku,
+          productSku: Sku,
+          options: OptionValuesOut,
           quantity: count(),
           revenue: amount('Sum of the product’s line totals, before discounts'),
         }),

@@ -1,6 +1,13 @@
 import type { RouteSpec } from '../http/route-spec';
 import { clearCartRoute, getCartRoute, removeCartItemRoute, setCartItemRoute } from './cart-routes';
-import { createProductRoute, getProductRoute, listProductsRoute, updateProductRoute } from './catalog-routes';
+import {
+  addVariantRoute,
+  createProductRoute,
+  getProductRoute,
+  listProductsRoute,
+  updateProductRoute,
+  updateVariantRoute,
+} from './catalog-routes';
 import { deleteProfileRoute, getProfileRoute, updateProfileRoute } from './customer-routes';
 import { createDiscountRoute, getDiscountRoute, listDiscountsRoute } from './discount-routes';
 import {
@@ -31,6 +38,8 @@ export const routes: RouteSpec[] = [
   getProductRoute,
   createProductRoute,
   updateProductRoute,
+  addVariantRoute,
+  updateVariantRoute,
   searchProductsRoute,
   getInventoryRoute,
   putInventoryRoute,

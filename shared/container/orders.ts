@@ -6,7 +6,6 @@ import { createDynamoWorkOutbox, workOfStreamImage } from '../adapters/dynamo/dy
 import { createSqsWorkQueue } from '../adapters/sqs/sqs-work-queue';
 import { config } from '../config';
 import { createCartService } from '../domain/cart/cart-service';
-import { catalogPricing } from '../domain/orders/catalog-pricing';
 import type { OrderRepository } from '../domain/orders/order-ports';
 import { createOrderQueries } from '../domain/orders/order-queries';
 import { createOrderService, type OrderServiceDeps } from '../domain/orders/order-service';
@@ -92,7 +91,7 @@ export type OrderServiceOptions = Omit<OrderServiceDeps, 'pricing' | 'carts' | '
 export function buildOrderService({ db, name }: Table, options: OrderServiceOptions) {
   return createOrderService({
     ...options,
-    pricing: catalogPricing(createDynamoCatalogRepository(db, name)),
+    pricing: createDynamoCatalogRepository(db, name),
     carts: createDynamoCartRepository(db, name),
     discounts: createDynamoDiscountRepository(db, name),
     clock: systemClock,

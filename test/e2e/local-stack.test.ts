@@ -472,7 +472,7 @@ describe('after checkout, the workers take over', () => {
     expect(body.orders).toBeGreaterThanOrEqual(1);
     expect(body.itemsSold).toBeGreaterThanOrEqual(3);
     expect(body.revenue).toBeGreaterThanOrEqual(3 * price);
-    expect(body.topProducts).toContainEqual({ sku, quantity: 3, revenue: 3 * price });
+    expect(body.topProducts).toContainEqual({ sku, productSku: sku, options: {}, quantity: 3, revenue: 3 * price });
   }, 90_000);
 });
 

@@ -73,8 +73,8 @@ describe('cart endpoints against DynamoDB Local', () => {
     expect(res.status).toBe(200);
     const expected = {
       items: [
-        { sku: mug, name: 'Mug', quantity: 2, unitPrice: 1290, lineTotal: 2580 },
-        { sku: plate, name: 'Plate', quantity: 1, unitPrice: 450, lineTotal: 450 },
+        { sku: mug, productSku: mug, name: 'Mug', options: {}, quantity: 2, unitPrice: 1290, lineTotal: 2580 },
+        { sku: plate, productSku: plate, name: 'Plate', options: {}, quantity: 1, unitPrice: 450, lineTotal: 450 },
       ].sort((a, b) => (a.sku < b.sku ? -1 : 1)),
       subtotal: 3030,
       currency: 'EUR',
@@ -106,7 +106,9 @@ describe('cart endpoints against DynamoDB Local', () => {
     expect((await patchProduct(retired, { active: false })).status).toBe(200);
     const res = await cart(token);
     expect(res.json).toEqual({
-      items: [{ sku: kept, name: 'Thing', quantity: 2, unitPrice: 1100, lineTotal: 2200 }],
+      items: [
+        { sku: kept, productSku: kept, name: 'Thing', options: {}, quantity: 2, unitPrice: 1100, lineTotal: 2200 },
+      ],
       subtotal: 2200,
       currency: 'EUR',
     });

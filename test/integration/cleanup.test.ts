@@ -49,7 +49,7 @@ const unbounded = { remainingTimeMs: () => 60_000 };
 async function carts(tableName: string, changedAt: string, count: number): Promise<string[]> {
   const repository = createDynamoCartRepository(db, tableName);
   const subs = Array.from({ length: count }, () => `cleanup-${randomUUID()}`);
-  for (const sub of subs) await repository.setQuantity(sub, 'MUG-1', 1, 0, changedAt);
+  for (const sub of subs) await repository.setQuantity(sub, { sku: 'MUG-1', quantity: 1 }, 0, changedAt);
   return subs;
 }
 
@@ -133,7 +133,12 @@ describe('the cleanup job', () => {
         const page = await real.scanExpired(query);
         // The customer comes back right after the scan read the cart: its expiry moves 30 days on.
         const cart = await repository.get(changed as string);
-        await repository.setQuantity(changed as string, 'MUG-1', 2, cart?.version ?? 0, new Date().toISOString());
+        await repository.setQuantity(
+          changed as string,
+          { sku: 'MUG-1', quantity: 2 },
+          cart?.version ?? 0,
+          new Date().toISOString(),
+        );
         return page;
       },
     };

@@ -106,9 +106,9 @@ describe('the daily report', () => {
       currency: 'EUR',
       topProducts: [
         // 4 mugs (6000) and 4 teas (1200): equal quantity, higher revenue first
-        { sku: 'LEDGER-MUG', quantity: 4, revenue: 6000 },
-        { sku: 'LEDGER-TEA', quantity: 4, revenue: 1200 },
-        { sku: 'LEDGER-PLATE', quantity: 3, revenue: 7500 },
+        { sku: 'LEDGER-MUG', productSku: 'LEDGER-MUG', options: {}, quantity: 4, revenue: 6000 },
+        { sku: 'LEDGER-TEA', productSku: 'LEDGER-TEA', options: {}, quantity: 4, revenue: 1200 },
+        { sku: 'LEDGER-PLATE', productSku: 'LEDGER-PLATE', options: {}, quantity: 3, revenue: 7500 },
       ],
       refunds: { count: 2, amount: 5500 },
       generatedAt: timestamp,

@@ -50,7 +50,9 @@ describe('placing an order', () => {
     expect(res.json).toEqual({
       orderId: expect.stringMatching(/^ord_/),
       status: 'PENDING_PAYMENT',
-      items: [{ sku, name: `Product ${sku}`, quantity: 2, unitPrice: 1250, lineTotal: 2500 }],
+      items: [
+        { sku, productSku: sku, name: `Product ${sku}`, options: {}, quantity: 2, unitPrice: 1250, lineTotal: 2500 },
+      ],
       subtotal: 2500,
       discount: 0,
       total: 2500,
@@ -93,8 +95,8 @@ describe('placing an order', () => {
     const [a, b] = [await stockedProduct(5, 300), await stockedProduct(5, 700)];
     const sub = newCustomer();
     const now = new Date().toISOString();
-    const first = await carts().setQuantity(sub, a, 2, 0, now);
-    await carts().setQuantity(sub, b, 1, first?.version ?? 1, now);
+    const first = await carts().setQuantity(sub, { sku: a, quantity: 2 }, 0, now);
+    await carts().setQuantity(sub, { sku: b, quantity: 1 }, first?.version ?? 1, now);
     const res = await placeOrder(sub, {});
     expect(res.status).toBe(201);
     expect(res.json.items.map((line: { sku: string; quantity: number }) => [line.sku, line.quantity]).sort()).toEqual(
@@ -111,7 +113,7 @@ describe('placing an order', () => {
   it('a checkout of the cart that was cleared and refilled meanwhile orders the new cart, never the old one', async () => {
     const [a, b] = [await stockedProduct(5, 300), await stockedProduct(5, 700)];
     const sub = newCustomer();
-    await carts().setQuantity(sub, a, 1, 0, new Date().toISOString());
+    await carts().setQuantity(sub, { sku: a, quantity: 1 }, 0, new Date().toISOString());
     // The checkout has read the cart {a: 1} and stops before its transaction, until let go.
     const paused = pauseNextPlacement();
     try {

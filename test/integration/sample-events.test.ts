@@ -49,6 +49,9 @@ const expectedStatus: Record<string, number> = {
   'get-product': 200,
   'create-product': 201,
   'update-product': 200,
+  // The seeded T-shirt gains a size (the first time: a repeat of the sample answers 409 VARIANT_EXISTS).
+  'add-variant': 201,
+  'update-variant': 200,
   'get-inventory': 200,
   'put-inventory': 200,
   'adjust-inventory': 200,
@@ -100,6 +103,20 @@ describe('the sample events of events/ (the ones `npm run invoke` uses)', () => 
     const result = (await module.handler(seeded, lambdaContext('create-product'))) as APIGatewayProxyStructuredResultV2;
     expect([201, 409]).toContain(result.statusCode);
     expect((await run('put-inventory')).statusCode).toBe(200);
+    // The variant samples name the seeded T-shirt and one of its variants.
+    seeded.body = JSON.stringify({
+      sku: 'TEE-ORG',
+      name: 'Organic cotton T-shirt',
+      price: 2900,
+      category: 'Apparel',
+      options: [
+        { name: 'Size', values: ['M'] },
+        { name: 'Colour', values: ['Natural'] },
+      ],
+      variants: [{ sku: 'TEE-ORG-M-NAT', options: { Size: 'M', Colour: 'Natural' } }],
+    });
+    const shirt = (await module.handler(seeded, lambdaContext('create-product'))) as APIGatewayProxyStructuredResultV2;
+    expect([201, 409]).toContain(shirt.statusCode);
     // The report sample reads the day the sample names.
     await jobRunner().run('daily-report', { date: loadEvent('get-daily-report').pathParameters?.date });
   });

@@ -3,6 +3,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as putInventory } from '../../functions/http/put-inventory';
 import { handler as updateProduct } from '../../functions/http/update-product';
+import { handler as updateVariant } from '../../functions/http/update-variant';
 import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { streamEventSources } from '../../scripts/local/stream-event-mapping';
 import { type StreamPollers, startStreamPollers } from '../../scripts/local/stream-poller';
@@ -109,6 +110,58 @@ describe('the search index worker, driven by the table stream', () => {
       await eventually(async () => (await found(index, word)).length === 0, 'the inactive product never found', {
         timeoutMs: 10_000,
       });
+    } finally {
+      await pollers.stop();
+    }
+  }, 60_000);
+
+  it("follows a product's variants through the stream: their skus, option values and stock", async () => {
+    const index = `test-${randomUUID()}`;
+    const pollers = await indexing(index);
+    try {
+      const word = uniqueWord();
+      const sku = uniqueSku('SRCH');
+      const colour = uniqueWord();
+      const created = await invoke(createProduct, {
+        method: 'POST',
+        path: '/v1/products',
+        body: {
+          sku,
+          name: `Shirt ${word}`,
+          price: 2500,
+          category: 'Search tests',
+          options: [{ name: 'Colour', values: [colour, 'Plain'] }],
+          variants: [
+            { sku: `${sku}-A`, options: { Colour: colour } },
+            { sku: `${sku}-B`, options: { Colour: 'Plain' } },
+          ],
+        },
+        token: adminToken(),
+      });
+      expect(created.status).toBe(201);
+      await eventually(async () => (await found(index, colour)).includes(sku), 'found by a variant’s value', {
+        timeoutMs: 10_000,
+      });
+      expect(await found(index, `${sku}-B`)).toEqual([sku]);
+      expect(await found(index, word, true)).toEqual([]);
+      // A variant's stock lives in its variant item: its change reaches the index through the stream too.
+      expect((await setStock(`${sku}-B`, 4)).status).toBe(200);
+      await eventually(async () => (await found(index, word, true)).includes(sku), 'in stock through a variant', {
+        timeoutMs: 10_000,
+      });
+      const deactivated = await invoke(updateVariant, {
+        method: 'PATCH',
+        path: `/v1/products/${sku}/variants/${sku}-A`,
+        route: '/v1/products/{sku}/variants/{variantSku}',
+        pathParameters: { sku, variantSku: `${sku}-A` },
+        body: { active: false },
+        token: adminToken(),
+      });
+      expect(deactivated.status).toBe(200);
+      await eventually(async () => (await found(index, colour)).length === 0, 'its inactive variant’s value gone', {
+        timeoutMs: 10_000,
+      });
+      expect(await found(index, word)).toEqual([sku]);
     } finally {
       await pollers.stop();
     }

@@ -48,6 +48,57 @@ export async function stockedProduct(onHand: number, price = 1000, token = admin
   return sku;
 }
 
+/**
+ * A new active T-shirt with one variant per size, each with its own stock (`{ S: 2, M: 0 }`), through
+ * the admin API. Variant skus are the product's sku and the size: `<sku>-S`.
+ */
+export async function variantProduct(
+  stockBySize: Record<string, number>,
+  { price = 2000, token = adminToken() }: { price?: number; token?: string } = {},
+): Promise<{ sku: string; variant: (size: string) => string }> {
+  const sku = uniqueSku('VAR');
+  const variant = (size: string) => `${sku}-${size}`;
+  const sizes = Object.keys(stockBySize);
+  const created = await invoke(createProduct, {
+    method: 'POST',
+    path: '/v1/products',
+    body: {
+      sku,
+      name: `Shirt ${sku}`,
+      price,
+      category: 'Checkout tests',
+      options: [{ name: 'Size', values: sizes }],
+      variants: sizes.map((size) => ({ sku: variant(size), options: { Size: size } })),
+    },
+    token,
+  });
+  if (created.status !== 201) throw new Error(`product not created: ${created.body}`);
+  for (const [size, onHand] of Object.entries(stockBySize)) {
+    const stocked = await invoke(putInventory, {
+      method: 'PUT',
+      path: `/v1/inventory/${variant(size)}`,
+      pathParameters: { sku: variant(size) },
+      body: { onHand },
+      token,
+    });
+    if (stocked.status !== 200) throw new Error(`stock not set: ${stocked.body}`);
+  }
+  return { sku, variant };
+}
+
+/** A variant's stock as stored, in its product's collection (strongly consistent). */
+export async function variantStockOf(db: DynamoDBDocumentClient, productSku: string, sku: string) {
+  const result = await db.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: { PK: `PRODUCT#${productSku}`, SK: `#VARIANT#${sku}` },
+      ConsistentRead: true,
+    }),
+  );
+  const { onHand, reserved, available } = result.Item ?? {};
+  return { onHand, reserved, available };
+}
+
 export interface OrderRequest {
   items?: Array<{ sku: string; quantity: number }>;
   discountCode?: string;

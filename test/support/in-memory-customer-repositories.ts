@@ -49,7 +49,8 @@ export function inMemoryCarts() {
       const cart = carts.get(sub);
       return cart ? copy(cart) : null;
     },
-    async setQuantity(sub, sku, quantity, expectedVersion, now) {
+    async setQuantity(sub, line, expectedVersion, now) {
+      const { sku, quantity } = line;
       if (racesToLose > 0) {
         racesToLose--;
         return null;
@@ -57,7 +58,7 @@ export function inMemoryCarts() {
       const current = carts.get(sub);
       if ((current?.version ?? 0) !== expectedVersion) return null;
       const items = (current?.items ?? []).filter((item) => item.sku !== sku);
-      if (quantity > 0) items.push({ sku, quantity });
+      if (quantity > 0) items.push(line.productSku && line.productSku !== sku ? { ...line } : { sku, quantity });
       items.sort((a, b) => (a.sku < b.sku ? -1 : 1));
       const next: Cart = { sub, items, version: expectedVersion + 1, updatedAt: now };
       carts.set(sub, next);

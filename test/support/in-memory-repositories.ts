@@ -1,6 +1,12 @@
 import { ProductExistsError } from '../../shared/domain/catalog/catalog-errors';
 import type { CatalogRepository } from '../../shared/domain/catalog/catalog-ports';
-import type { ProductRecord } from '../../shared/domain/catalog/product';
+import {
+  type ProductRecord,
+  type Sellable,
+  simpleSellable,
+  type VariantRecord,
+  variantSellable,
+} from '../../shared/domain/catalog/product';
 import type { InventoryRepository } from '../../shared/domain/inventory/inventory-ports';
 import { emptyStock, type StockAdjustment, type StockLevel } from '../../shared/domain/inventory/stock';
 import type { Page, PageRequest } from '../../shared/domain/pagination';
@@ -18,31 +24,67 @@ export function inMemoryStore() {
   const stock = new Map<string, StockLevel>();
   const adjustments: StockAdjustment[] = [];
 
+  const variants = new Map<string, VariantRecord>();
+  const variantsOf = (product: ProductRecord) =>
+    product.variantSkus.flatMap((sku) => {
+      const variant = variants.get(sku);
+      return variant ? [{ variant: { ...variant }, stock: { ...(stock.get(sku) ?? emptyStock(sku)) } }] : [];
+    });
+  const withStock = (product: ProductRecord) => ({
+    product: { ...product },
+    stock: product.options.length === 0 ? { ...(stock.get(product.sku) ?? emptyStock(product.sku)) } : null,
+    variants: variantsOf(product),
+  });
+  const taken = (sku: string) => products.has(sku) || variants.has(sku);
+
   const catalog: CatalogRepository = {
-    async create(product) {
-      if (products.has(product.sku)) throw new ProductExistsError(product.sku);
+    async create(product, created) {
+      for (const sku of [product.sku, ...created.map((variant) => variant.sku)])
+        if (taken(sku)) throw new ProductExistsError(sku);
       products.set(product.sku, { ...product });
-      stock.set(product.sku, emptyStock(product.sku));
+      if (created.length === 0) stock.set(product.sku, emptyStock(product.sku));
+      for (const variant of created) {
+        variants.set(variant.sku, { ...variant });
+        stock.set(variant.sku, emptyStock(variant.sku));
+      }
     },
     async get(sku) {
-      const product = products.get(sku);
-      return product ? { product: { ...product }, stock: { ...(stock.get(sku) ?? emptyStock(sku)) } } : null;
+      const variant = variants.get(sku);
+      const product = products.get(variant?.productSku ?? sku);
+      if (!product) return null;
+      return variant ? { ...withStock(product), variantSku: sku } : withStock(product);
     },
     async replace(product, expectedVersion) {
       if (products.get(product.sku)?.version !== expectedVersion) return false;
       products.set(product.sku, { ...product });
       return true;
     },
-    async getMany(skus) {
-      return [...new Set(skus)].flatMap((sku) => {
-        const product = products.get(sku);
-        return product ? [{ ...product }] : [];
-      });
+    async addVariant(product, expectedVersion, variant) {
+      if (taken(variant.sku)) throw new ProductExistsError(variant.sku);
+      if (products.get(product.sku)?.version !== expectedVersion) return false;
+      products.set(product.sku, { ...product });
+      variants.set(variant.sku, { ...variant });
+      stock.set(variant.sku, emptyStock(variant.sku));
+      return true;
+    },
+    async replaceVariant(variant, expectedVersion) {
+      if (variants.get(variant.sku)?.version !== expectedVersion) return false;
+      variants.set(variant.sku, { ...variant });
+      return true;
+    },
+    async sellables(refs) {
+      const found = new Map<string, Sellable>();
+      for (const { sku } of refs) {
+        const variant = variants.get(sku);
+        const product = products.get(variant?.productSku ?? sku);
+        if (product) found.set(sku, variant ? variantSellable(product, variant) : simpleSellable(product));
+      }
+      return found;
     },
     async getManyWithStock(skus) {
       return [...new Set(skus)].flatMap((sku) => {
         const product = products.get(sku);
-        return product ? [{ product: { ...product }, stock: { ...(stock.get(sku) ?? emptyStock(sku)) } }] : [];
+        return product ? [withStock(product)] : [];
       });
     },
     async listActive({ category, ...page }) {
@@ -50,7 +92,7 @@ export function inMemoryStore() {
         .filter((p) => p.active && (category === undefined || p.category === category))
         .sort((a, b) => a.sku.localeCompare(b.sku));
       const result = paginate(active, (p) => p.sku, page);
-      return { items: result.items.map((p) => ({ product: p, stock: stock.get(p.sku) ?? null })), next: result.next };
+      return { items: result.items.map(withStock), next: result.next };
     },
   };
 
@@ -76,5 +118,5 @@ export function inMemoryStore() {
     },
   };
 
-  return { catalog, inventory, products, stock, adjustments };
+  return { catalog, inventory, products, variants, stock, adjustments };
 }

@@ -16,6 +16,10 @@ const product = (sku: string, price: number, extra: Partial<ProductRecord> = {})
   category: 'Kitchen',
   imageUrl: null,
   active: true,
+  options: [],
+  variantSkus: [],
+  weight: null,
+  taxClass: 'standard',
   createdAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
   version: 1,
@@ -42,8 +46,24 @@ describe('cart service', () => {
     const cart = await service.setItem('c-1', 'PLATE', 3);
     expect(cart).toEqual({
       items: [
-        { sku: 'MUG', name: 'Product MUG', quantity: 2, unitPrice: 1200, lineTotal: 2400 },
-        { sku: 'PLATE', name: 'Product PLATE', quantity: 3, unitPrice: 850, lineTotal: 2550 },
+        {
+          sku: 'MUG',
+          productSku: 'MUG',
+          name: 'Product MUG',
+          options: {},
+          quantity: 2,
+          unitPrice: 1200,
+          lineTotal: 2400,
+        },
+        {
+          sku: 'PLATE',
+          productSku: 'PLATE',
+          name: 'Product PLATE',
+          options: {},
+          quantity: 3,
+          unitPrice: 850,
+          lineTotal: 2550,
+        },
       ],
       subtotal: 4950,
       currency: 'EUR',

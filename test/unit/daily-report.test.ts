@@ -56,13 +56,34 @@ describe('the daily report of ledger entries', () => {
       revenue: 3000 + (2400 - 240) + 2500,
       currency: 'EUR',
       topProducts: [
-        { sku: 'MUG', quantity: 3, revenue: 4500 },
-        { sku: 'TEA', quantity: 3, revenue: 900 },
-        { sku: 'PLATE', quantity: 1, revenue: 2500 },
+        { sku: 'MUG', productSku: 'MUG', options: {}, quantity: 3, revenue: 4500 },
+        { sku: 'TEA', productSku: 'TEA', options: {}, quantity: 3, revenue: 900 },
+        { sku: 'PLATE', productSku: 'PLATE', options: {}, quantity: 1, revenue: 2500 },
       ],
       refunds: { count: 2, amount: 4200 },
       generatedAt: options.generatedAt,
     });
+  });
+
+  it('lists each variant as its own seller, with its product and option values', () => {
+    const shirt = (sku: string, size: string, quantity: number, lineTotal: number) => ({
+      sku,
+      productSku: 'TEE',
+      options: { Size: size },
+      quantity,
+      lineTotal,
+    });
+    const entries: LedgerEntry[] = [
+      {
+        ...sale('ord_v1', `${DAY}T10:00:00.000Z`, []),
+        items: [shirt('TEE-M', 'M', 2, 4000), shirt('TEE-L', 'L', 1, 2000)],
+      },
+      { ...sale('ord_v2', `${DAY}T11:00:00.000Z`, []), items: [shirt('TEE-M', 'M', 1, 2000)] },
+    ];
+    expect(dailyReportOf(DAY, entries, options).topProducts).toEqual([
+      { sku: 'TEE-M', productSku: 'TEE', options: { Size: 'M' }, quantity: 3, revenue: 6000 },
+      { sku: 'TEE-L', productSku: 'TEE', options: { Size: 'L' }, quantity: 1, revenue: 2000 },
+    ]);
   });
 
   it('ranks products by quantity, then revenue, then sku, and lists the top 10', () => {

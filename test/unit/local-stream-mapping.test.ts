@@ -64,7 +64,7 @@ describe('the subscriptions to the table stream in serverless.yml', () => {
       /only a dynamodb stream of the table/,
     );
     expect(() =>
-      streamEventSources(definition({ filterPatterns: [{ eventName: [{ prefix: 'IN' }] }] }), 'Table'),
+      streamEventSources(definition({ filterPatterns: [{ eventName: [{ suffix: 'ERT' }] }] }), 'Table'),
     ).toThrow(/not supported locally/);
     expect(() => streamEventSources(definition({ batchSize: 5000 }), 'Table')).toThrow(/batchSize/);
   });
@@ -78,6 +78,15 @@ describe('event filtering', () => {
     expect(passesFilters(change('REMOVE', undefined), [workInserts])).toBe(false);
     expect(passesFilters(change('REMOVE', undefined), [workInserts, { eventName: ['REMOVE'] }])).toBe(true);
     expect(passesFilters(change('MODIFY', 'Order'), [])).toBe(true);
+  });
+
+  it('matches { prefix } on the start of a string only', () => {
+    const variants: FilterPattern = { dynamodb: { Keys: { SK: { S: [{ prefix: '#VARIANT#' }] } } } };
+    const keyed = (SK: unknown) => ({ dynamodb: { Keys: { PK: { S: 'PRODUCT#A' }, SK: { S: SK } } } }) as never;
+    expect(passesFilters(keyed('#VARIANT#A-M'), [variants])).toBe(true);
+    expect(passesFilters(keyed('#VARIANT'), [variants])).toBe(false);
+    expect(passesFilters(keyed('X#VARIANT#A-M'), [variants])).toBe(false);
+    expect(passesFilters(keyed(7), [variants])).toBe(false);
   });
 
   it('matches { exists } on presence', () => {

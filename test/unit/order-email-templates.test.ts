@@ -69,6 +69,21 @@ describe('order e-mails', () => {
     expect(mail.html).toContain('10115 Berlin');
   });
 
+  it("name a variant's option values after the product's name, in both parts", () => {
+    const line = {
+      sku: 'TEE-M-NVY',
+      productSku: 'TEE',
+      name: 'Linen shirt',
+      options: { Size: 'M', Colour: 'Navy' },
+      quantity: 1,
+      unitPrice: 4900,
+      lineTotal: 4900,
+    };
+    const mail = orderEmail('PAID', order({ items: [line], subtotal: 4900, discount: 0, total: 4900 }), options);
+    expect(mail.text).toContain('- Linen shirt, Size: M, Colour: Navy (TEE-M-NVY): 1 × €49.00 = €49.00');
+    expect(mail.html).toContain('Linen shirt, Size: M, Colour: Navy');
+  });
+
   it('leave the discount line out when there was no discount', () => {
     const mail = orderEmail('PAID', order({ discount: 0, total: 3899 }), options);
 

@@ -42,7 +42,20 @@ export const ENTRY: ServiceFunction = {
   entry: 'bench/entries/create-order-with-client.ts',
   exportName: 'handler',
 };
-export const ORDER_SIZES = [1, 5];
+/** One kind of order measured: its lines, simple products or variants (each of another product). */
+export interface OrderCase {
+  label: string;
+  lines: number;
+  variants: boolean;
+}
+
+export const ORDER_CASES: OrderCase[] = [
+  { label: '1-line', lines: 1, variants: false },
+  { label: '5-line', lines: 5, variants: false },
+  // Each variant of another product, and each seen by the function for the first time: the pricing read
+  // finds the variant skus' claims first (decision 0015), the case a warm function's cache removes.
+  { label: '5-variant', lines: 5, variants: true },
+];
 export const ORDERS_PER_SIZE = 10;
 export const QUICK_ORDERS_PER_SIZE = 3;
 
@@ -62,7 +75,10 @@ export interface WriteEntry {
 
 /** Everything one checkout did to DynamoDB. */
 export interface Account {
+  label: string;
   lines: number;
+  /** Distinct products of its variant lines (0 for simple products): the pricing read needs their items too. */
+  variantProducts: number;
   calls: RecordedCall[];
   writes: WriteEntry[];
   /** Product items returned by BatchGetItem (the pricing read). */
@@ -73,7 +89,8 @@ export interface Account {
   otherReadUnits: number;
 }
 
-function accountOf(lines: number, calls: RecordedCall[]): Account {
+function accountOf(order: OrderCase, calls: RecordedCall[]): Account {
+  const { label, lines } = order;
   const writes = calls.flatMap((call) =>
     call.writes.map((write) => ({
       write,
@@ -86,7 +103,9 @@ function accountOf(lines: number, calls: RecordedCall[]): Account {
   );
   const pricing = calls.filter((call) => call.operation === 'BatchGetItem');
   return {
+    label,
     lines,
+    variantProducts: order.variants ? lines : 0,
     calls,
     writes,
     pricingReads: pricing.flatMap((call) => call.reads.flatMap((read) => read.items)),
@@ -156,10 +175,10 @@ export const STEPS: Step[] = [
     items: one,
   },
   {
-    title: 'Stock reservation, one per line (`available >= :q`)',
+    title: "Stock reservation, one per line (`available >= :q`): the product's stock item, or the variant's",
     operation: 'TransactWriteItems · Update',
     rule: '2 WRU per KB, each',
-    match: (e) => tx(e) && e.sk === '#STOCK',
+    match: (e) => tx(e) && (e.sk === '#STOCK' || e.sk.startsWith(keys.variantPrefix)),
     part: 'table',
     items: (lines) => lines,
   },
@@ -247,10 +266,13 @@ export function otherWrites(account: Account): number {
 
 export function pricingMinimum(account: Account): number {
   const distinct = new Map<string, WireItem>();
-  for (const item of account.pricingReads) distinct.set(JSON.stringify([item.PK, item.SK]), item);
-  // Prices may be a moment stale: an eventually consistent read is all the design needs.
+  // A variant sku's claim only says which product it belongs to: a cart line, or a warm function, knows.
+  for (const item of account.pricingReads.filter((read) => read.type?.S !== 'VariantRef'))
+    distinct.set(JSON.stringify([item.PK, item.SK]), item);
+  // Prices may be a moment stale: an eventually consistent read is all the design needs; a variant
+  // needs its item and its product's (the name, whether it is sold, the price it may inherit).
   return [...distinct.values()]
-    .slice(0, account.lines)
+    .slice(0, account.lines + account.variantProducts)
     .reduce((sum, item) => sum + readCost(itemSize(item), 'eventual'), 0);
 }
 
@@ -286,35 +308,48 @@ export function reportedOf(account: Account): Units & { missing: number } {
 
 export const meanUnits = (list: Units[]) => ({ wru: mean(list.map((u) => u.wru)), rru: mean(list.map((u) => u.rru)) });
 
+/**
+ * The skus of one order: distinct spread skus, or variants of distinct products where no two orders
+ * of the run name the same variant (so each is the function's first sight of it).
+ */
+function orderSkus(stack: CheckoutStack, kind: OrderCase, order: number, firstSku: number): string[] {
+  const products = stack.variantProducts;
+  return Array.from({ length: kind.lines }, (_, line) => {
+    if (!kind.variants)
+      return stack.spreadSkus[(firstSku + order * kind.lines + line) % stack.spreadSkus.length] as string;
+    const product = products[(order * kind.lines + line) % products.length] as CheckoutStack['variantProducts'][number];
+    return product.variantSkus[
+      Math.floor((order * kind.lines + line) / products.length) % product.variantSkus.length
+    ] as string;
+  });
+}
+
 async function placeOrders(
   handler: Handler,
   recorder: CapacityRecorder,
   stack: CheckoutStack,
-  lines: number,
+  kind: OrderCase,
   count: number,
   firstSku: number,
 ): Promise<{ accounts: Account[]; failures: string[] }> {
   const accounts: Account[] = [];
   const failures: string[] = [];
   for (let order = 0; order < count; order++) {
-    const skus = Array.from(
-      { length: lines },
-      (_, line) => stack.spreadSkus[(firstSku + order * lines + line) % stack.spreadSkus.length] as string,
-    );
+    const skus = orderSkus(stack, kind, order, firstSku);
     recorder.reset();
     const result = await invokeCheckout(handler, checkoutRequest(stack, skus));
     if (result.statusCode !== 201) {
-      failures.push(`${lines}-line order answered ${result.statusCode}: ${result.body.slice(0, 300)}`);
+      failures.push(`${kind.label} order answered ${result.statusCode}: ${result.body.slice(0, 300)}`);
       continue;
     }
-    accounts.push(accountOf(lines, [...recorder.calls]));
+    accounts.push(accountOf(kind, [...recorder.calls]));
   }
   return { accounts, failures };
 }
 
 /** The raw figures of a run: each size's accounts, and what the orders left on the queue and in the table. */
 export interface Measured {
-  results: Map<number, Account[]>;
+  results: Map<string, Account[]>;
   /** Orders that were not placed (not answered 201), warm-up included. */
   failures: string[];
   placed: number;
@@ -341,19 +376,19 @@ export async function measure(context: BenchContext): Promise<Measured> {
   const perSize = context.quick ? QUICK_ORDERS_PER_SIZE : ORDERS_PER_SIZE;
   // The stream's forwarder runs beside, as deployed: it reads no item, so it adds no unit of the table.
   const forwarding = await startWorkForwarding(stack, functions);
-  const results = new Map<number, Account[]>();
+  const results = new Map<string, Account[]>();
   const failures: string[] = [];
   let placed = 0;
   const queuedBefore = await probe.queuedMessages();
   const recordsBefore = await probe.paymentRecords();
   try {
     // One unrecorded order first: the function's lazy set-up (configuration, keys) is not capacity.
-    const warm = await placeOrders(handler, recorder, stack, 1, 1, 900);
+    const warm = await placeOrders(handler, recorder, stack, ORDER_CASES[0] as OrderCase, 1, 900);
     failures.push(...warm.failures);
     placed += warm.accounts.length;
-    for (const [index, lines] of ORDER_SIZES.entries()) {
-      const { accounts, failures: failed } = await placeOrders(handler, recorder, stack, lines, perSize, index * 100);
-      results.set(lines, accounts);
+    for (const [index, kind] of ORDER_CASES.entries()) {
+      const { accounts, failures: failed } = await placeOrders(handler, recorder, stack, kind, perSize, index * 100);
+      results.set(kind.label, accounts);
       failures.push(...failed);
       placed += accounts.length;
     }

@@ -8,7 +8,7 @@ import {
   type Account,
   type Measured,
   minimumOf,
-  ORDER_SIZES,
+  ORDER_CASES,
   otherWrites,
   PROFILE_READ_MINIMUM,
   pricingMinimum,
@@ -48,16 +48,16 @@ export function render(measured: Measured, outcome: Verdict): SectionResult {
   const rows: ResultRow[] = [];
   const summaries: string[] = [];
   for (const size of outcome.sizes) {
-    const { lines } = size;
+    const { label } = size;
     if (!('pass' in size)) {
-      rows.push({ cells: [`${lines}-line`, 'no order placed', '', '', '', '', '', '', 'FAIL'], pass: false });
+      rows.push({ cells: [label, 'no order placed', '', '', '', '', '', '', 'FAIL'], pass: false });
       continue;
     }
     const { accounts, reported, runs, minimum, run, wruRatio, rruRatio, pass } = size;
     const callNames = accounts[0]?.calls.map((call) => call.operation) ?? [];
     rows.push({
       cells: [
-        `${lines}-line order`,
+        `${label} order`,
         `${callNames.length}: ${callNames.join(', ')}`,
         `${spread(reported.map((u) => u.wru))} WCU + ${spread(reported.map((u) => u.rru))} RCU`,
         `${spread(runs.map((u) => u.wru))} WRU + ${spread(runs.map((u) => u.rru))} RRU`,
@@ -69,11 +69,11 @@ export function render(measured: Measured, outcome: Verdict): SectionResult {
       ],
       pass,
     });
-    summaries.push(`${lines}-line ${unitsText(run)} = ${ratio(wruRatio)} minimum, $${dollars(run)}/M orders`);
+    summaries.push(`${label} ${unitsText(run)} = ${ratio(wruRatio)} minimum, $${dollars(run)}/M orders`);
   }
 
   const tables: DetailTable[] = [];
-  const examples = ORDER_SIZES.map((lines) => results.get(lines)?.[0]);
+  const examples = ORDER_CASES.map(({ label }) => results.get(label)?.[0]);
   if (examples.every((account): account is Account => account !== undefined)) {
     tables.push(accountingTable(examples), callTable(examples));
   }
@@ -113,9 +113,9 @@ export function render(measured: Measured, outcome: Verdict): SectionResult {
 /** The design minimum line by line, for a 1-line and a 5-line order, beside what the run spent. */
 function accountingTable(examples: Account[]): DetailTable {
   const header = examples.flatMap((account) => [
-    `${account.lines}-line: item size`,
-    `${account.lines}-line: minimum`,
-    `${account.lines}-line: this run`,
+    `${account.label}: item size`,
+    `${account.label}: minimum`,
+    `${account.label}: this run`,
   ]);
   const rows = STEPS.map((step) => [
     step.title,
@@ -134,7 +134,7 @@ function accountingTable(examples: Account[]): DetailTable {
     3,
     0,
     [
-      'Pricing read: the product items of the lines',
+      "Pricing read: the product items of the lines (a variant's: its item and its product's)",
       'BatchGetItem',
       '½ RRU per 4 KB per item (eventually consistent)',
       ...examples.flatMap((account) => [
@@ -222,10 +222,7 @@ function callTable(examples: Account[]): DetailTable {
     caption: 'Measured against computed, call by call (the same orders): what DynamoDB Local reported, and the rules.',
     columns: [
       'Call',
-      ...examples.flatMap((account) => [
-        `${account.lines}-line: DynamoDB Local reported`,
-        `${account.lines}-line: by the rules`,
-      ]),
+      ...examples.flatMap((account) => [`${account.label}: DynamoDB Local reported`, `${account.label}: by the rules`]),
     ],
     rows,
   };
@@ -269,7 +266,7 @@ function transactionNote(examples: Array<Account | undefined>): string[] {
     if (indexReported !== 2 * indexRules) indexDoubled = false;
     indexExtra = Math.max(indexExtra, indexRules);
     parts.push(
-      `${account.lines}-line order: table items ${fmt(call.reported.table)} reported, ${fmt(tableRules)} by the rules ` +
+      `${account.label} order: table items ${fmt(call.reported.table)} reported, ${fmt(tableRules)} by the rules ` +
         `(${call.writes.length} items: ${call.writes.map((entry) => fmt(entry.cost.table)).join(' + ')}); index ` +
         `entries ${fmt(indexReported)} reported, ${fmt(indexRules)} by the rules`,
     );

@@ -4,7 +4,7 @@ import {
   type Measured,
   meanUnits,
   minimumOf,
-  ORDER_SIZES,
+  ORDER_CASES,
   reportedOf,
   runOf,
   STEPS,
@@ -17,9 +17,9 @@ export const MAX_RATIO = 1.5;
 
 /** One order size: its accounts and, when any order was placed, their figures and verdict. */
 export type SizeVerdict =
-  | { lines: number; accounts: [] }
+  | { label: string; accounts: [] }
   | {
-      lines: number;
+      label: string;
       accounts: Account[];
       runs: Units[];
       reported: Array<Units & { missing: number }>;
@@ -46,10 +46,10 @@ export function verify(measured: Measured): Verdict {
   // Failures of placing orders or sending payments hold for every row; the accounting's are per size.
   const placingFailures = failures.length;
   const sizes: SizeVerdict[] = [];
-  for (const lines of ORDER_SIZES) {
-    const accounts = results.get(lines) ?? [];
+  for (const { label } of ORDER_CASES) {
+    const accounts = results.get(label) ?? [];
     if (accounts.length === 0) {
-      sizes.push({ lines, accounts: [] });
+      sizes.push({ label, accounts: [] });
       continue;
     }
     const runs = accounts.map(runOf);
@@ -65,13 +65,13 @@ export function verify(measured: Measured): Verdict {
       accounts.flatMap((account) =>
         STEPS.flatMap((step) => {
           const { mismatch } = stepFigures(step, account);
-          return mismatch ? [`${lines}-line order, "${step.title}": ${mismatch}`] : [];
+          return mismatch ? [`${label} order, "${step.title}": ${mismatch}`] : [];
         }),
       ),
     );
     const recorderProblems = new Set(
       accounts.flatMap((account) =>
-        account.calls.flatMap((call) => call.problems.map((text) => `${lines}-line order, ${call.operation}: ${text}`)),
+        account.calls.flatMap((call) => call.problems.map((text) => `${label} order, ${call.operation}: ${text}`)),
       ),
     );
     failures.push(...unexpected, ...[...recorderProblems].map((text) => `recorder: ${text}`));
@@ -81,7 +81,7 @@ export function verify(measured: Measured): Verdict {
       placingFailures === 0 &&
       unexpected.size === 0 &&
       recorderProblems.size === 0;
-    sizes.push({ lines, accounts, runs, reported, run, minimum, wruRatio, rruRatio, pass });
+    sizes.push({ label, accounts, runs, reported, run, minimum, wruRatio, rruRatio, pass });
   }
   return { failures, sizes };
 }

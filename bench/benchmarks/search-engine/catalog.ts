@@ -124,6 +124,10 @@ export function syntheticCatalog(size: number, seed = 0x5ea4c4): SyntheticCatalo
       category,
       imageUrl: null,
       active: random() > 0.05,
+      options: [],
+      variantSkus: [],
+      weight: null,
+      taxClass: 'standard',
       createdAt,
       updatedAt: createdAt,
       version: 1,
@@ -141,8 +145,12 @@ export function syntheticCatalog(size: number, seed = 0x5ea4c4): SyntheticCatalo
             })),
           )
         : undefined;
+    const stored = variants?.map(({ available: units, ...variant }) => ({
+      variant: { ...variant, productSku: sku, weight: null, createdAt, updatedAt: createdAt, version: 1 },
+      stock: { sku: variant.sku, onHand: units, reserved: 0, available: units },
+    }));
     documents.push(
-      buildSearchDocument({ product, stock: { sku, onHand: available, reserved: 0, available }, variants }),
+      buildSearchDocument({ product, stock: { sku, onHand: available, reserved: 0, available }, variants: stored }),
     );
     // The words of five letters or more (the ones a typo is forgiven in), folded as a shopper may type them.
     const typoWords = [adjective, material]

@@ -65,7 +65,7 @@ export async function measure(context: BenchContext): Promise<Measured> {
   const stack = await context.checkoutStack();
   applyFunctionEnv(stack.env);
   const size = context.quick ? QUICK_CATALOG_SIZE : CATALOG_SIZE;
-  const existing = stack.spreadSkus.length + 1;
+  const existing = stack.spreadSkus.length + stack.variantProducts.length + 1;
   await seedProducts({
     endpoint: stack.dynamoEndpoint,
     region: stack.region,

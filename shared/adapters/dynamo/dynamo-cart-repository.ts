@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Cart } from '../../domain/cart/cart';
+import type { Cart, CartItem } from '../../domain/cart/cart';
 import type { CartRepository } from '../../domain/cart/cart-ports';
 import { applied, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
@@ -20,12 +20,24 @@ export const CART_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
 const expiresAt = (now: string) => Math.floor(Date.parse(now) / 1000) + CART_RETENTION_SECONDS;
 
-/** `items` is stored as a map sku → quantity (one attribute path per line); lines come back by sku. */
+/**
+ * `items` is stored as a map line → quantity (one attribute path per line): a simple product's line
+ * is its sku, a variant's `<product sku>/<variant sku>` (`/` is in no sku), so the cart names the
+ * product of each variant and is priced in one read. Lines come back by sku.
+ */
+const lineKey = ({ sku, productSku }: Omit<CartItem, 'quantity'>) =>
+  productSku && productSku !== sku ? `${productSku}/${sku}` : sku;
+
+function toCartItem([key, quantity]: [string, number]): CartItem {
+  const [productSku, sku] = key.includes('/') ? (key.split('/') as [string, string]) : [undefined, key];
+  return productSku ? { sku, productSku, quantity } : { sku, quantity };
+}
+
 function toCart(item: Item): Cart {
   const lines = Object.entries((item.items as Record<string, number> | undefined) ?? {});
   return {
     sub: item.sub as string,
-    items: lines.map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => (a.sku < b.sku ? -1 : 1)),
+    items: lines.map(toCartItem).sort((a, b) => (a.sku < b.sku ? -1 : 1)),
     version: item.version as number,
     updatedAt: item.updatedAt as string,
   };
@@ -54,12 +66,12 @@ export function cartEmptying(tableName: string, sub: string, now: string, readVe
 
 export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName: string): CartRepository {
   /** The first change creates the cart, only if there still is none. */
-  async function create(sub: string, sku: string, quantity: number, now: string): Promise<Cart | null> {
+  async function create(sub: string, line: CartItem, now: string): Promise<Cart | null> {
     const item = {
       ...keys.cart(sub),
       type: 'Cart',
       sub,
-      items: quantity > 0 ? { [sku]: quantity } : {},
+      items: line.quantity > 0 ? { [lineKey(line)]: line.quantity } : {},
       version: 1,
       updatedAt: now,
       expiresAt: expiresAt(now),
@@ -81,20 +93,21 @@ export function createDynamoCartRepository(db: DynamoDBDocumentClient, tableName
       return result.Item ? toCart(result.Item) : null;
     },
 
-    async setQuantity(sub, sku, quantity, expectedVersion, now) {
-      if (expectedVersion === 0) return create(sub, sku, quantity, now);
-      const line = quantity > 0 ? 'SET #items.#sku = :quantity,' : 'REMOVE #items.#sku SET';
+    async setQuantity(sub, line, expectedVersion, now) {
+      if (expectedVersion === 0) return create(sub, line, now);
+      const { quantity } = line;
+      const change = quantity > 0 ? 'SET #items.#sku = :quantity,' : 'REMOVE #items.#sku SET';
       try {
         const result = await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.cart(sub),
-            UpdateExpression: `${line} #version = :next, #updatedAt = :now, #expiresAt = :expiresAt`,
+            UpdateExpression: `${change} #version = :next, #updatedAt = :now, #expiresAt = :expiresAt`,
             // The version proves nobody changed the cart since it was read (the line count included).
             ConditionExpression: '#version = :expected',
             ExpressionAttributeNames: {
               '#items': 'items',
-              '#sku': sku,
+              '#sku': lineKey(line),
               '#version': 'version',
               '#updatedAt': 'updatedAt',
               '#expiresAt': 'expiresAt',

@@ -4,16 +4,38 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ProductExistsError } from '../../domain/catalog/catalog-errors';
 import type { CatalogRepository, ProductWithStock } from '../../domain/catalog/catalog-ports';
-import type { ProductRecord } from '../../domain/catalog/product';
+import {
+  type ProductRecord,
+  type Sellable,
+  simpleSellable,
+  type VariantRecord,
+  type VariantWithStock,
+  variantSellable,
+} from '../../domain/catalog/product';
 import type { StockLevel } from '../../domain/inventory/stock';
 import { batchGetItems } from './batch-get';
 import { applied, cancellationCodes } from './dynamo-client';
 import { GSI1, GSI2, keys } from './keys';
 
 type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const VARIANT_FIELDS = [
+  'sku',
+  'productSku',
+  'options',
+  'price',
+  'weight',
+  'active',
+  'createdAt',
+  'updatedAt',
+  'version',
+];
 
 function productItem(product: ProductRecord): Item {
   return {
@@ -36,6 +58,11 @@ export function toProductRecord(item: Item): ProductRecord {
     category: item.category as string,
     imageUrl: (item.imageUrl as string | undefined) ?? null,
     active: item.active as boolean,
+    // Products stored before variants existed are simple, weigh nothing known and are taxed at the standard rate.
+    options: (item.options as ProductRecord['options'] | undefined) ?? [],
+    variantSkus: (item.variantSkus as string[] | undefined) ?? [],
+    weight: (item.weight as number | null | undefined) ?? null,
+    taxClass: (item.taxClass as ProductRecord['taxClass'] | undefined) ?? 'standard',
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
     version: item.version as number,
@@ -51,66 +78,165 @@ export function toStockLevel(item: Item): StockLevel {
   };
 }
 
-export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableName: string): CatalogRepository {
-  async function stockFor(skus: string[]): Promise<Map<string, StockLevel>> {
-    const items = await batchGetItems(
-      db,
-      tableName,
-      skus.map((sku) => keys.stock(sku)),
-    );
-    return new Map(items.map((item) => [item.sku as string, toStockLevel(item)]));
-  }
-
+function toVariantRecord(item: Item): VariantRecord {
   return {
-    async create(product) {
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: productItem(product),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...keys.stock(product.sku),
-                    type: 'Stock',
-                    sku: product.sku,
-                    onHand: 0,
-                    reserved: 0,
-                    available: 0,
-                  },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw new ProductExistsError(product.sku);
-        throw error;
-      }
-    },
+    sku: item.sku as string,
+    productSku: item.productSku as string,
+    options: item.options as VariantRecord['options'],
+    price: (item.price as number | null | undefined) ?? null,
+    weight: (item.weight as number | null | undefined) ?? null,
+    active: item.active as boolean,
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+    version: item.version as number,
+  };
+}
 
-    async get(sku, options = {}) {
+const toVariantWithStock = (item: Item): VariantWithStock => ({
+  variant: toVariantRecord(item),
+  stock: toStockLevel(item),
+});
+
+const emptyCounters = { onHand: 0, reserved: 0, available: 0 };
+
+/** Puts an item only where none is: the sku's claim fails when a product or variant has it. */
+const putNew = (tableName: string, Item: Item): TransactItem => ({
+  Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
+});
+
+/** The items that create a variant: its sku's claim, and the variant with its empty stock. */
+function variantItems(tableName: string, variant: VariantRecord): TransactItem[] {
+  return [
+    putNew(tableName, {
+      ...keys.product(variant.sku),
+      type: 'VariantRef',
+      sku: variant.sku,
+      productSku: variant.productSku,
+    }),
+    putNew(tableName, {
+      ...keys.variant(variant.productSku, variant.sku),
+      type: 'Variant',
+      ...variant,
+      ...emptyCounters,
+    }),
+  ];
+}
+
+/**
+ * Which product owns each variant sku seen by this instance. A variant never moves to another
+ * product and its sku is never reused, so what is learnt stays true; bounded, oldest forgotten first.
+ */
+const MAX_KNOWN_OWNERS = 20_000;
+const knownOwners = new Map<string, string>();
+
+function learnOwner(sku: string, productSku: string): void {
+  if (knownOwners.has(sku)) return;
+  if (knownOwners.size >= MAX_KNOWN_OWNERS) knownOwners.delete(knownOwners.keys().next().value as string);
+  knownOwners.set(sku, productSku);
+}
+
+/** A product's variants in the order the product lists them. */
+function inListedOrder(product: ProductRecord, found: Item[]): VariantWithStock[] {
+  const bySku = new Map(found.map((item) => [item.sku as string, item]));
+  return product.variantSkus.flatMap((sku) => {
+    const item = bySku.get(sku);
+    return item ? [toVariantWithStock(item)] : [];
+  });
+}
+
+export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableName: string): CatalogRepository {
+  /** Every item of a product's collection but its audit trail: the product, its stock or its variants. */
+  async function collection(sku: string, consistent: boolean): Promise<Item[]> {
+    const items: Item[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
       const result = await db.send(
         new QueryCommand({
           TableName: tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hash)',
           ExpressionAttributeValues: { ':pk': keys.product(sku).PK, ':hash': '#' },
-          ConsistentRead: options.consistent ?? false,
+          ConsistentRead: consistent,
+          ExclusiveStartKey: after,
         }),
       );
-      const items = result.Items ?? [];
-      const product = items.find((item) => item.SK === keys.product(sku).SK);
-      if (!product) return null;
-      const stock = items.find((item) => item.SK === keys.stock(sku).SK);
-      return { product: toProductRecord(product), stock: stock ? toStockLevel(stock) : null };
+      items.push(...(result.Items ?? []));
+      after = result.LastEvaluatedKey;
+    } while (after);
+    return items;
+  }
+
+  function assemble(items: Item[]): ProductWithStock | null {
+    const productItem = items.find((item) => item.type === 'Product');
+    if (!productItem) return null;
+    const product = toProductRecord(productItem);
+    const stock = items.find((item) => item.type === 'Stock');
+    return {
+      product,
+      stock: stock ? toStockLevel(stock) : null,
+      variants: inListedOrder(
+        product,
+        items.filter((item) => item.type === 'Variant'),
+      ),
+    };
+  }
+
+  /**
+   * The stock of simple products and the variants of the others, read by key (BatchGetItem): a
+   * page of products from an index, or products read by sku, completed.
+   */
+  async function withStock(products: ProductRecord[], consistent: boolean): Promise<ProductWithStock[]> {
+    const keyList = products.flatMap((product) =>
+      product.options.length === 0
+        ? [keys.stock(product.sku)]
+        : product.variantSkus.map((sku) => keys.variant(product.sku, sku)),
+    );
+    const items = await batchGetItems(db, tableName, keyList, { consistent });
+    const stock = new Map<string, Item>();
+    const variants = new Map<string, Item[]>();
+    for (const item of items) {
+      if (item.type === 'Stock') stock.set(item.sku as string, item);
+      else variants.set(item.productSku as string, [...(variants.get(item.productSku as string) ?? []), item]);
+    }
+    return products.map((product) => {
+      const level = stock.get(product.sku);
+      return {
+        product,
+        stock: level ? toStockLevel(level) : null,
+        variants: inListedOrder(product, variants.get(product.sku) ?? []),
+      };
+    });
+  }
+
+  return {
+    async create(product, variants) {
+      const items: TransactItem[] = [
+        putNew(tableName, productItem(product)),
+        ...(variants.length === 0
+          ? [putNew(tableName, { ...keys.stock(product.sku), type: 'Stock', sku: product.sku, ...emptyCounters })]
+          : variants.flatMap((variant) => variantItems(tableName, variant))),
+      ];
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        const taken = codes?.indexOf('ConditionalCheckFailed') ?? -1;
+        if (taken < 0) throw error;
+        // The product's item, or a variant's claim (each variant's two items: claim, then variant).
+        throw new ProductExistsError(
+          taken === 0 || variants.length === 0
+            ? product.sku
+            : (variants[Math.floor((taken - 1) / 2)]?.sku ?? product.sku),
+        );
+      }
+    },
+
+    async get(sku, { consistent = false } = {}) {
+      const items = await collection(sku, consistent);
+      const head = items.find((item) => item.SK === keys.product(sku).SK);
+      if (head?.type !== 'VariantRef') return assemble(items);
+      learnOwner(sku, head.productSku as string);
+      const owner = assemble(await collection(head.productSku as string, consistent));
+      return owner ? { ...owner, variantSku: sku } : null;
     },
 
     async replace(product, expectedVersion) {
@@ -126,32 +252,111 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
       );
     },
 
-    async getMany(skus) {
-      // BatchGetItem refuses duplicate keys.
+    async addVariant(product, expectedVersion, variant) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: productItem(product),
+                  ConditionExpression: 'attribute_exists(PK) AND version = :expected',
+                  ExpressionAttributeValues: { ':expected': expectedVersion },
+                },
+              },
+              ...variantItems(tableName, variant),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[1] === 'ConditionalCheckFailed') throw new ProductExistsError(variant.sku);
+        if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return false;
+        throw error;
+      }
+    },
+
+    async replaceVariant(variant, expectedVersion) {
+      // The variant's own fields only: its stock counters, in the same item, move with checkouts meanwhile.
+      const fields = VARIANT_FIELDS.filter((field) => field !== 'sku' && field !== 'productSku');
+      return applied(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.variant(variant.productSku, variant.sku),
+            UpdateExpression: `SET ${fields.map((field) => `#${field} = :${field}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(PK) AND #version = :expected',
+            ExpressionAttributeNames: Object.fromEntries(fields.map((field) => [`#${field}`, field])),
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(fields.map((field) => [`:${field}`, variant[field as keyof VariantRecord]])),
+              ':expected': expectedVersion,
+            },
+          }),
+        ),
+      );
+    },
+
+    async sellables(refs) {
+      const owners = new Map<string, string>();
+      for (const { sku, productSku } of refs) {
+        const owner = productSku ?? knownOwners.get(sku);
+        if (owner && owner !== sku) owners.set(sku, owner);
+      }
+      const found = new Map<string, Sellable>();
+      let unresolved = [...new Set(refs.map((ref) => ref.sku))];
+      // Twice at most: a variant sku not known yet reads its claim first, then its product and itself.
+      for (let round = 0; round < 2 && unresolved.length > 0; round++) {
+        const keyList = new Map<string, Item>();
+        for (const sku of unresolved) {
+          const owner = owners.get(sku);
+          const wanted = owner ? [keys.product(owner), keys.variant(owner, sku)] : [keys.product(sku)];
+          for (const key of wanted) keyList.set(`${key.PK}|${key.SK}`, key);
+        }
+        const items = await batchGetItems(db, tableName, [...keyList.values()]);
+        const products = new Map(
+          items.filter((item) => item.type === 'Product').map((item) => [item.sku as string, toProductRecord(item)]),
+        );
+        const variants = new Map(
+          items.filter((item) => item.type === 'Variant').map((item) => [item.sku as string, item]),
+        );
+        const next: string[] = [];
+        for (const sku of unresolved) {
+          const owner = owners.get(sku);
+          if (owner) {
+            const product = products.get(owner);
+            const variant = variants.get(sku);
+            if (product && variant) found.set(sku, variantSellable(product, toVariantRecord(variant)));
+            continue;
+          }
+          const product = products.get(sku);
+          if (product) {
+            found.set(sku, simpleSellable(product));
+            continue;
+          }
+          const claim = items.find((item) => item.type === 'VariantRef' && item.sku === sku);
+          if (claim) {
+            learnOwner(sku, claim.productSku as string);
+            owners.set(sku, claim.productSku as string);
+            next.push(sku);
+          }
+        }
+        unresolved = next;
+      }
+      return found;
+    },
+
+    async getManyWithStock(skus, { consistent = false } = {}) {
       const items = await batchGetItems(
         db,
         tableName,
         [...new Set(skus)].map((sku) => keys.product(sku)),
-      );
-      return items.map(toProductRecord);
-    },
-
-    async getManyWithStock(skus, { consistent = false } = {}) {
-      const distinct = [...new Set(skus)];
-      const items = await batchGetItems(
-        db,
-        tableName,
-        distinct.flatMap((sku) => [keys.product(sku), keys.stock(sku)]),
         { consistent },
       );
-      const stock = new Map(items.filter((item) => item.type === 'Stock').map((item) => [item.sku as string, item]));
-      return items
-        .filter((item) => item.type === 'Product')
-        .map((item) => {
-          const product = toProductRecord(item);
-          const level = stock.get(product.sku);
-          return { product, stock: level ? toStockLevel(level) : null };
-        });
+      const products = items.filter((item) => item.type === 'Product').map(toProductRecord);
+      return withStock(products, consistent);
     },
 
     async listActive({ category, limit, after }) {
@@ -168,20 +373,38 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
           ExclusiveStartKey: after,
         }),
       );
-      const products = (result.Items ?? []).map(toProductRecord);
-      const stock = await stockFor(products.map((product) => product.sku));
-      const items: ProductWithStock[] = products.map((product) => ({ product, stock: stock.get(product.sku) ?? null }));
+      const items = await withStock((result.Items ?? []).map(toProductRecord), false);
       return { items, next: (result.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null };
     },
   };
 }
 
-/** Reads one stock item (strongly consistent). */
-export async function getStockItem(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  sku: string,
-): Promise<StockLevel | null> {
-  const result = await db.send(new GetCommand({ TableName: tableName, Key: keys.stock(sku), ConsistentRead: true }));
-  return result.Item ? toStockLevel(result.Item) : null;
+/** Where a sku's stock is kept: its own stock item, its variant's item, or nowhere it may be changed. */
+export type StockLocation =
+  | { kind: 'stock'; key: { PK: string; SK: string }; level: StockLevel | null; variant: boolean }
+  | { kind: 'variant-required' }
+  | { kind: 'none' };
+
+/**
+ * Finds a sku's stock, strongly consistent, with the stock as it is now: a simple product's own
+ * stock item (read with its product in one call) or a variant's item. A product with variants has
+ * none of its own (`variant-required`).
+ */
+export async function locateStock(db: DynamoDBDocumentClient, tableName: string, sku: string): Promise<StockLocation> {
+  let owner = knownOwners.get(sku);
+  if (!owner) {
+    const items = await batchGetItems(db, tableName, [keys.product(sku), keys.stock(sku)], { consistent: true });
+    const head = items.find((item) => item.SK === keys.product(sku).SK);
+    if (!head) return { kind: 'none' };
+    if (head.type === 'Product') {
+      if (toProductRecord(head).options.length > 0) return { kind: 'variant-required' };
+      const stock = items.find((item) => item.type === 'Stock');
+      return { kind: 'stock', key: keys.stock(sku), level: stock ? toStockLevel(stock) : null, variant: false };
+    }
+    owner = head.productSku as string;
+    learnOwner(sku, owner);
+  }
+  const key = keys.variant(owner, sku);
+  const result = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  return result.Item ? { kind: 'stock', key, level: toStockLevel(result.Item), variant: true } : { kind: 'none' };
 }

@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { VariantRequiredError } from '../../domain/catalog/catalog-errors';
 import type { InventoryRepository } from '../../domain/inventory/inventory-ports';
 import type { StockAdjustment } from '../../domain/inventory/stock';
-import { getStockItem } from './dynamo-catalog-repository';
+import { locateStock } from './dynamo-catalog-repository';
 import { cancellationCodes } from './dynamo-client';
 import { keys } from './keys';
 
@@ -20,10 +21,20 @@ function toAdjustment(item: Record<string, unknown>): StockAdjustment {
 }
 
 export function createDynamoInventoryRepository(db: DynamoDBDocumentClient, tableName: string): InventoryRepository {
+  async function located(sku: string) {
+    const location = await locateStock(db, tableName, sku);
+    if (location.kind === 'variant-required') throw new VariantRequiredError(sku);
+    return location.kind === 'stock' ? location : null;
+  }
+
   return {
-    get: (sku) => getStockItem(db, tableName, sku),
+    async get(sku) {
+      return (await located(sku))?.level ?? null;
+    },
 
     async applyAdjustment(adjustment) {
+      const location = await located(adjustment.sku);
+      if (!location) return false;
       try {
         await db.send(
           new TransactWriteCommand({
@@ -31,9 +42,10 @@ export function createDynamoInventoryRepository(db: DynamoDBDocumentClient, tabl
               {
                 Update: {
                   TableName: tableName,
-                  Key: keys.stock(adjustment.sku),
+                  Key: location.key,
                   // `available` moves with on-hand; reservations made meanwhile stay intact.
-                  UpdateExpression: 'SET onHand = :after, available = :after - reserved, updatedAt = :at',
+                  // A variant's item has its own updatedAt (its fields'); its stock's time is kept beside it.
+                  UpdateExpression: `SET onHand = :after, available = :after - reserved, ${location.variant ? 'stockUpdatedAt' : 'updatedAt'} = :at`,
                   ConditionExpression: 'attribute_exists(PK) AND onHand = :before AND reserved <= :after',
                   ExpressionAttributeValues: {
                     ':after': adjustment.onHandAfter,

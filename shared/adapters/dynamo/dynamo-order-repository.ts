@@ -14,7 +14,7 @@ import { cancellationCodes } from './dynamo-client';
 import { completionUpdate } from './dynamo-idempotency-store';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
 import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
-import { keys } from './keys';
+import { keys, stockKey } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type TransactUpdate = NonNullable<TransactItem['Update']>;
@@ -39,7 +39,7 @@ export function toOrder(item: Record<string, unknown>): Order {
 
 function stockUpdate(
   tableName: string,
-  sku: string,
+  line: { sku: string; productSku?: string },
   quantity: number,
   kind: Transition['stock'] | 'reserve',
 ): TransactItem {
@@ -64,7 +64,7 @@ function stockUpdate(
   return {
     Update: {
       TableName: tableName,
-      Key: keys.stock(sku),
+      Key: stockKey(line),
       UpdateExpression: expression.update,
       ConditionExpression: expression.condition,
       ExpressionAttributeValues: { ':q': quantity },
@@ -165,9 +165,7 @@ export function createDynamoOrderRepository(
   return {
     async place(placement: Placement): Promise<PlacementOutcome> {
       const { order } = placement;
-      const items: TransactItem[] = order.items.map((line) =>
-        stockUpdate(tableName, line.sku, line.quantity, 'reserve'),
-      );
+      const items: TransactItem[] = order.items.map((line) => stockUpdate(tableName, line, line.quantity, 'reserve'));
       const orderIndex = items.length;
       items.push({
         Put: { TableName: tableName, Item: orderItem(order), ConditionExpression: 'attribute_not_exists(PK)' },
@@ -288,7 +286,7 @@ export function createDynamoOrderRepository(
         },
       ];
       if (stock !== 'none')
-        items.push(...order.items.map((line) => stockUpdate(tableName, line.sku, line.quantity, stock)));
+        items.push(...order.items.map((line) => stockUpdate(tableName, line, line.quantity, stock)));
       const work = workOfTransition(transition);
       const dueAt = plusSeconds(event.at, resendAfterSeconds);
       for (const started of work.starts) items.push(workRecordPut(tableName, started, event.at, dueAt));

@@ -64,7 +64,14 @@ function toReport(item: Record<string, unknown>): DailyReport {
     itemsSold: item.itemsSold as number,
     revenue: item.revenue as number,
     currency: item.currency as string,
-    topProducts: item.topProducts as DailyReport['topProducts'],
+    // Reports stored before variants existed list simple products only: their own product, no options.
+    topProducts: (item.topProducts as Array<Partial<DailyReport['topProducts'][number]>>).map((entry) => ({
+      sku: entry.sku as string,
+      productSku: entry.productSku ?? (entry.sku as string),
+      options: entry.options ?? {},
+      quantity: entry.quantity as number,
+      revenue: entry.revenue as number,
+    })),
     refunds: item.refunds as DailyReport['refunds'],
     generatedAt: item.generatedAt as string,
   };

@@ -5,6 +5,12 @@
 export const keys = {
   product: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: '#PRODUCT' }),
   stock: (sku: string) => ({ PK: `PRODUCT#${sku}`, SK: '#STOCK' }),
+  /**
+   * A variant and its stock, in its product's item collection (one Query reads a product with every
+   * variant). The variant's sku is claimed by a `VariantRef` item at `product(variantSku)`.
+   */
+  variant: (productSku: string, sku: string) => ({ PK: `PRODUCT#${productSku}`, SK: `#VARIANT#${sku}` }),
+  variantPrefix: '#VARIANT#',
   adjustment: (sku: string, at: string, id: string) => ({ PK: `PRODUCT#${sku}`, SK: `ADJUSTMENT#${at}#${id}` }),
   adjustmentPrefix: 'ADJUSTMENT#',
   /** A customer's profile and cart live in the customer's item collection. */
@@ -84,3 +90,10 @@ export const keys = {
 
 export const GSI1 = 'GSI1';
 export const GSI2 = 'GSI2';
+
+/**
+ * Where a sellable unit's stock is kept: a simple product's own stock item, or its variant's item
+ * (an order line names its product; lines stored before variants existed name none and are simple).
+ */
+export const stockKey = ({ sku, productSku }: { sku: string; productSku?: string }) =>
+  productSku && productSku !== sku ? keys.variant(productSku, sku) : keys.stock(sku);

@@ -1,8 +1,9 @@
 import { ContentionError } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
-import { ProductNotFoundError } from '../catalog/catalog-errors';
+import { ProductNotFoundError, VariantRequiredError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
+import type { SkuRef } from '../catalog/product';
 import { MAX_MONEY } from '../money';
 import { type Cart, type CartItem, type CartView, MAX_LINES } from './cart';
 import { CartFullError, CartTotalTooLargeError } from './cart-errors';
@@ -19,7 +20,7 @@ const BACKOFF_CAP_MS = 100;
 
 export interface CartServiceDeps {
   carts: CartRepository;
-  catalog: Pick<CatalogRepository, 'getMany'>;
+  catalog: Pick<CatalogRepository, 'sellables'>;
   clock: Clock;
   currency: string;
 }
@@ -33,15 +34,12 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
   }
 
   async function price(items: CartItem[]): Promise<CartView> {
-    const products = new Map(
-      (await catalog.getMany(items.map((item) => item.sku)))
-        .filter((product) => product.active)
-        .map((product) => [product.sku, product]),
-    );
+    const sellables = await catalog.sellables(items);
     const lines = items.flatMap(({ sku, quantity }) => {
-      const product = products.get(sku);
-      if (!product) return [];
-      return [{ sku, name: product.name, quantity, unitPrice: product.price, lineTotal: product.price * quantity }];
+      const unit = sellables.get(sku);
+      if (!unit?.active || unit.variantRequired) return [];
+      const { productSku, name, options, price: unitPrice } = unit;
+      return [{ sku, productSku, name, options, quantity, unitPrice, lineTotal: unitPrice * quantity }];
     });
     return { items: lines, subtotal: lines.reduce((sum, line) => sum + line.lineTotal, 0), currency };
   }
@@ -51,25 +49,31 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
    * largest amount the API states. Only increases are checked: a cart that went over because prices
    * rose since can always be made smaller.
    */
-  async function assertWithinBound(cart: Cart | null, sku: string, quantity: number): Promise<void> {
-    const others = (cart?.items ?? []).filter((item) => item.sku !== sku);
-    const priced = await price([...others, { sku, quantity }]);
-    if (priced.subtotal > MAX_MONEY || priced.items.some((line) => line.lineTotal > MAX_MONEY)) {
-      throw new CartTotalTooLargeError(sku);
+  async function assertWithinBound(cart: Cart | null, line: CartItem): Promise<void> {
+    const others = (cart?.items ?? []).filter((item) => item.sku !== line.sku);
+    const priced = await price([...others, line]);
+    if (priced.subtotal > MAX_MONEY || priced.items.some((priced) => priced.lineTotal > MAX_MONEY)) {
+      throw new CartTotalTooLargeError(line.sku);
     }
   }
 
-  /** Sets one line (0 removes it) with an optimistic write, re-reading and retrying a lost race. */
-  async function setLine(sub: string, sku: string, quantity: number): Promise<Cart | null> {
+  /**
+   * Sets one line (0 removes it) with an optimistic write, re-reading and retrying a lost race.
+   * `unit` names the sellable unit (with its product, for a variant); a removal may name the sku only.
+   */
+  async function setLine(sub: string, unit: SkuRef, quantity: number): Promise<Cart | null> {
+    const { sku } = unit;
     return retryOnConflict(
       async () => {
         const cart = await carts.get(sub);
-        const current = cart?.items.find((item) => item.sku === sku)?.quantity ?? 0;
+        const existing = cart?.items.find((item) => item.sku === sku);
+        const current = existing?.quantity ?? 0;
         // Setting what is already there is not a change: no write, and the cart's age stays.
         if (current === quantity) return cart;
         if (current === 0 && (cart?.items.length ?? 0) >= MAX_LINES) throw new CartFullError(sku);
-        if (quantity > current) await assertWithinBound(cart, sku, quantity);
-        const updated = await carts.setQuantity(sub, sku, quantity, cart?.version ?? 0, clock.now().toISOString());
+        const line = { sku, productSku: unit.productSku ?? existing?.productSku, quantity };
+        if (quantity > current) await assertWithinBound(cart, line);
+        const updated = await carts.setQuantity(sub, line, cart?.version ?? 0, clock.now().toISOString());
         return updated ?? CONFLICT;
       },
       {
@@ -94,14 +98,15 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
      * when a line or the subtotal would exceed MAX_MONEY at today's prices.
      */
     async setItem(sub: string, sku: string, quantity: number): Promise<CartView> {
-      const [product] = await catalog.getMany([sku]);
-      if (!product?.active) throw new ProductNotFoundError(sku);
-      return view(await setLine(sub, sku, quantity));
+      const unit = (await catalog.sellables([{ sku }])).get(sku);
+      if (unit?.variantRequired) throw new VariantRequiredError(sku);
+      if (!unit?.active) throw new ProductNotFoundError(sku);
+      return view(await setLine(sub, { sku, productSku: unit.productSku }, quantity));
     },
 
     /** Removes one line; removing a line that is not there is not an error. */
     async removeItem(sub: string, sku: string): Promise<CartView> {
-      return view(await setLine(sub, sku, 0));
+      return view(await setLine(sub, { sku }, 0));
     },
 
     /** Empties the cart. */

@@ -9,13 +9,18 @@ export interface Cart {
 
 export interface CartItem {
   sku: string;
+  /** The product a variant belongs to (absent for a simple product), so the cart is priced in one read. */
+  productSku?: string;
   quantity: number;
 }
 
 /** A cart line as clients see it, priced from the catalog now. */
 export interface CartLine {
   sku: string;
+  productSku: string;
   name: string;
+  /** The variant's option values; `{}` for a simple product. */
+  options: Record<string, string>;
   quantity: number;
   unitPrice: number;
   lineTotal: number;

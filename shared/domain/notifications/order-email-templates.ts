@@ -1,4 +1,5 @@
 import { boundedText } from '../../lib/text-safety';
+import { describeOptions } from '../catalog/product';
 import type { Order } from '../orders/order';
 
 /**
@@ -193,8 +194,10 @@ function lineLabel(line: OrderEmailInput['items'][number], money: Money): [strin
   ];
 }
 
+/** The product's name, and a variant's option values after it: "Linen shirt, Size: M, Colour: Navy". */
 function productName(line: OrderEmailInput['items'][number]): string {
-  return boundedText(line.name, BOUNDS.productName);
+  const options = describeOptions(line.options ?? {});
+  return boundedText(options ? `${line.name}, ${options}` : line.name, BOUNDS.productName);
 }
 
 function totals(order: OrderEmailInput, money: Money): Array<[string, string]> {

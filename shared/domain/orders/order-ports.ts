@@ -2,19 +2,6 @@ import type { IdempotencyLease, StoredResponse } from '../idempotency/idempotenc
 import type { Page, PageRequest } from '../pagination';
 import type { Order, OrderEvent, OrderStatus } from './order';
 
-/** The catalog facts checkout needs: current name and price of each sku, and whether it is sold. */
-export interface PricedProduct {
-  sku: string;
-  name: string;
-  price: number;
-  active: boolean;
-}
-
-export interface ProductPricing {
-  /** The products that exist among `skus` (absent skus are simply not in the map). */
-  priceOf(skus: string[]): Promise<Map<string, PricedProduct>>;
-}
-
 /** Everything one checkout writes, in one transaction. */
 export interface Placement {
   order: Order;

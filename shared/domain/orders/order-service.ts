@@ -3,7 +3,9 @@ import type { Clock, IdGenerator } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { CartRepository } from '../cart/cart-ports';
-import { ProductNotFoundError } from '../catalog/catalog-errors';
+import { ProductNotFoundError, VariantRequiredError } from '../catalog/catalog-errors';
+import type { CatalogRepository } from '../catalog/catalog-ports';
+import type { SkuRef } from '../catalog/product';
 import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
 import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
@@ -20,7 +22,7 @@ import {
   PriceChangedError,
   TooManyPendingOrdersError,
 } from './order-errors';
-import type { OrderRepository, Placement, ProductPricing } from './order-ports';
+import type { OrderRepository, Placement } from './order-ports';
 import { createOrderQueries, type Viewer, visibleOrder } from './order-queries';
 
 export type { Viewer } from './order-queries';
@@ -52,7 +54,8 @@ export interface Customer {
 export interface OrderServiceDeps {
   /** Commits each change with the work records of the follow-up work it starts (order-work.ts). */
   orders: OrderRepository;
-  pricing: ProductPricing;
+  /** Checkout's prices are the catalog's current ones: one batch read of the sellable units. */
+  pricing: Pick<CatalogRepository, 'sellables'>;
   carts: CartRepository;
   discounts: DiscountRepository;
   cursors: CursorCodec;
@@ -109,18 +112,29 @@ export function createOrderService(deps: OrderServiceDeps) {
     return { wanted: cart.items, cart: { sub, version: cart.version } };
   }
 
-  async function priceLines(wanted: Array<{ sku: string; quantity: number }>): Promise<OrderLine[]> {
-    const products = await pricing.priceOf(wanted.map((line) => line.sku));
+  async function priceLines(wanted: Array<SkuRef & { quantity: number }>): Promise<OrderLine[]> {
+    const sellables = await pricing.sellables(wanted);
     const missing: FieldError[] = [];
-    const lines = wanted.map(({ sku, quantity }, index) => {
-      const product = products.get(sku);
-      if (!product?.active) {
-        missing.push({ path: `items/${index}`, message: 'no such product', sku });
-        return { sku, name: '', quantity, unitPrice: 0, lineTotal: 0 };
-      }
-      return { sku, name: product.name, quantity, unitPrice: product.price, lineTotal: product.price * quantity };
+    const needVariant: FieldError[] = [];
+    const lines = wanted.map(({ sku, quantity }, index): OrderLine => {
+      const unit = sellables.get(sku);
+      if (unit?.variantRequired)
+        needVariant.push({ path: `items/${index}/sku`, message: 'name one of its variants', sku });
+      else if (!unit?.active) missing.push({ path: `items/${index}`, message: 'no such product', sku });
+      if (!unit?.active || unit.variantRequired) return { sku, name: '', quantity, unitPrice: 0, lineTotal: 0 };
+      return {
+        sku,
+        productSku: unit.productSku,
+        name: unit.name,
+        options: unit.options,
+        quantity,
+        unitPrice: unit.price,
+        lineTotal: unit.price * quantity,
+      };
     });
     if (missing.length > 0) throw new ProductNotFoundError(missing.map((entry) => entry.sku).join(', '), missing);
+    if (needVariant.length > 0)
+      throw new VariantRequiredError(needVariant.map((entry) => entry.sku).join(', '), needVariant);
     return lines;
   }
 

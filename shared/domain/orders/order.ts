@@ -35,8 +35,14 @@ export interface Address {
 }
 
 export interface OrderLine {
+  /** The sellable unit: a simple product's sku, or a variant's. */
   sku: string;
+  /** The product it is (or is a variant of); lines stored before variants existed lack it. */
+  productSku?: string;
+  /** The product's name. */
   name: string;
+  /** The variant's option values, e.g. `{ Size: 'M' }`; `{}` for a simple product. */
+  options?: Record<string, string>;
   quantity: number;
   unitPrice: number;
   lineTotal: number;
@@ -84,7 +90,16 @@ export function toOrderView(order: Order, options: { withEvents: boolean } = { w
   return {
     orderId: order.orderId,
     status: order.status,
-    items: order.items,
+    // Lines stored before variants existed are simple products: their own product, no options.
+    items: order.items.map((line) => ({
+      sku: line.sku,
+      productSku: line.productSku ?? line.sku,
+      name: line.name,
+      options: line.options ?? {},
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      lineTotal: line.lineTotal,
+    })),
     subtotal: order.subtotal,
     discount: order.discount,
     total: order.total,

@@ -1,3 +1,4 @@
+import type { OptionValues } from '../catalog/product';
 import type { Order } from '../orders/order';
 
 /**
@@ -14,13 +15,18 @@ export interface LedgerEntry {
   /** The order's total (sale), or the amount given back (refund), in minor units. */
   amount: number;
   currency: string;
-  /** The lines sold; `[]` for refunds. */
-  items: Array<{ sku: string; quantity: number; lineTotal: number }>;
+  /** The lines sold; `[]` for refunds. A variant's line names its product and option values. */
+  items: Array<{ sku: string; productSku?: string; options?: OptionValues; quantity: number; lineTotal: number }>;
 }
 
-/** One product's sales on a day. `revenue` sums its line totals, before order-level discounts. */
+/**
+ * One sellable unit's sales on a day (a simple product, or one variant: `productSku` and `options`
+ * say which). `revenue` sums its line totals, before order-level discounts.
+ */
 export interface ProductSales {
   sku: string;
+  productSku: string;
+  options: OptionValues;
   quantity: number;
   revenue: number;
 }
@@ -60,7 +66,12 @@ export function saleEntry(order: Order, paidAt: string): LedgerEntry {
     at: paidAt,
     amount: order.total,
     currency: order.currency,
-    items: order.items.map(({ sku, quantity, lineTotal }) => ({ sku, quantity, lineTotal })),
+    items: order.items.map(({ sku, productSku, options, quantity, lineTotal }) => ({
+      sku,
+      ...(productSku && productSku !== sku && { productSku, options }),
+      quantity,
+      lineTotal,
+    })),
   };
 }
 
@@ -100,7 +111,13 @@ export function createDayTally(date: string) {
       revenue += entry.amount;
       for (const line of entry.items) {
         itemsSold += line.quantity;
-        const product = products.get(line.sku) ?? { sku: line.sku, quantity: 0, revenue: 0 };
+        const product = products.get(line.sku) ?? {
+          sku: line.sku,
+          productSku: line.productSku ?? line.sku,
+          options: line.options ?? {},
+          quantity: 0,
+          revenue: 0,
+        };
         product.quantity += line.quantity;
         product.revenue += line.lineTotal;
         products.set(line.sku, product);

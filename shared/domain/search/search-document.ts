@@ -1,4 +1,4 @@
-import type { ProductRecord } from '../catalog/product';
+import type { ProductRecord, VariantWithStock } from '../catalog/product';
 import type { StockLevel } from '../inventory/stock';
 
 /**
@@ -26,25 +26,11 @@ export interface SearchDocument {
   createdAt: string;
 }
 
-/**
- * A variant as the search needs it. Variants are not in the catalog yet (§5.1); this is the
- * least the document needs of one, so the builder does not wait for their data model.
- */
-export interface SearchVariantInput {
-  sku: string;
-  /** One value per option, e.g. `{ Size: 'M', Colour: 'Blue' }`. */
-  options: Record<string, string>;
-  /** Null or absent: the product's price. */
-  price?: number | null;
-  active: boolean;
-  available: number;
-}
-
 export interface SearchDocumentInput {
   product: ProductRecord;
   /** The product's own stock; used when it has no variants. */
   stock: StockLevel | null;
-  variants?: SearchVariantInput[];
+  variants?: VariantWithStock[];
 }
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
@@ -54,7 +40,8 @@ const unique = <T>(values: T[]): T[] => [...new Set(values)];
  * variants only the active ones count: their option values, skus, prices and stock; a product all
  * of whose variants are inactive cannot be bought, so it is not found.
  */
-export function buildSearchDocument({ product, stock, variants = [] }: SearchDocumentInput): SearchDocument {
+export function buildSearchDocument({ product, stock, variants: stored = [] }: SearchDocumentInput): SearchDocument {
+  const variants = stored.map(({ variant, stock: level }) => ({ ...variant, available: level.available }));
   const sellable = variants.filter((variant) => variant.active);
   const units =
     variants.length === 0

@@ -1,9 +1,31 @@
-import type { ProductRecord } from '../../../shared/domain/catalog/product';
-import {
-  buildSearchDocument,
-  type SearchDocument,
-  type SearchVariantInput,
-} from '../../../shared/domain/search/search-document';
+import type { ProductRecord, VariantWithStock } from '../../../shared/domain/catalog/product';
+import { buildSearchDocument, type SearchDocument } from '../../../shared/domain/search/search-document';
+
+/** A variant as a fixture states it: its price null or absent for the product's. */
+export interface FixtureVariant {
+  sku: string;
+  options: Record<string, string>;
+  price?: number | null;
+  active: boolean;
+  available: number;
+}
+
+/** Fixture variants as the catalog stores them, with their stock. */
+export const storedVariants = (productSku: string, variants: FixtureVariant[] = []): VariantWithStock[] =>
+  variants.map(({ sku, options, price, active, available }) => ({
+    variant: {
+      sku,
+      productSku,
+      options,
+      price: price ?? null,
+      weight: null,
+      active,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      version: 1,
+    },
+    stock: { sku, onHand: available, reserved: 0, available },
+  }));
 
 /** A fixed little catalog for the relevance rules: each product is there for one rule or two. */
 interface FixtureProduct {
@@ -16,10 +38,10 @@ interface FixtureProduct {
   active?: boolean;
   /** Days after 2026-01-01: the order `newest` sorts by. */
   day: number;
-  variants?: SearchVariantInput[];
+  variants?: FixtureVariant[];
 }
 
-const variant = (sku: string, options: Record<string, string>, extra: Partial<SearchVariantInput> = {}) => ({
+const variant = (sku: string, options: Record<string, string>, extra: Partial<FixtureVariant> = {}) => ({
   sku,
   options,
   active: true,
@@ -93,17 +115,27 @@ export function fixtureRecord(product: FixtureProduct): ProductRecord {
     category: product.category,
     imageUrl: null,
     active: product.active ?? true,
+    options: product.variants?.length ? optionsOf(product.variants) : [],
+    variantSkus: product.variants?.map((variant) => variant.sku) ?? [],
+    weight: null,
+    taxClass: 'standard',
     createdAt,
     updatedAt: createdAt,
     version: 1,
   };
 }
 
+/** The options the variants' values make. */
+function optionsOf(variants: FixtureVariant[]): ProductRecord['options'] {
+  const names = [...new Set(variants.flatMap((variant) => Object.keys(variant.options)))];
+  return names.map((name) => ({ name, values: [...new Set(variants.map((variant) => variant.options[name] ?? ''))] }));
+}
+
 export const fixtureDocument = (product: FixtureProduct): SearchDocument =>
   buildSearchDocument({
     product: fixtureRecord(product),
     stock: { sku: product.sku, onHand: 10, reserved: 10 - (product.available ?? 5), available: product.available ?? 5 },
-    variants: product.variants,
+    variants: storedVariants(product.sku, product.variants),
   });
 
 export const fixtureDocuments = (): SearchDocument[] => FIXTURE.map(fixtureDocument);

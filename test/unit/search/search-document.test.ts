@@ -1,6 +1,6 @@
 import { buildSearchDocument } from '../../../shared/domain/search/search-document';
 import { indexTerms, queryWords, withinOneTypo } from '../../../shared/domain/search/search-text';
-import { fixtureRecord } from './search-catalog';
+import { fixtureRecord, storedVariants } from './search-catalog';
 
 const shirt = fixtureRecord({ sku: 'SHIRT', name: 'Shirt', category: 'Apparel', price: 2000, day: 1 });
 const stock = { sku: 'SHIRT', onHand: 4, reserved: 1, available: 3 };
@@ -22,11 +22,11 @@ describe('search document', () => {
     const document = buildSearchDocument({
       product: shirt,
       stock: null,
-      variants: [
+      variants: storedVariants('SHIRT', [
         { sku: 'SHIRT-S', options: { Size: 'S', Colour: 'Blue' }, active: true, available: 2 },
         { sku: 'SHIRT-M', options: { Size: 'M', Colour: 'Blue' }, price: 1800, active: true, available: 5 },
         { sku: 'SHIRT-L', options: { Size: 'L', Colour: 'Red' }, price: 900, active: false, available: 9 },
-      ],
+      ]),
     });
     expect(document).toMatchObject({
       skus: ['SHIRT', 'SHIRT-S', 'SHIRT-M'],
@@ -39,7 +39,7 @@ describe('search document', () => {
   });
 
   it('of a product whose variants are all inactive, or that is inactive itself: not findable', () => {
-    const variants = [{ sku: 'SHIRT-S', options: { Size: 'S' }, active: false, available: 2 }];
+    const variants = storedVariants('SHIRT', [{ sku: 'SHIRT-S', options: { Size: 'S' }, active: false, available: 2 }]);
     expect(buildSearchDocument({ product: shirt, stock, variants }).active).toBe(false);
     expect(buildSearchDocument({ product: { ...shirt, active: false }, stock }).active).toBe(false);
   });
