@@ -21,10 +21,12 @@ export const checkoutCapacity: Benchmark = {
       'payment queue grows by one message per order (given up to 30 s to settle), and so do the PAYMENT work records ' +
       'in the table, none of them sent again by reconcile (no `sends`). No payment worker runs, so the records stay ' +
       "(the payment's transition deletes them). The forwarder reads no item of the table, so it adds no unit.",
-    'The 5-variant order names five variants of five different products (`BENCH-VARIANT-*`, five sizes each, every ' +
-      'other size at a price of its own), each named for the first time by the function: the pricing read finds the ' +
-      "variant skus' claims first, then their items and their products' items (decision 0015). The design minimum " +
-      "counts each variant's item and its product's, not the claims, which a cart line or a warm function already knows.",
+    'The 5-variant orders name five variants of five different products (`BENCH-VARIANT-*`, five sizes each, every ' +
+      'other size at a price of its own), in the items of the request. "First sight": each variant named for the first ' +
+      "time by the function, so the pricing read finds the variant skus' claims first, then their items and their " +
+      'products\' items (decision 0015). "Seen before": the same orders again, the function now knowing which product ' +
+      "each variant belongs to, as a cart line always does. The design minimum counts each variant's item and its " +
+      "product's, not the claims.",
     '"By the rules" applies the published DynamoDB rules to those items: item size = attribute names + values ' +
       '(numbers 1 byte per 2 significant digits + 1; lists and maps 3 bytes + 1 per element); a write costs 1 WRU per ' +
       'KB (rounded up) of the larger of the item before and after, 2 in a transaction; an index entry (projection ALL: ' +

@@ -15,3 +15,20 @@ export const searchProductsHandler = (search: () => ProductSearch) =>
   );
 
 export const handler = searchProductsHandler(productSearch);
+
+/**
+ * Inside Lambda (which names how the instance was initialised), the snapshot starts loading in the
+ * init phase: a pre-initialised or provisioned instance answers its first search warm, and an
+ * on-demand one has a head start. Nowhere else (tests, tools importing the handler).
+ */
+export function prepareInLambda(env: NodeJS.ProcessEnv = process.env, search = productSearch): boolean {
+  if (env.AWS_LAMBDA_INITIALIZATION_TYPE === undefined) return false;
+  try {
+    void search().prepare();
+  } catch {
+    // The configuration is checked again, and reported, by the first request.
+  }
+  return true;
+}
+
+prepareInLambda();

@@ -49,10 +49,14 @@ export function buildProductSearch(
     checkEveryMs,
     onRefreshFailed: searchSnapshotRefreshFailed,
   });
-  return createProductSearch({
-    search: createSearchService({ index: searchIndex, cursors }),
-    products: buildCatalogService({ db, name }, { cursors, currency }),
-  });
+  return {
+    ...createProductSearch({
+      search: createSearchService({ index: searchIndex, cursors }),
+      products: buildCatalogService({ db, name }, { cursors, currency }),
+    }),
+    /** Starts loading the current snapshot (in the init phase), so the first search does not wait for all of it. */
+    prepare: () => searchIndex.prepare(),
+  };
 }
 
 export const productSearch = /* @__PURE__ */ once(() =>

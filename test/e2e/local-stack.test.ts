@@ -419,6 +419,30 @@ describe('after checkout, the workers take over', () => {
     expect(shippedMail?.part('text/plain')).toContain(trackingNumber);
   }, 90_000);
 
+  test("the demo T-shirt is found by its colour, linked by a variant's sku, and sold and e-mailed as that variant", async () => {
+    const found = await api('/v1/search?q=organic%20natural&inStock=true');
+    expect(found.status).toBe(200);
+    expect(((await found.json()) as { items: ProductBody[] }).items.map((item) => item.sku)).toContain('TEE-ORG');
+    const linked = await api('/v1/products/TEE-ORG-M-NAT');
+    expect(linked.status).toBe(200);
+    expect(await linked.json()).toMatchObject({ sku: 'TEE-ORG', options: [{ name: 'Size' }, { name: 'Colour' }] });
+    const { token } = await customerWithEmail();
+    const before = (await inventory('TEE-ORG-M-NAT')) as { onHand: number };
+
+    const placed = await order(token, 'TEE-ORG-M-NAT', 1, 'tok_visa');
+    await settled(token, placed.orderId, 'SHIPPED');
+
+    expect(await inventory('TEE-ORG-M-NAT')).toMatchObject({ onHand: before.onHand - 1, reserved: 0 });
+    const [paid] = await eventually(
+      () => mailsOf(placed.orderId),
+      (mails) => mails.length >= 1,
+      `the PAID e-mail of order ${placed.orderId}`,
+    );
+    expect(paid?.message.part('text/plain')).toContain(
+      'Organic cotton T-shirt, Size: M, Colour: Natural (TEE-ORG-M-NAT)',
+    );
+  }, 90_000);
+
   test('a tok_chargeDeclined order ends PAYMENT_FAILED, its stock is available again, and the customer of `npm run token -- --email` is told', async () => {
     const sub = `e2e-cli-${unique().toLowerCase()}`;
     const email = `${sub}@example.com`;

@@ -53,8 +53,10 @@ export const ORDER_CASES: OrderCase[] = [
   { label: '1-line', lines: 1, variants: false },
   { label: '5-line', lines: 5, variants: false },
   // Each variant of another product, and each seen by the function for the first time: the pricing read
-  // finds the variant skus' claims first (decision 0015), the case a warm function's cache removes.
-  { label: '5-variant', lines: 5, variants: true },
+  // finds the variant skus' claims first (decision 0015)...
+  { label: '5-variant, first sight', lines: 5, variants: true },
+  // ...then the same orders' variants again: the function knows their products (as a cart line does).
+  { label: '5-variant, seen before', lines: 5, variants: true },
 ];
 export const ORDERS_PER_SIZE = 10;
 export const QUICK_ORDERS_PER_SIZE = 3;

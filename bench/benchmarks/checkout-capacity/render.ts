@@ -69,7 +69,9 @@ export function render(measured: Measured, outcome: Verdict): SectionResult {
       ],
       pass,
     });
-    summaries.push(`${label} ${unitsText(run)} = ${ratio(wruRatio)} minimum, $${dollars(run)}/M orders`);
+    summaries.push(
+      `${label} ${unitsText(run)} = ${ratio(wruRatio)} / ${ratio(rruRatio)} minimum, $${dollars(run)}/M orders`,
+    );
   }
 
   const tables: DetailTable[] = [];

@@ -6,7 +6,13 @@
  */
 import type { SearchDocument } from '../../../shared/domain/search/search-document';
 import type { FacetCount, IndexQuery } from '../../../shared/domain/search/search-ports';
-import { indexTerms, queryWords, wordMatchesTerm } from '../../../shared/domain/search/search-text';
+import {
+  indexTerms,
+  queryWords,
+  skuTerm,
+  wordMatchesSku,
+  wordMatchesTerm,
+} from '../../../shared/domain/search/search-text';
 import type { EnginePage } from './engine';
 
 export interface Expected {
@@ -30,7 +36,6 @@ const textOf = (document: SearchDocument) => [
   document.description,
   document.category,
   ...document.optionValues,
-  ...document.skus,
 ];
 
 /** The contract's answers over these documents. */
@@ -47,6 +52,8 @@ export function contractOracle(documents: SearchDocument[]) {
     }
     nameTerms.set(document.id, indexTerms(document.name));
   }
+  // A sku is matched whole, or as a prefix while typed (search-text.ts `wordMatchesSku`).
+  const skuTerms = active.flatMap((document) => document.skus.map((sku) => [skuTerm(sku), document.id] as const));
   const vocabulary = [...postings.keys()];
   const matchesOf = new Map<string, Set<string>>();
 
@@ -61,6 +68,7 @@ export function contractOracle(documents: SearchDocument[]) {
       const near = Math.abs(term.length - word.length) <= 2 || (last && term.startsWith(word));
       if (near && wordMatchesTerm(word, term, last)) for (const id of postings.get(term) ?? []) found.add(id);
     }
+    for (const [term, id] of skuTerms) if (wordMatchesSku(word, term, last)) found.add(id);
     matchesOf.set(key, found);
     return found;
   }

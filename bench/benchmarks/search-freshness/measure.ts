@@ -5,7 +5,7 @@ import { decodeSnapshot } from '../../../shared/adapters/search/search-snapshot'
 import { buildCatalogService, buildInventoryService } from '../../../shared/container/catalog';
 import { SNAPSHOT_CHECK_INTERVAL_MS } from '../../../shared/container/search';
 import { buildSearchIndexer } from '../../../shared/container/search-indexing';
-import type { SearchDocument } from '../../../shared/domain/search/search-document';
+import type { IndexedDocument } from '../../../shared/domain/search/search-document';
 import { PRODUCT_SEARCH_INDEX } from '../../../shared/domain/search/search-ports';
 import { createCursorCodec } from '../../../shared/lib/cursor-codec';
 import type { BenchContext } from '../../bench-context';
@@ -101,8 +101,8 @@ export async function measure(context: BenchContext): Promise<Measured> {
             : filler(5 * Math.floor(change / 3) + 1).sku;
         const shows =
           kind === 'new product'
-            ? (document: SearchDocument | undefined) => document !== undefined
-            : (document: SearchDocument | undefined) => (document?.available === 0) === (kind === 'stock to zero');
+            ? (document: IndexedDocument | undefined) => document !== undefined
+            : (document: IndexedDocument | undefined) => (document?.available === 0) === (kind === 'stock to zero');
         if (kind === 'new product') {
           await catalog.create({ sku, name: `Fresh lantern ${change}`, category: 'Lighting', price: 2500 });
         } else {

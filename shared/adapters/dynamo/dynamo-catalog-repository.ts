@@ -349,14 +349,25 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async getManyWithStock(skus, { consistent = false } = {}) {
+      // Each product with its own stock item in one read (a simple product's is all there is), then
+      // the variants of the products that have them.
       const items = await batchGetItems(
         db,
         tableName,
-        [...new Set(skus)].map((sku) => keys.product(sku)),
+        [...new Set(skus)].flatMap((sku) => [keys.product(sku), keys.stock(sku)]),
         { consistent },
       );
+      const stock = new Map(items.filter((item) => item.type === 'Stock').map((item) => [item.sku as string, item]));
       const products = items.filter((item) => item.type === 'Product').map(toProductRecord);
-      return withStock(products, consistent);
+      const withVariants = await withStock(
+        products.filter((product) => product.options.length > 0),
+        consistent,
+      );
+      const completed = new Map(withVariants.map((entry) => [entry.product.sku, entry]));
+      return products.map((product) => {
+        const level = stock.get(product.sku);
+        return completed.get(product.sku) ?? { product, stock: level ? toStockLevel(level) : null, variants: [] };
+      });
     },
 
     async listActive({ category, limit, after }) {

@@ -1,10 +1,10 @@
-import type { SearchDocument } from '../../domain/search/search-document';
+import type { IndexedDocument } from '../../domain/search/search-document';
 import type { FacetCount, IndexPage, IndexQuery, SearchSort } from '../../domain/search/search-ports';
 import { InvalidCursorError } from '../../lib/cursor-codec';
 
 /** A document that matched, with what it is ordered by. */
 export interface Candidate {
-  document: SearchDocument;
+  document: IndexedDocument;
   score: number;
   /** How many query words matched in the name: relevance orders by it before the score. */
   nameWords: number;
@@ -56,7 +56,7 @@ function toPosition(value: Record<string, unknown>, sort: SearchSort): Position 
   return { k: k as number[], id: id as string };
 }
 
-const inPriceRange = (document: SearchDocument, min = -Infinity, max = Infinity) =>
+const inPriceRange = (document: IndexedDocument, min = -Infinity, max = Infinity) =>
   document.prices.some((price) => price >= min && price <= max);
 
 /** Category counts, most first, then by name. */

@@ -38,7 +38,7 @@ export function createSnapshotSearchIndex({
   clock,
   checkEveryMs,
   onRefreshFailed,
-}: SnapshotSearchIndexOptions): SearchIndex {
+}: SnapshotSearchIndexOptions): SearchIndex & { prepare(): Promise<void> } {
   let held: Held | undefined;
   let checkedAt = Number.NEGATIVE_INFINITY;
   let pending: Promise<void> | undefined;
@@ -84,6 +84,14 @@ export function createSnapshotSearchIndex({
     async search(query: IndexQuery): Promise<IndexPage> {
       const { index } = await current();
       return index ? index.search(query) : NOTHING;
+    },
+    /**
+     * Loads the current snapshot ahead of the first search (the function's init phase), which then
+     * waits for this load instead of starting its own. Never rejects: a failed load is the first
+     * search's to try again.
+     */
+    async prepare(): Promise<void> {
+      await current().catch(() => undefined);
     },
   };
 }

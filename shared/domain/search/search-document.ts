@@ -26,6 +26,15 @@ export interface SearchDocument {
   createdAt: string;
 }
 
+/**
+ * What an index keeps of a document beside the terms it is found by: the values its hits are
+ * filtered, sorted and counted by, and its id (the product a hit names).
+ */
+export type IndexedDocument = Pick<
+  SearchDocument,
+  'id' | 'category' | 'price' | 'prices' | 'available' | 'active' | 'createdAt'
+>;
+
 export interface SearchDocumentInput {
   product: ProductRecord;
   /** The product's own stock; used when it has no variants. */

@@ -4,8 +4,11 @@ import type { SearchIndex, SearchIndexWriter, SearchSnapshotStore } from './sear
 
 /** An index the indexer can change and save (the embedded engine's, for one). */
 export interface WritableSearchIndex extends SearchIndex, SearchIndexWriter {
-  /** The document held for a product, or undefined (none, or inactive: never held). */
-  get(id: string): SearchDocument | undefined;
+  /**
+   * Whether the index already shows this product as the search would show `document` (null or
+   * undefined: no such product), by its {@link searchedForm}: a change it does not show saves nothing.
+   */
+  shows(id: string, document: SearchDocument | null | undefined): boolean;
   /** The index as snapshot bytes recording `version`. */
   snapshot(version: number): Promise<Buffer>;
 }
@@ -74,7 +77,7 @@ export interface IndexedVersion {
  * in stock or not (the `inStock` filter; the count shown is read from the table). A checkout that
  * takes one of fifty units changes nothing here, so it costs no snapshot.
  */
-function asSearched(document: SearchDocument | null | undefined): string {
+export function searchedForm(document: SearchDocument | null | undefined): string {
   if (!document?.active) return 'absent';
   return JSON.stringify({ ...document, available: document.available > 0 ? 1 : 0 });
 }
@@ -152,7 +155,7 @@ export function createSearchIndexer({
         let changed = false;
         for (const sku of wanted) {
           const document = documents.get(sku);
-          if (asSearched(document) === asSearched(base.index.get(sku))) continue;
+          if (base.index.shows(sku, document)) continue;
           changed = true;
           if (document) await base.index.upsert(document);
           else await base.index.remove(sku);

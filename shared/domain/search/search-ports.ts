@@ -1,4 +1,4 @@
-import type { SearchDocument } from './search-document';
+import type { IndexedDocument, SearchDocument } from './search-document';
 
 /** The name the product search index's snapshots are kept under (docs/data-model.md, "Search snapshots"). */
 export const PRODUCT_SEARCH_INDEX = 'products';
@@ -31,7 +31,7 @@ export interface FacetCount {
 }
 
 export interface SearchHit {
-  document: SearchDocument;
+  document: IndexedDocument;
   /** The engine's relevance score (0 when browsing); for information, never compared across queries. */
   score: number;
 }

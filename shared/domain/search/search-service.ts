@@ -1,5 +1,5 @@
 import type { CursorCodec } from '../../lib/cursor-codec';
-import type { SearchDocument } from './search-document';
+import type { IndexedDocument } from './search-document';
 import type { FacetCount, SearchFilters, SearchIndex, SearchSort } from './search-ports';
 import { queryWords } from './search-text';
 
@@ -14,7 +14,7 @@ export interface SearchQuery extends SearchFilters {
 
 export interface SearchResult {
   /** The documents of the page's products, in order; the route turns them into `Product`s. */
-  items: SearchDocument[];
+  items: IndexedDocument[];
   nextCursor: string | null;
   total: number;
   facets: { category: FacetCount[] };

@@ -53,6 +53,17 @@ export function queryWords(q: string): string[] {
   return [...new Set(words)];
 }
 
+/**
+ * The term a sku is found by: folded and run together, as a query word is ("TSHIRT-CLASSIC-M-RED"
+ * → "tshirtclassicmred"). A sku is a code, not a text: it matches whole, or as a prefix while typing
+ * (the last word), never with a typo and never by a part of it.
+ */
+export const skuTerm = (sku: string): string => queryWords(sku).join('');
+
+/** Whether a query word finds a sku's term: the same, or its start when it is the last word. */
+export const wordMatchesSku = (word: string, term: string, last: boolean): boolean =>
+  term === word || (last && term.startsWith(word));
+
 /** Whether a word is long enough to be matched with one typo. */
 export const allowsTypo = (word: string): boolean => [...word].length >= TYPO_MIN_LETTERS;
 

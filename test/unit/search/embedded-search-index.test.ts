@@ -90,6 +90,29 @@ describe('embedded search index: matching', () => {
     expect(await skus(search, 'mug-classic-01')).toEqual(['MUG-CLASSIC-01']);
   });
 
+  it('finds a sku whole or while it is typed, never by a part or with a typo, and beside other words', async () => {
+    const search = index();
+    expect(await skus(search, 'TSHIRT-CLASSIC-M')).toEqual(['TSHIRT-CLASSIC']);
+    expect(await skus(search, 'tshirt-classic-m-red shirt')).toEqual(['TSHIRT-CLASSIC']);
+    expect(await skus(search, 'classic MUG-CLASS')).toEqual(['MUG-CLASSIC-01']);
+    expect(await skus(search, 'teapot MUG-CLASSIC-01')).toEqual([]);
+    expect(await skus(search, 'MUG-CLASSIC-01 teapot')).toEqual([]);
+    expect(await skus(search, 'TSHIRT-CLASIC-M-RED')).toEqual([]);
+    // A deactivated variant's sku no longer finds its product, in the index and in its snapshot.
+    const shirt = FIXTURE[0] as (typeof FIXTURE)[number];
+    await search.upsert(
+      fixtureDocument({
+        ...shirt,
+        variants: shirt.variants?.filter((variant) => variant.sku !== 'TSHIRT-CLASSIC-M-RED'),
+      }),
+    );
+    expect(await skus(search, 'TSHIRT-CLASSIC-M-RED')).toEqual([]);
+    expect(await skus(search, 'TSHIRT-CLASSIC-S-BLUE')).toEqual(['TSHIRT-CLASSIC']);
+    const loaded = loadEmbeddedSearchIndex(await search.snapshot());
+    expect(await skus(loaded, 'TSHIRT-CLASSIC-M-RED')).toEqual([]);
+    expect(await skus(loaded, 'tshirt-classic-s')).toEqual(['TSHIRT-CLASSIC']);
+  });
+
   it('never finds an inactive product, by its words or by browsing', async () => {
     const search = index();
     expect(await skus(search, 'retired')).toEqual([]);

@@ -53,6 +53,19 @@ function setUp() {
 }
 
 describe('the search index of a function instance, from the stored snapshot', () => {
+  it('loads ahead of the first search when prepared, which then reads nothing more; a failed preparation is retried by it', async () => {
+    const { store, calls, index, ids, fail } = setUp();
+    await store.save(await snapshot(1, ['LAMP-DESK']));
+    fail(new Error('table unavailable'));
+    await expect(index.prepare()).resolves.toBeUndefined();
+    expect(calls).toEqual({ currentVersion: 0, load: 1 });
+    fail(null);
+    await index.prepare();
+    expect(calls).toEqual({ currentVersion: 0, load: 2 });
+    expect(await ids()).toEqual(['LAMP-DESK']);
+    expect(calls).toEqual({ currentVersion: 0, load: 2 });
+  });
+
   it('finds nothing before any snapshot, then loads the first one saved after the interval', async () => {
     const { store, index, ids, advance } = setUp();
     expect(await index.search({ sort: 'newest', limit: 10 })).toEqual({
@@ -114,5 +127,21 @@ describe('the search index of a function instance, from the stored snapshot', ()
     expect(failures).toEqual([]);
     fail(null);
     expect((await ids()).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the search function in its init phase', () => {
+  it('starts loading the snapshot only inside Lambda, and survives a configuration it cannot build', async () => {
+    const { prepareInLambda } = await import('../../../functions/http/search-products');
+    let prepared = 0;
+    const search = () => ({ prepare: async () => void prepared++ }) as never;
+    expect(prepareInLambda({}, search)).toBe(false);
+    expect(prepared).toBe(0);
+    expect(prepareInLambda({ AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' }, search)).toBe(true);
+    expect(prepared).toBe(1);
+    const broken = () => {
+      throw new Error('TABLE_NAME is not set');
+    };
+    expect(prepareInLambda({ AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency' }, broken)).toBe(true);
   });
 });
