@@ -1,6 +1,163 @@
 /**
+ * Money in the domain: integer minor units (cents) only, never a float amount. Every rounding is
+ * stated here, once: a share of an amount by largest remainder, a rate of an amount half up, and
+ * the totals of an order built from those, so that lines and totals always add up to the cent.
+ */
+
+/**
  * The largest amount the API states in minor units (the OpenAPI `Money` maximum): 100,000,000.00
  * in the store currency. Every amount a response carries, prices and sums alike, stays at or below
  * it, and so in safe integers.
  */
 export const MAX_MONEY = 100_000_000_00;
+
+/** Rates are basis points: 1900 = 19 %. At most 100 %. */
+export const MAX_RATE_BPS = 10_000;
+const BPS = 10_000;
+
+function assertAmount(amount: number, what: string): void {
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw new RangeError(`${what} must be a whole amount ≥ 0, not ${amount}`);
+}
+
+function assertRate(bps: number): void {
+  if (!Number.isInteger(bps) || bps < 0 || bps > MAX_RATE_BPS)
+    throw new RangeError(`a rate is 0–10000 bps, not ${bps}`);
+}
+
+/**
+ * `amount × factor / denominator` rounded half up, exactly: in BigInt, since a line of 100 units at
+ * the largest price times a rate is past the safe integers.
+ */
+function mulDivHalfUp(amount: number, factor: number, denominator: number): number {
+  const numerator = BigInt(amount) * BigInt(factor);
+  const divisor = BigInt(denominator);
+  return Number((2n * numerator + divisor) / (2n * divisor));
+}
+
+/** `bps` of an amount, half up: the tax added to a net amount (exclusive prices). */
+export function rateOf(amount: number, bps: number): number {
+  assertAmount(amount, 'the amount');
+  assertRate(bps);
+  return mulDivHalfUp(amount, bps, BPS);
+}
+
+/**
+ * The tax inside a gross amount at `bps` (inclusive prices), half up: `gross × bps / (10000 + bps)`.
+ * For every net amount `n`, the tax inside `n + rateOf(n, bps)` is exactly `rateOf(n, bps)`: the two
+ * modes agree on the net.
+ */
+export function includedRateOf(gross: number, bps: number): number {
+  assertAmount(gross, 'the amount');
+  assertRate(bps);
+  return mulDivHalfUp(gross, bps, BPS + bps);
+}
+
+/**
+ * Splits `total` into shares proportional to `weights`, by largest remainder: each share is the
+ * floor of its exact part, and the cents left over go one each to the largest remainders (ties to
+ * the earlier weight), so the shares add up to `total` exactly and each is within a cent of its part.
+ * All weights 0: nothing to share in proportion to, so every share is 0 and `total` must be 0.
+ */
+export function prorate(total: number, weights: number[]): number[] {
+  assertAmount(total, 'the total');
+  for (const weight of weights) assertAmount(weight, 'a weight');
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0) {
+    if (total !== 0) throw new RangeError(`cannot share ${total} over weights that are all 0`);
+    return weights.map(() => 0);
+  }
+  // total × weight is past the safe integers for large orders, so the exact parts are taken in BigInt.
+  const shares = weights.map((weight) => {
+    const exact = BigInt(total) * BigInt(weight);
+    return { floor: Number(exact / BigInt(sum)), remainder: exact % BigInt(sum) };
+  });
+  let left = total - shares.reduce((a, share) => a + share.floor, 0);
+  const byRemainder = shares
+    .map((share, index) => ({ index, remainder: share.remainder }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  const result = shares.map((share) => share.floor);
+  for (const { index } of byRemainder) {
+    if (left === 0) break;
+    result[index] = (result[index] as number) + 1;
+    left--;
+  }
+  return result;
+}
+
+/** A line to be totalled: what it costs at catalog prices, and the tax rate of its product. */
+export interface PricedLine {
+  lineTotal: number;
+  taxRateBps: number;
+}
+
+export interface OrderAmountsInput {
+  lines: PricedLine[];
+  /** The order's discount, at most the subtotal. */
+  discount: number;
+  shipping: { amount: number; taxRateBps: number };
+  /** Catalog prices and shipping amounts include tax (EU style); otherwise tax is added on top. */
+  pricesIncludeTax: boolean;
+}
+
+/** A line's part of the totals: its share of the discount and its tax (on what is left of it). */
+export interface LineAmounts {
+  lineTotal: number;
+  discountShare: number;
+  taxRateBps: number;
+  taxAmount: number;
+}
+
+export interface OrderAmounts {
+  lines: LineAmounts[];
+  subtotal: number;
+  discount: number;
+  shipping: number;
+  shippingTax: number;
+  /** The lines' tax and the shipping's: included in `total` or added to it, as the prices are. */
+  tax: number;
+  /** What is charged. */
+  total: number;
+}
+
+/**
+ * The amounts of an order: the discount spread over the lines in proportion to their value (largest
+ * remainder), each line taxed on what is left of it at its own rate, rounded half up per line, the
+ * shipping taxed at its rate. `total = subtotal − discount + shipping`, `+ tax` when prices exclude
+ * it. Every figure is whole and ≥ 0, and the lines add up to the totals exactly.
+ * @throws RangeError for an amount that is not a whole amount ≥ 0, a rate outside 0–10000 bps, or a
+ * discount above the subtotal (the caller caps it)
+ */
+export function orderAmounts({ lines, discount, shipping, pricesIncludeTax }: OrderAmountsInput): OrderAmounts {
+  const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  assertAmount(subtotal, 'the subtotal');
+  assertAmount(discount, 'the discount');
+  assertAmount(shipping.amount, 'the shipping amount');
+  if (discount > subtotal) throw new RangeError(`a discount of ${discount} is more than the subtotal ${subtotal}`);
+  const taxOf = (amount: number, bps: number) => (pricesIncludeTax ? includedRateOf(amount, bps) : rateOf(amount, bps));
+  const shares = prorate(
+    discount,
+    lines.map((line) => line.lineTotal),
+  );
+  const amounts = lines.map((line, index): LineAmounts => {
+    const discountShare = shares[index] as number;
+    return {
+      lineTotal: line.lineTotal,
+      discountShare,
+      taxRateBps: line.taxRateBps,
+      taxAmount: taxOf(line.lineTotal - discountShare, line.taxRateBps),
+    };
+  });
+  const shippingTax = taxOf(shipping.amount, shipping.taxRateBps);
+  const tax = amounts.reduce((sum, line) => sum + line.taxAmount, 0) + shippingTax;
+  const beforeTax = subtotal - discount + shipping.amount;
+  return {
+    lines: amounts,
+    subtotal,
+    discount,
+    shipping: shipping.amount,
+    shippingTax,
+    tax,
+    total: pricesIncludeTax ? beforeTax : beforeTax + tax,
+  };
+}
