@@ -99,3 +99,11 @@ export const demoCatalog: DemoProduct[] = [
   { sku: 'BOOK-TREES', name: 'A field guide to trees', category: 'Books', price: 2200, stock: 27 },
   { sku: 'BOOK-CODE', name: 'Reading code for fun', category: 'Books', price: 3900, stock: 18 },
 ];
+
+/** The demo shop's tax rates (basis points), set with the catalog: an EU-style shop selling around Europe. */
+export const demoTaxRates = [
+  { country: 'DE', standardBps: 1900, reducedBps: 700 },
+  { country: 'AT', standardBps: 2000, reducedBps: 1000 },
+  { country: 'FR', standardBps: 2000, reducedBps: 550 },
+  { country: 'NL', standardBps: 2100, reducedBps: 900 },
+];

@@ -2,13 +2,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
 import { createDynamoSearchSnapshotReader } from '../../shared/adapters/dynamo/dynamo-search-snapshot-store';
+import { createDynamoTaxRateRepository } from '../../shared/adapters/dynamo/dynamo-tax-rate-repository';
 import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
 import { buildSearchIndexer } from '../../shared/container/search-indexing';
 import { ProductExistsError } from '../../shared/domain/catalog/catalog-errors';
 import type { NewProduct } from '../../shared/domain/catalog/product';
 import { PRODUCT_SEARCH_INDEX } from '../../shared/domain/search/search-ports';
+import { createTaxRateService } from '../../shared/domain/tax/tax-rate-service';
+import { systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
-import { demoCatalog } from './demo-catalog';
+import { demoCatalog, demoTaxRates } from './demo-catalog';
 import { LOCAL_CREDENTIALS } from './local-aws';
 
 /** Written last: the demo catalog of this data directory is complete. */
@@ -67,6 +70,11 @@ export function seedDemoCatalog(options: LocalTable): Promise<number> {
         if (units > 0 && (await inventory.get(sku)).onHand === 0) await inventory.setOnHand(sku, units, 'seed');
       }
     }
+    const taxRates = createTaxRateService({
+      rates: createDynamoTaxRateRepository(db, options.tableName),
+      clock: systemClock,
+    });
+    for (const { country, ...rates } of demoTaxRates) await taxRates.set(country, rates);
     await db.send(
       new PutCommand({ TableName: options.tableName, Item: { ...SEED_MARKER, seededAt: new Date().toISOString() } }),
     );

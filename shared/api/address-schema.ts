@@ -9,7 +9,7 @@ const safeText = () => z.regex(SAFE_TEXT, 'must not contain control characters o
 export const TextLine = (max: number) =>
   z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max), safeText());
 
-const CountryCode = /* @__PURE__ */ z
+export const CountryCode = /* @__PURE__ */ z
   .string()
   .check(z.trim(), z.toUpperCase(), z.refine(isCountryCode, 'country must be an ISO 3166-1 alpha-2 code such as DE'))
   // The refinement is not representable in JSON Schema: the enum states it. Lower case is also

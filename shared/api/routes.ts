@@ -27,6 +27,7 @@ import {
 import { docsRoute, healthRoute, openApiRoute } from './platform-routes';
 import { getDailyReportRoute } from './report-routes';
 import { searchProductsRoute } from './search-routes';
+import { listTaxRatesRoute, setTaxRatesRoute } from './tax-routes';
 import { receivePaymentWebhookRoute } from './webhook-routes';
 
 /** Every route of the API: the OpenAPI document, the fallback's 405 answers and the route test use it. */
@@ -55,6 +56,8 @@ export const routes: RouteSpec[] = [
   createDiscountRoute,
   listDiscountsRoute,
   getDiscountRoute,
+  setTaxRatesRoute,
+  listTaxRatesRoute,
   createOrderRoute,
   listOrdersRoute,
   getOrderRoute,

@@ -67,6 +67,8 @@ const expectedStatus: Record<string, number> = {
   'create-discount': 201,
   'list-discounts': 200,
   'get-discount': 200,
+  'set-tax-rates': 200,
+  'list-tax-rates': 200,
   'run-job': 200,
   // An event about an order that does not exist: acknowledged, as the gateway expects.
   'payment-webhook': 200,

@@ -82,6 +82,10 @@ export const keys = {
     PK: `SEARCH#${index}#SNAPSHOT#${snapshotId}`,
     SK: `CHUNK#${String(chunk).padStart(4, '0')}`,
   }),
+  /** The tax rates of one destination country. */
+  taxRates: (country: string) => ({ PK: `TAXRATE#${country}`, SK: '#TAXRATE' }),
+  /** GSI1: every country's tax rates, by country. */
+  taxRatesIndex: (country: string) => ({ GSI1PK: 'TAXRATES', GSI1SK: country }),
   /** GSI1: active products of one category, by sku. */
   categoryIndex: (category: string, sku: string) => ({ GSI1PK: `CATEGORY#${category}`, GSI1SK: sku }),
   /** GSI2: all active products, by sku. */

@@ -1,0 +1,80 @@
+import type { TaxClass } from '../catalog/product';
+import { includedRateOf, rateOf } from '../money';
+
+/** The rates of one destination country, in basis points (1900 = 19 %). */
+export interface TaxRates {
+  country: string;
+  standardBps: number;
+  reducedBps: number;
+  updatedAt: string;
+}
+
+export interface TaxRateRepository {
+  /** Sets a country's rates (creates or replaces). */
+  put(rates: TaxRates): Promise<void>;
+  /** A country's rates, or null when none are set (the country is taxed 0). */
+  get(country: string): Promise<TaxRates | null>;
+  /** Every country's rates, by country. */
+  list(): Promise<TaxRates[]>;
+}
+
+/** The rate of a product's tax class: `zero` is always 0; a country without rates taxes nothing. */
+export function rateOfClass(rates: TaxRates | null, taxClass: TaxClass): number {
+  if (!rates || taxClass === 'zero') return 0;
+  return taxClass === 'reduced' ? rates.reducedBps : rates.standardBps;
+}
+
+/** A line to tax: what is left of it after its share of the discount, and its product's class. */
+export interface TaxableLine {
+  amount: number;
+  taxClass: TaxClass;
+}
+
+export interface TaxRequest {
+  /** Where the order goes (the country decides the rates). */
+  destination: { country: string };
+  lines: TaxableLine[];
+  /** The shipping amount, taxed at the standard rate. */
+  shipping: number;
+  /** Amounts include tax (the tax is the part of them that is tax) or exclude it (the tax is added). */
+  pricesIncludeTax: boolean;
+}
+
+export interface AppliedTax {
+  taxRateBps: number;
+  taxAmount: number;
+}
+
+export interface TaxResult {
+  lines: AppliedTax[];
+  shipping: AppliedTax;
+}
+
+/**
+ * Works out an order's tax. The rate-table calculator below is the shop's own table of rates per
+ * country; a tax service (Stripe Tax, Avalara) is another implementation of this port, asked with
+ * the same request (decision 0016).
+ */
+export interface TaxCalculator {
+  calculate(request: TaxRequest): Promise<TaxResult>;
+}
+
+/**
+ * The rate-table calculator: the destination's rates (`ratesOf`, which may cache), each line at its
+ * class's rate and the shipping at the standard rate, each amount rounded half up on its own.
+ */
+export function rateTableCalculator(ratesOf: (country: string) => Promise<TaxRates | null>): TaxCalculator {
+  return {
+    async calculate({ destination, lines, shipping, pricesIncludeTax }) {
+      const rates = await ratesOf(destination.country);
+      const apply = (amount: number, taxRateBps: number): AppliedTax => ({
+        taxRateBps,
+        taxAmount: pricesIncludeTax ? includedRateOf(amount, taxRateBps) : rateOf(amount, taxRateBps),
+      });
+      return {
+        lines: lines.map((line) => apply(line.amount, rateOfClass(rates, line.taxClass))),
+        shipping: apply(shipping, rateOfClass(rates, 'standard')),
+      };
+    },
+  };
+}
