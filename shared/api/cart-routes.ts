@@ -62,6 +62,7 @@ export const setCartItemRoute = /* @__PURE__ */ defineRoute({
   responses: { 200: { description: 'The cart', schema: CartView } },
   errors: [
     { status: 404, code: 'PRODUCT_NOT_FOUND' },
+    { status: 409, code: 'VARIANT_REQUIRED' },
     { status: 409, code: 'CART_FULL' },
     { status: 409, code: 'CART_TOTAL_TOO_LARGE' },
   ],

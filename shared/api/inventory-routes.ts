@@ -45,9 +45,13 @@ export const AdjustStockBody = /* @__PURE__ */ z
   })
   .register(z.globalRegistry, { id: 'AdjustStock' });
 
+/** A product with variants has no stock of its own: its variants' skus do. */
+const VARIANT_REQUIRED = { status: 409, code: 'VARIANT_REQUIRED' } as const;
+
 const stockErrors = [
   { status: 404, code: 'PRODUCT_NOT_FOUND' },
   { status: 409, code: 'STOCK_BELOW_RESERVED' },
+  VARIANT_REQUIRED,
 ];
 
 export const getInventoryRoute = /* @__PURE__ */ defineRoute({
@@ -59,7 +63,7 @@ export const getInventoryRoute = /* @__PURE__ */ defineRoute({
   tags: ['Inventory'],
   params: SkuParams,
   responses: { 200: { description: 'Stock level', schema: StockLevel } },
-  errors: [{ status: 404, code: 'PRODUCT_NOT_FOUND' }],
+  errors: [{ status: 404, code: 'PRODUCT_NOT_FOUND' }, VARIANT_REQUIRED],
 });
 
 export const putInventoryRoute = /* @__PURE__ */ defineRoute({
@@ -98,8 +102,5 @@ export const listInventoryAdjustmentsRoute = /* @__PURE__ */ defineRoute({
   params: SkuParams,
   query: PageQuery,
   responses: { 200: { description: 'A page of adjustments', schema: /* @__PURE__ */ pageOf(StockAdjustment) } },
-  errors: [
-    { status: 404, code: 'PRODUCT_NOT_FOUND' },
-    { status: 400, code: 'INVALID_CURSOR' },
-  ],
+  errors: [{ status: 404, code: 'PRODUCT_NOT_FOUND' }, { status: 400, code: 'INVALID_CURSOR' }, VARIANT_REQUIRED],
 });

@@ -126,6 +126,7 @@ export const createOrderRoute = /* @__PURE__ */ defineRoute({
     { status: 409, code: 'IDEMPOTENCY_IN_PROGRESS' },
     { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
     { status: 404, code: 'PRODUCT_NOT_FOUND' },
+    { status: 409, code: 'VARIANT_REQUIRED' },
     { status: 409, code: 'OUT_OF_STOCK' },
     { status: 409, code: 'DISCOUNT_UNAVAILABLE' },
     { status: 409, code: 'CART_EMPTY' },

@@ -8,7 +8,15 @@ import { handler as getProduct } from '../../functions/http/get-product';
 import { handler as listProducts } from '../../functions/http/list-products';
 import { handler as setCartItem } from '../../functions/http/set-cart-item';
 import { handler as updateVariant } from '../../functions/http/update-variant';
-import { cancel, countStatuses, placeOrder, stockedProduct, variantProduct, variantStockOf } from '../support/checkout';
+import {
+  cancel,
+  countStatuses,
+  pauseNextPlacement,
+  placeOrder,
+  stockedProduct,
+  variantProduct,
+  variantStockOf,
+} from '../support/checkout';
 import { invoke } from '../support/http-event';
 import {
   adminToken,
@@ -334,6 +342,39 @@ describe('carts and checkout by variant sku (DynamoDB Local)', () => {
     expect(cart.json.items.map((line: { sku: string }) => line.sku)).toEqual([variant('M')]);
     expect((await putInCart(newSub(), variant('S'), 1)).status).toBe(404);
   });
+
+  it('never reserve a variant deactivated after checkout priced it (its flag is on the stock item)', async () => {
+    const { sku, variant } = await variantProduct({ S: 3 }, { token: admin });
+    const paused = pauseNextPlacement();
+    try {
+      const ordering = placeOrder(newSub(), { items: [{ sku: variant('S'), quantity: 1 }] });
+      await paused.atCommit;
+      expect((await change(sku, variant('S'), { active: false })).status).toBe(200);
+      paused.goOn();
+      const refused = await ordering;
+      expect(refused.status).toBe(409);
+      expect(refused.json).toMatchObject({ code: 'OUT_OF_STOCK', errors: [{ sku: variant('S') }] });
+    } finally {
+      paused.restore();
+    }
+    expect(await variantStockOf(db, sku, variant('S'))).toEqual({ onHand: 3, reserved: 0, available: 3 });
+  });
+
+  it('edit a variant while checkouts reserve it: every edit lands, every unit is counted', async () => {
+    const { sku, variant } = await variantProduct({ M: 40 }, { token: admin });
+    const run = randomUUID().slice(0, 8);
+    const [orders, edits] = await Promise.all([
+      Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          placeOrder(`edit-${run}-${i}`, { items: [{ sku: variant('M'), quantity: 1 }] }),
+        ),
+      ),
+      Promise.all(Array.from({ length: 5 }, (_, i) => change(sku, variant('M'), { price: 2000 + i }))),
+    ]);
+    expect(countStatuses(orders)).toEqual({ 201: 20 });
+    expect(edits.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await variantStockOf(db, sku, variant('M'))).toEqual({ onHand: 40, reserved: 20, available: 20 });
+  }, 60_000);
 
   it("charge a variant's own price, or the product's when it has none", async () => {
     const { sku, variant } = await variantProduct({ S: 5, M: 5 }, { price: 1000, token: admin });

@@ -172,6 +172,39 @@ describe('variants added and changed later', () => {
     expect(product.variants.at(-1)).toMatchObject({ sku: 'TEE-XL-RED', options: { Size: 'XL', Colour: 'Red' } });
   });
 
+  it('takes option names in any case, stores the product’s spelling, and refuses a name given twice', async () => {
+    const { catalog } = setup();
+    const { product } = await catalog.create({
+      ...shirt,
+      variants: [{ sku: 'TEE-1', options: { size: 's', COLOUR: 'red' } }],
+    });
+    expect(product.variants[0]?.options).toEqual({ Size: 'S', Colour: 'Red' });
+    const added = await catalog.addVariant('TEE', { sku: 'TEE-2', options: { SIZE: 'M', colour: 'Red' } });
+    expect(added.product.variants[1]?.options).toEqual({ Size: 'M', Colour: 'Red' });
+    expect(
+      await codeOf(catalog.addVariant('TEE', { sku: 'TEE-3', options: { Size: 'L', size: 'XL', Colour: 'Red' } })),
+    ).toBe('400 VALIDATION_FAILED');
+  });
+
+  it('adds no value to an option that already lists 100', async () => {
+    const { catalog } = setup();
+    const sizes = Array.from({ length: 100 }, (_, i) => `N${i}`);
+    await catalog.create({
+      sku: 'RING',
+      name: 'Ring',
+      price: 100,
+      category: 'Jewellery',
+      options: [{ name: 'Size', values: sizes }],
+      variants: [{ sku: 'RING-0', options: { Size: 'N0' } }],
+    });
+    expect(await codeOf(catalog.addVariant('RING', { sku: 'RING-X', options: { Size: 'X' } }))).toBe(
+      '400 VALIDATION_FAILED',
+    );
+    expect(
+      (await catalog.addVariant('RING', { sku: 'RING-1', options: { Size: 'n1' } })).product.variants,
+    ).toHaveLength(2);
+  });
+
   it('refuses a variant like an existing one, one on a simple product, and past the limit', async () => {
     const { catalog } = setup();
     await catalog.create(shirt);

@@ -19,7 +19,7 @@ import {
 } from '../../domain/catalog/product';
 import type { StockLevel } from '../../domain/inventory/stock';
 import { batchGetItems } from './batch-get';
-import { applied, cancellationCodes } from './dynamo-client';
+import { appliedUnlessContended, cancellationCodes } from './dynamo-client';
 import { GSI1, GSI2, keys } from './keys';
 
 type Item = Record<string, unknown>;
@@ -240,7 +240,7 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async replace(product, expectedVersion) {
-      return applied(
+      return appliedUnlessContended(
         db.send(
           new PutCommand({
             TableName: tableName,
@@ -282,7 +282,7 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     async replaceVariant(variant, expectedVersion) {
       // The variant's own fields only: its stock counters, in the same item, move with checkouts meanwhile.
       const fields = VARIANT_FIELDS.filter((field) => field !== 'sku' && field !== 'productSku');
-      return applied(
+      return appliedUnlessContended(
         db.send(
           new UpdateCommand({
             TableName: tableName,

@@ -61,13 +61,16 @@ function stockUpdate(
   };
   const expression = expressions[kind];
   if (!expression) throw new Error(`no stock movement ${kind}`);
+  // A variant's active flag is on its stock's item: one deactivated since checkout read it is not reserved.
+  const variant = line.productSku !== undefined && line.productSku !== line.sku;
+  const onlyIfActive = kind === 'reserve' && variant;
   return {
     Update: {
       TableName: tableName,
       Key: stockKey(line),
       UpdateExpression: expression.update,
-      ConditionExpression: expression.condition,
-      ExpressionAttributeValues: { ':q': quantity },
+      ConditionExpression: onlyIfActive ? `${expression.condition} AND active = :active` : expression.condition,
+      ExpressionAttributeValues: { ':q': quantity, ...(onlyIfActive && { ':active': true }) },
     },
   };
 }

@@ -1,6 +1,6 @@
 import { ConflictError, type FieldError, ValidationError } from '../../errors';
 import { TooManyVariantsError } from './catalog-errors';
-import { MAX_VARIANTS, type OptionValues, type ProductOption } from './product';
+import { MAX_OPTION_VALUES, MAX_VARIANTS, type OptionValues, type ProductOption } from './product';
 
 /**
  * The rules between a product's options and its variants that a schema cannot state: option names
@@ -10,9 +10,17 @@ import { MAX_VARIANTS, type OptionValues, type ProductOption } from './product';
 
 const fold = (text: string) => text.normalize('NFC').toLocaleLowerCase('en');
 
+/** The values keyed by the product's spelling of each option name ("size" → "Size"); other names stay as given. */
+export function withOptionNames(options: ProductOption[], values: OptionValues): OptionValues {
+  const spelling = new Map(options.map((option) => [fold(option.name), option.name]));
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [spelling.get(fold(name)) ?? name, value]));
+}
+
 /** The combination of option values as one comparable string, in the product's option order. */
-export const combinationKey = (options: ProductOption[], values: OptionValues) =>
-  JSON.stringify(options.map((option) => fold(values[option.name] ?? '')));
+export const combinationKey = (options: ProductOption[], values: OptionValues) => {
+  const named = withOptionNames(options, values);
+  return JSON.stringify(options.map((option) => fold(named[option.name] ?? '')));
+};
 
 export function optionProblems(options: ProductOption[]): FieldError[] {
   const problems: FieldError[] = [];
@@ -44,7 +52,11 @@ export function variantValueProblems(
 ): FieldError[] {
   const problems: FieldError[] = [];
   const known = new Set(options.map((option) => option.name));
-  for (const name of Object.keys(values)) {
+  const given = Object.keys(values);
+  const named = withOptionNames(options, values);
+  if (Object.keys(named).length < given.length)
+    problems.push({ path, message: 'each option once: the same name is given twice (names compare without case)' });
+  for (const name of Object.keys(named)) {
     if (!known.has(name))
       problems.push({
         path: `${path}/${name}`,
@@ -52,7 +64,7 @@ export function variantValueProblems(
       });
   }
   for (const option of options) {
-    const value = values[option.name];
+    const value = named[option.name];
     if (value === undefined) problems.push({ path, message: `give one value of ${option.name}` });
     else if (!allowNewValues && !option.values.some((listed) => fold(listed) === fold(value)))
       problems.push({
@@ -65,9 +77,10 @@ export function variantValueProblems(
 
 /** The option values as the product spells them ("m" given, "M" listed → "M"). */
 export function canonicalValues(options: ProductOption[], values: OptionValues): OptionValues {
+  const named = withOptionNames(options, values);
   return Object.fromEntries(
     options.map((option) => {
-      const value = values[option.name] as string;
+      const value = named[option.name] as string;
       return [option.name, option.values.find((listed) => fold(listed) === fold(value)) ?? value];
     }),
   );
@@ -75,8 +88,9 @@ export function canonicalValues(options: ProductOption[], values: OptionValues):
 
 /** The options with a variant's new values added where an option did not list them yet. */
 export function withValues(options: ProductOption[], values: OptionValues): ProductOption[] {
+  const named = withOptionNames(options, values);
   return options.map((option) => {
-    const value = values[option.name] as string;
+    const value = named[option.name] as string;
     return option.values.some((listed) => fold(listed) === fold(value))
       ? option
       : { ...option, values: [...option.values, value] };
@@ -139,4 +153,14 @@ export function assertVariantFits(
       [{ path: 'options', message: 'another variant has the same option values' }],
     );
   if (product.variantCount >= MAX_VARIANTS) throw new TooManyVariantsError(product.sku, MAX_VARIANTS);
+  const crowded = withValues(product.options, variant.options).find(
+    (option) => option.values.length > MAX_OPTION_VALUES,
+  );
+  if (crowded)
+    throw new ValidationError([
+      {
+        path: `options/${crowded.name}`,
+        message: `${crowded.name} already lists ${MAX_OPTION_VALUES} values, the most an option may`,
+      },
+    ]);
 }

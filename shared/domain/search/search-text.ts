@@ -21,11 +21,11 @@ export function foldText(text: string): string {
 }
 
 /**
- * Words as written, with their inner hyphens and apostrophes ("t-shirt", "women's"): a run of
- * letters and digits, possibly joined to further runs by one connector each.
+ * Words as written, with their inner hyphens, underscores and apostrophes ("t-shirt", "women's",
+ * "MUG_01"): a run of letters and digits, possibly joined to further runs by one connector each.
  */
-const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
-const CONNECTOR = /['’-]/;
+const WORD = /[\p{L}\p{N}]+(?:['’_-][\p{L}\p{N}]+)*/gu;
+const CONNECTOR = /['’_-]/;
 
 /**
  * The terms a text is indexed under: every word, and for a joined word ("t-shirt") its parts and
@@ -58,7 +58,7 @@ export function queryWords(q: string): string[] {
  * → "tshirtclassicmred"). A sku is a code, not a text: it matches whole, or as a prefix while typing
  * (the last word), never with a typo and never by a part of it.
  */
-export const skuTerm = (sku: string): string => queryWords(sku).join('');
+export const skuTerm = (sku: string): string => foldText(sku).replace(/[^\p{L}\p{N}]/gu, '');
 
 /** Whether a query word finds a sku's term: the same, or its start when it is the last word. */
 export const wordMatchesSku = (word: string, term: string, last: boolean): boolean =>

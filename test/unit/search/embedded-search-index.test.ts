@@ -90,6 +90,16 @@ describe('embedded search index: matching', () => {
     expect(await skus(search, 'mug-classic-01')).toEqual(['MUG-CLASSIC-01']);
   });
 
+  it('finds a sku with underscores whole, as it is typed', async () => {
+    const search = buildEmbeddedSearchIndex(
+      [fixtureDocument({ sku: 'MUG_01_B', name: 'Enamel mug', category: 'Kitchen', price: 900, day: 9 })],
+      { version: 1 },
+    );
+    expect(await skus(search, 'MUG_01_B')).toEqual(['MUG_01_B']);
+    expect(await skus(search, 'mug_01')).toEqual(['MUG_01_B']);
+    expect(await skus(search, 'MUG_01_C')).toEqual([]);
+  });
+
   it('finds a sku whole or while it is typed, never by a part or with a typo, and beside other words', async () => {
     const search = index();
     expect(await skus(search, 'TSHIRT-CLASSIC-M')).toEqual(['TSHIRT-CLASSIC']);
