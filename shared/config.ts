@@ -50,6 +50,10 @@ const envSchema = () =>
       TABLE_NAME: z.string().check(z.minLength(1)),
       STORE_CURRENCY: z._default(z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')), 'EUR'),
       RESERVATION_TTL_SECONDS: positiveInt(900),
+      /** Catalog prices include tax (EU style) or tax is added on top (US style). */
+      PRICES_INCLUDE_TAX: z._default(z.enum(['true', 'false']), 'true'),
+      /** How long an instance keeps a country's tax rates before reading them again (0: every checkout). */
+      TAX_RATES_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3600)), 60),
       RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
       /** The largest order total checkout accepts (minor units): the gateway's own limit (Stripe: 99,999,999 for EUR). */
       MAX_ORDER_TOTAL: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(MAX_MONEY)), 99_999_999),
@@ -183,6 +187,7 @@ const configSchema = once(() =>
       tableName: env.TABLE_NAME,
       currency: env.STORE_CURRENCY,
       reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      tax: { pricesIncludeTax: env.PRICES_INCLUDE_TAX === 'true', ratesCacheSeconds: env.TAX_RATES_CACHE_SECONDS },
       checkout: {
         maxOrderTotal: env.MAX_ORDER_TOTAL,
         maxPendingOrdersPerCustomer: env.MAX_PENDING_ORDERS_PER_CUSTOMER,

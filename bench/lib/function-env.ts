@@ -52,6 +52,10 @@ export function functionEnv(options: FunctionEnvOptions): Record<string, string>
     // A hiccup of the loaded machine (a gateway timeout) must fail its message, not open the circuit
     // and turn the rest of the run into fast failures; the shared state is still read as in production.
     PAYMENT_CIRCUIT_FAILURE_THRESHOLD: '1000000',
+    // A country's tax rates are read at most once per TAX_RATES_CACHE_SECONDS per instance: the first
+    // (unrecorded) order of a measure reads them, and a run longer than the deployed minute must not
+    // count a second read against one order as if every order paid it.
+    TAX_RATES_CACHE_SECONDS: '3600',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };

@@ -2,7 +2,8 @@ import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
 import { MAX_MONEY } from '../domain/money';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
-import { Currency, Money, OptionValuesOut, Sku, SkuParams } from './common-schemas';
+import { CountryCode } from './address-schema';
+import { Currency, Money, OptionValuesOut, Sku, SkuParams, Text } from './common-schemas';
 
 export const CartView = /* @__PURE__ */ z
   .object({
@@ -16,14 +17,29 @@ export const CartView = /* @__PURE__ */ z
         // A clone: registering on Money itself would change its description everywhere.
         unitPrice: z.clone(Money).register(z.globalRegistry, { description: 'Today’s catalog price' }),
         lineTotal: Money,
+        taxRateBps: z.nullable(z.number().check(z.int())),
+        taxAmount: z.nullable(Money),
       }),
     ),
+    country: z
+      .nullable(Text(2))
+      .register(z.globalRegistry, { description: 'The country the tax is worked out for (`?country=`), or null' }),
     subtotal: Money,
+    discount: Money,
+    shipping: Money,
+    tax: z
+      .nullable(Money)
+      .register(z.globalRegistry, { description: 'The tax checkout would charge there; null without a country' }),
+    total: z
+      .clone(Money)
+      .register(z.globalRegistry, { description: 'What checkout would charge (before a discount code)' }),
     currency: Currency,
   })
   .register(z.globalRegistry, {
     id: 'Cart',
-    description: 'Priced from the catalog at the time of the request; products no longer sold are left out',
+    description:
+      'Priced from the catalog at the time of the request; products no longer sold are left out. With `?country=`, ' +
+      'a quote: the tax of each line and the total checkout would charge for that destination.',
   });
 
 const QUANTITY_RANGE = `quantity must be 1–${MAX_QUANTITY}`;
@@ -41,8 +57,9 @@ export const getCartRoute = /* @__PURE__ */ defineRoute({
   method: 'GET',
   path: '/v1/cart',
   role: 'customer',
-  summary: 'My cart, priced now',
+  summary: 'My cart, priced now (a quote, with tax, for a country)',
   tags: ['Cart'],
+  query: /* @__PURE__ */ z.strictObject({ country: /* @__PURE__ */ z.optional(CountryCode) }),
   responses: { 200: { description: 'The cart (empty when there is none)', schema: CartView } },
 });
 

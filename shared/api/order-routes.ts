@@ -35,6 +35,13 @@ const OrderLine = /* @__PURE__ */ z.object({
   quantity: /* @__PURE__ */ z.number().check(/* @__PURE__ */ z.int()),
   unitPrice: Money,
   lineTotal: Money,
+  taxRateBps: /* @__PURE__ */ z
+    .number()
+    .check(/* @__PURE__ */ z.int())
+    .register(z.globalRegistry, { description: 'The line’s tax rate in basis points (1900 = 19 %)' }),
+  taxAmount: /* @__PURE__ */ z
+    .clone(Money)
+    .register(z.globalRegistry, { description: 'Tax of the line after its share of the discount' }),
 });
 
 const OrderEvent = /* @__PURE__ */ z.object({
@@ -49,6 +56,10 @@ const orderFields = {
   items: z.array(OrderLine),
   subtotal: Money,
   discount: Money,
+  shipping: Money,
+  tax: /* @__PURE__ */ z
+    .clone(Money)
+    .register(z.globalRegistry, { description: 'Included in `total` when prices include tax, added to it otherwise' }),
   total: Money,
   currency: Currency,
   shippingAddress: z.nullable(Address),

@@ -24,6 +24,8 @@ export const DailyReport = /* @__PURE__ */ z
     orders: count('Orders paid that day'),
     itemsSold: count('Units in those orders'),
     revenue: amount('Sum of those orders’ totals, after discounts'),
+    shipping: amount('Of the revenue: the shipping charged'),
+    tax: amount('Of the revenue: the tax collected'),
     currency: Currency,
     topProducts: z
       .array(

@@ -2,6 +2,7 @@ import { createDynamoCartRepository } from '../adapters/dynamo/dynamo-cart-repos
 import { createDynamoCatalogRepository } from '../adapters/dynamo/dynamo-catalog-repository';
 import { createDynamoDiscountRepository } from '../adapters/dynamo/dynamo-discount-repository';
 import { createDynamoOrderRepository, type OrderRepositoryOptions } from '../adapters/dynamo/dynamo-order-repository';
+import { createDynamoTaxRateRepository } from '../adapters/dynamo/dynamo-tax-rate-repository';
 import { createDynamoWorkOutbox, workOfStreamImage } from '../adapters/dynamo/dynamo-work-outbox';
 import { createSqsWorkQueue } from '../adapters/sqs/sqs-work-queue';
 import { config } from '../config';
@@ -13,6 +14,7 @@ import type { WorkQueue, WorkQueueName } from '../domain/orders/order-work';
 import { createReservationExpiry } from '../domain/orders/reservation-expiry';
 import { createWorkDispatcher, type WorkDispatcher, type WorkDispatcherDeps } from '../domain/orders/work-dispatcher';
 import { createWorkReconciler } from '../domain/orders/work-reconciler';
+import { cachedRates, rateTableCalculator } from '../domain/tax/tax-rates';
 import { randomIds, systemClock } from '../lib/clock';
 import { once } from '../lib/once';
 import { cursorCodec, sqsClient, type Table, table } from './clients';
@@ -26,6 +28,8 @@ export const cartService = /* @__PURE__ */ once(() =>
     catalog: createDynamoCatalogRepository(table().db, table().name),
     clock: systemClock,
     currency: config().currency,
+    tax: buildTaxCalculator(table(), config().tax),
+    pricesIncludeTax: config().tax.pricesIncludeTax,
   }),
 );
 
@@ -85,12 +89,33 @@ export const orderQueries = /* @__PURE__ */ once(() =>
 );
 
 /** What an order service is built with besides the table: its orders, and the checkout's settings. */
-export type OrderServiceOptions = Omit<OrderServiceDeps, 'pricing' | 'carts' | 'discounts' | 'clock' | 'ids'>;
+export type OrderServiceOptions = Omit<
+  OrderServiceDeps,
+  'pricing' | 'carts' | 'discounts' | 'clock' | 'ids' | 'tax' | 'pricesIncludeTax'
+> & {
+  /** How prices are taxed and how long an instance keeps a country's rates (default: prices include tax, 60 s). */
+  tax?: TaxSettings;
+};
+
+/** The store's tax settings (PRICES_INCLUDE_TAX, TAX_RATES_CACHE_SECONDS). */
+export interface TaxSettings {
+  pricesIncludeTax: boolean;
+  ratesCacheSeconds: number;
+}
+
+/** The shop's table of rates as checkouts and cart quotes read it: kept per instance for a bounded time. */
+export function buildTaxCalculator({ db, name }: Table, { ratesCacheSeconds }: TaxSettings) {
+  const rates = createDynamoTaxRateRepository(db, name);
+  return rateTableCalculator(cachedRates(rates, { maxAgeMs: ratesCacheSeconds * 1000, now: () => Date.now() }));
+}
 
 /** Checkout, cancellation and the order transitions, over the table's catalog, carts and discounts. */
 export function buildOrderService({ db, name }: Table, options: OrderServiceOptions) {
+  const { tax: settings = { pricesIncludeTax: true, ratesCacheSeconds: 60 }, ...rest } = options;
   return createOrderService({
-    ...options,
+    ...rest,
+    tax: buildTaxCalculator({ db, name }, settings),
+    pricesIncludeTax: settings.pricesIncludeTax,
     pricing: createDynamoCatalogRepository(db, name),
     carts: createDynamoCartRepository(db, name),
     discounts: createDynamoDiscountRepository(db, name),
@@ -105,6 +130,7 @@ export const orderService = /* @__PURE__ */ once(() =>
     cursors: cursorCodec(),
     currency: config().currency,
     reservationTtlSeconds: config().reservationTtlSeconds,
+    tax: config().tax,
     ...config().checkout,
     checkoutLimit: checkoutRateLimit(),
   }),

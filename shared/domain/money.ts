@@ -85,6 +85,21 @@ export function prorate(total: number, weights: number[]): number[] {
   return result;
 }
 
+/**
+ * What an order charges: `subtotal − discount + shipping`, plus the tax when prices exclude it
+ * (included in them otherwise).
+ */
+export function orderTotal(amounts: {
+  subtotal: number;
+  discount: number;
+  shipping: number;
+  tax: number;
+  pricesIncludeTax: boolean;
+}): number {
+  const beforeTax = amounts.subtotal - amounts.discount + amounts.shipping;
+  return amounts.pricesIncludeTax ? beforeTax : beforeTax + amounts.tax;
+}
+
 /** A line to be totalled: what it costs at catalog prices, and the tax rate of its product. */
 export interface PricedLine {
   lineTotal: number;
@@ -150,7 +165,6 @@ export function orderAmounts({ lines, discount, shipping, pricesIncludeTax }: Or
   });
   const shippingTax = taxOf(shipping.amount, shipping.taxRateBps);
   const tax = amounts.reduce((sum, line) => sum + line.taxAmount, 0) + shippingTax;
-  const beforeTax = subtotal - discount + shipping.amount;
   return {
     lines: amounts,
     subtotal,
@@ -158,6 +172,6 @@ export function orderAmounts({ lines, discount, shipping, pricesIncludeTax }: Or
     shipping: shipping.amount,
     shippingTax,
     tax,
-    total: pricesIncludeTax ? beforeTax : beforeTax + tax,
+    total: orderTotal({ subtotal, discount, shipping: shipping.amount, tax, pricesIncludeTax }),
   };
 }

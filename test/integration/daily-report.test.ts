@@ -103,6 +103,8 @@ describe('the daily report', () => {
       orders: 4,
       itemsSold: 11,
       revenue,
+      shipping: 0,
+      tax: 0,
       currency: 'EUR',
       topProducts: [
         // 4 mugs (6000) and 4 teas (1200): equal quantity, higher revenue first
@@ -113,6 +115,40 @@ describe('the daily report', () => {
       refunds: { count: 2, amount: 5500 },
       generatedAt: timestamp,
     });
+  });
+
+  it('keeps through the table a variant line’s product and options, and each sale’s shipping and tax', async () => {
+    const day = '2001-06-02';
+    const shirt = (sku: string, size: string, quantity: number, lineTotal: number) => ({
+      sku,
+      productSku: 'LEDGER-TEE',
+      options: { Size: size },
+      quantity,
+      lineTotal,
+    });
+    await record(
+      {
+        ...sale(`${day}T10:00:00.000Z`, []),
+        items: [shirt('LEDGER-TEE-M', 'M', 2, 4000)],
+        shipping: 490,
+        tax: 717,
+        amount: 4490,
+      },
+      {
+        ...sale(`${day}T11:00:00.000Z`, []),
+        items: [shirt('LEDGER-TEE-L', 'L', 1, 2000)],
+        shipping: 0,
+        tax: 319,
+        amount: 2000,
+      },
+    );
+    expect((await runReport({ date: day })).status).toBe(200);
+    const report = await getReport(day);
+    expect(report.json).toMatchObject({ orders: 2, revenue: 6490, shipping: 490, tax: 1036 });
+    expect(report.json.topProducts).toEqual([
+      { sku: 'LEDGER-TEE-M', productSku: 'LEDGER-TEE', options: { Size: 'M' }, quantity: 2, revenue: 4000 },
+      { sku: 'LEDGER-TEE-L', productSku: 'LEDGER-TEE', options: { Size: 'L' }, quantity: 1, revenue: 2000 },
+    ]);
   });
 
   it('counts an entry written twice once, and a re-run replaces the report with what the ledger holds now', async () => {

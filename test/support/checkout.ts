@@ -6,7 +6,13 @@ import { handler as createOrder } from '../../functions/http/create-order';
 import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as getOrder } from '../../functions/http/get-order';
 import { handler as putInventory } from '../../functions/http/put-inventory';
-import { buildOrderRepository, buildOrderService, orderRepository, workOutbox } from '../../shared/container/orders';
+import {
+  buildOrderRepository,
+  buildOrderService,
+  orderRepository,
+  type TaxSettings,
+  workOutbox,
+} from '../../shared/container/orders';
 import type { WorkQueue } from '../../shared/domain/orders/order-work';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
@@ -218,9 +224,10 @@ export function countStatuses(responses: Array<{ status: number }>): Record<numb
 }
 
 /** The order service over the real DynamoDB adapters (its work records go out through the table's stream). */
-export function orderServiceWith(db: DynamoDBDocumentClient) {
+export function orderServiceWith(db: DynamoDBDocumentClient, tax?: TaxSettings) {
   const table = { db, name: tableName() };
   return buildOrderService(table, {
+    ...(tax && { tax }),
     orders: buildOrderRepository(table, { resendAfterSeconds: 1800 }),
     cursors: createCursorCodec('checkout-tests-cursor-secret'),
     currency: 'EUR',

@@ -1,6 +1,7 @@
 import { MAX_LINES } from '../../shared/domain/cart/cart';
 import { createCartService } from '../../shared/domain/cart/cart-service';
 import type { ProductRecord } from '../../shared/domain/catalog/product';
+import { rateTableCalculator } from '../../shared/domain/tax/tax-rates';
 import { codeOf } from '../support/app-error';
 import { inMemoryCarts } from '../support/in-memory-customer-repositories';
 import { inMemoryStore } from '../support/in-memory-repositories';
@@ -30,14 +31,32 @@ function setup(products: ProductRecord[] = [product('MUG', 1200), product('PLATE
   const catalogStore = inMemoryStore();
   for (const p of products) catalogStore.products.set(p.sku, p);
   const carts = inMemoryCarts();
-  const service = createCartService({ carts: carts.carts, catalog: catalogStore.catalog, clock, currency: 'EUR' });
+  const service = createCartService({
+    carts: carts.carts,
+    catalog: catalogStore.catalog,
+    clock,
+    currency: 'EUR',
+    tax: rateTableCalculator(async (country) =>
+      country === 'DE' ? { country, standardBps: 1900, reducedBps: 700, updatedAt: '2026-11-01T00:00:00.000Z' } : null,
+    ),
+    pricesIncludeTax: true,
+  });
   return { service, carts, products: catalogStore.products };
 }
 
 describe('cart service', () => {
   it('shows an empty cart in the store currency when the customer has none', async () => {
     const { service } = setup();
-    expect(await service.get('c-1')).toEqual({ items: [], subtotal: 0, currency: 'EUR' });
+    expect(await service.get('c-1')).toEqual({
+      items: [],
+      country: null,
+      subtotal: 0,
+      discount: 0,
+      shipping: 0,
+      tax: null,
+      total: 0,
+      currency: 'EUR',
+    });
   });
 
   it('prices every line from the catalog and sums the subtotal', async () => {
@@ -54,6 +73,8 @@ describe('cart service', () => {
           quantity: 2,
           unitPrice: 1200,
           lineTotal: 2400,
+          taxRateBps: null,
+          taxAmount: null,
         },
         {
           sku: 'PLATE',
@@ -63,11 +84,32 @@ describe('cart service', () => {
           quantity: 3,
           unitPrice: 850,
           lineTotal: 2550,
+          taxRateBps: null,
+          taxAmount: null,
         },
       ],
+      country: null,
       subtotal: 4950,
+      discount: 0,
+      shipping: 0,
+      tax: null,
+      total: 4950,
       currency: 'EUR',
     });
+  });
+
+  it('quotes the tax of a country: each line at its class’s rate, inside the prices', async () => {
+    const { service } = setup([product('MUG', 1190), product('BOOK', 1070, { taxClass: 'reduced' })]);
+    await service.setItem('c-1', 'MUG', 1);
+    await service.setItem('c-1', 'BOOK', 2);
+    const quote = await service.get('c-1', 'DE');
+    expect(quote.items.map((line) => [line.sku, line.taxRateBps, line.taxAmount])).toEqual([
+      ['BOOK', 700, 140], // 2140 × 7/107
+      ['MUG', 1900, 190], // 1190 × 19/119
+    ]);
+    expect(quote).toMatchObject({ country: 'DE', subtotal: 3330, tax: 330, total: 3330 });
+    // A country without rates: taxed 0, not unknown.
+    expect(await service.get('c-1', 'US')).toMatchObject({ country: 'US', tax: 0, total: 3330 });
   });
 
   it('sets the quantity rather than adding to it', async () => {
@@ -106,7 +148,16 @@ describe('cart service', () => {
     await service.setItem('c-1', 'PLATE', 1);
     products.set('MUG', product('MUG', 1200, { active: false }));
     products.delete('PLATE');
-    expect(await service.get('c-1')).toEqual({ items: [], subtotal: 0, currency: 'EUR' });
+    expect(await service.get('c-1')).toEqual({
+      items: [],
+      country: null,
+      subtotal: 0,
+      discount: 0,
+      shipping: 0,
+      tax: null,
+      total: 0,
+      currency: 'EUR',
+    });
     expect(carts.stored.get('c-1')?.items).toHaveLength(2);
   });
 

@@ -54,6 +54,8 @@ describe('the daily report of ledger entries', () => {
       orders: 3,
       itemsSold: 7,
       revenue: 3000 + (2400 - 240) + 2500,
+      shipping: 0,
+      tax: 0,
       currency: 'EUR',
       topProducts: [
         { sku: 'MUG', productSku: 'MUG', options: {}, quantity: 3, revenue: 4500 },
@@ -62,6 +64,20 @@ describe('the daily report of ledger entries', () => {
       ],
       refunds: { count: 2, amount: 4200 },
       generatedAt: options.generatedAt,
+    });
+  });
+
+  it('adds up the shipping and tax of the day’s sales, within the revenue', () => {
+    const entries: LedgerEntry[] = [
+      { ...sale('ord_t1', `${DAY}T10:00:00.000Z`, [['MUG', 1, 1190]]), shipping: 490, tax: 268, amount: 1680 },
+      { ...sale('ord_t2', `${DAY}T11:00:00.000Z`, [['TEA', 1, 1070]]), shipping: 0, tax: 70, amount: 1070 },
+      // Paid before shipping and tax were recorded: neither counts.
+      sale('ord_t3', `${DAY}T12:00:00.000Z`, [['MUG', 1, 1190]]),
+    ];
+    expect(dailyReportOf(DAY, entries, options)).toMatchObject({
+      revenue: 1680 + 1070 + 1190,
+      shipping: 490,
+      tax: 338,
     });
   });
 

@@ -84,6 +84,14 @@ describe('order e-mails', () => {
     expect(mail.html).toContain('Linen shirt, Size: M, Colour: Navy');
   });
 
+  it('show the tax inside the total when prices include it, and on a line of its own when it was added', () => {
+    const inside = orderEmail('PAID', order({ subtotal: 3899, discount: 390, total: 3509, tax: 560 }), options);
+    expect(inside.text).toContain('Subtotal: €38.99\nDiscount: -€3.90\nTotal: €35.09\nOf which tax: €5.60');
+    const added = orderEmail('PAID', order({ subtotal: 3899, discount: 390, tax: 254, total: 3763 }), options);
+    expect(added.text).toContain('Subtotal: €38.99\nDiscount: -€3.90\nTax: €2.54\nTotal: €37.63');
+    expect(orderEmail('PAID', order(), options).text).not.toContain('tax');
+  });
+
   it('leave the discount line out when there was no discount', () => {
     const mail = orderEmail('PAID', order({ discount: 0, total: 3899 }), options);
 

@@ -39,7 +39,14 @@ export function ledgerEntryItem(tableName: string, entry: LedgerEntry): Transact
         at: entry.at,
         amount: entry.amount,
         currency: entry.currency,
-        items: entry.items.map(({ sku, quantity, lineTotal }) => ({ sku, quantity, lineTotal })),
+        items: entry.items.map(({ sku, productSku, options, quantity, lineTotal }) => ({
+          sku,
+          ...(productSku !== undefined && { productSku, options }),
+          quantity,
+          lineTotal,
+        })),
+        ...(entry.shipping !== undefined && { shipping: entry.shipping }),
+        ...(entry.tax !== undefined && { tax: entry.tax }),
         expiresAt: Math.floor(Date.parse(entry.at) / 1000) + LEDGER_RETENTION_SECONDS,
       },
     },
@@ -54,6 +61,8 @@ function toEntry(item: Record<string, unknown>): LedgerEntry {
     amount: item.amount as number,
     currency: item.currency as string,
     items: (item.items as LedgerEntry['items'] | undefined) ?? [],
+    ...(typeof item.shipping === 'number' && { shipping: item.shipping }),
+    ...(typeof item.tax === 'number' && { tax: item.tax }),
   };
 }
 
@@ -63,6 +72,9 @@ function toReport(item: Record<string, unknown>): DailyReport {
     orders: item.orders as number,
     itemsSold: item.itemsSold as number,
     revenue: item.revenue as number,
+    // Reports stored before shipping and tax existed: none was collected.
+    shipping: (item.shipping as number | undefined) ?? 0,
+    tax: (item.tax as number | undefined) ?? 0,
     currency: item.currency as string,
     // Reports stored before variants existed list simple products only: their own product, no options.
     topProducts: (item.topProducts as Array<Partial<DailyReport['topProducts'][number]>>).map((entry) => ({

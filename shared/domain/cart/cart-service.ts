@@ -3,9 +3,10 @@ import type { Clock } from '../../lib/clock';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import { ProductNotFoundError, VariantRequiredError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
-import type { SkuRef } from '../catalog/product';
-import { MAX_MONEY } from '../money';
-import { type Cart, type CartItem, type CartView, MAX_LINES } from './cart';
+import type { SkuRef, TaxClass } from '../catalog/product';
+import { MAX_MONEY, orderTotal } from '../money';
+import type { TaxCalculator } from '../tax/tax-rates';
+import { type Cart, type CartItem, type CartLine, type CartView, MAX_LINES } from './cart';
 import { CartFullError, CartTotalTooLargeError } from './cart-errors';
 import type { CartRepository } from './cart-ports';
 
@@ -23,25 +24,64 @@ export interface CartServiceDeps {
   catalog: Pick<CatalogRepository, 'sellables'>;
   clock: Clock;
   currency: string;
+  /** Works out a quote's tax for its country, as checkout does (decision 0016). */
+  tax: TaxCalculator;
+  pricesIncludeTax: boolean;
 }
 
 export type CartService = ReturnType<typeof createCartService>;
 
-export function createCartService({ carts, catalog, clock, currency }: CartServiceDeps) {
-  /** Prices the cart from the catalog now; lines whose product is gone or inactive are left out. */
-  async function view(cart: Cart | null): Promise<CartView> {
-    return price(cart?.items ?? []);
+export function createCartService({ carts, catalog, clock, currency, tax, pricesIncludeTax }: CartServiceDeps) {
+  /**
+   * Prices the cart from the catalog now, with the tax of `country` when one is given; lines whose
+   * product is gone or inactive are left out.
+   */
+  async function view(cart: Cart | null, country: string | null = null): Promise<CartView> {
+    const { taxClasses, ...priced } = await price(cart?.items ?? []);
+    if (country === null) return priced;
+    const taxes = await tax.calculate({
+      destination: { country },
+      lines: taxClasses.map((taxClass, index) => ({
+        amount: (priced.items[index] as CartLine).lineTotal,
+        taxClass,
+      })),
+      shipping: 0,
+      pricesIncludeTax,
+    });
+    const items = priced.items.map((line, index) => ({
+      ...line,
+      taxRateBps: taxes.lines[index]?.taxRateBps ?? 0,
+      taxAmount: taxes.lines[index]?.taxAmount ?? 0,
+    }));
+    const taxed = items.reduce((sum, line) => sum + line.taxAmount, 0) + taxes.shipping.taxAmount;
+    const { subtotal } = priced;
+    const total = orderTotal({ subtotal, discount: 0, shipping: 0, tax: taxed, pricesIncludeTax });
+    return { ...priced, items, country, tax: taxed, total };
   }
 
-  async function price(items: CartItem[]): Promise<CartView> {
+  async function price(items: CartItem[]): Promise<CartView & { taxClasses: TaxClass[] }> {
     const sellables = await catalog.sellables(items);
-    const lines = items.flatMap(({ sku, quantity }) => {
+    const taxClasses: TaxClass[] = [];
+    const lines = items.flatMap(({ sku, quantity }): CartLine[] => {
       const unit = sellables.get(sku);
       if (!unit?.active || unit.variantRequired) return [];
       const { productSku, name, options, price: unitPrice } = unit;
-      return [{ sku, productSku, name, options, quantity, unitPrice, lineTotal: unitPrice * quantity }];
+      taxClasses.push(unit.taxClass);
+      const lineTotal = unitPrice * quantity;
+      return [{ sku, productSku, name, options, quantity, unitPrice, lineTotal, taxRateBps: null, taxAmount: null }];
     });
-    return { items: lines, subtotal: lines.reduce((sum, line) => sum + line.lineTotal, 0), currency };
+    const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+    return {
+      items: lines,
+      country: null,
+      subtotal,
+      discount: 0,
+      shipping: 0,
+      tax: null,
+      total: subtotal,
+      currency,
+      taxClasses,
+    };
   }
 
   /**
@@ -88,8 +128,9 @@ export function createCartService({ carts, catalog, clock, currency }: CartServi
 
   return {
     /** The customer's cart priced now (an empty cart when there is none). */
-    async get(sub: string): Promise<CartView> {
-      return view(await carts.get(sub));
+    /** The customer's cart priced now, with the tax of `country` when given (a quote). */
+    async get(sub: string, country: string | null = null): Promise<CartView> {
+      return view(await carts.get(sub), country);
     },
 
     /**

@@ -24,11 +24,24 @@ export interface CartLine {
   quantity: number;
   unitPrice: number;
   lineTotal: number;
+  /** The line's tax rate and tax for the quote's country; null when the quote names no country. */
+  taxRateBps: number | null;
+  taxAmount: number | null;
 }
 
+/**
+ * A cart priced now: for a country (a quote), with the tax checkout would charge there; without
+ * one, the tax is not known (null) and `total` is the subtotal. A cart has no discount and no
+ * shipping yet (0): those are chosen at checkout.
+ */
 export interface CartView {
   items: CartLine[];
+  country: string | null;
   subtotal: number;
+  discount: number;
+  shipping: number;
+  tax: number | null;
+  total: number;
   currency: string;
 }
 

@@ -18,6 +18,8 @@ export type OrderEmailInput = Pick<
   | 'items'
   | 'subtotal'
   | 'discount'
+  | 'shipping'
+  | 'tax'
   | 'total'
   | 'currency'
   | 'shippingAddress'
@@ -200,11 +202,21 @@ function productName(line: OrderEmailInput['items'][number]): string {
   return boundedText(options ? `${line.name}, ${options}` : line.name, BOUNDS.productName);
 }
 
+/**
+ * The order's amounts, as its totals add up: the tax on a line of its own when it was added to the
+ * prices, after the total ("incl.") when it is inside them.
+ */
 function totals(order: OrderEmailInput, money: Money): Array<[string, string]> {
+  const shipping = order.shipping ?? 0;
+  const tax = order.tax ?? 0;
+  const added = tax > 0 && order.total === order.subtotal - order.discount + shipping + tax;
   return [
     ['Subtotal', money(order.subtotal)],
     ...(order.discount > 0 ? [['Discount', money(-order.discount)] as [string, string]] : []),
+    ...(shipping > 0 ? [['Shipping', money(shipping)] as [string, string]] : []),
+    ...(added ? [['Tax', money(tax)] as [string, string]] : []),
     ['Total', money(order.total)],
+    ...(tax > 0 && !added ? [['Of which tax', money(tax)] as [string, string]] : []),
   ];
 }
 

@@ -44,6 +44,8 @@ export class CheckoutBusyError extends ContentionError {
 export interface OrderAmounts {
   subtotal: number;
   discount: number;
+  shipping: number;
+  tax: number;
   total: number;
   currency: string;
 }

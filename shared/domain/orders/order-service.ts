@@ -5,12 +5,13 @@ import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { CartRepository } from '../cart/cart-ports';
 import { ProductNotFoundError, VariantRequiredError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
-import type { SkuRef } from '../catalog/product';
+import type { SkuRef, TaxClass } from '../catalog/product';
 import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
 import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
-import { MAX_MONEY } from '../money';
+import { MAX_MONEY, orderTotal, prorate } from '../money';
 import type { CheckoutRateLimit } from '../rate-limit/checkout-rate-limit';
+import type { TaxCalculator } from '../tax/tax-rates';
 import { type Address, canTransition, type Order, type OrderLine, type OrderView, toOrderView } from './order';
 import {
   CartEmptyError,
@@ -69,6 +70,10 @@ export interface OrderServiceDeps {
   maxPendingOrdersPerCustomer: number;
   /** The per-customer checkout limit, counted once per checkout that is not a replay. */
   checkoutLimit: CheckoutRateLimit;
+  /** Works out each line's tax and the shipping's for the destination (decision 0016). */
+  tax: TaxCalculator;
+  /** Catalog prices and shipping include tax (EU style), or tax is added to them. */
+  pricesIncludeTax: boolean;
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
@@ -112,17 +117,22 @@ export function createOrderService(deps: OrderServiceDeps) {
     return { wanted: cart.items, cart: { sub, version: cart.version } };
   }
 
-  async function priceLines(wanted: Array<SkuRef & { quantity: number }>): Promise<OrderLine[]> {
+  /** The lines at today's prices, each with its product's tax class. */
+  async function priceLines(
+    wanted: Array<SkuRef & { quantity: number }>,
+  ): Promise<Array<OrderLine & { taxClass: TaxClass }>> {
     const sellables = await pricing.sellables(wanted);
     const missing: FieldError[] = [];
     const needVariant: FieldError[] = [];
-    const lines = wanted.map(({ sku, quantity }, index): OrderLine => {
+    const lines = wanted.map(({ sku, quantity }, index): OrderLine & { taxClass: TaxClass } => {
       const unit = sellables.get(sku);
       if (unit?.variantRequired)
         needVariant.push({ path: `items/${index}/sku`, message: 'name one of its variants', sku });
       else if (!unit?.active) missing.push({ path: `items/${index}`, message: 'no such product', sku });
-      if (!unit?.active || unit.variantRequired) return { sku, name: '', quantity, unitPrice: 0, lineTotal: 0 };
+      if (!unit?.active || unit.variantRequired)
+        return { sku, name: '', quantity, unitPrice: 0, lineTotal: 0, taxClass: 'standard' };
       return {
+        taxClass: unit.taxClass,
         sku,
         productSku: unit.productSku,
         name: unit.name,
@@ -138,8 +148,12 @@ export function createOrderService(deps: OrderServiceDeps) {
     return lines;
   }
 
-  async function buildOrder(customer: Customer, input: PlaceOrderInput, lines: OrderLine[]) {
-    const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  async function buildOrder(
+    customer: Customer,
+    input: PlaceOrderInput,
+    priced: Array<OrderLine & { taxClass: TaxClass }>,
+  ) {
+    const subtotal = priced.reduce((sum, line) => sum + line.lineTotal, 0);
     let discount = 0;
     let redemption: Placement['discount'] = null;
     if (input.discountCode !== undefined) {
@@ -149,12 +163,40 @@ export function createOrderService(deps: OrderServiceDeps) {
       discount = discountAmount(found, subtotal);
       redemption = { code, maxPerCustomer: found.maxRedemptionsPerCustomer };
     }
-    const total = subtotal - discount;
     // Every sum stays a safe integer: at most MAX_LINES × MAX_QUANTITY × the largest price (≈ 5 × 10^13).
-    if (total > deps.maxOrderTotal || subtotal > MAX_MONEY)
-      throw new OrderTotalTooLargeError(total, deps.maxOrderTotal, deps.currency);
+    if (subtotal > MAX_MONEY) throw new OrderTotalTooLargeError(subtotal, deps.maxOrderTotal, deps.currency);
+    const shipping = 0;
+    // The discount spread over the lines by their value, each line taxed on what is left of it.
+    const shares = prorate(
+      discount,
+      priced.map((line) => line.lineTotal),
+    );
+    const taxes = await deps.tax.calculate({
+      destination: { country: input.shippingAddress.country },
+      lines: priced.map((line, index) => ({
+        amount: line.lineTotal - (shares[index] as number),
+        taxClass: line.taxClass,
+      })),
+      shipping,
+      pricesIncludeTax: deps.pricesIncludeTax,
+    });
+    const lines: OrderLine[] = priced.map(({ taxClass: _class, ...line }, index) => ({
+      ...line,
+      taxRateBps: taxes.lines[index]?.taxRateBps ?? 0,
+      taxAmount: taxes.lines[index]?.taxAmount ?? 0,
+    }));
+    const tax = lines.reduce((sum, line) => sum + (line.taxAmount ?? 0), 0) + taxes.shipping.taxAmount;
+    const total = orderTotal({ subtotal, discount, shipping, tax, pricesIncludeTax: deps.pricesIncludeTax });
+    if (total > deps.maxOrderTotal) throw new OrderTotalTooLargeError(total, deps.maxOrderTotal, deps.currency);
     if (input.expectedTotal !== undefined && input.expectedTotal !== total)
-      throw new PriceChangedError(input.expectedTotal, { subtotal, discount, total, currency: deps.currency });
+      throw new PriceChangedError(input.expectedTotal, {
+        subtotal,
+        discount,
+        shipping,
+        tax,
+        total,
+        currency: deps.currency,
+      });
     const now = clock.now();
     const at = now.toISOString();
     const order: Order = {
@@ -168,6 +210,8 @@ export function createOrderService(deps: OrderServiceDeps) {
       discountCode: redemption?.code ?? null,
       // Its give-back must know whether the customer's own count of the code was taken too.
       ...(redemption?.maxPerCustomer != null && { discountLimitedPerCustomer: true }),
+      shipping,
+      tax,
       total,
       currency: deps.currency,
       shippingAddress: { ...input.shippingAddress, line2: input.shippingAddress.line2 ?? null },

@@ -43,6 +43,9 @@ export interface OrderLine {
   name: string;
   /** The variant's option values, e.g. `{ Size: 'M' }`; `{}` for a simple product. */
   options?: Record<string, string>;
+  /** The line's tax rate and its tax (on the line after its share of the discount); absent before tax existed. */
+  taxRateBps?: number;
+  taxAmount?: number;
   quantity: number;
   unitPrice: number;
   lineTotal: number;
@@ -74,6 +77,10 @@ export interface Order {
   discountCode: string | null;
   /** The code has a per-customer limit, so this order holds one of the customer's redemptions of it (internal). */
   discountLimitedPerCustomer?: boolean;
+  /** Absent on orders placed before shipping and tax existed (0). */
+  shipping?: number;
+  /** The lines' tax and the shipping's, included in `total` or added to it as the store's prices are. */
+  tax?: number;
   total: number;
   currency: string;
   shippingAddress: Address | null;
@@ -99,9 +106,13 @@ export function toOrderView(order: Order, options: { withEvents: boolean } = { w
       quantity: line.quantity,
       unitPrice: line.unitPrice,
       lineTotal: line.lineTotal,
+      taxRateBps: line.taxRateBps ?? 0,
+      taxAmount: line.taxAmount ?? 0,
     })),
     subtotal: order.subtotal,
     discount: order.discount,
+    shipping: order.shipping ?? 0,
+    tax: order.tax ?? 0,
     total: order.total,
     currency: order.currency,
     shippingAddress: order.shippingAddress,

@@ -15,6 +15,9 @@ export interface LedgerEntry {
   /** The order's total (sale), or the amount given back (refund), in minor units. */
   amount: number;
   currency: string;
+  /** A sale's shipping and tax (both inside `amount`); absent on entries from before they existed. */
+  shipping?: number;
+  tax?: number;
   /** The lines sold; `[]` for refunds. A variant's line names its product and option values. */
   items: Array<{ sku: string; productSku?: string; options?: OptionValues; quantity: number; lineTotal: number }>;
 }
@@ -41,6 +44,9 @@ export interface DailyReport {
   itemsSold: number;
   /** Sum of those orders' totals (after discounts). */
   revenue: number;
+  /** Of that revenue: the shipping charged, and the tax collected. */
+  shipping: number;
+  tax: number;
   currency: string;
   /** The best sellers: quantity descending, then revenue descending, then sku. */
   topProducts: ProductSales[];
@@ -66,6 +72,8 @@ export function saleEntry(order: Order, paidAt: string): LedgerEntry {
     at: paidAt,
     amount: order.total,
     currency: order.currency,
+    shipping: order.shipping ?? 0,
+    tax: order.tax ?? 0,
     items: order.items.map(({ sku, productSku, options, quantity, lineTotal }) => ({
       sku,
       ...(productSku && productSku !== sku && { productSku, options }),
@@ -94,6 +102,8 @@ export function createDayTally(date: string) {
   let orders = 0;
   let itemsSold = 0;
   let revenue = 0;
+  let shipping = 0;
+  let tax = 0;
   const refunds = { count: 0, amount: 0 };
 
   return {
@@ -109,6 +119,8 @@ export function createDayTally(date: string) {
       }
       orders++;
       revenue += entry.amount;
+      shipping += entry.shipping ?? 0;
+      tax += entry.tax ?? 0;
       for (const line of entry.items) {
         itemsSold += line.quantity;
         const product = products.get(line.sku) ?? {
@@ -134,6 +146,8 @@ export function createDayTally(date: string) {
         orders,
         itemsSold,
         revenue,
+        shipping,
+        tax,
         currency: options.currency,
         topProducts,
         refunds: { ...refunds },

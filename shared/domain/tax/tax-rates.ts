@@ -78,3 +78,25 @@ export function rateTableCalculator(ratesOf: (country: string) => Promise<TaxRat
     },
   };
 }
+
+/**
+ * A country's rates as a checkout reads them: kept per instance for `maxAgeMs` (none found is kept
+ * too), so a checkout reads them at most once a `maxAgeMs` per country and instance. A rate changed
+ * meanwhile applies after that at the latest; a quote shown before it differs at checkout, which
+ * answers PRICE_CHANGED when the client sent the quoted total.
+ */
+export function cachedRates(
+  rates: Pick<TaxRateRepository, 'get'>,
+  { maxAgeMs, now }: { maxAgeMs: number; now: () => number },
+): (country: string) => Promise<TaxRates | null> {
+  const held = new Map<string, { rates: Promise<TaxRates | null>; at: number }>();
+  return (country) => {
+    const found = held.get(country);
+    if (found && now() - found.at < maxAgeMs) return found.rates;
+    const read = rates.get(country);
+    held.set(country, { rates: read, at: now() });
+    // A failed read is not kept: the next checkout asks again.
+    read.catch(() => held.delete(country));
+    return read;
+  };
+}
