@@ -44,6 +44,8 @@ interface StoredOrder {
   orderId: string;
   status: string;
   total: number;
+  shipping?: number;
+  tax?: number;
   currency: string;
   createdAt: string;
   items: Array<{ sku: string; quantity: number; lineTotal: number }>;
@@ -174,6 +176,8 @@ async function handleRecord(record: SQSRecord): Promise<void> {
               at,
               amount: order.total,
               currency: order.currency,
+              shipping: order.shipping ?? 0,
+              tax: order.tax ?? 0,
               items: order.items.map(({ sku, quantity, lineTotal }) => ({ sku, quantity, lineTotal })),
               expiresAt: Math.floor(Date.parse(at) / 1000) + LEDGER_RETENTION_SECONDS,
             },
