@@ -15,7 +15,8 @@ export const MAX_MONEY = 100_000_000_00;
 export const MAX_RATE_BPS = 10_000;
 const BPS = 10_000;
 
-function assertAmount(amount: number, what: string): void {
+/** @throws RangeError unless `amount` is a whole amount ≥ 0 (a safe integer). */
+export function assertAmount(amount: number, what: string): void {
   if (!Number.isSafeInteger(amount) || amount < 0)
     throw new RangeError(`${what} must be a whole amount ≥ 0, not ${amount}`);
 }
@@ -98,80 +99,4 @@ export function orderTotal(amounts: {
 }): number {
   const beforeTax = amounts.subtotal - amounts.discount + amounts.shipping;
   return amounts.pricesIncludeTax ? beforeTax : beforeTax + amounts.tax;
-}
-
-/** A line to be totalled: what it costs at catalog prices, and the tax rate of its product. */
-export interface PricedLine {
-  lineTotal: number;
-  taxRateBps: number;
-}
-
-export interface OrderAmountsInput {
-  lines: PricedLine[];
-  /** The order's discount, at most the subtotal. */
-  discount: number;
-  shipping: { amount: number; taxRateBps: number };
-  /** Catalog prices and shipping amounts include tax (EU style); otherwise tax is added on top. */
-  pricesIncludeTax: boolean;
-}
-
-/** A line's part of the totals: its share of the discount and its tax (on what is left of it). */
-export interface LineAmounts {
-  lineTotal: number;
-  discountShare: number;
-  taxRateBps: number;
-  taxAmount: number;
-}
-
-export interface OrderAmounts {
-  lines: LineAmounts[];
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  shippingTax: number;
-  /** The lines' tax and the shipping's: included in `total` or added to it, as the prices are. */
-  tax: number;
-  /** What is charged. */
-  total: number;
-}
-
-/**
- * The amounts of an order: the discount spread over the lines in proportion to their value (largest
- * remainder), each line taxed on what is left of it at its own rate, rounded half up per line, the
- * shipping taxed at its rate. `total = subtotal − discount + shipping`, `+ tax` when prices exclude
- * it. Every figure is whole and ≥ 0, and the lines add up to the totals exactly.
- * @throws RangeError for an amount that is not a whole amount ≥ 0, a rate outside 0–10000 bps, or a
- * discount above the subtotal (the caller caps it)
- */
-export function orderAmounts({ lines, discount, shipping, pricesIncludeTax }: OrderAmountsInput): OrderAmounts {
-  const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
-  assertAmount(subtotal, 'the subtotal');
-  assertAmount(discount, 'the discount');
-  assertAmount(shipping.amount, 'the shipping amount');
-  if (discount > subtotal) throw new RangeError(`a discount of ${discount} is more than the subtotal ${subtotal}`);
-  const taxOf = (amount: number, bps: number) => (pricesIncludeTax ? includedRateOf(amount, bps) : rateOf(amount, bps));
-  const shares = prorate(
-    discount,
-    lines.map((line) => line.lineTotal),
-  );
-  const amounts = lines.map((line, index): LineAmounts => {
-    const discountShare = shares[index] as number;
-    return {
-      lineTotal: line.lineTotal,
-      discountShare,
-      taxRateBps: line.taxRateBps,
-      taxAmount: taxOf(line.lineTotal - discountShare, line.taxRateBps),
-    };
-  });
-  const shippingTax = taxOf(shipping.amount, shipping.taxRateBps);
-  const tax = amounts.reduce((sum, line) => sum + line.taxAmount, 0) + shippingTax;
-  return {
-    lines: amounts,
-    subtotal,
-    discount,
-    shipping: shipping.amount,
-    shippingTax,
-    tax,
-    total: orderTotal({ subtotal, discount, shipping: shipping.amount, tax, pricesIncludeTax }),
-  };
 }

@@ -20,7 +20,8 @@ import {
 import type { StockLevel } from '../../domain/inventory/stock';
 import { batchGetItems } from './batch-get';
 import { appliedUnlessContended, cancellationCodes } from './dynamo-client';
-import { GSI1, GSI2, keys } from './keys';
+import { GSI1, GSI2, keys, stockKey } from './keys';
+import { queryAllItems } from './query-all';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -147,22 +148,12 @@ function inListedOrder(product: ProductRecord, found: Item[]): VariantWithStock[
 export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableName: string): CatalogRepository {
   /** Every item of a product's collection but its audit trail: the product, its stock or its variants. */
   async function collection(sku: string, consistent: boolean): Promise<Item[]> {
-    const items: Item[] = [];
-    let after: Record<string, unknown> | undefined;
-    do {
-      const result = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hash)',
-          ExpressionAttributeValues: { ':pk': keys.product(sku).PK, ':hash': '#' },
-          ConsistentRead: consistent,
-          ExclusiveStartKey: after,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      after = result.LastEvaluatedKey;
-    } while (after);
-    return items;
+    return queryAllItems(db, {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :hash)',
+      ExpressionAttributeValues: { ':pk': keys.product(sku).PK, ':hash': '#' },
+      ConsistentRead: consistent,
+    });
   }
 
   function assemble(items: Item[]): ProductWithStock | null {
@@ -392,30 +383,40 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
 
 /** Where a sku's stock is kept: its own stock item, its variant's item, or nowhere it may be changed. */
 export type StockLocation =
-  | { kind: 'stock'; key: { PK: string; SK: string }; level: StockLevel | null; variant: boolean }
+  | { kind: 'stock'; key: { PK: string; SK: string }; level: StockLevel | null }
   | { kind: 'variant-required' }
   | { kind: 'none' };
 
 /**
+ * The key of a sku's stock, if this instance has learnt which product the sku belongs to (itself for
+ * a simple product): a simple product never gains variants and a variant never changes product, so
+ * the key, once known, stays right.
+ */
+export function knownStockKey(sku: string): { PK: string; SK: string } | undefined {
+  const owner = knownOwners.get(sku);
+  return owner ? stockKey({ sku, productSku: owner }) : undefined;
+}
+
+/**
  * Finds a sku's stock, strongly consistent, with the stock as it is now: a simple product's own
- * stock item (read with its product in one call) or a variant's item. A product with variants has
- * none of its own (`variant-required`).
+ * stock item (read with its product in one call the first time) or a variant's item. A product with
+ * variants has none of its own (`variant-required`).
  */
 export async function locateStock(db: DynamoDBDocumentClient, tableName: string, sku: string): Promise<StockLocation> {
-  let owner = knownOwners.get(sku);
-  if (!owner) {
+  let key = knownStockKey(sku);
+  if (!key) {
     const items = await batchGetItems(db, tableName, [keys.product(sku), keys.stock(sku)], { consistent: true });
     const head = items.find((item) => item.SK === keys.product(sku).SK);
     if (!head) return { kind: 'none' };
     if (head.type === 'Product') {
       if (toProductRecord(head).options.length > 0) return { kind: 'variant-required' };
+      learnOwner(sku, sku);
       const stock = items.find((item) => item.type === 'Stock');
-      return { kind: 'stock', key: keys.stock(sku), level: stock ? toStockLevel(stock) : null, variant: false };
+      return { kind: 'stock', key: keys.stock(sku), level: stock ? toStockLevel(stock) : null };
     }
-    owner = head.productSku as string;
-    learnOwner(sku, owner);
+    learnOwner(sku, head.productSku as string);
+    key = knownStockKey(sku) as { PK: string; SK: string };
   }
-  const key = keys.variant(owner, sku);
   const result = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-  return result.Item ? { kind: 'stock', key, level: toStockLevel(result.Item), variant: true } : { kind: 'none' };
+  return result.Item ? { kind: 'stock', key, level: toStockLevel(result.Item) } : { kind: 'none' };
 }

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from 
 import { VariantRequiredError } from '../../domain/catalog/catalog-errors';
 import type { InventoryRepository } from '../../domain/inventory/inventory-ports';
 import type { StockAdjustment } from '../../domain/inventory/stock';
-import { locateStock } from './dynamo-catalog-repository';
+import { knownStockKey, locateStock } from './dynamo-catalog-repository';
 import { cancellationCodes } from './dynamo-client';
 import { keys } from './keys';
 
@@ -33,8 +33,10 @@ export function createDynamoInventoryRepository(db: DynamoDBDocumentClient, tabl
     },
 
     async applyAdjustment(adjustment) {
-      const location = await located(adjustment.sku);
-      if (!location) return false;
+      // The service read the stock first, so its key is known without another read.
+      const key = knownStockKey(adjustment.sku) ?? (await located(adjustment.sku))?.key;
+      if (!key) return false;
+      const ofVariant = key.SK.startsWith(keys.variantPrefix);
       try {
         await db.send(
           new TransactWriteCommand({
@@ -42,10 +44,10 @@ export function createDynamoInventoryRepository(db: DynamoDBDocumentClient, tabl
               {
                 Update: {
                   TableName: tableName,
-                  Key: location.key,
+                  Key: key,
                   // `available` moves with on-hand; reservations made meanwhile stay intact.
                   // A variant's item has its own updatedAt (its fields'); its stock's time is kept beside it.
-                  UpdateExpression: `SET onHand = :after, available = :after - reserved, ${location.variant ? 'stockUpdatedAt' : 'updatedAt'} = :at`,
+                  UpdateExpression: `SET onHand = :after, available = :after - reserved, ${ofVariant ? 'stockUpdatedAt' : 'updatedAt'} = :at`,
                   ConditionExpression: 'attribute_exists(PK) AND onHand = :before AND reserved <= :after',
                   ExpressionAttributeValues: {
                     ':after': adjustment.onHandAfter,

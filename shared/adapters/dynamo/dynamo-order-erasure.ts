@@ -1,8 +1,9 @@
-import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderAnonymiser } from '../../domain/customers/erasure-ports';
 import { applied, isConditionFailure } from './dynamo-client';
 import { toOrder } from './dynamo-order-repository';
 import { keys } from './keys';
+import { queryAllItems } from './query-all';
 
 /**
  * Anonymises orders in place (decision 0005). The personal fields become null rather than absent:
@@ -45,22 +46,13 @@ export function createDynamoOrderErasure(db: DynamoDBDocumentClient, tableName: 
     },
 
     async forgetEmptyHolds(sub) {
-      const redemptions: Array<Record<string, unknown>> = [];
-      let after: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-            ExpressionAttributeValues: { ':pk': keys.profile(sub).PK, ':prefix': keys.customerRedemptionsPrefix },
-            ProjectionExpression: 'PK, SK',
-            ConsistentRead: true,
-            ExclusiveStartKey: after,
-          }),
-        );
-        redemptions.push(...(page.Items ?? []));
-        after = page.LastEvaluatedKey as Record<string, unknown> | undefined;
-      } while (after);
+      const redemptions = await queryAllItems(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.profile(sub).PK, ':prefix': keys.customerRedemptionsPrefix },
+        ProjectionExpression: 'PK, SK',
+        ConsistentRead: true,
+      });
       const holds = [keys.pendingOrders(sub), ...redemptions.map(({ PK, SK }) => ({ PK, SK }))];
       await Promise.all(
         holds.map((Key) =>

@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TaxRateRepository, TaxRates } from '../../domain/tax/tax-rates';
 import { GSI1, keys } from './keys';
+import { queryAllItems } from './query-all';
 
 const toTaxRates = (item: Record<string, unknown>): TaxRates => ({
   country: item.country as string,
@@ -26,23 +27,14 @@ export function createDynamoTaxRateRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async list() {
-      const items: TaxRates[] = [];
-      let after: Record<string, unknown> | undefined;
-      // At most one item per country (249): a page or two.
-      do {
-        const result = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: GSI1,
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.taxRatesIndex('').GSI1PK },
-            ExclusiveStartKey: after,
-          }),
-        );
-        items.push(...(result.Items ?? []).map(toTaxRates));
-        after = result.LastEvaluatedKey;
-      } while (after);
-      return items;
+      // At most one item per country (249).
+      const items = await queryAllItems(db, {
+        TableName: tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.taxRatesIndex('').GSI1PK },
+      });
+      return items.map(toTaxRates);
     },
   };
 }

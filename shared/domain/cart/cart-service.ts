@@ -4,7 +4,8 @@ import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import { ProductNotFoundError, VariantRequiredError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
 import type { SkuRef, TaxClass } from '../catalog/product';
-import { MAX_MONEY, orderTotal } from '../money';
+import { MAX_MONEY } from '../money';
+import { orderAmounts } from '../tax/order-amounts';
 import type { TaxCalculator } from '../tax/tax-rates';
 import { type Cart, type CartItem, type CartLine, type CartView, MAX_LINES } from './cart';
 import { CartFullError, CartTotalTooLargeError } from './cart-errors';
@@ -39,24 +40,22 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
   async function view(cart: Cart | null, country: string | null = null): Promise<CartView> {
     const { taxClasses, ...priced } = await price(cart?.items ?? []);
     if (country === null) return priced;
-    const taxes = await tax.calculate({
-      destination: { country },
+    const amounts = await orderAmounts(tax, {
+      country,
       lines: taxClasses.map((taxClass, index) => ({
-        amount: (priced.items[index] as CartLine).lineTotal,
+        lineTotal: (priced.items[index] as CartLine).lineTotal,
         taxClass,
       })),
+      discount: 0,
       shipping: 0,
       pricesIncludeTax,
     });
     const items = priced.items.map((line, index) => ({
       ...line,
-      taxRateBps: taxes.lines[index]?.taxRateBps ?? 0,
-      taxAmount: taxes.lines[index]?.taxAmount ?? 0,
+      taxRateBps: amounts.lines[index]?.taxRateBps ?? 0,
+      taxAmount: amounts.lines[index]?.taxAmount ?? 0,
     }));
-    const taxed = items.reduce((sum, line) => sum + line.taxAmount, 0) + taxes.shipping.taxAmount;
-    const { subtotal } = priced;
-    const total = orderTotal({ subtotal, discount: 0, shipping: 0, tax: taxed, pricesIncludeTax });
-    return { ...priced, items, country, tax: taxed, total };
+    return { ...priced, items, country, tax: amounts.tax, total: amounts.total };
   }
 
   async function price(items: CartItem[]): Promise<CartView & { taxClasses: TaxClass[] }> {

@@ -9,8 +9,9 @@ import type { SkuRef, TaxClass } from '../catalog/product';
 import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
 import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
-import { MAX_MONEY, orderTotal, prorate } from '../money';
+import { MAX_MONEY } from '../money';
 import type { CheckoutRateLimit } from '../rate-limit/checkout-rate-limit';
+import { orderAmounts } from '../tax/order-amounts';
 import type { TaxCalculator } from '../tax/tax-rates';
 import { type Address, canTransition, type Order, type OrderLine, type OrderView, toOrderView } from './order';
 import {
@@ -166,27 +167,22 @@ export function createOrderService(deps: OrderServiceDeps) {
     // Every sum stays a safe integer: at most MAX_LINES × MAX_QUANTITY × the largest price (≈ 5 × 10^13).
     if (subtotal > MAX_MONEY) throw new OrderTotalTooLargeError(subtotal, deps.maxOrderTotal, deps.currency);
     const shipping = 0;
-    // The discount spread over the lines by their value, each line taxed on what is left of it.
-    const shares = prorate(
+    const {
+      lines: taxed,
+      tax,
+      total,
+    } = await orderAmounts(deps.tax, {
+      country: input.shippingAddress.country,
+      lines: priced,
       discount,
-      priced.map((line) => line.lineTotal),
-    );
-    const taxes = await deps.tax.calculate({
-      destination: { country: input.shippingAddress.country },
-      lines: priced.map((line, index) => ({
-        amount: line.lineTotal - (shares[index] as number),
-        taxClass: line.taxClass,
-      })),
       shipping,
       pricesIncludeTax: deps.pricesIncludeTax,
     });
     const lines: OrderLine[] = priced.map(({ taxClass: _class, ...line }, index) => ({
       ...line,
-      taxRateBps: taxes.lines[index]?.taxRateBps ?? 0,
-      taxAmount: taxes.lines[index]?.taxAmount ?? 0,
+      taxRateBps: taxed[index]?.taxRateBps ?? 0,
+      taxAmount: taxed[index]?.taxAmount ?? 0,
     }));
-    const tax = lines.reduce((sum, line) => sum + (line.taxAmount ?? 0), 0) + taxes.shipping.taxAmount;
-    const total = orderTotal({ subtotal, discount, shipping, tax, pricesIncludeTax: deps.pricesIncludeTax });
     if (total > deps.maxOrderTotal) throw new OrderTotalTooLargeError(total, deps.maxOrderTotal, deps.currency);
     if (input.expectedTotal !== undefined && input.expectedTotal !== total)
       throw new PriceChangedError(input.expectedTotal, {

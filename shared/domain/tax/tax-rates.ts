@@ -59,6 +59,12 @@ export interface TaxCalculator {
   calculate(request: TaxRequest): Promise<TaxResult>;
 }
 
+/** A rate applied to an amount, rounded half up: the tax inside it, or the tax added to it. */
+export const applyRate = (amount: number, taxRateBps: number, pricesIncludeTax: boolean): AppliedTax => ({
+  taxRateBps,
+  taxAmount: pricesIncludeTax ? includedRateOf(amount, taxRateBps) : rateOf(amount, taxRateBps),
+});
+
 /**
  * The rate-table calculator: the destination's rates (`ratesOf`, which may cache), each line at its
  * class's rate and the shipping at the standard rate, each amount rounded half up on its own.
@@ -67,13 +73,9 @@ export function rateTableCalculator(ratesOf: (country: string) => Promise<TaxRat
   return {
     async calculate({ destination, lines, shipping, pricesIncludeTax }) {
       const rates = await ratesOf(destination.country);
-      const apply = (amount: number, taxRateBps: number): AppliedTax => ({
-        taxRateBps,
-        taxAmount: pricesIncludeTax ? includedRateOf(amount, taxRateBps) : rateOf(amount, taxRateBps),
-      });
       return {
-        lines: lines.map((line) => apply(line.amount, rateOfClass(rates, line.taxClass))),
-        shipping: apply(shipping, rateOfClass(rates, 'standard')),
+        lines: lines.map((line) => applyRate(line.amount, rateOfClass(rates, line.taxClass), pricesIncludeTax)),
+        shipping: applyRate(shipping, rateOfClass(rates, 'standard'), pricesIncludeTax),
       };
     },
   };
