@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { demoShippingMethods } from '../scripts/local/demo-catalog';
 import type { DynamoDbEngine } from '../scripts/local/dynamodb-engine';
 import { freePort } from '../scripts/local/free-port';
 import { ensureIssuer } from '../scripts/local/issuer';
@@ -150,6 +151,8 @@ export class BenchContext {
         region,
         tableName: BENCH_TABLE_NAME,
         currency: env.STORE_CURRENCY || 'EUR',
+        // The demo shop's methods: every checkout ships (to GB) with the cheapest, read with its prices.
+        shippingMethods: demoShippingMethods,
         products: [
           product(CHECKOUT_HOT_SKU, HOT_ON_HAND, 0),
           ...spreadSkus.map((sku, index) => product(sku, SPREAD_ON_HAND, index + 1)),

@@ -4,8 +4,14 @@ import { LOCAL_CREDENTIALS } from '../../scripts/local/local-aws';
 import { provisionTable } from '../../scripts/local/provision';
 import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
+import { createDynamoShippingMethodRepository } from '../../shared/adapters/dynamo/dynamo-shipping-method-repository';
 import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
 import type { NewProduct } from '../../shared/domain/catalog/product';
+import {
+  createShippingMethodService,
+  type NewShippingMethod,
+} from '../../shared/domain/shipping/shipping-method-service';
+import { systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
 
 export interface LocalTableOptions {
@@ -84,6 +90,8 @@ export async function seedProducts(options: {
   tableName: string;
   currency: string;
   products: SeedProduct[];
+  /** The shop's shipping methods, created first. */
+  shippingMethods?: NewShippingMethod[];
 }): Promise<void> {
   const client = new DynamoDBClient({
     endpoint: options.endpoint,
@@ -94,6 +102,11 @@ export async function seedProducts(options: {
   // Nothing here paginates; the codec is only a required dependency.
   const cursors = createCursorCodec('bench-does-not-paginate');
   try {
+    const shipping = createShippingMethodService({
+      methods: createDynamoShippingMethodRepository(table.db, table.name),
+      clock: systemClock,
+    });
+    for (const method of options.shippingMethods ?? []) await shipping.create(method);
     const catalog = buildCatalogService(table, { cursors, currency: options.currency });
     const inventory = buildInventoryService(table, { cursors });
     let next = 0;

@@ -3,6 +3,6 @@ import { httpRoute } from '../../shared/container/http';
 import { cartService } from '../../shared/container/orders';
 import { ok } from '../../shared/http/responses';
 
-export const handler = httpRoute(getCartRoute, async ({ principal, query }) =>
-  ok(await cartService().get(principal.sub, query.country ?? null)),
+export const handler = httpRoute(getCartRoute, async ({ principal, query: { country, shippingMethod } }) =>
+  ok(await cartService().get(principal.sub, country === undefined ? null : { country, shippingMethod })),
 );

@@ -1,4 +1,5 @@
 import type { NewProduct } from '../../shared/domain/catalog/product';
+import type { NewShippingMethod } from '../../shared/domain/shipping/shipping-method-service';
 
 /**
  * A product of the demo catalog with its stock: `stock` for a simple product, or one figure per
@@ -106,4 +107,35 @@ export const demoTaxRates = [
   { country: 'AT', standardBps: 2000, reducedBps: 1000 },
   { country: 'FR', standardBps: 2000, reducedBps: 550 },
   { country: 'NL', standardBps: 2100, reducedBps: 900 },
+];
+
+/**
+ * The demo shop's shipping methods: a parcel service around Europe, free from 50 €, and a courier
+ * for Germany and Austria priced by weight. Amounts include tax, as the demo's prices do.
+ */
+export const demoShippingMethods: NewShippingMethod[] = [
+  {
+    code: 'standard',
+    name: 'Standard parcel',
+    countries: ['DE', 'AT', 'FR', 'NL', 'BE', 'LU', 'GB'],
+    rate: { type: 'flat', amount: 490 },
+    freeOverSubtotal: 5000,
+    minDeliveryDays: 2,
+    maxDeliveryDays: 5,
+  },
+  {
+    code: 'express',
+    name: 'Express courier',
+    countries: ['DE', 'AT'],
+    rate: {
+      type: 'weight',
+      tiers: [
+        { upToGrams: 2000, amount: 990 },
+        { upToGrams: 10000, amount: 1490 },
+        { upToGrams: 30000, amount: 2490 },
+      ],
+    },
+    minDeliveryDays: 1,
+    maxDeliveryDays: 2,
+  },
 ];

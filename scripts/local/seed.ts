@@ -2,16 +2,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/dynamo/dynamo-client';
 import { createDynamoSearchSnapshotReader } from '../../shared/adapters/dynamo/dynamo-search-snapshot-store';
+import { createDynamoShippingMethodRepository } from '../../shared/adapters/dynamo/dynamo-shipping-method-repository';
 import { createDynamoTaxRateRepository } from '../../shared/adapters/dynamo/dynamo-tax-rate-repository';
 import { buildCatalogService, buildInventoryService } from '../../shared/container/catalog';
 import { buildSearchIndexer } from '../../shared/container/search-indexing';
 import { ProductExistsError } from '../../shared/domain/catalog/catalog-errors';
 import type { NewProduct } from '../../shared/domain/catalog/product';
 import { PRODUCT_SEARCH_INDEX } from '../../shared/domain/search/search-ports';
+import { ShippingMethodExistsError } from '../../shared/domain/shipping/shipping-errors';
+import { createShippingMethodService } from '../../shared/domain/shipping/shipping-method-service';
 import { createTaxRateService } from '../../shared/domain/tax/tax-rate-service';
 import { systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
-import { demoCatalog, demoTaxRates } from './demo-catalog';
+import { demoCatalog, demoShippingMethods, demoTaxRates } from './demo-catalog';
 import { LOCAL_CREDENTIALS } from './local-aws';
 
 /** Written last: the demo catalog of this data directory is complete. */
@@ -75,6 +78,17 @@ export function seedDemoCatalog(options: LocalTable): Promise<number> {
       clock: systemClock,
     });
     for (const { country, ...rates } of demoTaxRates) await taxRates.set(country, rates);
+    const shipping = createShippingMethodService({
+      methods: createDynamoShippingMethodRepository(db, options.tableName),
+      clock: systemClock,
+    });
+    for (const method of demoShippingMethods) {
+      try {
+        await shipping.create(method);
+      } catch (error) {
+        if (!(error instanceof ShippingMethodExistsError)) throw error;
+      }
+    }
     await db.send(
       new PutCommand({ TableName: options.tableName, Item: { ...SEED_MARKER, seededAt: new Date().toISOString() } }),
     );

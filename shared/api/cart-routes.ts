@@ -3,7 +3,16 @@ import { MAX_MONEY } from '../domain/money';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { CountryCode } from './address-schema';
-import { Currency, Money, OptionValuesOut, Sku, SkuParams, Text } from './common-schemas';
+import {
+  ChosenShippingMethod,
+  Currency,
+  Money,
+  OptionValuesOut,
+  ShippingMethodCode,
+  Sku,
+  SkuParams,
+  Text,
+} from './common-schemas';
 
 export const CartView = /* @__PURE__ */ z
   .object({
@@ -27,6 +36,9 @@ export const CartView = /* @__PURE__ */ z
     subtotal: Money,
     discount: Money,
     shipping: Money,
+    shippingMethod: z.nullable(ChosenShippingMethod).register(z.globalRegistry, {
+      description: 'The method a quote ships with; null without a country, or when the shop has none (ships for 0)',
+    }),
     tax: z
       .nullable(Money)
       .register(z.globalRegistry, { description: 'The tax checkout would charge there; null without a country' }),
@@ -39,7 +51,7 @@ export const CartView = /* @__PURE__ */ z
     id: 'Cart',
     description:
       'Priced from the catalog at the time of the request; products no longer sold are left out. With `?country=`, ' +
-      'a quote: the tax of each line and the total checkout would charge for that destination.',
+      'a quote: the shipping, the tax of each line and the total checkout would charge for that destination.',
   });
 
 const QUANTITY_RANGE = `quantity must be 1–${MAX_QUANTITY}`;
@@ -57,10 +69,23 @@ export const getCartRoute = /* @__PURE__ */ defineRoute({
   method: 'GET',
   path: '/v1/cart',
   role: 'customer',
-  summary: 'My cart, priced now (a quote, with tax, for a country)',
+  summary: 'My cart, priced now (a quote, with shipping and tax, for a country)',
   tags: ['Cart'],
-  query: /* @__PURE__ */ z.strictObject({ country: /* @__PURE__ */ z.optional(CountryCode) }),
+  query: /* @__PURE__ */ z
+    .strictObject({
+      country: /* @__PURE__ */ z.optional(CountryCode),
+      shippingMethod: /* @__PURE__ */ z.optional(ShippingMethodCode).register(z.globalRegistry, {
+        description: 'With `country`: the method to quote (default: the cheapest that delivers the cart there)',
+      }),
+    })
+    .check(
+      /* @__PURE__ */ z.refine((query) => query.shippingMethod === undefined || query.country !== undefined, {
+        message: 'a shipping method is quoted for a country: give country too',
+        path: ['shippingMethod'],
+      }),
+    ),
   responses: { 200: { description: 'The cart (empty when there is none)', schema: CartView } },
+  errors: [{ status: 409, code: 'SHIPPING_UNAVAILABLE' }],
 });
 
 export const setCartItemRoute = /* @__PURE__ */ defineRoute({

@@ -26,6 +26,24 @@ export const DiscountCode = /* @__PURE__ */ z
     example: 'WELCOME10',
   });
 
+export const ShippingMethodCode = /* @__PURE__ */ z
+  .string()
+  .check(...patterned(40, /^[a-z0-9][a-z0-9_-]{0,39}$/, 'code must be 1–40 characters of a-z, 0-9, _ and -'))
+  .register(z.globalRegistry, {
+    description: 'Shipping method code: 1–40 characters of a-z 0-9 _ -',
+    example: 'standard',
+  });
+
+/** What an order or a quote keeps of its shipping method. */
+export const ChosenShippingMethod = /* @__PURE__ */ z
+  .object({
+    code: ShippingMethodCode,
+    name: z.string().check(z.maxLength(100)),
+    minDeliveryDays: z.number().check(z.int()),
+    maxDeliveryDays: z.number().check(z.int()),
+  })
+  .register(z.globalRegistry, { id: 'ChosenShippingMethod', description: 'The method the order ships with' });
+
 export const Money = /* @__PURE__ */ z
   .number()
   .check(z.int('money is an integer amount in minor units (cents)'), z.gte(0), z.lte(MAX_MONEY))

@@ -5,6 +5,7 @@ import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Address } from './address-schema';
 import {
+  ChosenShippingMethod,
   Currency,
   Cursor,
   DiscountCode,
@@ -14,6 +15,7 @@ import {
   PageQuery,
   pageOf,
   patterned,
+  ShippingMethodCode,
   Sku,
   Text,
   Timestamp,
@@ -57,6 +59,9 @@ const orderFields = {
   subtotal: Money,
   discount: Money,
   shipping: Money,
+  shippingMethod: /* @__PURE__ */ z
+    .nullable(ChosenShippingMethod)
+    .register(z.globalRegistry, { description: 'The method it ships with; null when the shop has none (ships for 0)' }),
   tax: /* @__PURE__ */ z
     .clone(Money)
     .register(z.globalRegistry, { description: 'Included in `total` when prices include tax, added to it otherwise' }),
@@ -92,6 +97,11 @@ export const CreateOrderBody = /* @__PURE__ */ z
       .string()
       .check(z.minLength(1), z.maxLength(255))
       .register(z.globalRegistry, { description: 'Payment method token (locally: tok_visa, ...)' }),
+    shippingMethod: z.optional(ShippingMethodCode).register(z.globalRegistry, {
+      description:
+        'The code of a shipping method (`GET /v1/cart/shipping-options`). Without it, the cheapest method that ' +
+        'delivers the order to the address’s country.',
+    }),
     expectedTotal: z.optional(Money).register(z.globalRegistry, {
       description:
         'The total the customer was shown. When the total checkout computes differs (a price or discount changed), ' +
@@ -142,6 +152,7 @@ export const createOrderRoute = /* @__PURE__ */ defineRoute({
     { status: 409, code: 'DISCOUNT_UNAVAILABLE' },
     { status: 409, code: 'CART_EMPTY' },
     { status: 409, code: 'PRICE_CHANGED' },
+    { status: 409, code: 'SHIPPING_UNAVAILABLE' },
     { status: 409, code: 'ORDER_TOTAL_TOO_LARGE' },
     { status: 409, code: 'TOO_MANY_PENDING_ORDERS' },
     { status: 503, code: 'CHECKOUT_BUSY' },

@@ -27,6 +27,13 @@ import {
 import { docsRoute, healthRoute, openApiRoute } from './platform-routes';
 import { getDailyReportRoute } from './report-routes';
 import { searchProductsRoute } from './search-routes';
+import {
+  createShippingMethodRoute,
+  getShippingMethodRoute,
+  listShippingMethodsRoute,
+  listShippingOptionsRoute,
+  updateShippingMethodRoute,
+} from './shipping-routes';
 import { listTaxRatesRoute, setTaxRatesRoute } from './tax-routes';
 import { receivePaymentWebhookRoute } from './webhook-routes';
 
@@ -53,11 +60,16 @@ export const routes: RouteSpec[] = [
   setCartItemRoute,
   removeCartItemRoute,
   clearCartRoute,
+  listShippingOptionsRoute,
   createDiscountRoute,
   listDiscountsRoute,
   getDiscountRoute,
   setTaxRatesRoute,
   listTaxRatesRoute,
+  createShippingMethodRoute,
+  listShippingMethodsRoute,
+  getShippingMethodRoute,
+  updateShippingMethodRoute,
   createOrderRoute,
   listOrdersRoute,
   getOrderRoute,

@@ -283,13 +283,29 @@ test('a customer fills a cart, orders it with an Idempotency-Key, reads and canc
     // paid and shipped by the workers before the cancel arrives.
     paymentToken: 'tok_gatewayError',
   };
+  // The demo shop's methods deliver to Germany; the quote shows what checkout then charges.
+  const options = (await (await api('/v1/cart/shipping-options?country=DE', { headers: auth })).json()) as {
+    items: Array<{ code: string; amount: number }>;
+  };
+  expect(options.items.map((option) => option.code)).toEqual(['standard', 'express']);
+  const quote = (await (await api('/v1/cart?country=DE', { headers: auth })).json()) as Record<string, unknown>;
+  expect(quote).toMatchObject({ shipping: options.items[0]?.amount, shippingMethod: { code: 'standard' } });
+  expect(quote.tax).toBeGreaterThan(0);
   const headers = { ...auth, 'idempotency-key': `e2e-${Date.now()}` };
-  const placed = await api('/v1/orders', { method: 'POST', headers, body: JSON.stringify(order) });
-  const replayed = await api('/v1/orders', { method: 'POST', headers, body: JSON.stringify(order) });
+  const body = JSON.stringify({ ...order, expectedTotal: quote.total });
+  const placed = await api('/v1/orders', { method: 'POST', headers, body });
+  const replayed = await api('/v1/orders', { method: 'POST', headers, body });
   const placedBody = (await placed.json()) as { orderId: string; status: string; items: Array<{ sku: string }> };
 
   expect(placed.status).toBe(201);
-  expect(placedBody).toMatchObject({ status: 'PENDING_PAYMENT', items: [{ sku: 'MUG-CLASSIC-01', quantity: 2 }] });
+  expect(placedBody).toMatchObject({
+    status: 'PENDING_PAYMENT',
+    items: [{ sku: 'MUG-CLASSIC-01', quantity: 2 }],
+    shipping: quote.shipping,
+    shippingMethod: quote.shippingMethod,
+    tax: quote.tax,
+    total: quote.total,
+  });
   expect(replayed.status).toBe(201);
   expect(((await replayed.json()) as { orderId: string }).orderId).toBe(placedBody.orderId);
 

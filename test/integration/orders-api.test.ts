@@ -67,6 +67,7 @@ describe('placing an order', () => {
       subtotal: 2500,
       discount: 0,
       shipping: 0,
+      shippingMethod: null,
       tax: 0,
       total: 2500,
       currency: 'EUR',

@@ -25,7 +25,11 @@ import { PRODUCT_SEARCH_INDEX } from '../../shared/domain/search/search-ports';
 import { localSecret } from '../support/config-env';
 import { lambdaContext } from '../support/http-event';
 import { adminToken, customerToken, testDocumentClient } from '../support/integration';
+import { useOwnTable } from '../support/own-table';
 import { drainQueue } from '../support/sqs-queue';
+
+// The samples create a shipping method: shop-wide, so in a table of this file's own.
+useOwnTable('samples');
 
 const eventsDir = join(__dirname, '..', '..', 'events');
 const sqs = new SQSClient({ region: process.env.AWS_REGION });
@@ -69,6 +73,12 @@ const expectedStatus: Record<string, number> = {
   'get-discount': 200,
   'set-tax-rates': 200,
   'list-tax-rates': 200,
+  // In name order: the sample method is created, read, listed, offered to the cart, changed.
+  'create-shipping-method': 201,
+  'get-shipping-method': 200,
+  'list-shipping-methods': 200,
+  'update-shipping-method': 200,
+  'list-shipping-options': 200,
   'run-job': 200,
   // An event about an order that does not exist: acknowledged, as the gateway expects.
   'payment-webhook': 200,

@@ -81,6 +81,9 @@ export function inMemoryStore() {
       }
       return found;
     },
+    async sellablesWithShipping(refs) {
+      return { sellables: await this.sellables(refs), shippingMethods: [] };
+    },
     async getManyWithStock(skus) {
       return [...new Set(skus)].flatMap((sku) => {
         const product = products.get(sku);

@@ -53,6 +53,7 @@ describe('cart service', () => {
       subtotal: 0,
       discount: 0,
       shipping: 0,
+      shippingMethod: null,
       tax: null,
       total: 0,
       currency: 'EUR',
@@ -92,6 +93,7 @@ describe('cart service', () => {
       subtotal: 4950,
       discount: 0,
       shipping: 0,
+      shippingMethod: null,
       tax: null,
       total: 4950,
       currency: 'EUR',
@@ -102,14 +104,14 @@ describe('cart service', () => {
     const { service } = setup([product('MUG', 1190), product('BOOK', 1070, { taxClass: 'reduced' })]);
     await service.setItem('c-1', 'MUG', 1);
     await service.setItem('c-1', 'BOOK', 2);
-    const quote = await service.get('c-1', 'DE');
+    const quote = await service.get('c-1', { country: 'DE' });
     expect(quote.items.map((line) => [line.sku, line.taxRateBps, line.taxAmount])).toEqual([
       ['BOOK', 700, 140], // 2140 × 7/107
       ['MUG', 1900, 190], // 1190 × 19/119
     ]);
     expect(quote).toMatchObject({ country: 'DE', subtotal: 3330, tax: 330, total: 3330 });
     // A country without rates: taxed 0, not unknown.
-    expect(await service.get('c-1', 'US')).toMatchObject({ country: 'US', tax: 0, total: 3330 });
+    expect(await service.get('c-1', { country: 'US' })).toMatchObject({ country: 'US', tax: 0, total: 3330 });
   });
 
   it('sets the quantity rather than adding to it', async () => {
@@ -154,6 +156,7 @@ describe('cart service', () => {
       subtotal: 0,
       discount: 0,
       shipping: 0,
+      shippingMethod: null,
       tax: null,
       total: 0,
       currency: 'EUR',

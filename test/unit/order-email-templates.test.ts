@@ -92,6 +92,19 @@ describe('order e-mails', () => {
     expect(orderEmail('PAID', order(), options).text).not.toContain('tax');
   });
 
+  it('name the shipping method with its amount, free included, and leave shipping out without one', () => {
+    const method = { code: 'express', name: 'Express courier', minDeliveryDays: 1, maxDeliveryDays: 2 };
+    const paid = orderEmail(
+      'PAID',
+      order({ subtotal: 3899, discount: 390, shipping: 990, shippingMethod: method, total: 4499 }),
+      options,
+    );
+    expect(paid.text).toContain('Discount: -€3.90\nShipping (Express courier): €9.90\nTotal: €44.99');
+    const free = orderEmail('PAID', order({ shipping: 0, shippingMethod: { ...method, name: 'Standard' } }), options);
+    expect(free.text).toContain('Shipping (Standard): €0.00');
+    expect(orderEmail('PAID', order(), options).text).not.toContain('Shipping (');
+  });
+
   it('leave the discount line out when there was no discount', () => {
     const mail = orderEmail('PAID', order({ discount: 0, total: 3899 }), options);
 

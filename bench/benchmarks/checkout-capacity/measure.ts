@@ -266,15 +266,19 @@ export function otherWrites(account: Account): number {
     .reduce((sum, entry) => sum + entry.table + entry.index, 0);
 }
 
+/** The shop's shipping methods: one item, in the pricing read. */
+const SHIPPING_METHOD_ITEMS = 1;
+
 export function pricingMinimum(account: Account): number {
   const distinct = new Map<string, WireItem>();
   // A variant sku's claim only says which product it belongs to: a cart line, or a warm function, knows.
   for (const item of account.pricingReads.filter((read) => read.type?.S !== 'VariantRef'))
     distinct.set(JSON.stringify([item.PK, item.SK]), item);
   // Prices may be a moment stale: an eventually consistent read is all the design needs; a variant
-  // needs its item and its product's (the name, whether it is sold, the price it may inherit).
+  // needs its item and its product's (the name, whether it is sold, the price it may inherit); and
+  // the shop's shipping methods are one item read with them (decision 0017).
   return [...distinct.values()]
-    .slice(0, account.lines + account.variantProducts)
+    .slice(0, account.lines + account.variantProducts + SHIPPING_METHOD_ITEMS)
     .reduce((sum, item) => sum + readCost(itemSize(item), 'eventual'), 0);
 }
 

@@ -136,7 +136,7 @@ function accountingTable(examples: Account[]): DetailTable {
     3,
     0,
     [
-      "Pricing read: the product items of the lines (a variant's: its item and its product's)",
+      "Pricing read: the product items of the lines (a variant's: its item and its product's) and the shop's shipping methods (one item)",
       'BatchGetItem',
       '½ RRU per 4 KB per item (eventually consistent)',
       ...examples.flatMap((account) => [

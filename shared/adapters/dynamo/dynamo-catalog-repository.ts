@@ -12,6 +12,7 @@ import type { CatalogRepository, ProductWithStock } from '../../domain/catalog/c
 import {
   type ProductRecord,
   type Sellable,
+  type SkuRef,
   simpleSellable,
   type VariantRecord,
   type VariantWithStock,
@@ -20,6 +21,7 @@ import {
 import type { StockLevel } from '../../domain/inventory/stock';
 import { batchGetItems } from './batch-get';
 import { appliedUnlessContended, cancellationCodes } from './dynamo-client';
+import { toShippingMethodSet } from './dynamo-shipping-method-repository';
 import { GSI1, GSI2, keys, stockKey } from './keys';
 import { queryAllItems } from './query-all';
 
@@ -198,6 +200,62 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     });
   }
 
+  /**
+   * The sellable units of `refs`, and the items of `alsoRead` in the same first BatchGetItem (a
+   * checkout's one pricing read takes the shop's shipping methods with its prices).
+   */
+  async function readSellables(refs: SkuRef[], alsoRead: Item[] = []) {
+    const owners = new Map<string, string>();
+    for (const { sku, productSku } of refs) {
+      const owner = productSku ?? knownOwners.get(sku);
+      if (owner && owner !== sku) owners.set(sku, owner);
+    }
+    const found = new Map<string, Sellable>();
+    let unresolved = [...new Set(refs.map((ref) => ref.sku))];
+    let extra: Item[] = [];
+    // Twice at most: a variant sku not known yet reads its claim first, then its product and itself.
+    for (let round = 0; round < 2 && (unresolved.length > 0 || (round === 0 && alsoRead.length > 0)); round++) {
+      const keyList = new Map<string, Item>();
+      if (round === 0) for (const key of alsoRead) keyList.set(`${key.PK}|${key.SK}`, key);
+      for (const sku of unresolved) {
+        const owner = owners.get(sku);
+        const wanted = owner ? [keys.product(owner), keys.variant(owner, sku)] : [keys.product(sku)];
+        for (const key of wanted) keyList.set(`${key.PK}|${key.SK}`, key);
+      }
+      const items = await batchGetItems(db, tableName, [...keyList.values()]);
+      if (round === 0) extra = items.filter((item) => alsoRead.some((key) => key.PK === item.PK && key.SK === item.SK));
+      const products = new Map(
+        items.filter((item) => item.type === 'Product').map((item) => [item.sku as string, toProductRecord(item)]),
+      );
+      const variants = new Map(
+        items.filter((item) => item.type === 'Variant').map((item) => [item.sku as string, item]),
+      );
+      const next: string[] = [];
+      for (const sku of unresolved) {
+        const owner = owners.get(sku);
+        if (owner) {
+          const product = products.get(owner);
+          const variant = variants.get(sku);
+          if (product && variant) found.set(sku, variantSellable(product, toVariantRecord(variant)));
+          continue;
+        }
+        const product = products.get(sku);
+        if (product) {
+          found.set(sku, simpleSellable(product));
+          continue;
+        }
+        const claim = items.find((item) => item.type === 'VariantRef' && item.sku === sku);
+        if (claim) {
+          learnOwner(sku, claim.productSku as string);
+          owners.set(sku, claim.productSku as string);
+          next.push(sku);
+        }
+      }
+      unresolved = next;
+    }
+    return { found, extra };
+  }
+
   return {
     async create(product, variants) {
       const items: TransactItem[] = [
@@ -291,52 +349,12 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async sellables(refs) {
-      const owners = new Map<string, string>();
-      for (const { sku, productSku } of refs) {
-        const owner = productSku ?? knownOwners.get(sku);
-        if (owner && owner !== sku) owners.set(sku, owner);
-      }
-      const found = new Map<string, Sellable>();
-      let unresolved = [...new Set(refs.map((ref) => ref.sku))];
-      // Twice at most: a variant sku not known yet reads its claim first, then its product and itself.
-      for (let round = 0; round < 2 && unresolved.length > 0; round++) {
-        const keyList = new Map<string, Item>();
-        for (const sku of unresolved) {
-          const owner = owners.get(sku);
-          const wanted = owner ? [keys.product(owner), keys.variant(owner, sku)] : [keys.product(sku)];
-          for (const key of wanted) keyList.set(`${key.PK}|${key.SK}`, key);
-        }
-        const items = await batchGetItems(db, tableName, [...keyList.values()]);
-        const products = new Map(
-          items.filter((item) => item.type === 'Product').map((item) => [item.sku as string, toProductRecord(item)]),
-        );
-        const variants = new Map(
-          items.filter((item) => item.type === 'Variant').map((item) => [item.sku as string, item]),
-        );
-        const next: string[] = [];
-        for (const sku of unresolved) {
-          const owner = owners.get(sku);
-          if (owner) {
-            const product = products.get(owner);
-            const variant = variants.get(sku);
-            if (product && variant) found.set(sku, variantSellable(product, toVariantRecord(variant)));
-            continue;
-          }
-          const product = products.get(sku);
-          if (product) {
-            found.set(sku, simpleSellable(product));
-            continue;
-          }
-          const claim = items.find((item) => item.type === 'VariantRef' && item.sku === sku);
-          if (claim) {
-            learnOwner(sku, claim.productSku as string);
-            owners.set(sku, claim.productSku as string);
-            next.push(sku);
-          }
-        }
-        unresolved = next;
-      }
-      return found;
+      return (await readSellables(refs)).found;
+    },
+
+    async sellablesWithShipping(refs) {
+      const { found, extra } = await readSellables(refs, [keys.shippingMethods()]);
+      return { sellables: found, shippingMethods: toShippingMethodSet(extra[0]).methods };
     },
 
     async getManyWithStock(skus, { consistent = false } = {}) {

@@ -86,6 +86,8 @@ export const keys = {
   taxRates: (country: string) => ({ PK: `TAXRATE#${country}`, SK: '#TAXRATE' }),
   /** GSI1: every country's tax rates, by country. */
   taxRatesIndex: (country: string) => ({ GSI1PK: 'TAXRATES', GSI1SK: country }),
+  /** The shop's shipping methods, all in one item (read with a checkout's prices, decision 0017). */
+  shippingMethods: () => ({ PK: 'SHIPPING', SK: '#METHODS' }),
   /** GSI1: active products of one category, by sku. */
   categoryIndex: (category: string, sku: string) => ({ GSI1PK: `CATEGORY#${category}`, GSI1SK: sku }),
   /** GSI2: all active products, by sku. */

@@ -3,8 +3,16 @@ import type { Clock } from '../../lib/clock';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import { ProductNotFoundError, VariantRequiredError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
-import type { SkuRef, TaxClass } from '../catalog/product';
+import type { Sellable, SkuRef } from '../catalog/product';
 import { MAX_MONEY } from '../money';
+import { ShippingUnavailableError } from '../shipping/shipping-errors';
+import {
+  chooseShipping,
+  orderShippingMethod,
+  type Parcel,
+  parcelWeight,
+  shippingOptions,
+} from '../shipping/shipping-method';
 import { orderAmounts } from '../tax/order-amounts';
 import type { TaxCalculator } from '../tax/tax-rates';
 import { type Cart, type CartItem, type CartLine, type CartView, MAX_LINES } from './cart';
@@ -22,7 +30,7 @@ const BACKOFF_CAP_MS = 100;
 
 export interface CartServiceDeps {
   carts: CartRepository;
-  catalog: Pick<CatalogRepository, 'sellables'>;
+  catalog: Pick<CatalogRepository, 'sellables' | 'sellablesWithShipping'>;
   clock: Clock;
   currency: string;
   /** Works out a quote's tax for its country, as checkout does (decision 0016). */
@@ -32,22 +40,47 @@ export interface CartServiceDeps {
 
 export type CartService = ReturnType<typeof createCartService>;
 
+/** A quote: the destination country, and the shipping method to quote (default: the cheapest). */
+export interface Quote {
+  country: string;
+  shippingMethod?: string;
+}
+
+export interface ShippingOptionView {
+  code: string;
+  name: string;
+  amount: number;
+  currency: string;
+  minDeliveryDays: number;
+  maxDeliveryDays: number;
+}
+
+type PricedLine = { line: CartLine; unit: Sellable };
+
+/** The cart as a parcel: its weight, and its goods' value (a cart has no discount). */
+const parcelOf = (lines: PricedLine[], priced: CartView, country: string): Parcel => ({
+  country,
+  weightGrams: parcelWeight(lines.map(({ line, unit }) => ({ weight: unit.weight, quantity: line.quantity }))),
+  goods: priced.subtotal,
+});
+
 export function createCartService({ carts, catalog, clock, currency, tax, pricesIncludeTax }: CartServiceDeps) {
   /**
-   * Prices the cart from the catalog now, with the tax of `country` when one is given; lines whose
-   * product is gone or inactive are left out.
+   * Prices the cart from the catalog now; lines whose product is gone or inactive are left out. For
+   * a quote (`country` given) with its shipping, as checkout would choose it, and its tax.
+   * @throws ShippingUnavailableError when no method (or not the one named) delivers it there
    */
-  async function view(cart: Cart | null, country: string | null = null): Promise<CartView> {
-    const { taxClasses, ...priced } = await price(cart?.items ?? []);
-    if (country === null) return priced;
+  async function view(cart: Cart | null, quote: Quote | null = null): Promise<CartView> {
+    if (quote === null) return (await price(cart?.items ?? [])).view;
+    const { view: priced, lines, shippingMethods } = await price(cart?.items ?? [], true);
+    const { country, shippingMethod: code } = quote;
+    const chosen = chooseShipping(shippingMethods, parcelOf(lines, priced, country), code);
+    if (chosen === 'unavailable') throw new ShippingUnavailableError(country, code);
     const amounts = await orderAmounts(tax, {
       country,
-      lines: taxClasses.map((taxClass, index) => ({
-        lineTotal: (priced.items[index] as CartLine).lineTotal,
-        taxClass,
-      })),
+      lines: lines.map(({ line, unit }) => ({ lineTotal: line.lineTotal, taxClass: unit.taxClass })),
       discount: 0,
-      shipping: 0,
+      shipping: chosen?.amount ?? 0,
       pricesIncludeTax,
     });
     const items = priced.items.map((line, index) => ({
@@ -55,32 +88,53 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
       taxRateBps: amounts.lines[index]?.taxRateBps ?? 0,
       taxAmount: amounts.lines[index]?.taxAmount ?? 0,
     }));
-    return { ...priced, items, country, tax: amounts.tax, total: amounts.total };
+    return {
+      ...priced,
+      items,
+      country,
+      shipping: amounts.shipping,
+      shippingMethod: chosen ? orderShippingMethod(chosen.method) : null,
+      tax: amounts.tax,
+      total: amounts.total,
+    };
   }
 
-  async function price(items: CartItem[]): Promise<CartView & { taxClasses: TaxClass[] }> {
-    const sellables = await catalog.sellables(items);
-    const taxClasses: TaxClass[] = [];
-    const lines = items.flatMap(({ sku, quantity }): CartLine[] => {
+  /** The cart's lines at today's prices (with the shop's shipping methods, read with them, when asked). */
+  async function price(items: CartItem[], withShipping = false) {
+    const { sellables, shippingMethods } = withShipping
+      ? await catalog.sellablesWithShipping(items)
+      : { sellables: await catalog.sellables(items), shippingMethods: [] };
+    const lines = items.flatMap(({ sku, quantity }): PricedLine[] => {
       const unit = sellables.get(sku);
       if (!unit?.active || unit.variantRequired) return [];
       const { productSku, name, options, price: unitPrice } = unit;
-      taxClasses.push(unit.taxClass);
       const lineTotal = unitPrice * quantity;
-      return [{ sku, productSku, name, options, quantity, unitPrice, lineTotal, taxRateBps: null, taxAmount: null }];
+      const line = {
+        sku,
+        productSku,
+        name,
+        options,
+        quantity,
+        unitPrice,
+        lineTotal,
+        taxRateBps: null,
+        taxAmount: null,
+      };
+      return [{ line, unit }];
     });
-    const subtotal = lines.reduce((sum, line) => sum + line.lineTotal, 0);
-    return {
-      items: lines,
+    const subtotal = lines.reduce((sum, { line }) => sum + line.lineTotal, 0);
+    const view: CartView = {
+      items: lines.map(({ line }) => line),
       country: null,
       subtotal,
       discount: 0,
       shipping: 0,
+      shippingMethod: null,
       tax: null,
       total: subtotal,
       currency,
-      taxClasses,
     };
+    return { view, lines, shippingMethods };
   }
 
   /**
@@ -90,7 +144,7 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
    */
   async function assertWithinBound(cart: Cart | null, line: CartItem): Promise<void> {
     const others = (cart?.items ?? []).filter((item) => item.sku !== line.sku);
-    const priced = await price([...others, line]);
+    const { view: priced } = await price([...others, line]);
     if (priced.subtotal > MAX_MONEY || priced.items.some((priced) => priced.lineTotal > MAX_MONEY)) {
       throw new CartTotalTooLargeError(line.sku);
     }
@@ -126,10 +180,27 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
   }
 
   return {
-    /** The customer's cart priced now (an empty cart when there is none). */
-    /** The customer's cart priced now, with the tax of `country` when given (a quote). */
-    async get(sub: string, country: string | null = null): Promise<CartView> {
-      return view(await carts.get(sub), country);
+    /**
+     * The customer's cart priced now (an empty cart when there is none); for a quote, with the shipping
+     * and the tax of the quote's country.
+     */
+    async get(sub: string, quote: Quote | null = null): Promise<CartView> {
+      return view(await carts.get(sub), quote);
+    },
+
+    /** The methods that deliver the customer's cart to `country`, cheapest first, with what the cart pays. */
+    async shippingOptions(sub: string, country: string): Promise<{ items: ShippingOptionView[] }> {
+      const { view: priced, lines, shippingMethods } = await price((await carts.get(sub))?.items ?? [], true);
+      return {
+        items: shippingOptions(shippingMethods, parcelOf(lines, priced, country)).map(({ method, amount }) => ({
+          code: method.code,
+          name: method.name,
+          amount,
+          currency,
+          minDeliveryDays: method.minDeliveryDays,
+          maxDeliveryDays: method.maxDeliveryDays,
+        })),
+      };
     },
 
     /**

@@ -1,3 +1,4 @@
+import type { OrderShippingMethod } from '../shipping/shipping-method';
 /** A customer's cart as stored: quantities only; prices are always resolved on the server. */
 export interface Cart {
   sub: string;
@@ -40,6 +41,8 @@ export interface CartView {
   subtotal: number;
   discount: number;
   shipping: number;
+  /** The method the quote ships with; null without a country, or when the shop has no method. */
+  shippingMethod: OrderShippingMethod | null;
   tax: number | null;
   total: number;
   currency: string;

@@ -1,5 +1,6 @@
 import type { StockLevel } from '../inventory/stock';
 import type { Page, PageRequest } from '../pagination';
+import type { ShippingMethod } from '../shipping/shipping-method';
 import type { ProductRecord, Sellable, SkuRef, VariantRecord, VariantWithStock } from './product';
 
 export interface ProductWithStock {
@@ -38,6 +39,13 @@ export interface CatalogRepository {
    * carts and checkouts, not for admin read-your-writes.
    */
   sellables(refs: SkuRef[]): Promise<Map<string, Sellable>>;
+  /**
+   * As {@link sellables}, with the shop's shipping methods in the same read: a checkout's, or a cart
+   * quote's, one pricing read (decision 0017).
+   */
+  sellablesWithShipping(
+    refs: SkuRef[],
+  ): Promise<{ sellables: Map<string, Sellable>; shippingMethods: ShippingMethod[] }>;
   /**
    * The products of these skus that exist, each with its stock and variants, in no particular order;
    * unknown skus are left out. Eventually consistent unless asked (search results read it plain; the

@@ -19,6 +19,7 @@ export type OrderEmailInput = Pick<
   | 'subtotal'
   | 'discount'
   | 'shipping'
+  | 'shippingMethod'
   | 'tax'
   | 'total'
   | 'currency'
@@ -213,11 +214,19 @@ function totals(order: OrderEmailInput, money: Money): Array<[string, string]> {
   return [
     ['Subtotal', money(order.subtotal)],
     ...(order.discount > 0 ? [['Discount', money(-order.discount)] as [string, string]] : []),
-    ...(shipping > 0 ? [['Shipping', money(shipping)] as [string, string]] : []),
+    ...shippingLine(order, money),
     ...(added ? [['Tax', money(tax)] as [string, string]] : []),
     ['Total', money(order.total)],
     ...(tax > 0 && !added ? [['Of which tax', money(tax)] as [string, string]] : []),
   ];
+}
+
+/** The shipping, named by its method when it has one (a free one shows too), else only when charged. */
+function shippingLine(order: OrderEmailInput, money: Money): Array<[string, string]> {
+  const shipping = order.shipping ?? 0;
+  if (order.shippingMethod)
+    return [[`Shipping (${boundedText(order.shippingMethod.name, BOUNDS.productName)})`, money(shipping)]];
+  return shipping > 0 ? [['Shipping', money(shipping)]] : [];
 }
 
 /** The address as a label would print it; the country by name where the locale knows it. */

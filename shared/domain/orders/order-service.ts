@@ -11,6 +11,8 @@ import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
 import { MAX_MONEY } from '../money';
 import type { CheckoutRateLimit } from '../rate-limit/checkout-rate-limit';
+import { ShippingUnavailableError } from '../shipping/shipping-errors';
+import { chooseShipping, orderShippingMethod, parcelWeight, type ShippingMethod } from '../shipping/shipping-method';
 import { orderAmounts } from '../tax/order-amounts';
 import type { TaxCalculator } from '../tax/tax-rates';
 import { type Address, canTransition, type Order, type OrderLine, type OrderView, toOrderView } from './order';
@@ -38,6 +40,8 @@ export interface PlaceOrderInput {
   discountCode?: string;
   shippingAddress: Address;
   paymentToken: string;
+  /** The code of the shipping method; without it the cheapest that serves the address's country. */
+  shippingMethod?: string;
   /** The total the customer was shown: checkout refuses (PRICE_CHANGED) when it computes another. */
   expectedTotal?: number;
 }
@@ -56,8 +60,11 @@ export interface Customer {
 export interface OrderServiceDeps {
   /** Commits each change with the work records of the follow-up work it starts (order-work.ts). */
   orders: OrderRepository;
-  /** Checkout's prices are the catalog's current ones: one batch read of the sellable units. */
-  pricing: Pick<CatalogRepository, 'sellables'>;
+  /**
+   * Checkout's prices are the catalog's current ones: one batch read of the sellable units, with the
+   * shop's shipping methods.
+   */
+  pricing: Pick<CatalogRepository, 'sellablesWithShipping'>;
   carts: CartRepository;
   discounts: DiscountRepository;
   cursors: CursorCodec;
@@ -78,6 +85,9 @@ export interface OrderServiceDeps {
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
+
+/** A line priced at checkout, with what its tax and its shipping need (its class, its unit weight). */
+type PricedLine = OrderLine & { taxClass: TaxClass; weight: number | null };
 
 /** `work`'s result once `admission` has resolved; admission's error first, then work's. */
 async function afterAdmission<T>(admission: Promise<unknown>, work: Promise<T>): Promise<T> {
@@ -118,22 +128,23 @@ export function createOrderService(deps: OrderServiceDeps) {
     return { wanted: cart.items, cart: { sub, version: cart.version } };
   }
 
-  /** The lines at today's prices, each with its product's tax class. */
+  /** The lines at today's prices, each with its product's tax class and weight; the shop's shipping methods. */
   async function priceLines(
     wanted: Array<SkuRef & { quantity: number }>,
-  ): Promise<Array<OrderLine & { taxClass: TaxClass }>> {
-    const sellables = await pricing.sellables(wanted);
+  ): Promise<{ priced: PricedLine[]; shippingMethods: ShippingMethod[] }> {
+    const { sellables, shippingMethods } = await pricing.sellablesWithShipping(wanted);
     const missing: FieldError[] = [];
     const needVariant: FieldError[] = [];
-    const lines = wanted.map(({ sku, quantity }, index): OrderLine & { taxClass: TaxClass } => {
+    const lines = wanted.map(({ sku, quantity }, index): PricedLine => {
       const unit = sellables.get(sku);
       if (unit?.variantRequired)
         needVariant.push({ path: `items/${index}/sku`, message: 'name one of its variants', sku });
       else if (!unit?.active) missing.push({ path: `items/${index}`, message: 'no such product', sku });
       if (!unit?.active || unit.variantRequired)
-        return { sku, name: '', quantity, unitPrice: 0, lineTotal: 0, taxClass: 'standard' };
+        return { sku, name: '', quantity, unitPrice: 0, lineTotal: 0, taxClass: 'standard', weight: null };
       return {
         taxClass: unit.taxClass,
+        weight: unit.weight,
         sku,
         productSku: unit.productSku,
         name: unit.name,
@@ -146,13 +157,13 @@ export function createOrderService(deps: OrderServiceDeps) {
     if (missing.length > 0) throw new ProductNotFoundError(missing.map((entry) => entry.sku).join(', '), missing);
     if (needVariant.length > 0)
       throw new VariantRequiredError(needVariant.map((entry) => entry.sku).join(', '), needVariant);
-    return lines;
+    return { priced: lines, shippingMethods };
   }
 
   async function buildOrder(
     customer: Customer,
     input: PlaceOrderInput,
-    priced: Array<OrderLine & { taxClass: TaxClass }>,
+    { priced, shippingMethods }: { priced: PricedLine[]; shippingMethods: ShippingMethod[] },
   ) {
     const subtotal = priced.reduce((sum, line) => sum + line.lineTotal, 0);
     let discount = 0;
@@ -166,19 +177,26 @@ export function createOrderService(deps: OrderServiceDeps) {
     }
     // Every sum stays a safe integer: at most MAX_LINES × MAX_QUANTITY × the largest price (≈ 5 × 10^13).
     if (subtotal > MAX_MONEY) throw new OrderTotalTooLargeError(subtotal, deps.maxOrderTotal, deps.currency);
-    const shipping = 0;
+    const { country } = input.shippingAddress;
+    const chosen = chooseShipping(
+      shippingMethods,
+      { country, weightGrams: parcelWeight(priced), goods: subtotal - discount },
+      input.shippingMethod,
+    );
+    if (chosen === 'unavailable') throw new ShippingUnavailableError(country, input.shippingMethod);
+    const shipping = chosen?.amount ?? 0;
     const {
       lines: taxed,
       tax,
       total,
     } = await orderAmounts(deps.tax, {
-      country: input.shippingAddress.country,
+      country,
       lines: priced,
       discount,
       shipping,
       pricesIncludeTax: deps.pricesIncludeTax,
     });
-    const lines: OrderLine[] = priced.map(({ taxClass: _class, ...line }, index) => ({
+    const lines: OrderLine[] = priced.map(({ taxClass: _class, weight: _weight, ...line }, index) => ({
       ...line,
       taxRateBps: taxed[index]?.taxRateBps ?? 0,
       taxAmount: taxed[index]?.taxAmount ?? 0,
@@ -207,6 +225,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       // Its give-back must know whether the customer's own count of the code was taken too.
       ...(redemption?.maxPerCustomer != null && { discountLimitedPerCustomer: true }),
       shipping,
+      shippingMethod: chosen ? orderShippingMethod(chosen.method) : null,
       tax,
       total,
       currency: deps.currency,
@@ -224,8 +243,8 @@ export function createOrderService(deps: OrderServiceDeps) {
   /** What one placement attempt commits: the lines priced now, the order built from them. */
   async function prepare(customer: Customer, input: PlaceOrderInput) {
     const { wanted, cart } = await linesWanted(customer.sub, input);
-    const lines = await priceLines(wanted);
-    return { ...(await buildOrder(customer, input, lines)), lines, cart };
+    const priced = await priceLines(wanted);
+    return { ...(await buildOrder(customer, input, priced)), lines: priced.priced, cart };
   }
 
   return {

@@ -1,3 +1,4 @@
+import type { OrderShippingMethod } from '../shipping/shipping-method';
 /** Order lifecycle (docs/contract.md §3): every change is a conditional write from the expected status. */
 export const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -79,6 +80,8 @@ export interface Order {
   discountLimitedPerCustomer?: boolean;
   /** Absent on orders placed before shipping and tax existed (0). */
   shipping?: number;
+  /** The method it ships with; null when the shop had none (absent on orders from before shipping methods). */
+  shippingMethod?: OrderShippingMethod | null;
   /** The lines' tax and the shipping's, included in `total` or added to it as the store's prices are. */
   tax?: number;
   total: number;
@@ -112,6 +115,7 @@ export function toOrderView(order: Order, options: { withEvents: boolean } = { w
     subtotal: order.subtotal,
     discount: order.discount,
     shipping: order.shipping ?? 0,
+    shippingMethod: order.shippingMethod ?? null,
     tax: order.tax ?? 0,
     total: order.total,
     currency: order.currency,

@@ -1,0 +1,8 @@
+import { getShippingMethodRoute } from '../../shared/api/shipping-routes';
+import { httpRoute } from '../../shared/container/http';
+import { shippingMethodService } from '../../shared/container/shipping';
+import { ok } from '../../shared/http/responses';
+
+export const handler = httpRoute(getShippingMethodRoute, async ({ params }) =>
+  ok(await shippingMethodService().get(params.code)),
+);

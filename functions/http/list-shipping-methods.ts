@@ -1,0 +1,6 @@
+import { listShippingMethodsRoute } from '../../shared/api/shipping-routes';
+import { httpRoute } from '../../shared/container/http';
+import { shippingMethodService } from '../../shared/container/shipping';
+import { ok } from '../../shared/http/responses';
+
+export const handler = httpRoute(listShippingMethodsRoute, async () => ok(await shippingMethodService().list()));
