@@ -28,9 +28,15 @@ export const DiscountCode = /* @__PURE__ */ z
 
 export const ShippingMethodCode = /* @__PURE__ */ z
   .string()
-  .check(...patterned(40, /^[a-z0-9][a-z0-9_-]{0,39}$/, 'code must be 1–40 characters of a-z, 0-9, _ and -'))
+  .check(
+    ...patterned(
+      40,
+      /^[a-z0-9][a-z0-9_-]{0,39}$/,
+      'code must be 1–40 characters of a-z, 0-9, _ and -, starting with a letter or digit',
+    ),
+  )
   .register(z.globalRegistry, {
-    description: 'Shipping method code: 1–40 characters of a-z 0-9 _ -',
+    description: 'Shipping method code: 1–40 characters of a-z 0-9 _ -, starting with a letter or digit',
     example: 'standard',
   });
 

@@ -162,7 +162,9 @@ export const updateShippingMethodRoute = /* @__PURE__ */ defineRoute({
   path: '/v1/shipping-methods/{code}',
   role: 'admin',
   summary: 'Change some fields of a shipping method',
-  description: '`active: false` stops it at once: a checkout that names it afterwards is 409 `SHIPPING_UNAVAILABLE`.',
+  description:
+    '`active: false` stops it for the next checkouts (within about a second: checkout reads the methods, ' +
+    'eventually consistent, with its prices); one that names it then is 409 `SHIPPING_UNAVAILABLE`.',
   tags: ['Shipping'],
   params: CodeParams,
   body: UpdateShippingMethodBody,
@@ -189,7 +191,7 @@ export const listShippingOptionsRoute = /* @__PURE__ */ defineRoute({
   summary: 'The shipping methods that deliver my cart to a country, cheapest first',
   description:
     'Each with the amount this cart would pay (a free-over threshold counts the goods at today’s prices). ' +
-    'Empty when no method serves the country, or when the shop has none (then it ships for 0).',
+    'Empty when no method serves the country, when the cart is empty, or when the shop has none (then it ships for 0).',
   tags: ['Cart'],
   query: /* @__PURE__ */ z.strictObject({ country: CountryCode }),
   responses: {

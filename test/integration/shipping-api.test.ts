@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { handler as addVariant } from '../../functions/http/add-variant';
+import { handler as createDiscount } from '../../functions/http/create-discount';
 import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as createShippingMethod } from '../../functions/http/create-shipping-method';
 import { handler as getCart } from '../../functions/http/get-cart';
@@ -167,6 +169,7 @@ describe('the shipping methods (admin)', () => {
     const changed = await update('pallet', { maxDeliveryDays: 9, countries: ['fr', 'BE'] });
     expect(changed.status).toBe(200);
     expect(changed.json).toMatchObject({ code: 'pallet', countries: ['FR', 'BE'], maxDeliveryDays: 9, active: false });
+    expect((await update('pallet', { freeOverSubtotal: null })).json).toMatchObject({ freeOverSubtotal: null });
     expect((await update('pigeon', { active: false })).status).toBe(404);
   });
 
@@ -194,6 +197,21 @@ describe('the shipping methods (admin)', () => {
     ['a fractional amount', { ...standard, code: 'x7', rate: { type: 'flat', amount: 4.9 } }],
     ['a negative threshold', { ...standard, code: 'x8', freeOverSubtotal: -1 }],
     ['fewer days at most than at least', { ...standard, code: 'x9', minDeliveryDays: 5, maxDeliveryDays: 2 }],
+    [
+      'more than 20 tiers',
+      {
+        ...express,
+        code: 'x10',
+        rate: { type: 'weight', tiers: Array.from({ length: 21 }, (_, i) => ({ upToGrams: i + 1, amount: 100 })) },
+      },
+    ],
+    ['a tier of 0 g', { ...express, code: 'x11', rate: { type: 'weight', tiers: [{ upToGrams: 0, amount: 100 }] } }],
+    [
+      'fractional grams',
+      { ...express, code: 'x12', rate: { type: 'weight', tiers: [{ upToGrams: 10.5, amount: 100 }] } },
+    ],
+    ['more than 365 days', { ...standard, code: 'x13', maxDeliveryDays: 366 }],
+    ['a code of 41 characters', { ...standard, code: 'a'.repeat(41) }],
   ])('refuses %s with 400 and creates nothing', async (_case, body) => {
     const refused = await create(body);
     expect(refused.status).toBe(400);
@@ -306,7 +324,7 @@ describe('shipping for a cart and at checkout', () => {
     });
   });
 
-  it('ships free when the goods after the discount reach the threshold exactly', async () => {
+  it('ships free when the goods after the discount reach the threshold exactly, not below it', async () => {
     const sku = await product(2500, 100);
     const placed = await placeOrder(`free-${randomUUID()}`, {
       items: [{ sku, quantity: 2 }],
@@ -319,12 +337,84 @@ describe('shipping for a cart and at checkout', () => {
       shippingMethod: { code: 'standard' },
       total: 5000,
     });
+    const code = `SHIP${randomUUID().slice(0, 8).toUpperCase()}`;
+    const discount = await invoke(createDiscount, {
+      method: 'POST',
+      path: '/v1/discounts',
+      body: { code, amountOff: 1000 },
+      token: admin,
+    });
+    expect(discount.status).toBe(201);
+    const discounted = await placeOrder(`discounted-${randomUUID()}`, {
+      items: [{ sku, quantity: 2 }],
+      shippingAddress: AUSTRIA,
+      discountCode: code,
+    });
+    expect(discounted.status).toBe(201);
+    expect(discounted.json).toMatchObject({ subtotal: 5000, discount: 1000, shipping: 490, total: 4490 });
+    const more = await placeOrder(`over-${randomUUID()}`, {
+      items: [{ sku, quantity: 3 }],
+      shippingAddress: AUSTRIA,
+      discountCode: code,
+    });
+    expect(more.json).toMatchObject({ subtotal: 7500, discount: 1000, shipping: 0, total: 6500 });
+  });
+
+  it('weighs a variant by its own weight, read with the methods in the same pricing read', async () => {
+    const sku = uniqueSku('SHIPV');
+    const created = await invoke(createProduct, {
+      method: 'POST',
+      path: '/v1/products',
+      body: {
+        sku,
+        name: `Boots ${sku}`,
+        price: 1000,
+        category: 'Shipping tests',
+        weight: 100,
+        options: [{ name: 'Size', values: ['S'] }],
+        variants: [{ sku: `${sku}-S`, options: { Size: 'S' } }],
+      },
+      token: admin,
+    });
+    expect(created.status).toBe(201);
+    const heavy = await invoke(addVariant, {
+      method: 'POST',
+      path: `/v1/products/${sku}/variants`,
+      route: '/v1/products/{sku}/variants',
+      pathParameters: { sku },
+      body: { sku: `${sku}-XL`, options: { Size: 'XL' }, weight: 1200 },
+      token: admin,
+    });
+    expect(heavy.status).toBe(201);
+    for (const variant of [`${sku}-S`, `${sku}-XL`]) {
+      const stocked = await invoke(putInventory, {
+        method: 'PUT',
+        path: `/v1/inventory/${variant}`,
+        pathParameters: { sku: variant },
+        body: { onHand: 5 },
+        token: admin,
+      });
+      expect(stocked.status).toBe(200);
+    }
+    // Named by their skus only: 2 × 100 g (the product's weight), then 1 × 1200 g (the variant's own).
+    const light = await placeOrder(`variant-light-${randomUUID()}`, {
+      items: [{ sku: `${sku}-S`, quantity: 2 }],
+      shippingAddress: GERMANY,
+      shippingMethod: 'express',
+    });
+    expect(light.json).toMatchObject({ shipping: 990, shippingMethod: { code: 'express' } });
+    const heavier = await placeOrder(`variant-heavy-${randomUUID()}`, {
+      items: [{ sku: `${sku}-XL`, quantity: 1 }],
+      shippingAddress: GERMANY,
+      shippingMethod: 'express',
+    });
+    expect(heavier.json).toMatchObject({ shipping: 1490, shippingMethod: { code: 'express' } });
   });
 
   it.each([
     ['a country no method delivers to', { shippingAddress: FRANCE }],
     ['a method that does not deliver to the country', { shippingAddress: AUSTRIA, shippingMethod: 'express' }],
-    ['an inactive method', { shippingAddress: GERMANY, shippingMethod: 'pallet' }],
+    ['an inactive method', { shippingAddress: FRANCE, shippingMethod: 'pallet' }],
     ['an unknown method', { shippingAddress: GERMANY, shippingMethod: 'pigeon' }],
   ])('refuses %s with 409 SHIPPING_UNAVAILABLE and reserves nothing', async (_case, body) => {
     const sku = await product(1000, 100, 5);
@@ -368,8 +458,19 @@ describe('shipping for a cart and at checkout', () => {
     expect(placed.status).toBe(201);
     expect(placed.json).toMatchObject({ shipping: 990, tax: 348, total: 2180 });
     // A quote for a country without a method, or of a method without a country.
-    expect((await quote(token, { country: 'FR' })).json).toMatchObject({ code: 'SHIPPING_UNAVAILABLE' });
-    expect((await quote(token, { shippingMethod: 'express' })).status).toBe(400);
+    const { token: other } = await cartOf({ [sku]: 1 });
+    expect((await quote(other, { country: 'FR' })).json).toMatchObject({ code: 'SHIPPING_UNAVAILABLE' });
+    expect((await quote(other, { shippingMethod: 'express' })).status).toBe(400);
+  });
+
+  it('quotes no shipping for an empty cart: nothing to ship, wherever it would go', async () => {
+    const token = customerToken(`shipping-empty-${randomUUID()}`);
+    for (const country of ['DE', 'FR']) {
+      const quoted = await quote(token, { country });
+      expect(quoted.status).toBe(200);
+      expect(quoted.json).toMatchObject({ items: [], shipping: 0, shippingMethod: null, tax: 0, total: 0 });
+    }
+    expect((await options(token, 'DE')).json).toEqual({ items: [] });
   });
 
   it('refuses a method deactivated between the quote and the checkout, reserving nothing', async () => {
@@ -399,5 +500,24 @@ describe('shipping for a cart and at checkout', () => {
     const refused = await placeOrder(sub, { shippingAddress: AUSTRIA, expectedTotal: quoted.json.total });
     expect(refused.status).toBe(409);
     expect(refused.json).toMatchObject({ code: 'PRICE_CHANGED', errors: [{ shipping: 590, total: 1590 }] });
+  });
+});
+
+describe('many shipping methods', () => {
+  it('lands admins creating at once, and refuses the 51st', async () => {
+    const listAll = async () =>
+      (await invoke(listShippingMethods, { method: 'GET', path: '/v1/shipping-methods', token: admin })).json
+        .items as Array<{ code: string }>;
+    const before = (await listAll()).length;
+    // Inactive: offered nowhere, so nothing above changes.
+    const bulk = (index: number) => ({ ...standard, code: `bulk-${index}`, active: false });
+    const created = await Promise.all(Array.from({ length: 8 }, (_, index) => create(bulk(index))));
+    expect(created.map((res) => res.status)).toEqual(Array(8).fill(201));
+    expect((await listAll()).length).toBe(before + 8);
+    for (let index = 8; before + index < 50; index++) expect((await create(bulk(index))).status).toBe(201);
+    const refused = await create(bulk(99));
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ code: 'TOO_MANY_SHIPPING_METHODS' });
+    expect((await listAll()).length).toBe(50);
   });
 });

@@ -84,6 +84,12 @@ describe('choosing how an order ships', () => {
     ]);
   });
 
+  it('orders methods of the same amount by code, so the default is stable', () => {
+    const twin = method({ code: 'another', rate: { type: 'flat', amount: 490 } });
+    expect(shippingOptions([standard, twin], parcel).map((o) => o.method.code)).toEqual(['another', 'standard']);
+    expect(chooseShipping([standard, twin], parcel)).toMatchObject({ method: { code: 'another' } });
+  });
+
   it('takes the cheapest without a code, the named one with it', () => {
     expect(chooseShipping(all, parcel)).toMatchObject({ method: { code: 'standard' }, amount: 490 });
     expect(chooseShipping(all, parcel, 'express')).toMatchObject({ method: { code: 'express' }, amount: 1290 });

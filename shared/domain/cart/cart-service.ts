@@ -74,7 +74,8 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
     if (quote === null) return (await price(cart?.items ?? [])).view;
     const { view: priced, lines, shippingMethods } = await price(cart?.items ?? [], true);
     const { country, shippingMethod: code } = quote;
-    const chosen = chooseShipping(shippingMethods, parcelOf(lines, priced, country), code);
+    // Nothing to ship (an empty cart, or every line no longer sold): no method, nothing charged.
+    const chosen = lines.length === 0 ? null : chooseShipping(shippingMethods, parcelOf(lines, priced, country), code);
     if (chosen === 'unavailable') throw new ShippingUnavailableError(country, code);
     const amounts = await orderAmounts(tax, {
       country,
@@ -191,6 +192,7 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
     /** The methods that deliver the customer's cart to `country`, cheapest first, with what the cart pays. */
     async shippingOptions(sub: string, country: string): Promise<{ items: ShippingOptionView[] }> {
       const { view: priced, lines, shippingMethods } = await price((await carts.get(sub))?.items ?? [], true);
+      if (lines.length === 0) return { items: [] };
       return {
         items: shippingOptions(shippingMethods, parcelOf(lines, priced, country)).map(({ method, amount }) => ({
           code: method.code,
