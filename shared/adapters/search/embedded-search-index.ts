@@ -10,6 +10,7 @@ import {
   transpositions,
   wordMatchesTerm,
 } from '../../domain/search/search-text';
+import { compactIndex, loadCompactIndex } from './minisearch-snapshot';
 import { type Candidate, pageOf } from './search-paging';
 import { decodeSnapshot, encodeSnapshot, type HeldDocument } from './search-snapshot';
 import { createSkuList, type Entry, type SkuList } from './sku-list';
@@ -200,7 +201,7 @@ function createIndex(
         version: snapshotVersion,
         documents: [...documents.values()].map((held) => held.document),
         skus: skus.entries(),
-        index: engine.toJSON(),
+        index: compactIndex(engine),
       });
     },
   };
@@ -233,7 +234,7 @@ export function buildEmbeddedSearchIndex(documents: SearchDocument[], { version 
  */
 export function loadEmbeddedSearchIndex(bytes: Uint8Array | string): EmbeddedSearchIndex {
   const snapshot = decodeSnapshot(bytes);
-  const engine = MiniSearch.loadJS<SearchDocument>(snapshot.index as never, ENGINE_OPTIONS);
+  const engine = loadCompactIndex<SearchDocument>(snapshot.index, ENGINE_OPTIONS);
   const documents = new Map(snapshot.documents.map((document) => [document.id, candidateOf(document)]));
   if (engine.documentCount !== documents.size) {
     throw new Error(

@@ -1,11 +1,12 @@
 import type { IndexedDocument } from '../../domain/search/search-document';
+import type { CompactIndex } from './minisearch-snapshot';
 
 /**
  * Names the layout of a snapshot: the engine and its serialisation. A function that finds another
  * format (a snapshot written by a newer or older release) refuses it rather than misread it, and
  * the index worker rebuilds from the catalog.
  */
-export const SNAPSHOT_FORMAT = 'cartwheel-search/minisearch-7/2';
+export const SNAPSHOT_FORMAT = 'cartwheel-search/minisearch-7/3';
 
 /** A document as a snapshot keeps it: what hits are filtered, sorted and counted by, and its searched form's digest. */
 export type HeldDocument = IndexedDocument & {
@@ -26,8 +27,8 @@ export interface SearchSnapshot {
   documents: HeldDocument[];
   /** Every sku term (search-text.ts `skuTerm`) with the product it finds, sorted by term (sku-list.ts). */
   skus: Array<[term: string, id: string]>;
-  /** MiniSearch's own plain-object form (`toJSON`). */
-  index: unknown;
+  /** MiniSearch's index, its postings flat (minisearch-snapshot.ts). */
+  index: CompactIndex;
 }
 
 export function encodeSnapshot(content: Pick<SearchSnapshot, 'version' | 'documents' | 'skus' | 'index'>): Buffer {
@@ -46,7 +47,8 @@ export function decodeSnapshot(bytes: Uint8Array | string): SearchSnapshot {
     !Number.isInteger(snapshot.version) ||
     !Array.isArray(snapshot.documents) ||
     !Array.isArray(snapshot.skus) ||
-    snapshot.index === undefined
+    !Array.isArray(snapshot.index?.terms) ||
+    typeof snapshot.index.engine !== 'object'
   ) {
     throw new Error('search snapshot without a version, documents, skus or index');
   }
