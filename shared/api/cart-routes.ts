@@ -6,6 +6,7 @@ import { CountryCode } from './address-schema';
 import {
   ChosenShippingMethod,
   Currency,
+  DiscountCode,
   Money,
   OptionValuesOut,
   ShippingMethodCode,
@@ -35,6 +36,9 @@ export const CartView = /* @__PURE__ */ z
       .register(z.globalRegistry, { description: 'The country the tax is worked out for (`?country=`), or null' }),
     subtotal: Money,
     discount: Money,
+    discountCode: z
+      .nullable(Text(32))
+      .register(z.globalRegistry, { description: 'The code a quote applied (`?discountCode=`), or null' }),
     shipping: Money,
     shippingMethod: z.nullable(ChosenShippingMethod).register(z.globalRegistry, {
       description: 'The method a quote ships with; null without a country, or when the shop has none (ships for 0)',
@@ -42,16 +46,16 @@ export const CartView = /* @__PURE__ */ z
     tax: z
       .nullable(Money)
       .register(z.globalRegistry, { description: 'The tax checkout would charge there; null without a country' }),
-    total: z
-      .clone(Money)
-      .register(z.globalRegistry, { description: 'What checkout would charge (before a discount code)' }),
+    total: z.clone(Money).register(z.globalRegistry, {
+      description: 'What checkout would charge (with the quoted discount code, if any)',
+    }),
     currency: Currency,
   })
   .register(z.globalRegistry, {
     id: 'Cart',
     description:
       'Priced from the catalog at the time of the request; products no longer sold are left out. With `?country=`, ' +
-      'a quote: the shipping, the tax of each line and the total checkout would charge for that destination.',
+      'a quote: the discount of `?discountCode=`, the shipping, the tax of each line and the total checkout would charge for that destination.',
   });
 
 const QUANTITY_RANGE = `quantity must be 1–${MAX_QUANTITY}`;
@@ -69,7 +73,7 @@ export const getCartRoute = /* @__PURE__ */ defineRoute({
   method: 'GET',
   path: '/v1/cart',
   role: 'customer',
-  summary: 'My cart, priced now (a quote, with shipping and tax, for a country)',
+  summary: 'My cart, priced now (a quote, with a discount, shipping and tax, for a country)',
   tags: ['Cart'],
   query: /* @__PURE__ */ z
     .strictObject({
@@ -77,15 +81,25 @@ export const getCartRoute = /* @__PURE__ */ defineRoute({
       shippingMethod: /* @__PURE__ */ z.optional(ShippingMethodCode).register(z.globalRegistry, {
         description: 'With `country`: the method to quote (default: the cheapest that delivers the cart there)',
       }),
+      discountCode: /* @__PURE__ */ z.optional(DiscountCode).register(z.globalRegistry, {
+        description: 'With `country`: the discount code to quote, as checkout would apply it',
+      }),
     })
     .check(
       /* @__PURE__ */ z.refine((query) => query.shippingMethod === undefined || query.country !== undefined, {
         message: 'a shipping method is quoted for a country: give country too',
         path: ['shippingMethod'],
       }),
+      /* @__PURE__ */ z.refine((query) => query.discountCode === undefined || query.country !== undefined, {
+        message: 'a discount code is quoted for a country: give country too',
+        path: ['discountCode'],
+      }),
     ),
   responses: { 200: { description: 'The cart (empty when there is none)', schema: CartView } },
-  errors: [{ status: 409, code: 'SHIPPING_UNAVAILABLE' }],
+  errors: [
+    { status: 409, code: 'SHIPPING_UNAVAILABLE' },
+    { status: 409, code: 'DISCOUNT_UNAVAILABLE' },
+  ],
 });
 
 export const setCartItemRoute = /* @__PURE__ */ defineRoute({

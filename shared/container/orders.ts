@@ -30,6 +30,7 @@ export const cartService = /* @__PURE__ */ once(() =>
     currency: config().currency,
     tax: buildTaxCalculator(table(), config().tax),
     pricesIncludeTax: config().tax.pricesIncludeTax,
+    discounts: createDynamoDiscountRepository(table().db, table().name),
   }),
 );
 

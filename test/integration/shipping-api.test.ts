@@ -463,6 +463,38 @@ describe('shipping for a cart and at checkout', () => {
     expect((await quote(other, { shippingMethod: 'express' })).status).toBe(400);
   });
 
+  it('quotes a discount code as checkout applies it: its amount, the shipping it saves, the total charged', async () => {
+    const code = `QUOTE${randomUUID().slice(0, 8).toUpperCase()}`;
+    const created = await invoke(createDiscount, {
+      method: 'POST',
+      path: '/v1/discounts',
+      body: { code, percentOff: 10 },
+      token: admin,
+    });
+    expect(created.status).toBe(201);
+    const sku = await product(2700, 100);
+    const { sub, token } = await cartOf({ [sku]: 2 }); // 5400: free shipping, but not after 10 % off
+    expect((await quote(token, { country: 'AT' })).json).toMatchObject({ shipping: 0, discountCode: null });
+    const quoted = await quote(token, { country: 'AT', discountCode: ` ${code.toLowerCase()} ` });
+    expect(quoted.status).toBe(200);
+    expect(quoted.json).toMatchObject({
+      subtotal: 5400,
+      discount: 540,
+      discountCode: code,
+      shipping: 490,
+      total: 5350,
+    });
+    const placed = await placeOrder(sub, { shippingAddress: AUSTRIA, discountCode: code, expectedTotal: 5350 });
+    expect(placed.status).toBe(201);
+    expect(placed.json).toMatchObject({ discount: 540, shipping: 490, tax: quoted.json.tax, total: 5350 });
+    const { token: other } = await cartOf({ [sku]: 1 });
+    expect((await quote(other, { country: 'AT', discountCode: 'NO-SUCH-CODE' })).json).toMatchObject({
+      status: 409,
+      code: 'DISCOUNT_UNAVAILABLE',
+    });
+    expect((await quote(other, { discountCode: code })).status).toBe(400);
+  });
+
   it('quotes no shipping for an empty cart: nothing to ship, wherever it would go', async () => {
     const token = customerToken(`shipping-empty-${randomUUID()}`);
     for (const country of ['DE', 'FR']) {

@@ -36,6 +36,8 @@ function setup(products: ProductRecord[] = [product('MUG', 1200), product('PLATE
     catalog: catalogStore.catalog,
     clock,
     currency: 'EUR',
+    // No discount code exists here; the quote with a code is tested against DynamoDB Local.
+    discounts: { get: async () => null },
     tax: rateTableCalculator(async (country) =>
       country === 'DE' ? { country, standardBps: 1900, reducedBps: 700, updatedAt: '2026-11-01T00:00:00.000Z' } : null,
     ),
@@ -52,6 +54,7 @@ describe('cart service', () => {
       country: null,
       subtotal: 0,
       discount: 0,
+      discountCode: null,
       shipping: 0,
       shippingMethod: null,
       tax: null,
@@ -92,6 +95,7 @@ describe('cart service', () => {
       country: null,
       subtotal: 4950,
       discount: 0,
+      discountCode: null,
       shipping: 0,
       shippingMethod: null,
       tax: null,
@@ -155,6 +159,7 @@ describe('cart service', () => {
       country: null,
       subtotal: 0,
       discount: 0,
+      discountCode: null,
       shipping: 0,
       shippingMethod: null,
       tax: null,

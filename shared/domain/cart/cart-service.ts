@@ -4,7 +4,9 @@ import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import { ProductNotFoundError, VariantRequiredError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
 import type { Sellable, SkuRef } from '../catalog/product';
+import type { DiscountRepository } from '../discounts/discount-ports';
 import { MAX_MONEY } from '../money';
+import { redeemableDiscount } from '../orders/redeemable-discount';
 import { ShippingUnavailableError } from '../shipping/shipping-errors';
 import {
   chooseShipping,
@@ -36,14 +38,20 @@ export interface CartServiceDeps {
   /** Works out a quote's tax for its country, as checkout does (decision 0016). */
   tax: TaxCalculator;
   pricesIncludeTax: boolean;
+  /** A quote's discount code is looked up as checkout looks it up. */
+  discounts: Pick<DiscountRepository, 'get'>;
 }
 
 export type CartService = ReturnType<typeof createCartService>;
 
-/** A quote: the destination country, and the shipping method to quote (default: the cheapest). */
+/**
+ * A quote: the destination country, the shipping method to quote (default: the cheapest) and the
+ * discount code the customer means to use.
+ */
 export interface Quote {
   country: string;
   shippingMethod?: string;
+  discountCode?: string;
 }
 
 export interface ShippingOptionView {
@@ -57,30 +65,55 @@ export interface ShippingOptionView {
 
 type PricedLine = { line: CartLine; unit: Sellable };
 
-/** The cart as a parcel: its weight, and its goods' value (a cart has no discount). */
-const parcelOf = (lines: PricedLine[], priced: CartView, country: string): Parcel => ({
+/** The cart as a parcel: its weight, and its goods' value after the discount. */
+const parcelOf = (lines: PricedLine[], goods: number, country: string): Parcel => ({
   country,
   weightGrams: parcelWeight(lines.map(({ line, unit }) => ({ weight: unit.weight, quantity: line.quantity }))),
-  goods: priced.subtotal,
+  goods,
 });
 
-export function createCartService({ carts, catalog, clock, currency, tax, pricesIncludeTax }: CartServiceDeps) {
+export function createCartService({
+  carts,
+  catalog,
+  clock,
+  currency,
+  tax,
+  pricesIncludeTax,
+  discounts,
+}: CartServiceDeps) {
   /**
    * Prices the cart from the catalog now; lines whose product is gone or inactive are left out. For
-   * a quote (`country` given) with its shipping, as checkout would choose it, and its tax.
+   * a quote (`country` given) with its discount, its shipping, as checkout would choose it, and
+   * its tax: what checkout would charge.
    * @throws ShippingUnavailableError when no method (or not the one named) delivers it there
+   * @throws DiscountUnavailableError for a code checkout would refuse
    */
   async function view(cart: Cart | null, quote: Quote | null = null): Promise<CartView> {
     if (quote === null) return (await price(cart?.items ?? [])).view;
-    const { view: priced, lines, shippingMethods } = await price(cart?.items ?? [], true);
-    const { country, shippingMethod: code } = quote;
+    const { country, shippingMethod: code, discountCode } = quote;
+    const pricing = price(cart?.items ?? [], true);
+    const [{ view: priced, lines, shippingMethods }, found] = await Promise.all([
+      pricing,
+      discountCode === undefined
+        ? null
+        : redeemableDiscount(
+            discounts,
+            clock,
+            discountCode,
+            pricing.then(({ view: { subtotal } }) => subtotal),
+          ),
+    ]);
+    const discount = found?.amount ?? 0;
     // Nothing to ship (an empty cart, or every line no longer sold): no method, nothing charged.
-    const chosen = lines.length === 0 ? null : chooseShipping(shippingMethods, parcelOf(lines, priced, country), code);
+    const chosen =
+      lines.length === 0
+        ? null
+        : chooseShipping(shippingMethods, parcelOf(lines, priced.subtotal - discount, country), code);
     if (chosen === 'unavailable') throw new ShippingUnavailableError(country, code);
     const amounts = await orderAmounts(tax, {
       country,
       lines: lines.map(({ line, unit }) => ({ lineTotal: line.lineTotal, taxClass: unit.taxClass })),
-      discount: 0,
+      discount,
       shipping: chosen?.amount ?? 0,
       pricesIncludeTax,
     });
@@ -93,6 +126,8 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
       ...priced,
       items,
       country,
+      discount,
+      discountCode: found?.code ?? null,
       shipping: amounts.shipping,
       shippingMethod: chosen ? orderShippingMethod(chosen.method) : null,
       tax: amounts.tax,
@@ -129,6 +164,7 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
       country: null,
       subtotal,
       discount: 0,
+      discountCode: null,
       shipping: 0,
       shippingMethod: null,
       tax: null,
@@ -194,14 +230,16 @@ export function createCartService({ carts, catalog, clock, currency, tax, prices
       const { view: priced, lines, shippingMethods } = await price((await carts.get(sub))?.items ?? [], true);
       if (lines.length === 0) return { items: [] };
       return {
-        items: shippingOptions(shippingMethods, parcelOf(lines, priced, country)).map(({ method, amount }) => ({
-          code: method.code,
-          name: method.name,
-          amount,
-          currency,
-          minDeliveryDays: method.minDeliveryDays,
-          maxDeliveryDays: method.maxDeliveryDays,
-        })),
+        items: shippingOptions(shippingMethods, parcelOf(lines, priced.subtotal, country)).map(
+          ({ method, amount }) => ({
+            code: method.code,
+            name: method.name,
+            amount,
+            currency,
+            minDeliveryDays: method.minDeliveryDays,
+            maxDeliveryDays: method.maxDeliveryDays,
+          }),
+        ),
       };
     },
 

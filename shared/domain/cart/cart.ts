@@ -40,6 +40,8 @@ export interface CartView {
   country: string | null;
   subtotal: number;
   discount: number;
+  /** The code a quote applied (`?discountCode=`), or null. */
+  discountCode: string | null;
   shipping: number;
   /** The method the quote ships with; null without a country, or when the shop has no method. */
   shippingMethod: OrderShippingMethod | null;

@@ -6,7 +6,6 @@ import type { CartRepository } from '../cart/cart-ports';
 import { ProductNotFoundError, VariantRequiredError } from '../catalog/catalog-errors';
 import type { CatalogRepository } from '../catalog/catalog-ports';
 import type { SkuRef, TaxClass } from '../catalog/product';
-import { discountAmount, isRedeemable, normaliseCode } from '../discounts/discount';
 import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
 import { MAX_MONEY } from '../money';
@@ -28,6 +27,7 @@ import {
 } from './order-errors';
 import type { OrderRepository, Placement } from './order-ports';
 import { createOrderQueries, type Viewer, visibleOrder } from './order-queries';
+import { redeemableDiscount } from './redeemable-discount';
 
 export type { Viewer } from './order-queries';
 
@@ -169,11 +169,9 @@ export function createOrderService(deps: OrderServiceDeps) {
     let discount = 0;
     let redemption: Placement['discount'] = null;
     if (input.discountCode !== undefined) {
-      const code = normaliseCode(input.discountCode);
-      const found = await discounts.get(code);
-      if (!found || !isRedeemable(found, clock.now())) throw new DiscountUnavailableError(code);
-      discount = discountAmount(found, subtotal);
-      redemption = { code, maxPerCustomer: found.maxRedemptionsPerCustomer };
+      const found = await redeemableDiscount(discounts, clock, input.discountCode, subtotal);
+      discount = found.amount;
+      redemption = { code: found.code, maxPerCustomer: found.discount.maxRedemptionsPerCustomer };
     }
     // Every sum stays a safe integer: at most MAX_LINES × MAX_QUANTITY × the largest price (≈ 5 × 10^13).
     if (subtotal > MAX_MONEY) throw new OrderTotalTooLargeError(subtotal, deps.maxOrderTotal, deps.currency);
