@@ -2,12 +2,12 @@ import { createSandboxCarrier } from '../adapters/carrier/sandbox-carrier';
 import { createFulfilmentService } from '../domain/fulfilment/fulfilment-service';
 import { systemClock } from '../lib/clock';
 import { once } from '../lib/once';
-import { orderRepository } from './orders';
+import { orderRepository, workOutbox } from './orders';
 
 /** The fulfilment worker's carrier (CARRIER): the in-process sandbox is the only one so far. */
 export const carrier = /* @__PURE__ */ once(() => createSandboxCarrier());
 
 /** The fulfilment worker's service: book the shipment once per order, then PAID → SHIPPED. */
 export const fulfilmentService = /* @__PURE__ */ once(() =>
-  createFulfilmentService({ orders: orderRepository(), carrier: carrier(), clock: systemClock }),
+  createFulfilmentService({ orders: orderRepository(), carrier: carrier(), clock: systemClock, work: workOutbox() }),
 );

@@ -24,8 +24,9 @@ const parse = <T>(schema: z.ZodMiniType<T>, record: SQSRecord, queue: string): T
 
 /**
  * One fulfilment message: book the shipment and mark the order SHIPPED. A carrier that refuses the
- * shipment for good (ShipmentRejectedError) is logged and acknowledged: the order stays PAID for the
- * shop to sort out; redelivering could not help. Other errors are thrown, so SQS retries.
+ * shipment for good (ShipmentRejectedError) is logged, counted (ShipmentsRejected, alarmed) and
+ * acknowledged, its work record parked so reconcile never sends it again: the order stays PAID for
+ * the shop to sort out; redelivering could not help. Other errors are thrown, so SQS retries.
  */
 export function fulfilmentRecordHandler(fulfilment: () => FulfilmentService) {
   return async (record: SQSRecord): Promise<void> => {
@@ -48,7 +49,7 @@ export function fulfilmentRecordHandler(fulfilment: () => FulfilmentService) {
       } else logger.info('fulfilment message needed no shipment', { ...context, ...result });
     } catch (error) {
       if (!(error instanceof ShipmentRejectedError)) throw error;
-      logger.error('carrier refused the shipment; the order stays PAID', { ...context, error });
+      logger.error('carrier refused the shipment; the order stays PAID, its fulfilment parked', { ...context, error });
       metrics.addMetric('ShipmentsRejected', 'Count', 1);
     }
   };

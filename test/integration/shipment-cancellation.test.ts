@@ -1,8 +1,15 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import { createSandboxCarrier } from '../../shared/adapters/carrier/sandbox-carrier';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
-import type { Carrier, ShipmentCancellation, ShipmentRequest } from '../../shared/domain/fulfilment/carrier';
+import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
+import {
+  type Carrier,
+  type ShipmentCancellation,
+  ShipmentRejectedError,
+  type ShipmentRequest,
+} from '../../shared/domain/fulfilment/carrier';
 import { createFulfilmentService } from '../../shared/domain/fulfilment/fulfilment-service';
 import type { OrderRepository } from '../../shared/domain/orders/order-ports';
 import { systemClock } from '../../shared/lib/clock';
@@ -15,6 +22,7 @@ import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
 const db = testDocumentClient();
 afterAll(() => db.destroy());
+const outbox = () => createDynamoWorkOutbox(db, tableName());
 
 /**
  * A carrier that remembers its bookings, as a real one does (the sandbox keeps no state), with
@@ -55,7 +63,7 @@ function statefulCarrier() {
 
 /** The fulfilment worker over the real table, with the given carrier (and order repository). */
 function fulfilmentWorker(carrier: Carrier, orders: Pick<OrderRepository, 'get' | 'transition'>) {
-  const service = createFulfilmentService({ orders, carrier, clock: systemClock });
+  const service = createFulfilmentService({ orders, carrier, clock: systemClock, work: outbox() });
   const handler = sqsBatchHandler(fulfilmentRecordHandler(() => service));
   return async (orderId: string) =>
     (await handler(
@@ -75,6 +83,37 @@ async function paidOrder() {
 }
 
 const repository = () => createDynamoOrderRepository(db, tableName());
+
+describe('a shipment the carrier refuses for good', () => {
+  it('is acknowledged and parked: the order stays PAID and reconcile never sends its work again', async () => {
+    const order = await paidOrder();
+    const fulfilmentKey = { PK: `ORDER#${order.orderId}`, SK: '#OUTBOX#FULFILMENT' };
+    const before = await db.send(new GetCommand({ TableName: tableName(), Key: fulfilmentKey, ConsistentRead: true }));
+    expect(before.Item?.GSI1PK).toEqual(expect.any(String));
+    let bookings = 0;
+    const refusing: Carrier = {
+      async book(request) {
+        bookings++;
+        throw new ShipmentRejectedError('undeliverable-address', `order ${request.orderId}: no such street`);
+      },
+      async cancel() {
+        return 'not-booked';
+      },
+    };
+    const ship = fulfilmentWorker(refusing, repository());
+    expect(await ship(order.orderId)).toEqual({ batchItemFailures: [] });
+    const parked = await db.send(new GetCommand({ TableName: tableName(), Key: fulfilmentKey, ConsistentRead: true }));
+    expect(parked.Item).toMatchObject({ parkedReason: 'undeliverable-address', parkedAt: expect.any(String) });
+    expect(parked.Item?.GSI1PK).toBeUndefined();
+    // Due for reconcile however far ahead it looks: every other record, not this one.
+    const due = await outbox().due({ dueBefore: '9999-12-31T00:00:00.000Z', limit: 100_000 });
+    expect(due.some((work) => work.orderId === order.orderId && work.kind === 'FULFILMENT')).toBe(false);
+    expect((await orderOf(order)).status).toBe('PAID');
+    // A duplicate of the message is refused again, and parks again (nothing to resend either way).
+    expect(await ship(order.orderId)).toEqual({ batchItemFailures: [] });
+    expect(bookings).toBe(2);
+  });
+});
 
 describe('a paid order cancelled before it ships (DynamoDB Local, stateful carrier)', () => {
   it('is not shipped when the cancel lands while its shipment is being booked: the booking is cancelled', async () => {

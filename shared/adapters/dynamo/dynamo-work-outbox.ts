@@ -170,5 +170,20 @@ export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: st
     async complete(work) {
       await db.send(new DeleteCommand({ TableName: tableName, Key: keys.outbox(work.orderId, work.kind) }));
     },
+
+    async park(work, { at, reason }) {
+      // Out of the index the reconcile job reads (its key goes), kept in the table for the shop.
+      await applied(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.outbox(work.orderId, work.kind),
+            UpdateExpression: 'REMOVE GSI1PK, GSI1SK, claimedUntil SET parkedAt = :at, parkedReason = :reason',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': at, ':reason': reason },
+          }),
+        ),
+      );
+    },
   };
 }

@@ -2,12 +2,21 @@ import type { Clock } from '../../lib/clock';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
-import { type Carrier, type ShipmentCancellation, ShipmentRejectedError } from './carrier';
+import type { WorkOutbox } from '../orders/order-work';
+import {
+  type Carrier,
+  type Shipment,
+  type ShipmentCancellation,
+  ShipmentRejectedError,
+  type ShipmentRequest,
+} from './carrier';
 
 export interface FulfilmentServiceDeps {
   orders: Pick<OrderRepository, 'get' | 'transition'>;
   carrier: Carrier;
   clock: Clock;
+  /** A shipment refused for good parks its work record, so reconcile stops sending it again. */
+  work: Pick<WorkOutbox, 'park'>;
 }
 
 /** What handling one fulfilment message did (none of these is an error). */
@@ -29,7 +38,20 @@ const MAX_WRITE_ATTEMPTS = 5;
 const cancelledAfterPayment = (order: Order): boolean =>
   order.status === 'CANCELLED' && order.events.some((event) => event.type === 'PAYMENT_SUCCEEDED');
 
-export function createFulfilmentService({ orders, carrier, clock }: FulfilmentServiceDeps) {
+export function createFulfilmentService({ orders, carrier, clock, work }: FulfilmentServiceDeps) {
+  /** The carrier's booking; a refusal for good parks the order's fulfilment work before it is thrown. */
+  async function book(request: ShipmentRequest): Promise<Shipment> {
+    try {
+      return await carrier.book(request);
+    } catch (error) {
+      if (error instanceof ShipmentRejectedError) await parkFulfilment(request.orderId, error);
+      throw error;
+    }
+  }
+
+  const parkFulfilment = (orderId: string, error: ShipmentRejectedError) =>
+    work.park({ orderId, kind: 'FULFILMENT' }, { at: clock.now().toISOString(), reason: error.reason });
+
   /** The order id is the carrier's idempotency key: one booking per order, however often the message comes. */
   const cancelBooking = async (orderId: string): Promise<FulfilmentOutcome> => ({
     outcome: 'booking-cancelled',
@@ -56,9 +78,12 @@ export function createFulfilmentService({ orders, carrier, clock }: FulfilmentSe
       let order: Order = found;
       if (cancelledAfterPayment(order)) return cancelBooking(orderId);
       if (order.status !== 'PAID') return { outcome: 'not-shippable', status: order.status };
-      if (!order.shippingAddress)
-        throw new ShipmentRejectedError('undeliverable-address', `order ${orderId} has no shipping address`);
-      const shipment = await carrier.book({
+      if (!order.shippingAddress) {
+        const rejected = new ShipmentRejectedError('undeliverable-address', `order ${orderId} has no shipping address`);
+        await parkFulfilment(orderId, rejected);
+        throw rejected;
+      }
+      const shipment = await book({
         orderId,
         idempotencyKey: orderId,
         address: order.shippingAddress,

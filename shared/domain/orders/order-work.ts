@@ -106,6 +106,11 @@ export interface WorkOutbox {
   release(work: WorkRef): Promise<void>;
   /** The work is done: the record goes. */
   complete(work: WorkRef): Promise<void>;
+  /**
+   * The work cannot be done (a shipment the carrier refused for good): the record stays, with why
+   * and when, but never comes due again, so reconcile stops sending it. Nothing when it is gone.
+   */
+  park(work: WorkRef, parked: { at: string; reason: string }): Promise<void>;
 }
 
 export type WorkRef = Pick<Work, 'orderId' | 'kind'>;
