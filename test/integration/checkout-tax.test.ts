@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as getCart } from '../../functions/http/get-cart';
-import { handler as putInventory } from '../../functions/http/put-inventory';
 import { handler as setCartItem } from '../../functions/http/set-cart-item';
 import { handler as setTaxRates } from '../../functions/http/set-tax-rates';
-import { address, orderServiceWith, placeOrder } from '../support/checkout';
+import { address, orderServiceWith, placeOrder, stockedProduct } from '../support/checkout';
 import { invoke } from '../support/http-event';
-import { adminToken, customerToken, testDocumentClient, uniqueSku } from '../support/integration';
+import { adminToken, customerToken, testDocumentClient } from '../support/integration';
 
 /**
  * Tax at checkout and in the cart quote (contract §5.4), against DynamoDB Local. The countries are
@@ -20,21 +18,8 @@ const admin = adminToken(`admin-checkout-tax-${randomBytes(3).toString('hex')}`)
 const LUXEMBOURG = { ...address, city: 'Luxembourg', postalCode: 'L-1111', country: 'LU' };
 const MALTA = { ...address, city: 'Valletta', postalCode: 'VLT 1010', country: 'MT' };
 
-async function product(price: number, taxClass: 'standard' | 'reduced' | 'zero', onHand = 20): Promise<string> {
-  const sku = uniqueSku('TAX');
-  const body = { sku, name: `Taxed ${sku}`, price, category: 'Tax tests', taxClass };
-  const created = await invoke(createProduct, { method: 'POST', path: '/v1/products', body, token: admin });
-  expect(created.status).toBe(201);
-  const stocked = await invoke(putInventory, {
-    method: 'PUT',
-    path: `/v1/inventory/${sku}`,
-    pathParameters: { sku },
-    body: { onHand },
-    token: admin,
-  });
-  expect(stocked.status).toBe(200);
-  return sku;
-}
+const product = (price: number, taxClass: 'standard' | 'reduced' | 'zero', onHand = 20) =>
+  stockedProduct(onHand, price, admin, { taxClass });
 
 beforeAll(async () => {
   for (const [country, standardBps, reducedBps] of [

@@ -12,7 +12,7 @@ import { handler as putInventory } from '../../functions/http/put-inventory';
 import { handler as setCartItem } from '../../functions/http/set-cart-item';
 import { handler as setTaxRates } from '../../functions/http/set-tax-rates';
 import { handler as updateShippingMethod } from '../../functions/http/update-shipping-method';
-import { address, placeOrder, stockOf } from '../support/checkout';
+import { address, placeOrder, stockedProduct, stockOf } from '../support/checkout';
 import { invoke } from '../support/http-event';
 import { adminToken, customerToken, testDocumentClient, uniqueSku } from '../support/integration';
 import { useOwnTable } from '../support/own-table';
@@ -66,20 +66,16 @@ const update = (code: string, body: unknown, token = admin) =>
     token,
   });
 
-async function product(price: number, weight: number | null, onHand = 20): Promise<string> {
-  const sku = uniqueSku('SHIP');
-  const body = { sku, name: `Parcel ${sku}`, price, category: 'Shipping tests', weight };
-  expect((await invoke(createProduct, { method: 'POST', path: '/v1/products', body, token: admin })).status).toBe(201);
-  const stocked = await invoke(putInventory, {
-    method: 'PUT',
-    path: `/v1/inventory/${sku}`,
-    pathParameters: { sku },
-    body: { onHand },
+const product = (price: number, weight: number | null, onHand = 20) => stockedProduct(onHand, price, admin, { weight });
+
+const read = (code: string) =>
+  invoke(getShippingMethod, {
+    method: 'GET',
+    path: `/v1/shipping-methods/${code}`,
+    route: '/v1/shipping-methods/{code}',
+    pathParameters: { code },
     token: admin,
   });
-  expect(stocked.status).toBe(200);
-  return sku;
-}
 
 async function cartOf(items: Record<string, number>): Promise<{ sub: string; token: string }> {
   const sub = `shipping-${randomUUID()}`;
@@ -143,24 +139,12 @@ describe('the shipping methods (admin)', () => {
   });
 
   it('reads one and lists them all, by code', async () => {
-    const one = await invoke(getShippingMethod, {
-      method: 'GET',
-      path: '/v1/shipping-methods/express',
-      route: '/v1/shipping-methods/{code}',
-      pathParameters: { code: 'express' },
-      token: admin,
-    });
+    const one = await read('express');
     expect(one.status).toBe(200);
     expect(one.json).toMatchObject({ ...express, freeOverSubtotal: null, active: true });
     const listed = await invoke(listShippingMethods, { method: 'GET', path: '/v1/shipping-methods', token: admin });
     expect(listed.json.items.map((method: { code: string }) => method.code)).toEqual(['express', 'pallet', 'standard']);
-    const missing = await invoke(getShippingMethod, {
-      method: 'GET',
-      path: '/v1/shipping-methods/pigeon',
-      route: '/v1/shipping-methods/{code}',
-      pathParameters: { code: 'pigeon' },
-      token: admin,
-    });
+    const missing = await read('pigeon');
     expect(missing.status).toBe(404);
     expect(missing.json).toMatchObject({ code: 'SHIPPING_METHOD_NOT_FOUND' });
   });
@@ -224,13 +208,7 @@ describe('the shipping methods (admin)', () => {
     expect((await update('standard', { minDeliveryDays: 10 })).status).toBe(400);
     expect((await update('standard', {})).status).toBe(400);
     expect((await update('standard', { code: 'renamed' })).status).toBe(400);
-    const one = await invoke(getShippingMethod, {
-      method: 'GET',
-      path: '/v1/shipping-methods/standard',
-      route: '/v1/shipping-methods/{code}',
-      pathParameters: { code: 'standard' },
-      token: admin,
-    });
+    const one = await read('standard');
     expect(one.json).toMatchObject({ minDeliveryDays: 2, maxDeliveryDays: 4 });
   });
 

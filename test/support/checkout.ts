@@ -32,14 +32,20 @@ export const address = {
 
 /**
  * A new active product with `onHand` units, through the admin API (by `token`: an admin of a test's
- * own keeps its requests off the request counter the other files' admin shares).
+ * own keeps its requests off the request counter the other files' admin shares), with any other
+ * fields of its creation (`{ weight }`, `{ taxClass }`).
  */
-export async function stockedProduct(onHand: number, price = 1000, token = adminToken()): Promise<string> {
+export async function stockedProduct(
+  onHand: number,
+  price = 1000,
+  token = adminToken(),
+  fields: Record<string, unknown> = {},
+): Promise<string> {
   const sku = uniqueSku('CHK');
   const created = await invoke(createProduct, {
     method: 'POST',
     path: '/v1/products',
-    body: { sku, name: `Product ${sku}`, price, category: 'Checkout tests' },
+    body: { sku, name: `Product ${sku}`, price, category: 'Checkout tests', ...fields },
     token,
   });
   if (created.status !== 201) throw new Error(`product not created: ${created.body}`);

@@ -7,14 +7,7 @@ import type { Sellable, SkuRef } from '../catalog/product';
 import type { DiscountRepository } from '../discounts/discount-ports';
 import { MAX_MONEY } from '../money';
 import { redeemableDiscount } from '../orders/redeemable-discount';
-import { ShippingUnavailableError } from '../shipping/shipping-errors';
-import {
-  chooseShipping,
-  orderShippingMethod,
-  type Parcel,
-  parcelWeight,
-  shippingOptions,
-} from '../shipping/shipping-method';
+import { NO_SHIPPING, type Parcel, parcelWeight, shippingFor, shippingOptions } from '../shipping/shipping-method';
 import { orderAmounts } from '../tax/order-amounts';
 import type { TaxCalculator } from '../tax/tax-rates';
 import { type Cart, type CartItem, type CartLine, type CartView, MAX_LINES } from './cart';
@@ -107,14 +100,13 @@ export function createCartService({
     // Nothing to ship (an empty cart, or every line no longer sold): no method, nothing charged.
     const chosen =
       lines.length === 0
-        ? null
-        : chooseShipping(shippingMethods, parcelOf(lines, priced.subtotal - discount, country), code);
-    if (chosen === 'unavailable') throw new ShippingUnavailableError(country, code);
+        ? NO_SHIPPING
+        : shippingFor(shippingMethods, parcelOf(lines, priced.subtotal - discount, country), code);
     const amounts = await orderAmounts(tax, {
       country,
       lines: lines.map(({ line, unit }) => ({ lineTotal: line.lineTotal, taxClass: unit.taxClass })),
       discount,
-      shipping: chosen?.amount ?? 0,
+      shipping: chosen.amount,
       pricesIncludeTax,
     });
     const items = priced.items.map((line, index) => ({
@@ -129,7 +121,7 @@ export function createCartService({
       discount,
       discountCode: found?.code ?? null,
       shipping: amounts.shipping,
-      shippingMethod: chosen ? orderShippingMethod(chosen.method) : null,
+      shippingMethod: chosen.method,
       tax: amounts.tax,
       total: amounts.total,
     };

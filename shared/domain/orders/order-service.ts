@@ -10,8 +10,7 @@ import type { DiscountRepository } from '../discounts/discount-ports';
 import type { IdempotencyCompletion } from '../idempotency/idempotency';
 import { MAX_MONEY } from '../money';
 import type { CheckoutRateLimit } from '../rate-limit/checkout-rate-limit';
-import { ShippingUnavailableError } from '../shipping/shipping-errors';
-import { chooseShipping, orderShippingMethod, parcelWeight, type ShippingMethod } from '../shipping/shipping-method';
+import { parcelWeight, type ShippingMethod, shippingFor } from '../shipping/shipping-method';
 import { orderAmounts } from '../tax/order-amounts';
 import type { TaxCalculator } from '../tax/tax-rates';
 import { type Address, canTransition, type Order, type OrderLine, type OrderView, toOrderView } from './order';
@@ -176,13 +175,12 @@ export function createOrderService(deps: OrderServiceDeps) {
     // Every sum stays a safe integer: at most MAX_LINES × MAX_QUANTITY × the largest price (≈ 5 × 10^13).
     if (subtotal > MAX_MONEY) throw new OrderTotalTooLargeError(subtotal, deps.maxOrderTotal, deps.currency);
     const { country } = input.shippingAddress;
-    const chosen = chooseShipping(
+    const chosen = shippingFor(
       shippingMethods,
       { country, weightGrams: parcelWeight(priced), goods: subtotal - discount },
       input.shippingMethod,
     );
-    if (chosen === 'unavailable') throw new ShippingUnavailableError(country, input.shippingMethod);
-    const shipping = chosen?.amount ?? 0;
+    const shipping = chosen.amount;
     const {
       lines: taxed,
       tax,
@@ -223,7 +221,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       // Its give-back must know whether the customer's own count of the code was taken too.
       ...(redemption?.maxPerCustomer != null && { discountLimitedPerCustomer: true }),
       shipping,
-      shippingMethod: chosen ? orderShippingMethod(chosen.method) : null,
+      shippingMethod: chosen.method,
       tax,
       total,
       currency: deps.currency,

@@ -1,3 +1,5 @@
+import { ShippingUnavailableError } from './shipping-errors';
+
 /**
  * Shipping methods (contract §5.3): what a parcel to a country costs, by a flat amount or by weight
  * tiers, free above a threshold, and which method a checkout uses (decision 0017).
@@ -88,6 +90,25 @@ export function chooseShipping(
   const chosen = code === undefined ? options[0] : options.find((option) => option.method.code === code);
   return chosen ?? 'unavailable';
 }
+
+/** How an order, or a quote, ships: the amount, and the method it keeps (null: the shop has none). */
+export interface ChosenShipping {
+  amount: number;
+  method: OrderShippingMethod | null;
+}
+
+/**
+ * {@link chooseShipping} as checkout and the cart's quote charge it.
+ * @throws ShippingUnavailableError when it is 'unavailable'
+ */
+export function shippingFor(methods: ShippingMethod[], parcel: Parcel, code?: string): ChosenShipping {
+  const chosen = chooseShipping(methods, parcel, code);
+  if (chosen === 'unavailable') throw new ShippingUnavailableError(parcel.country, code);
+  return chosen ? { amount: chosen.amount, method: orderShippingMethod(chosen.method) } : NO_SHIPPING;
+}
+
+/** Nothing to ship, or no method to ship with: no charge. */
+export const NO_SHIPPING: ChosenShipping = { amount: 0, method: null };
 
 /** What an order keeps of the method it ships with (its rate may change later). */
 export interface OrderShippingMethod {
