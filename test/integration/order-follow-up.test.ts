@@ -175,8 +175,10 @@ describe('after payment: fulfilment and e-mails (DynamoDB Local, SQS emulator, s
     expect(cancelled.status).toBe(200);
     expect(cancelled.json.payment.status).toBe('REFUND_PENDING');
     expect(await outboxRecord(db, order.orderId, 'REFUND')).toBeDefined();
-    // The paid order's fulfilment work ended with the cancel: it will not ship.
-    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toBeUndefined();
+    // The paid order's fulfilment work now cancels whatever an earlier delivery may have booked.
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toMatchObject({
+      message: { type: 'FULFILMENT_REQUESTED', orderId: order.orderId },
+    });
 
     const refund = { type: 'REFUND_REQUESTED', orderId: order.orderId };
     await deliverRepeatedly(deliverTo(paymentWorker as Worker), refund, 4);

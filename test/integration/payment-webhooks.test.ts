@@ -343,8 +343,11 @@ describe('payment webhooks: applying events', () => {
     expect(refunded.payment.status).toBe('REFUNDED');
     expect(eventTypes(refunded)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED', 'CANCELLED', 'REFUNDED']);
     expect(await stockOf(db, order.sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
-    // The shipment's work is withdrawn, and no refund is asked for: the gateway already made it.
-    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toBeUndefined();
+    // The shipment's work is armed again, to cancel any booking (the fulfilment worker finds the
+    // order CANCELLED); no refund is asked for: the gateway already made it.
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toMatchObject({
+      message: { type: 'FULFILMENT_REQUESTED', orderId: order.orderId },
+    });
     expect(await outboxRecord(db, order.orderId, 'REFUND')).toBeUndefined();
     expect(await sandboxStats(order.orderId)).toMatchObject({ charges: 1, refunds: 0 });
     // The sale was counted in the daily report, so its refund is: one ledger entry.

@@ -15,7 +15,7 @@ import type { OrderRepository } from '../../shared/domain/orders/order-ports';
 import { systemClock } from '../../shared/lib/clock';
 import { fulfilmentRecordHandler } from '../../shared/workers/order-work-jobs';
 import { sqsBatchHandler } from '../../shared/workers/sqs-batch';
-import { cancel, eventTypes, orderOf, pendingOrder, stockOf } from '../support/checkout';
+import { cancel, eventTypes, orderOf, outboxRecord, pendingOrder, stockOf } from '../support/checkout';
 import { lambdaContext } from '../support/http-event';
 import { tableName, testDocumentClient } from '../support/integration';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
@@ -161,6 +161,49 @@ describe('a paid order cancelled before it ships (DynamoDB Local, stateful carri
     expect(carrier.calls.book).toBe(1);
     expect(carrier.bookings.get(order.orderId)).toBe('cancelled');
     expect((await orderOf(order)).shipment).toBeNull();
+  });
+
+  it('has a booking cancelled even when every delivery of its message failed (dead-letter queue): reconcile sends the work again', async () => {
+    const order = await paidOrder();
+    const carrier = statefulCarrier();
+    const crashing = {
+      get: repository().get,
+      transition: async () => {
+        throw new Error('DynamoDB unavailable');
+      },
+    };
+    // Every delivery books (the same booking, by key) and fails: SQS moves the message to its DLQ.
+    const worker = fulfilmentWorker(carrier.carrier, crashing);
+    for (let delivery = 0; delivery < 3; delivery++)
+      expect((await worker(order.orderId)).batchItemFailures).toHaveLength(1);
+    expect(carrier.bookings.get(order.orderId)).toBe('booked');
+
+    // The shop cancels the paid order later (refund and restock); nothing is on the queue any more.
+    expect((await cancel(order.sub, order.orderId)).status).toBe(200);
+    const due = await outbox().due({ dueBefore: '9999-12-31T00:00:00.000Z', limit: 100_000 });
+    const armed = due.find((work) => work.orderId === order.orderId && work.kind === 'FULFILMENT');
+    expect(armed?.message).toEqual({ type: 'FULFILMENT_REQUESTED', orderId: order.orderId });
+    expect(carrier.calls.cancel).toBe(0);
+
+    // What reconcile sends for the due record: the worker cancels the booking, then the record goes.
+    expect(await fulfilmentWorker(carrier.carrier, repository())(order.orderId)).toEqual({ batchItemFailures: [] });
+    expect(carrier.bookings.get(order.orderId)).toBe('cancelled');
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toBeUndefined();
+    expect((await orderOf(order)).status).toBe('CANCELLED');
+  });
+
+  it('keeps the work of a cancellation the carrier did not answer, so it is sent again', async () => {
+    const order = await paidOrder();
+    const carrier = statefulCarrier();
+    expect((await cancel(order.sub, order.orderId)).status).toBe(200);
+    carrier.faults.cancelTimeouts = 1;
+
+    expect((await fulfilmentWorker(carrier.carrier, repository())(order.orderId)).batchItemFailures).toHaveLength(1);
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toMatchObject({ orderId: order.orderId });
+
+    expect(await fulfilmentWorker(carrier.carrier, repository())(order.orderId)).toEqual({ batchItemFailures: [] });
+    expect(carrier.calls).toEqual({ book: 0, cancel: 2 });
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toBeUndefined();
   });
 
   it('acknowledges a parcel the carrier had already dispatched (reported for a recall, not retried)', async () => {

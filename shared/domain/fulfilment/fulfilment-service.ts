@@ -15,8 +15,11 @@ export interface FulfilmentServiceDeps {
   orders: Pick<OrderRepository, 'get' | 'transition'>;
   carrier: Carrier;
   clock: Clock;
-  /** A shipment refused for good parks its work record, so reconcile stops sending it again. */
-  work: Pick<WorkOutbox, 'park'>;
+  /**
+   * A shipment refused for good parks its work record, so reconcile stops sending it again; the
+   * cancellation of a paid order's booking completes it.
+   */
+  work: Pick<WorkOutbox, 'park' | 'complete'>;
 }
 
 /** What handling one fulfilment message did (none of these is an error). */
@@ -52,11 +55,17 @@ export function createFulfilmentService({ orders, carrier, clock, work }: Fulfil
   const parkFulfilment = (orderId: string, error: ShipmentRejectedError) =>
     work.park({ orderId, kind: 'FULFILMENT' }, { at: clock.now().toISOString(), reason: error.reason });
 
-  /** The order id is the carrier's idempotency key: one booking per order, however often the message comes. */
-  const cancelBooking = async (orderId: string): Promise<FulfilmentOutcome> => ({
-    outcome: 'booking-cancelled',
-    cancellation: await carrier.cancel({ orderId, idempotencyKey: orderId }),
-  });
+  /**
+   * The order id is the carrier's idempotency key: one booking per order, however often the message
+   * comes. The cancellation armed the fulfilment record again (workOfTransition); it goes once the
+   * carrier has answered, so until then reconcile sends the work again, even if every delivery of
+   * the earlier message failed.
+   */
+  async function cancelBooking(orderId: string): Promise<FulfilmentOutcome> {
+    const cancellation = await carrier.cancel({ orderId, idempotencyKey: orderId });
+    await work.complete({ orderId, kind: 'FULFILMENT' });
+    return { outcome: 'booking-cancelled', cancellation };
+  }
 
   return {
     /**

@@ -121,7 +121,8 @@ const isNotified = (status: OrderStatus): status is NotifiedEvent =>
 /**
  * The work a transition starts and the work it completes, written in its transaction.
  * - leaving PENDING_PAYMENT completes the payment (whoever moved the order: worker, expiry, cancel);
- * - PAID starts fulfilment; a paid order cancelled starts its refund and ends its fulfilment;
+ * - PAID starts fulfilment; a paid order cancelled starts its refund and arms its fulfilment again
+ *   (to cancel any booking; the fulfilment worker completes it);
  * - SHIPPED completes fulfilment; recording a refund (REFUNDED, status unchanged) completes the refund;
  * - every status the customer hears about starts one e-mail.
  */
@@ -139,7 +140,10 @@ export function workOfTransition({ order, from, to, event, changes }: Transition
   if (from === 'PENDING_PAYMENT') completes.push('PAYMENT');
   if (to === 'PAID') starts.push(fulfilmentWork(orderId));
   if (from === 'PAID' && to === 'CANCELLED') {
-    completes.push('FULFILMENT');
+    // An earlier delivery of the fulfilment message may have booked a shipment, and that message
+    // may be gone (in the dead-letter queue): the fulfilment record is armed again, so the worker
+    // (sent by reconcile if need be) cancels the booking with the carrier and only then completes it.
+    starts.push(fulfilmentWork(orderId));
     // A cancellation asks for the refund (REFUND_PENDING); one that follows a refund made at the
     // gateway itself (charge.refunded) does not.
     if (order.payment.paymentIntentId && changes?.payment?.status === 'REFUND_PENDING')
