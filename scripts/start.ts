@@ -15,6 +15,7 @@ import { localPaths, repoRoot } from './local/paths';
 import { removePidFile, runningStartPid, writePidFile } from './local/pid-file';
 import { provision } from './local/provision';
 import { lambdaInvoker, type QueuePollers, sqsEventSources, startQueuePollers } from './local/queue-poller';
+import { startSandboxCarrier } from './local/sandbox-carrier';
 import { startSandboxGateway } from './local/sandbox-gateway';
 import { ensureSearchIndex, seedDemoCatalog } from './local/seed';
 import { loadServerlessDefinition } from './local/serverless-definition';
@@ -81,6 +82,12 @@ async function start(): Promise<void> {
   });
   running.push({ name: 'sandbox payment gateway', stop: payments.stop });
   recordStack({ paymentGatewayUrl: payments.url });
+  // The production carrier adapter, pointed at an EasyPost look-alike on loopback.
+  const carrier = await startSandboxCarrier({
+    apiKey: process.env.CARRIER_API_KEY || undefined,
+    onRequest: say('[carrier] '),
+  });
+  running.push({ name: 'sandbox carrier', stop: carrier.stop });
 
   const aws = localAwsEnv({ dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, region });
   // The seed (and anything else in this process) must reach the local engines only, never AWS.
@@ -103,6 +110,8 @@ async function start(): Promise<void> {
     EMAIL_OUTBOX_DIR: paths.outbox,
     PAYMENT_GATEWAY_URL: payments.url,
     PAYMENT_GATEWAY_SECRET: payments.secret,
+    CARRIER_API_URL: carrier.url,
+    CARRIER_API_KEY: carrier.apiKey,
     // Not used in local mode; set so serverless.yml does not fall back to CloudFormation references.
     COGNITO_USER_POOL_ID: 'unused-in-local-mode',
     COGNITO_CLIENT_ID: 'unused-in-local-mode',
@@ -182,7 +191,7 @@ async function start(): Promise<void> {
       `            --email alice@example.com records her verified address; her order e-mails land in ${paths.outbox}`,
       `  Workers   ${workers.length > 0 ? workers.join(', ') : 'no function consumes a queue yet'}`,
       `  Data      ${paths.root}   (npm run reset wipes it)`,
-      `  Engines   DynamoDB ${dynamo.endpoint}, SQS ${sqs.endpoint}, payment sandbox ${payments.url}`,
+      `  Engines   DynamoDB ${dynamo.endpoint}, SQS ${sqs.endpoint}, payment sandbox ${payments.url}, carrier sandbox ${carrier.url}`,
       '',
       'Ctrl-C to stop.',
       '',

@@ -4,12 +4,16 @@ import * as z from './lib/zod';
 import {
   developmentSettingProblems,
   isAwsLambda,
+  LOCAL_CARRIER_API_KEY,
   LOCAL_CURSOR_SECRET,
   LOCAL_PAYMENT_GATEWAY_SECRET,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
 } from './production-safety';
 
-export { LOCAL_PAYMENT_GATEWAY_SECRET, LOCAL_PAYMENT_WEBHOOK_SECRET } from './production-safety';
+export { LOCAL_CARRIER_API_KEY, LOCAL_PAYMENT_GATEWAY_SECRET, LOCAL_PAYMENT_WEBHOOK_SECRET } from './production-safety';
+
+/** The shop's address at the local sandbox carrier (required in AWS: CARRIER_FROM_ADDRESS_ID). */
+export const LOCAL_CARRIER_FROM_ADDRESS_ID = 'adr_local_shop';
 
 /**
  * Runtime configuration: one zod schema over `process.env`, parsed once per cold start.
@@ -119,8 +123,18 @@ const envSchema = () =>
       EMAIL_SENDS_PER_SECOND: z._default(z.coerce.number().check(z.positive(), z.lte(10_000)), 14),
       /** The notification worker's maximum concurrency (its event source), which shares out the rate. */
       NOTIFICATION_WORKER_MAX_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.gte(2), z.lte(1000)), 2),
-      /** Only the in-process sandbox so far; a real carrier's adapter implements the same port. */
-      CARRIER: z._default(z.enum(['sandbox']), 'sandbox'),
+      /** The carrier's API (docs/decisions/0018-carrier-adapter.md); locally the sandbox of scripts/local/sandbox-carrier.ts. */
+      CARRIER: z._default(z.enum(['easypost']), 'easypost'),
+      CARRIER_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.easypost.com'),
+      /** Local mode only; in AWS the key is read from SSM (CARRIER_API_KEY_PARAMETER). */
+      CARRIER_API_KEY: z.optional(z.string().check(z.minLength(1))),
+      CARRIER_API_KEY_PARAMETER: ssmParameterName,
+      /** The shop's return address at the carrier (`adr_…`), where every parcel ships from. */
+      CARRIER_FROM_ADDRESS_ID: z.optional(z.string().check(z.regex(/^adr_\w{1,64}$/, 'an address id such as `adr_…`'))),
+      CARRIER_TIMEOUT_MS: positiveInt(5000),
+      CARRIER_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(10)), 3),
+      /** The weight the carrier is told for an order whose products have none (grams). */
+      CARRIER_DEFAULT_PARCEL_GRAMS: positiveInt(500),
     })
     .check(
       z.superRefine((env, ctx) => {
@@ -132,12 +146,19 @@ const envSchema = () =>
             'PAYMENT_GATEWAY_SECRET_PARAMETER',
             'PAYMENT_WEBHOOK_SECRET_PARAMETER',
             'CURSOR_SECRET_PARAMETER',
+            'CARRIER_API_KEY_PARAMETER',
+            'CARRIER_FROM_ADDRESS_ID',
             'EMAIL_FROM',
           ] as const) {
             if (!env[key])
               ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required outside local mode` });
           }
-          for (const key of ['PAYMENT_GATEWAY_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'CURSOR_SECRET'] as const) {
+          for (const key of [
+            'PAYMENT_GATEWAY_SECRET',
+            'CARRIER_API_KEY',
+            'PAYMENT_WEBHOOK_SECRET',
+            'CURSOR_SECRET',
+          ] as const) {
             if (!env[key]) continue;
             // A plain secret in a function's environment is readable by anyone who can read its configuration.
             const message = `${key} is for local mode only: keep the secret in SSM Parameter Store`;
@@ -169,7 +190,11 @@ const envSchema = () =>
 function secretSetting(
   env: Env,
   localValue: string,
-  parameter: 'PAYMENT_GATEWAY_SECRET_PARAMETER' | 'PAYMENT_WEBHOOK_SECRET_PARAMETER' | 'CURSOR_SECRET_PARAMETER',
+  parameter:
+    | 'PAYMENT_GATEWAY_SECRET_PARAMETER'
+    | 'PAYMENT_WEBHOOK_SECRET_PARAMETER'
+    | 'CURSOR_SECRET_PARAMETER'
+    | 'CARRIER_API_KEY_PARAMETER',
 ): SecretSetting {
   return env.AUTH_MODE === 'local'
     ? { source: 'value', value: localValue }
@@ -255,7 +280,16 @@ const configSchema = once(() =>
         /** Sends per second of one worker instance: at most the worker's maximum concurrency run at once. */
         sendsPerSecondPerInstance: env.EMAIL_SENDS_PER_SECOND / env.NOTIFICATION_WORKER_MAX_CONCURRENCY,
       },
-      carrier: env.CARRIER,
+      carrier: {
+        provider: env.CARRIER,
+        baseUrl: env.CARRIER_API_URL,
+        apiKey: secretSetting(env, env.CARRIER_API_KEY ?? LOCAL_CARRIER_API_KEY, 'CARRIER_API_KEY_PARAMETER'),
+        // Local mode only (required in AWS): the sandbox's shop address.
+        fromAddressId: env.CARRIER_FROM_ADDRESS_ID ?? LOCAL_CARRIER_FROM_ADDRESS_ID,
+        timeoutMs: env.CARRIER_TIMEOUT_MS,
+        maxAttempts: env.CARRIER_MAX_ATTEMPTS,
+        defaultParcelGrams: env.CARRIER_DEFAULT_PARCEL_GRAMS,
+      },
     })),
   ),
 );

@@ -5,6 +5,8 @@
 
 /** The local sandbox gateway's default key (scripts/local/sandbox-gateway.ts). */
 export const LOCAL_PAYMENT_GATEWAY_SECRET = 'sk_test_local_sandbox';
+/** The local sandbox carrier's default API key (scripts/local/sandbox-carrier.ts). */
+export const LOCAL_CARRIER_API_KEY = 'EZTK_local_sandbox';
 /** The payment webhook secret in local mode (in AWS: the SSM parameter PAYMENT_WEBHOOK_SECRET_PARAMETER). */
 export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'whsec_local_dev';
 /** The cursor key in local mode, fixed so cursors survive restarts of `npm start`. */
@@ -13,6 +15,7 @@ export const LOCAL_CURSOR_SECRET = 'cartwheel-local-cursor-secret';
 /** Every development default of a secret: known to anyone who reads this repository. */
 export const DEVELOPMENT_SECRETS: readonly string[] = [
   LOCAL_PAYMENT_GATEWAY_SECRET,
+  LOCAL_CARRIER_API_KEY,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
   LOCAL_CURSOR_SECRET,
 ];
@@ -45,12 +48,13 @@ export function developmentSettingProblems(env: Record<string, unknown>): string
   const text = (name: string) => (typeof env[name] === 'string' ? (env[name] as string) : undefined);
   const problems: string[] = [];
   if (text('AUTH_MODE') === 'local') problems.push('AUTH_MODE=local accepts tokens anyone can mint: use cognito');
-  if (text('CARRIER') === 'sandbox') problems.push('CARRIER=sandbox books no real shipment: configure a real carrier');
   if (text('EMAIL_TRANSPORT') === 'file')
     problems.push('EMAIL_TRANSPORT=file writes e-mails that vanish with the Lambda instance: use ses');
   if (text('PAYMENT_GATEWAY_URL')?.toLowerCase().startsWith('http://'))
     problems.push('PAYMENT_GATEWAY_URL is http://: card tokens and the secret key would travel in clear text');
-  for (const name of ['PAYMENT_GATEWAY_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'CURSOR_SECRET']) {
+  if (text('CARRIER_API_URL')?.toLowerCase().startsWith('http://'))
+    problems.push('CARRIER_API_URL is http://: addresses and the API key would travel in clear text');
+  for (const name of ['PAYMENT_GATEWAY_SECRET', 'CARRIER_API_KEY', 'PAYMENT_WEBHOOK_SECRET', 'CURSOR_SECRET']) {
     const value = text(name);
     if (value) problems.push(secretValueProblem(name, value) ?? `${name} is set in plain environment: keep it in SSM`);
   }

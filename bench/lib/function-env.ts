@@ -49,6 +49,8 @@ export function functionEnv(options: FunctionEnvOptions): Record<string, string>
     // The sandbox, with its default key (local mode reads the secret from the environment).
     PAYMENT_GATEWAY_URL: options.paymentGatewayUrl,
     PAYMENT_GATEWAY_SECRET: LOCAL_PAYMENT_GATEWAY_SECRET,
+    // No bench of this environment books shipments: a stray carrier call fails at once, on loopback.
+    CARRIER_API_URL: UNUSED_SQS_ENDPOINT,
     // A hiccup of the loaded machine (a gateway timeout) must fail its message, not open the circuit
     // and turn the rest of the run into fast failures; the shared state is still read as in production.
     PAYMENT_CIRCUIT_FAILURE_THRESHOLD: '1000000',

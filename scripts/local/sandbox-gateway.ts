@@ -11,9 +11,9 @@
  * request was processed (`delayResponses`, `POST /_sandbox/orders/{orderId}/delays` with
  * `{ "ms", "times"? }`), so that a client times out on a charge that was made.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_PAYMENT_GATEWAY_SECRET } from '../../shared/config';
+import { startLoopbackServer } from './loopback-server';
 import {
   apiError,
   createSandboxPayments,
@@ -56,7 +56,6 @@ export async function startSandboxGateway(options: SandboxGatewayOptions = {}): 
   const secret = options.secret ?? LOCAL_PAYMENT_GATEWAY_SECRET;
   const payments = createSandboxPayments();
   const delays = new Map<string, { ms: number; times: number }>();
-  const held = new Set<() => void>();
 
   function delayResponses(orderId: string, { ms, times = 1 }: { ms: number; times?: number }): void {
     if (!Number.isFinite(ms) || ms < 0 || !Number.isInteger(times) || times < 1)
@@ -68,15 +67,7 @@ export async function startSandboxGateway(options: SandboxGatewayOptions = {}): 
     const delay = orderId === undefined ? undefined : delays.get(orderId);
     if (orderId === undefined || !delay) return;
     if (--delay.times === 0) delays.delete(orderId);
-    await new Promise<void>((resolve) => {
-      const release = () => {
-        clearTimeout(timer);
-        held.delete(release);
-        resolve();
-      };
-      const timer = setTimeout(release, delay.ms);
-      held.add(release);
-    });
+    await server.holdBack(delay.ms);
   }
 
   /** The test hooks; undefined when the request is not one. */
@@ -119,42 +110,22 @@ export async function startSandboxGateway(options: SandboxGatewayOptions = {}): 
     send(response, answer, answer.replayed);
   }
 
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (size > MAX_BODY_BYTES) return send(response, apiError(413, 'invalid_request_error', 'Request too large.'));
-      handle(request, response, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) =>
-        send(response, apiError(500, 'api_error', `sandbox failure: ${(error as Error).message}`)),
-      );
-    });
+  const server = await startLoopbackServer({
+    ...(options.port !== undefined && { port: options.port }),
+    maxBodyBytes: MAX_BODY_BYTES,
+    handle,
+    tooLarge: (response) => send(response, apiError(413, 'invalid_request_error', 'Request too large.')),
+    failed: (response, error) => send(response, apiError(500, 'api_error', `sandbox failure: ${error.message}`)),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: options.port ?? 0, host: '127.0.0.1' }, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
 
-  let stopped: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: server.url,
+    port: server.port,
     secret,
     chargesFor: (orderId) => payments.statsFor(orderId).charges,
     statsFor: (orderId) => payments.statsFor(orderId),
     delayResponses,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        for (const release of [...held]) release();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
+    stop: server.stop,
   };
 }
 

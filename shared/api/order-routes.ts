@@ -1,5 +1,5 @@
 import { MAX_LINES, MAX_QUANTITY } from '../domain/cart/cart';
-import { ORDER_EVENT_TYPES, ORDER_STATUSES, type OrderView } from '../domain/orders/order';
+import { ORDER_EVENT_TYPES, ORDER_STATUSES, type OrderView, SHIPMENT_STATUSES } from '../domain/orders/order';
 import { MAX_KEY_LENGTH, storedJson } from '../http/idempotency';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
@@ -70,7 +70,16 @@ const orderFields = {
   shippingAddress: z.nullable(Address),
   reservationExpiresAt: Timestamp,
   payment: z.object({ status: Text(32), attempts: z.number().check(z.int()) }),
-  shipment: z.nullable(z.object({ carrier: Text(64), trackingNumber: Text(128) })),
+  shipment: z.nullable(
+    z.object({
+      carrier: Text(64),
+      trackingNumber: Text(128),
+      /** The carrier's public tracking page. */
+      trackingUrl: z.nullable(Text(2048)),
+      status: z.enum(SHIPMENT_STATUSES),
+      deliveredAt: z.nullable(Timestamp),
+    }),
+  ),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 };

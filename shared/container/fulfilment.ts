@@ -1,13 +1,35 @@
-import { createSandboxCarrier } from '../adapters/carrier/sandbox-carrier';
+import { createEasyPostCarrier } from '../adapters/carrier/easypost-carrier';
+import { config } from '../config';
 import { createFulfilmentService } from '../domain/fulfilment/fulfilment-service';
 import { systemClock } from '../lib/clock';
 import { once } from '../lib/once';
+import { secretSource } from './clients';
 import { orderRepository, workOutbox } from './orders';
+import { carrierRetried } from './telemetry';
 
-/** The fulfilment worker's carrier (CARRIER): the in-process sandbox is the only one so far. */
-export const carrier = /* @__PURE__ */ once(() => createSandboxCarrier());
+/**
+ * The fulfilment worker's carrier: EasyPost's API in AWS, the sandbox under `npm start` and in tests
+ * (decision 0018); a timeout per attempt and bounded retries of the very same request.
+ */
+export const carrier = /* @__PURE__ */ once(() => {
+  const settings = config().carrier;
+  return createEasyPostCarrier({
+    baseUrl: settings.baseUrl,
+    apiKey: secretSource(settings.apiKey, 'CARRIER_API_KEY'),
+    fromAddressId: settings.fromAddressId,
+    timeoutMs: settings.timeoutMs,
+    retry: { maxAttempts: settings.maxAttempts, baseDelayMs: 200, maxDelayMs: 2000 },
+    onRetry: carrierRetried,
+  });
+});
 
-/** The fulfilment worker's service: book the shipment once per order, then PAID → SHIPPED. */
+/** The fulfilment worker's service: one carrier shipment per order, its label bought once, then PAID → SHIPPED. */
 export const fulfilmentService = /* @__PURE__ */ once(() =>
-  createFulfilmentService({ orders: orderRepository(), carrier: carrier(), clock: systemClock, work: workOutbox() }),
+  createFulfilmentService({
+    orders: orderRepository(),
+    carrier: carrier(),
+    clock: systemClock,
+    work: workOutbox(),
+    defaultParcelGrams: config().carrier.defaultParcelGrams,
+  }),
 );

@@ -1,9 +1,11 @@
+import type { EasyPostCarrierOptions } from '../adapters/carrier/easypost-carrier';
 import type { StripePaymentGatewayOptions } from '../adapters/payments/stripe-payment-gateway';
 import type { Work } from '../domain/orders/order-work';
 import type { CircuitTransition } from '../domain/payments/circuit-breaker';
 import { logger, metrics } from '../observability';
 
 type PaymentGatewayRetry = Parameters<NonNullable<StripePaymentGatewayOptions['onRetry']>>[0];
+type CarrierRetry = Parameters<NonNullable<EasyPostCarrierOptions['onRetry']>>[0];
 
 /*
  * What the composition root's parts report when something degrades but the request goes on: one
@@ -32,6 +34,16 @@ export function paymentGatewayRetried({ operation, attempt, delayMs, error }: Pa
     error,
   });
   metrics.addMetric('PaymentGatewayRetries', 'Count', 1);
+}
+
+export function carrierRetried({ operation, attempt, delayMs, error }: CarrierRetry): void {
+  logger.warn('carrier call failed; retrying the same request', {
+    operation,
+    attempt,
+    delayMs: Math.round(delayMs),
+    error,
+  });
+  metrics.addMetric('CarrierRetries', 'Count', 1);
 }
 
 export function paymentCircuitMoved(transition: CircuitTransition): void {

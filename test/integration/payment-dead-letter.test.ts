@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
-import { queueDepth } from '../../scripts/dlq/dlq-commands';
-import { provisionQueues } from '../../scripts/local/provision-queues';
-import { type Invoke, type QueuePollers, sqsEventSources, startQueuePollers } from '../../scripts/local/queue-poller';
-import type { ServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { runJobNow } from '../support/admin-jobs';
 import {
   eventTypes,
@@ -19,7 +15,7 @@ import {
 import { lambdaContext } from '../support/http-event';
 import { testDocumentClient } from '../support/integration';
 import { sandboxStats } from '../support/sandbox-gateway';
-import { drainQueue, eventually } from '../support/sqs-queue';
+import { drainQueue, runQueueThrough, workerQueuePair } from '../support/sqs-queue';
 
 /**
  * A payment the gateway never answers, the whole way: checkout, the payment queue with its
@@ -41,56 +37,10 @@ const sqsEndpoint = process.env.AWS_ENDPOINT_URL_SQS as string;
 const sqs = new SQSClient({ region, endpoint: sqsEndpoint });
 const db = testDocumentClient();
 
-let pollers: QueuePollers | undefined;
 afterAll(async () => {
-  await pollers?.stop();
   sqs.destroy();
   db.destroy();
 });
-
-/** A payment queue and its DLQ of this file's own, and the payment worker's subscription to it as serverless.yml declares it. */
-async function paymentQueuePair() {
-  const id = randomUUID().slice(0, 8);
-  const definition: ServerlessDefinition = {
-    service: 'payment-dlq-test',
-    provider: { stage: id, region },
-    functions: {
-      'payment-worker': {
-        handler: 'functions/queue/payment-worker.handler',
-        events: [
-          {
-            sqs: {
-              arn: { 'Fn::GetAtt': ['PaymentQueue', 'Arn'] },
-              // Smaller than serverless.yml's 10, so that several batches mix paid and failing records.
-              batchSize: 4,
-              functionResponseType: 'ReportBatchItemFailures',
-            },
-          },
-        ],
-      },
-    },
-    resources: {
-      Resources: {
-        PaymentQueue: {
-          Type: 'AWS::SQS::Queue',
-          Properties: {
-            QueueName: `payment-dlq-test-${id}`,
-            VisibilityTimeout: 1,
-            RedrivePolicy: {
-              deadLetterTargetArn: { 'Fn::GetAtt': ['PaymentDeadLetterQueue', 'Arn'] },
-              maxReceiveCount: MAX_RECEIVE_COUNT,
-            },
-          },
-        },
-        PaymentDeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `payment-dlq-test-${id}-dlq` } },
-      },
-    },
-  };
-  const queues = await provisionQueues({ definition, sqsEndpoint, region });
-  const [source] = sqsEventSources(definition, queues);
-  if (!source || !queues.PaymentDeadLetterQueue) throw new Error('test queues were not provisioned');
-  return { source, deadLetterUrl: queues.PaymentDeadLetterQueue.url };
-}
 
 interface Placed {
   sub: string;
@@ -140,7 +90,12 @@ async function sendPayments(queueUrl: string, orders: Placed[]): Promise<number>
 const orderIdOf = (body: string | undefined) => (JSON.parse(body ?? '{}') as { orderId?: string }).orderId;
 
 test('a payment the gateway keeps failing ends in the DLQ with its order PENDING_PAYMENT, and expiry then frees the stock; sent = acknowledged + dead-lettered', async () => {
-  const { source, deadLetterUrl } = await paymentQueuePair();
+  const { source, deadLetterUrl } = await workerQueuePair({
+    functionName: 'payment-worker',
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    // Smaller than serverless.yml's 10, so that several batches mix paid and failing records.
+    batchSize: 4,
+  });
   const orders = await Promise.all(
     ['tok_visa', 'tok_gatewayError', 'tok_visa', 'tok_gatewayError', 'tok_visa', 'tok_gatewayError', 'tok_visa'].map(
       placed,
@@ -150,24 +105,12 @@ test('a payment the gateway keeps failing ends in the DLQ with its order PENDING
   const failing = orders.filter((order) => order.paymentToken === 'tok_gatewayError');
   const sent = await sendPayments(source.queueUrl, orders);
 
-  // The real worker, invoked the way Lambda's event source mapping invokes it; the poller deletes
-  // what the worker acknowledges and leaves the rest to SQS (visibility timeout, then the DLQ).
-  const deliveries: SQSRecord[] = [];
-  const acknowledged: SQSRecord[] = [];
-  const invokeWorker: Invoke = async (_functionName, event) => {
-    deliveries.push(...event.Records);
-    const response = (await paymentWorker(event, lambdaContext('payment-worker'))) as SQSBatchResponse;
-    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-    acknowledged.push(...event.Records.filter((record) => !failed.has(record.messageId)));
-    return { ok: true, payload: response };
-  };
-  pollers = startQueuePollers({ sources: [source], sqsEndpoint, region, invoke: invokeWorker, idleDelayMs: 50 });
-  await eventually(async () => {
-    const { waiting, inFlight } = await queueDepth(sqs, source.queueUrl);
-    return waiting + inFlight === 0;
-  }, 'the payment queue to empty');
-  await pollers.stop();
-  pollers = undefined;
+  // The real worker, invoked the way Lambda's event source mapping invokes it.
+  const { deliveries, acknowledged } = await runQueueThrough(
+    sqs,
+    source,
+    async (event) => (await paymentWorker(event, lambdaContext('payment-worker'))) as SQSBatchResponse,
+  );
 
   const deadLetters = await drainQueue(sqs, deadLetterUrl);
   expect(sent).toBe(orders.length);

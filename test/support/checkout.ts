@@ -6,6 +6,7 @@ import { handler as createOrder } from '../../functions/http/create-order';
 import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as getOrder } from '../../functions/http/get-order';
 import { handler as putInventory } from '../../functions/http/put-inventory';
+import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import {
   buildOrderRepository,
   buildOrderService,
@@ -18,9 +19,10 @@ import type { PaymentGateway } from '../../shared/domain/payments/payment-gatewa
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
 import { systemClock } from '../../shared/lib/clock';
 import { createCursorCodec } from '../../shared/lib/cursor-codec';
-import { invoke } from './http-event';
+import { invoke, lambdaContext } from './http-event';
 import { adminToken, customerToken, tableName, uniqueSku } from './integration';
 import { sandboxStats } from './sandbox-gateway';
+import { sqsEvent, sqsRecord } from './sqs-event';
 
 export const address = {
   name: 'Ada Lovelace',
@@ -139,6 +141,8 @@ export interface PendingOrderOptions {
   quantity?: number;
   onHand?: number;
   price?: number;
+  /** Instead of the usual test address. */
+  shippingAddress?: typeof address;
 }
 
 /**
@@ -149,7 +153,11 @@ export async function pendingOrder(options: PendingOrderOptions = {}) {
   const { prefix = 'order', paymentToken = 'tok_visa', quantity = 2, onHand = 10, price = 1250 } = options;
   const sub = options.sub ?? `${prefix}-${randomUUID()}`;
   const sku = await stockedProduct(onHand, price);
-  const placed = await placeOrder(sub, { items: [{ sku, quantity }], paymentToken });
+  const placed = await placeOrder(sub, {
+    items: [{ sku, quantity }],
+    paymentToken,
+    ...(options.shippingAddress && { shippingAddress: options.shippingAddress }),
+  });
   if (placed.status !== 201) throw new Error(`order not placed: ${placed.body}`);
   const { orderId, total, currency } = placed.json as { orderId: string; total: number; currency: string };
   const message = { type: 'PAYMENT_REQUESTED' as const, orderId, paymentToken, amount: total, currency };
@@ -157,6 +165,18 @@ export async function pendingOrder(options: PendingOrderOptions = {}) {
 }
 
 export type PendingOrder = Awaited<ReturnType<typeof pendingOrder>>;
+
+/** An order placed through the API and paid by the real payment worker (sandbox gateway): PAID, its fulfilment work armed. */
+export async function paidOrder(options: PendingOrderOptions = {}): Promise<PendingOrder> {
+  const order = await pendingOrder(options);
+  const paid = (await paymentWorker(sqsEvent([sqsRecord(order.message)]), lambdaContext('payment-worker'))) as
+    | { batchItemFailures: unknown[] }
+    | undefined;
+  if ((paid?.batchItemFailures ?? []).length > 0) throw new Error(`order ${order.orderId} was not paid`);
+  const { status } = await orderOf(order);
+  if (status !== 'PAID') throw new Error(`order ${order.orderId} is ${status}, not PAID`);
+  return order;
+}
 
 export function readOrder(sub: string, orderId: string, token = customerToken(sub)) {
   return invoke(getOrder, {

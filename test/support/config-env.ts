@@ -21,6 +21,8 @@ const awsEnv: Record<string, string> = {
   PAYMENT_GATEWAY_SECRET_PARAMETER: '/cartwheel/prod/payment-gateway-secret',
   PAYMENT_WEBHOOK_SECRET_PARAMETER: '/cartwheel/prod/payment-webhook-secret',
   CURSOR_SECRET_PARAMETER: '/cartwheel/prod/cursor-secret',
+  CARRIER_API_KEY_PARAMETER: '/cartwheel/prod/carrier-api-key',
+  CARRIER_FROM_ADDRESS_ID: 'adr_0123456789abcdef',
   EMAIL_TRANSPORT: 'ses',
   EMAIL_FROM: 'Shop <orders@shop.example>',
 };

@@ -14,6 +14,7 @@ import { localAwsEnv, SHADOWING_AWS_VARIABLES } from '../../scripts/local/local-
 import { referencedEnv } from '../../scripts/local/provision';
 import { provisionQueues } from '../../scripts/local/provision-queues';
 import { provisionTable } from '../../scripts/local/provision-table';
+import { startSandboxCarrier } from '../../scripts/local/sandbox-carrier';
 import { startSandboxGateway } from '../../scripts/local/sandbox-gateway';
 import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { startSqs } from '../../scripts/local/sqs-engine';
@@ -53,6 +54,8 @@ export default async function globalSetup(): Promise<void> {
     // Lives in jest's main process: tests reach its counters and fault hooks over HTTP.
     const payments = await startSandboxGateway();
     cleanups.push(payments.stop);
+    const carrier = await startSandboxCarrier();
+    cleanups.push(carrier.stop);
     const table = await provisionTable({
       definition,
       dynamoEndpoint: dynamo.endpoint,
@@ -79,6 +82,8 @@ export default async function globalSetup(): Promise<void> {
       EMAIL_OUTBOX_DIR: path.join(scratch, 'outbox'),
       PAYMENT_GATEWAY_URL: payments.url,
       PAYMENT_GATEWAY_SECRET: payments.secret,
+      CARRIER_API_URL: carrier.url,
+      CARRIER_API_KEY: carrier.apiKey,
       // Tests fire hundreds of calls from one address and customer; the rate-limit tests set
       // their own small limits.
       RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',

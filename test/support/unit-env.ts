@@ -10,6 +10,7 @@ Object.assign(process.env, {
   AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
   AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
   PAYMENT_GATEWAY_URL: 'http://127.0.0.1:9',
+  CARRIER_API_URL: 'http://127.0.0.1:9',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'unit',
   AWS_SECRET_ACCESS_KEY: 'unit',

@@ -1,10 +1,15 @@
-import { LOCAL_EMAIL_FROM, parseConfig } from '../../shared/config';
+import {
+  LOCAL_CARRIER_API_KEY,
+  LOCAL_CARRIER_FROM_ADDRESS_ID,
+  LOCAL_EMAIL_FROM,
+  parseConfig,
+} from '../../shared/config';
 import { awsEnvWithout, localEnv } from '../support/config-env';
 
 const aws = awsEnvWithout('EMAIL_FROM');
 
 describe('e-mail and carrier configuration', () => {
-  it('defaults to SES, the local sender, the outbox under .local, the shop name Cartwheel and the sandbox carrier', () => {
+  it('defaults to SES, the local sender, the outbox under .local, the shop name Cartwheel and EasyPost’s API', () => {
     const config = parseConfig(localEnv);
 
     expect(config.email).toEqual({
@@ -17,7 +22,15 @@ describe('e-mail and carrier configuration', () => {
       sendsPerSecondPerInstance: 7,
     });
     expect(LOCAL_EMAIL_FROM).toBe('Cartwheel <orders@cartwheel.invalid>');
-    expect(config.carrier).toBe('sandbox');
+    expect(config.carrier).toEqual({
+      provider: 'easypost',
+      baseUrl: 'https://api.easypost.com',
+      apiKey: { source: 'value', value: LOCAL_CARRIER_API_KEY },
+      fromAddressId: LOCAL_CARRIER_FROM_ADDRESS_ID,
+      timeoutMs: 5000,
+      maxAttempts: 3,
+      defaultParcelGrams: 500,
+    });
   });
 
   it('takes every setting from the environment', () => {
@@ -30,7 +43,22 @@ describe('e-mail and carrier configuration', () => {
       EMAIL_SHOP_NAME: 'Tea & Mugs',
       EMAIL_SENDS_PER_SECOND: '50',
       NOTIFICATION_WORKER_MAX_CONCURRENCY: '4',
-      CARRIER: 'sandbox',
+      CARRIER: 'easypost',
+      CARRIER_API_URL: 'http://127.0.0.1:4020',
+      CARRIER_API_KEY: 'EZTK_mine',
+      CARRIER_FROM_ADDRESS_ID: 'adr_shop',
+      CARRIER_TIMEOUT_MS: '2500',
+      CARRIER_MAX_ATTEMPTS: '2',
+      CARRIER_DEFAULT_PARCEL_GRAMS: '800',
+    });
+    expect(config.carrier).toEqual({
+      provider: 'easypost',
+      baseUrl: 'http://127.0.0.1:4020',
+      apiKey: { source: 'value', value: 'EZTK_mine' },
+      fromAddressId: 'adr_shop',
+      timeoutMs: 2500,
+      maxAttempts: 2,
+      defaultParcelGrams: 800,
     });
 
     expect(config.email).toEqual({
@@ -49,6 +77,20 @@ describe('e-mail and carrier configuration', () => {
     expect(parseConfig({ ...aws, EMAIL_FROM: 'orders@shop.example' }).email.from).toBe('orders@shop.example');
   });
 
+  it('in AWS reads the carrier key from SSM, and requires its parameter and the shop address', () => {
+    const complete: Record<string, string> = { ...aws, EMAIL_FROM: 'orders@shop.example' };
+    expect(parseConfig(complete).carrier).toMatchObject({
+      apiKey: { source: 'ssm', parameterName: '/cartwheel/prod/carrier-api-key' },
+      fromAddressId: 'adr_0123456789abcdef',
+    });
+    const { CARRIER_API_KEY_PARAMETER: _key, CARRIER_FROM_ADDRESS_ID: _from, ...incomplete } = complete;
+    expect(() => parseConfig(incomplete)).toThrow(/CARRIER_API_KEY_PARAMETER is required outside local mode/);
+    expect(() => parseConfig(incomplete)).toThrow(/CARRIER_FROM_ADDRESS_ID is required outside local mode/);
+    expect(() => parseConfig({ ...complete, CARRIER_API_KEY: 'EZAK_plain' })).toThrow(
+      /CARRIER_API_KEY is for local mode only/,
+    );
+  });
+
   it('in AWS refuses the file transport: the e-mails would vanish with the Lambda instance', () => {
     expect(() => parseConfig({ ...aws, EMAIL_FROM: 'orders@shop.example', EMAIL_TRANSPORT: 'file' })).toThrow(
       /EMAIL_TRANSPORT=file is for local mode only/,
@@ -62,6 +104,9 @@ describe('e-mail and carrier configuration', () => {
       /EMAIL_CONFIGURATION_SET/,
     );
     expect(() => parseConfig({ ...localEnv, CARRIER: 'dhl' })).toThrow(/CARRIER/);
+    expect(() => parseConfig({ ...localEnv, CARRIER: 'sandbox' })).toThrow(/CARRIER/);
+    expect(() => parseConfig({ ...localEnv, CARRIER_FROM_ADDRESS_ID: 'home' })).toThrow(/CARRIER_FROM_ADDRESS_ID/);
+    expect(() => parseConfig({ ...localEnv, CARRIER_API_URL: 'ftp://carrier' })).toThrow(/CARRIER_API_URL/);
     expect(() => parseConfig({ ...localEnv, EMAIL_SENDS_PER_SECOND: '0' })).toThrow(/EMAIL_SENDS_PER_SECOND/);
     // SQS event sources take a maximum concurrency of 2 or more.
     expect(() => parseConfig({ ...localEnv, NOTIFICATION_WORKER_MAX_CONCURRENCY: '1' })).toThrow(

@@ -55,6 +55,8 @@ const CAPABILITIES = {
   // The secrets read from SSM (shared/adapters/payments/ssm-secret.ts), each by the code that uses it.
   readPaymentSecret: (bundle: BuiltBundle) =>
     bundle.includes('shared/adapters/payments/stripe-payment-gateway.ts') && readsSsm(bundle),
+  readCarrierKey: (bundle: BuiltBundle) =>
+    bundle.includes('shared/adapters/carrier/easypost-carrier.ts') && readsSsm(bundle),
   readWebhookSecret: (bundle: BuiltBundle) =>
     bundle.includes('shared/domain/payments/webhook-signature.ts') && readsSsm(bundle),
   readCursorSecret: (bundle: BuiltBundle) => bundle.includes('shared/lib/cursor-codec.ts') && readsSsm(bundle),
@@ -182,6 +184,7 @@ describe('IAM role per function', () => {
     expect(needs.get('get-product')).toEqual(['readCursorSecret']);
     expect(needs.get('search-products')).toEqual(['readCursorSecret']);
     expect(needs.get('payment-webhook')).toEqual(['readPaymentSecret', 'readWebhookSecret']);
+    expect(needs.get('fulfilment-worker')).toEqual(['readCarrierKey']);
     expect(needs.get('docs')).toEqual([]);
   });
 
@@ -190,6 +193,7 @@ describe('IAM role per function', () => {
       readPaymentSecret: 'paymentGatewaySecretParameter',
       readWebhookSecret: 'paymentWebhookSecretParameter',
       readCursorSecret: 'cursorSecretParameter',
+      readCarrierKey: 'carrierApiKeyParameter',
     } as const;
     for (const [capability, parameter] of Object.entries(secrets)) {
       const statement = yml.custom.iam[capability] as Statement;

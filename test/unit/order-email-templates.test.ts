@@ -30,7 +30,16 @@ function order(overrides: Partial<OrderEmailInput> = {}): OrderEmailInput {
   };
 }
 
-const shipped = () => order({ shipment: { carrier: 'sandbox-post', trackingNumber: 'SBX123456789012' } });
+const shipped = () =>
+  order({
+    shipment: {
+      carrier: 'USPS',
+      trackingNumber: 'EZ1000000001',
+      trackingUrl: 'https://track.easypost.com/djE6dHJrXzEyMw',
+      status: 'LABEL_CREATED',
+      deliveredAt: null,
+    },
+  });
 const options = { shopName: 'Cartwheel' };
 
 /** The words a reader sees in the HTML: no head, no tags, entities decoded. */
@@ -121,13 +130,25 @@ describe('order e-mails', () => {
     expect(mail.html).toContain('You have not been charged');
   });
 
-  it('give the carrier and the tracking number of a shipped order', () => {
+  it('give the carrier, the tracking number and the tracking page of a shipped order', () => {
     const mail = orderEmail('SHIPPED', shipped(), options);
 
     expect(mail.subject).toBe('Your Cartwheel order ord_0a1b2c has shipped');
-    expect(mail.text).toContain('Carrier: sandbox-post\nTracking number: SBX123456789012');
-    expect(mail.html).toContain('SBX123456789012');
-    expect(mail.html).toContain('sandbox-post');
+    expect(mail.text).toContain(
+      'Carrier: USPS\nTracking number: EZ1000000001\nTrack it: https://track.easypost.com/djE6dHJrXzEyMw',
+    );
+    expect(mail.html).toContain('EZ1000000001');
+    expect(mail.html).toContain('https://track.easypost.com/djE6dHJrXzEyMw');
+  });
+
+  it('leave the tracking page out for an order shipped before tracking existed', () => {
+    const mail = orderEmail(
+      'SHIPPED',
+      order({ shipment: { carrier: 'sandbox-post', trackingNumber: 'SBX1' } }),
+      options,
+    );
+    expect(mail.text).toContain('Carrier: sandbox-post\nTracking number: SBX1');
+    expect(mail.text).not.toContain('Track it');
   });
 
   it('refuse to write a shipping e-mail for an order that has no shipment yet', () => {

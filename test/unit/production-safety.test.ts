@@ -21,7 +21,7 @@ interface PluginModule {
 // The deploy-time guard is a plain CommonJS Serverless plugin.
 const plugin: PluginModule = require('../../scripts/deploy/production-safety-plugin.cjs');
 
-/** A function's environment in AWS, complete and safe but for the overrides (and the carrier, see below). */
+/** A function's environment in AWS, complete and safe but for the overrides. */
 const inLambda = (overrides: Record<string, string>) => lambdaEnv(overrides);
 
 /** Every development setting the cold start and the deployment refuse, with the words the refusal uses. */
@@ -29,6 +29,8 @@ const DEVELOPMENT_SETTINGS: Array<[string, Record<string, string>, RegExp]> = [
   ['local auth', { AUTH_MODE: 'local', LOCAL_ISSUER_DIR: '/issuer' }, /AUTH_MODE=local/],
   ['file e-mails', { EMAIL_TRANSPORT: 'file' }, /EMAIL_TRANSPORT=file/],
   ['an http:// gateway', { PAYMENT_GATEWAY_URL: 'http://gateway.test' }, /PAYMENT_GATEWAY_URL is http:\/\//],
+  ['an http:// carrier', { CARRIER_API_URL: 'http://carrier.test' }, /CARRIER_API_URL is http:\/\//],
+  ['the sandbox carrier key', { CARRIER_API_KEY: 'EZTK_local_sandbox' }, /development default/],
   ['the development webhook secret', { PAYMENT_WEBHOOK_SECRET: 'whsec_local_dev' }, /development default/],
   ['the development cursor key', { CURSOR_SECRET: 'cartwheel-local-cursor-secret' }, /development default/],
   ['the sandbox gateway key', { PAYMENT_GATEWAY_SECRET: 'sk_test_local_sandbox' }, /development default/],
@@ -41,13 +43,8 @@ describe('production safety at cold start (in AWS Lambda)', () => {
     expect(() => parseConfig(inLambda(overrides))).toThrow(words);
   });
 
-  it('refuses the sandbox carrier, which is the default and so far the only one', () => {
-    expect(() => parseConfig(inLambda({}))).toThrow(/refused in AWS Lambda: CARRIER=sandbox/);
-    expect(() => parseConfig(inLambda({ CARRIER: 'sandbox' }))).toThrow(/CARRIER=sandbox books no real shipment/);
-    // Nothing else of a complete AWS environment is refused.
-    expect(() => parseConfig(inLambda({}))).toThrow(
-      /^Invalid configuration: AWS: refused in AWS Lambda: CARRIER[^;]*$/,
-    );
+  it('accepts a complete AWS environment: nothing of it is refused', () => {
+    expect(parseConfig(inLambda({})).carrier.baseUrl).toBe('https://api.easypost.com');
   });
 
   it('accepts every local setting under serverless-offline and outside Lambda (npm start, tests)', () => {
@@ -173,7 +170,7 @@ describe('secrets in SSM Parameter Store', () => {
 
 describe('production safety at deployment', () => {
   it.each(DEVELOPMENT_SETTINGS)('the deploy guard refuses %s as the cold start does', (_name, overrides) => {
-    const env = { ...inLambda({}), CARRIER: 'ses-only', ...overrides };
+    const env = { ...inLambda({}), ...overrides };
 
     expect(plugin.developmentSettingProblems(env)).toEqual(developmentSettingProblems(env));
     expect(plugin.developmentSettingProblems(env)).toHaveLength(1);
@@ -195,13 +192,13 @@ describe('production safety at deployment', () => {
   }
 
   it('only warns for the package-only stage ci, and refuses to deploy it', () => {
-    const packaging = runGuard('ci', 'package', { CARRIER: 'sandbox' });
+    const packaging = runGuard('ci', 'package', { CARRIER_API_URL: 'http://carrier.test' });
     expect(packaging.run).not.toThrow();
-    expect(packaging.warnings.join()).toMatch(/package-only.*\n.*CARRIER=sandbox/);
+    expect(packaging.warnings.join()).toMatch(/package-only.*\n.*CARRIER_API_URL is http:\/\//);
 
     expect(runGuard('ci', 'deploy', {}).run).toThrow(/Stage "ci" is only packaged .* never deployed/);
-    expect(runGuard('prod', 'deploy', { AUTH_MODE: 'cognito', CARRIER: 'real' }).run).not.toThrow();
-    expect(runGuard('prod', 'deploy', { CARRIER: 'real', IS_OFFLINE: 'true' }).run).toThrow(/IS_OFFLINE is set/);
+    expect(runGuard('prod', 'deploy', { AUTH_MODE: 'cognito', CARRIER: 'easypost' }).run).not.toThrow();
+    expect(runGuard('prod', 'deploy', { CARRIER: 'easypost', IS_OFFLINE: 'true' }).run).toThrow(/IS_OFFLINE is set/);
   });
 
   it('makes `serverless package` of a deployable stage fail with the list of problems', async () => {
@@ -212,6 +209,7 @@ describe('production safety at deployment', () => {
       SLS_NOTIFICATIONS_MODE: 'off',
       AUTH_MODE: 'local',
       PAYMENT_WEBHOOK_SECRET: 'whsec_local_dev',
+      CARRIER_API_URL: 'http://carrier.test',
     };
     const run = promisify(execFile)(process.execPath, [bin, 'package', '--stage', 'prod'], { cwd: repoRoot, env });
 
@@ -224,6 +222,6 @@ describe('production safety at deployment', () => {
     expect(output).toContain('Stage "prod" cannot be packaged or deployed with development settings:');
     expect(output).toContain('- AUTH_MODE=local accepts tokens anyone can mint');
     expect(output).toContain('- PAYMENT_WEBHOOK_SECRET is a development default');
-    expect(output).toContain('- CARRIER=sandbox');
+    expect(output).toContain('- CARRIER_API_URL is http://');
   }, 60_000);
 });

@@ -6,7 +6,8 @@ import type {
   RefundRequest,
   RefundResult,
 } from '../../domain/payments/payment-gateway';
-import { type RetryPolicy, retryTransient } from './payment-gateway-retry';
+import { type JsonObject, objectAt, parseJsonObject, transportFailure } from '../json-api';
+import { type RetryPolicy, retryTransient } from '../retry-transient';
 
 /**
  * The payment gateway over Stripe's HTTP API (PaymentIntents create-and-confirm, Refunds), with
@@ -38,7 +39,7 @@ export interface StripePaymentGatewayOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-type StripeObject = Record<string, unknown>;
+type StripeObject = JsonObject;
 
 /** A response that is an answer about the request: a 2xx, or a 402 card error (a decline). */
 interface StripeAnswer {
@@ -83,7 +84,7 @@ export function createStripePaymentGateway(options: StripePaymentGatewayOptions)
     } catch (error) {
       throw transportError(error, path, options.timeoutMs);
     }
-    const body = parseObject(text);
+    const body = parseJsonObject(text);
     if (body === undefined) {
       // Safe to repeat: the same key replays the stored answer, readable this time with luck.
       throw new PaymentGatewayError('unexpected-response', `POST ${path} answered ${response.status} without JSON`, {
@@ -114,6 +115,7 @@ export function createStripePaymentGateway(options: StripePaymentGatewayOptions)
       });
     }
     return retryTransient(() => post(path, form, idempotencyKey, secret, sensitive), options.retry, {
+      retryable: (error): error is PaymentGatewayError => error instanceof PaymentGatewayError && error.retryable,
       ...(options.sleep && { sleep: options.sleep }),
       onRetry: (retry) => options.onRetry?.({ operation, ...retry }),
     });
@@ -235,28 +237,11 @@ function httpError(
 }
 
 function transportError(error: unknown, path: string, timeoutMs: number): PaymentGatewayError {
-  const name = (error as Error | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  const { timedOut, reason } = transportFailure(error);
+  if (timedOut) {
     return new PaymentGatewayError('timeout', `POST ${path} got no complete answer within ${timeoutMs} ms`, {
       cause: error,
     });
   }
-  // undici reports "fetch failed" and puts the reason (ECONNREFUSED, ECONNRESET, ...) in the cause.
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? String(error);
   return new PaymentGatewayError('network', `POST ${path} failed: ${reason}`, { cause: error });
-}
-
-function parseObject(text: string): StripeObject | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as StripeObject) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function objectAt(body: StripeObject, key: string): StripeObject | undefined {
-  const value = body[key];
-  return typeof value === 'object' && value !== null ? (value as StripeObject) : undefined;
 }

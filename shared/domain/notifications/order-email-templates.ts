@@ -110,6 +110,11 @@ function describe(event: OrderEmailEvent, order: OrderEmailInput, shop: string, 
             facts: [
               ['Carrier', boundedText(order.shipment.carrier, BOUNDS.shipmentFact)],
               ['Tracking number', boundedText(order.shipment.trackingNumber, BOUNDS.shipmentFact)],
+              ...(order.shipment.trackingUrl
+                ? ([['Track it', boundedText(order.shipment.trackingUrl, BOUNDS.trackingUrl)]] as Array<
+                    [string, string]
+                  >)
+                : []),
             ],
           },
           { kind: 'lines' },
@@ -177,6 +182,7 @@ export const BOUNDS = {
   addressLine: 100,
   productName: 100,
   shipmentFact: 64,
+  trackingUrl: 512,
 } as const;
 
 function greeting(order: OrderEmailInput): string {

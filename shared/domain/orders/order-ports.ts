@@ -52,6 +52,13 @@ export interface OrderRepository {
    * @returns false when the order was no longer in `from` (someone else moved it first).
    */
   transition(transition: Transition): Promise<boolean>;
+  /**
+   * Stores the carrier's shipment id on a PAID order that has none, if the order is still this
+   * version; moves `updatedAt` to `at` (or just past the version seen), so no transition prepared
+   * from an older read can write the id away.
+   * @returns the order as it now is, or null when it had moved on (read it again).
+   */
+  recordCarrierShipment(order: Order, shipmentId: string, at: string): Promise<Order | null>;
   listByCustomer(sub: string, page: PageRequest): Promise<Page<Order>>;
   /** Orders of one status, newest first (or oldest first: the expiry job works from the oldest). */
   listByStatus(status: OrderStatus, page: PageRequest, options?: { oldestFirst?: boolean }): Promise<Page<Order>>;

@@ -175,9 +175,10 @@ export function createOrderService(deps: OrderServiceDeps) {
     // Every sum stays a safe integer: at most MAX_LINES × MAX_QUANTITY × the largest price (≈ 5 × 10^13).
     if (subtotal > MAX_MONEY) throw new OrderTotalTooLargeError(subtotal, deps.maxOrderTotal, deps.currency);
     const { country } = input.shippingAddress;
+    const weightGrams = parcelWeight(priced);
     const chosen = shippingFor(
       shippingMethods,
-      { country, weightGrams: parcelWeight(priced), goods: subtotal - discount },
+      { country, weightGrams, goods: subtotal - discount },
       input.shippingMethod,
     );
     const shipping = chosen.amount;
@@ -229,6 +230,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       reservationExpiresAt: new Date(now.getTime() + deps.reservationTtlSeconds * 1000).toISOString(),
       payment: { status: 'PENDING', attempts: 0 },
       shipment: null,
+      parcelWeightGrams: weightGrams,
       createdAt: at,
       updatedAt: at,
       events: [{ type: 'ORDER_PLACED', at, detail: null }],

@@ -65,6 +65,26 @@ export interface PaymentState {
   paymentIntentId?: string;
 }
 
+/** Where a parcel is, as the carrier's tracking says (contract §5.5), in the order it gets there. */
+export const SHIPMENT_STATUSES = [
+  'LABEL_CREATED',
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'DELIVERY_FAILED',
+  'RETURNED_TO_SENDER',
+  'DELIVERED',
+] as const;
+export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
+
+/** The shipment of a shipped order. Orders shipped before tracking existed have only carrier and number. */
+export interface OrderShipment {
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl?: string | null;
+  status?: ShipmentStatus;
+  deliveredAt?: string | null;
+}
+
 /** An order as stored. `userId` and `email` are the customer's (both removed on erasure, with the address). */
 export interface Order {
   orderId: string;
@@ -89,7 +109,14 @@ export interface Order {
   shippingAddress: Address | null;
   reservationExpiresAt: string;
   payment: PaymentState;
-  shipment: { carrier: string; trackingNumber: string } | null;
+  shipment: OrderShipment | null;
+  /** The parcel's weight in grams, from the products' weights when it was placed (internal; absent before). */
+  parcelWeightGrams?: number;
+  /**
+   * The carrier's shipment (`shp_…`) whose label is bought for this order, stored before the
+   * purchase so a redelivery buys the same one (internal; docs/decisions/0018-carrier-adapter.md).
+   */
+  carrierShipmentId?: string;
   createdAt: string;
   updatedAt: string;
   events: OrderEvent[];
@@ -122,7 +149,13 @@ export function toOrderView(order: Order, options: { withEvents: boolean } = { w
     shippingAddress: order.shippingAddress,
     reservationExpiresAt: order.reservationExpiresAt,
     payment: { status: order.payment.status, attempts: order.payment.attempts },
-    shipment: order.shipment,
+    shipment: order.shipment && {
+      carrier: order.shipment.carrier,
+      trackingNumber: order.shipment.trackingNumber,
+      trackingUrl: order.shipment.trackingUrl ?? null,
+      status: order.shipment.status ?? 'LABEL_CREATED',
+      deliveredAt: order.shipment.deliveredAt ?? null,
+    },
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     ...(options.withEvents ? { events: order.events } : {}),
