@@ -6,6 +6,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { LOCAL_CARRIER_WEBHOOK_SECRET } from '../shared/config';
 import { startDynamoDb } from './local/dynamodb-engine';
 import { assertPortFree, freePort } from './local/free-port';
 import { ensureIssuer } from './local/issuer';
@@ -36,6 +37,15 @@ const log = say('[start]   ');
 /** What is running, in start order; shutdown stops it in reverse. */
 const running: Array<{ name: string; stop: () => Promise<void> }> = [];
 let shuttingDown: Promise<never> | undefined;
+
+/** A duration in milliseconds from the environment (0 or more), or undefined when unset. */
+function durationFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`${name} must be a number of milliseconds, not "${raw}"`);
+  return ms;
+}
 
 function portFromEnv(name: string): number | undefined {
   const raw = process.env[name];
@@ -82,9 +92,16 @@ async function start(): Promise<void> {
   });
   running.push({ name: 'sandbox payment gateway', stop: payments.stop });
   recordStack({ paymentGatewayUrl: payments.url });
-  // The production carrier adapter, pointed at an EasyPost look-alike on loopback.
+  // The production carrier adapter, pointed at an EasyPost look-alike on loopback, whose parcels
+  // travel by themselves and report back, signed, to the local API's carrier webhook.
+  const advanceMs = durationFromEnv('SANDBOX_CARRIER_STEP_MS') ?? 3000;
   const carrier = await startSandboxCarrier({
     apiKey: process.env.CARRIER_API_KEY || undefined,
+    webhook: {
+      url: `http://127.0.0.1:${httpPort}/v1/webhooks/carrier`,
+      secret: process.env.CARRIER_WEBHOOK_SECRET || LOCAL_CARRIER_WEBHOOK_SECRET,
+    },
+    advance: { inTransitAfterMs: advanceMs, outForDeliveryAfterMs: advanceMs, deliveredAfterMs: advanceMs },
     onRequest: say('[carrier] '),
   });
   running.push({ name: 'sandbox carrier', stop: carrier.stop });
@@ -112,6 +129,7 @@ async function start(): Promise<void> {
     PAYMENT_GATEWAY_SECRET: payments.secret,
     CARRIER_API_URL: carrier.url,
     CARRIER_API_KEY: carrier.apiKey,
+    CARRIER_WEBHOOK_SECRET: carrier.webhookSecret,
     // Not used in local mode; set so serverless.yml does not fall back to CloudFormation references.
     COGNITO_USER_POOL_ID: 'unused-in-local-mode',
     COGNITO_CLIENT_ID: 'unused-in-local-mode',

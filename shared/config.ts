@@ -5,12 +5,18 @@ import {
   developmentSettingProblems,
   isAwsLambda,
   LOCAL_CARRIER_API_KEY,
+  LOCAL_CARRIER_WEBHOOK_SECRET,
   LOCAL_CURSOR_SECRET,
   LOCAL_PAYMENT_GATEWAY_SECRET,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
 } from './production-safety';
 
-export { LOCAL_CARRIER_API_KEY, LOCAL_PAYMENT_GATEWAY_SECRET, LOCAL_PAYMENT_WEBHOOK_SECRET } from './production-safety';
+export {
+  LOCAL_CARRIER_API_KEY,
+  LOCAL_CARRIER_WEBHOOK_SECRET,
+  LOCAL_PAYMENT_GATEWAY_SECRET,
+  LOCAL_PAYMENT_WEBHOOK_SECRET,
+} from './production-safety';
 
 /** The shop's address at the local sandbox carrier (required in AWS: CARRIER_FROM_ADDRESS_ID). */
 export const LOCAL_CARRIER_FROM_ADDRESS_ID = 'adr_local_shop';
@@ -79,7 +85,7 @@ const envSchema = () =>
       /** Local mode only; in AWS the secret is read from SSM (PAYMENT_WEBHOOK_SECRET_PARAMETER). */
       PAYMENT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
       PAYMENT_WEBHOOK_SECRET_PARAMETER: ssmParameterName,
-      /** How long applied webhook event ids are remembered (gateways redeliver for up to 3 days). */
+      /** How long applied webhook event ids (payment gateway and carrier) are remembered (both redeliver for days). */
       PAYMENT_WEBHOOK_RETENTION_DAYS: positiveInt(30),
       PAYMENT_GATEWAY_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.stripe.com'),
       /** Local mode only; in AWS the secret is read from SSM (PAYMENT_GATEWAY_SECRET_PARAMETER). */
@@ -131,6 +137,9 @@ const envSchema = () =>
       CARRIER_API_KEY_PARAMETER: ssmParameterName,
       /** The shop's return address at the carrier (`adr_…`), where every parcel ships from. */
       CARRIER_FROM_ADDRESS_ID: z.optional(z.string().check(z.regex(/^adr_\w{1,64}$/, 'an address id such as `adr_…`'))),
+      /** Local mode only; in AWS the secret is read from SSM (CARRIER_WEBHOOK_SECRET_PARAMETER). */
+      CARRIER_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
+      CARRIER_WEBHOOK_SECRET_PARAMETER: ssmParameterName,
       CARRIER_TIMEOUT_MS: positiveInt(5000),
       CARRIER_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(10)), 3),
       /** The weight the carrier is told for an order whose products have none (grams). */
@@ -147,6 +156,7 @@ const envSchema = () =>
             'PAYMENT_WEBHOOK_SECRET_PARAMETER',
             'CURSOR_SECRET_PARAMETER',
             'CARRIER_API_KEY_PARAMETER',
+            'CARRIER_WEBHOOK_SECRET_PARAMETER',
             'CARRIER_FROM_ADDRESS_ID',
             'EMAIL_FROM',
           ] as const) {
@@ -194,7 +204,8 @@ function secretSetting(
     | 'PAYMENT_GATEWAY_SECRET_PARAMETER'
     | 'PAYMENT_WEBHOOK_SECRET_PARAMETER'
     | 'CURSOR_SECRET_PARAMETER'
-    | 'CARRIER_API_KEY_PARAMETER',
+    | 'CARRIER_API_KEY_PARAMETER'
+    | 'CARRIER_WEBHOOK_SECRET_PARAMETER',
 ): SecretSetting {
   return env.AUTH_MODE === 'local'
     ? { source: 'value', value: localValue }
@@ -284,6 +295,11 @@ const configSchema = once(() =>
         provider: env.CARRIER,
         baseUrl: env.CARRIER_API_URL,
         apiKey: secretSetting(env, env.CARRIER_API_KEY ?? LOCAL_CARRIER_API_KEY, 'CARRIER_API_KEY_PARAMETER'),
+        webhookSecret: secretSetting(
+          env,
+          env.CARRIER_WEBHOOK_SECRET ?? LOCAL_CARRIER_WEBHOOK_SECRET,
+          'CARRIER_WEBHOOK_SECRET_PARAMETER',
+        ),
         // Local mode only (required in AWS): the sandbox's shop address.
         fromAddressId: env.CARRIER_FROM_ADDRESS_ID ?? LOCAL_CARRIER_FROM_ADDRESS_ID,
         timeoutMs: env.CARRIER_TIMEOUT_MS,

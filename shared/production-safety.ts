@@ -7,6 +7,8 @@
 export const LOCAL_PAYMENT_GATEWAY_SECRET = 'sk_test_local_sandbox';
 /** The local sandbox carrier's default API key (scripts/local/sandbox-carrier.ts). */
 export const LOCAL_CARRIER_API_KEY = 'EZTK_local_sandbox';
+/** The carrier webhook secret in local mode (in AWS: the SSM parameter CARRIER_WEBHOOK_SECRET_PARAMETER). */
+export const LOCAL_CARRIER_WEBHOOK_SECRET = 'carrier_local_webhook_secret';
 /** The payment webhook secret in local mode (in AWS: the SSM parameter PAYMENT_WEBHOOK_SECRET_PARAMETER). */
 export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'whsec_local_dev';
 /** The cursor key in local mode, fixed so cursors survive restarts of `npm start`. */
@@ -16,6 +18,7 @@ export const LOCAL_CURSOR_SECRET = 'cartwheel-local-cursor-secret';
 export const DEVELOPMENT_SECRETS: readonly string[] = [
   LOCAL_PAYMENT_GATEWAY_SECRET,
   LOCAL_CARRIER_API_KEY,
+  LOCAL_CARRIER_WEBHOOK_SECRET,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
   LOCAL_CURSOR_SECRET,
 ];
@@ -54,7 +57,13 @@ export function developmentSettingProblems(env: Record<string, unknown>): string
     problems.push('PAYMENT_GATEWAY_URL is http://: card tokens and the secret key would travel in clear text');
   if (text('CARRIER_API_URL')?.toLowerCase().startsWith('http://'))
     problems.push('CARRIER_API_URL is http://: addresses and the API key would travel in clear text');
-  for (const name of ['PAYMENT_GATEWAY_SECRET', 'CARRIER_API_KEY', 'PAYMENT_WEBHOOK_SECRET', 'CURSOR_SECRET']) {
+  for (const name of [
+    'PAYMENT_GATEWAY_SECRET',
+    'CARRIER_API_KEY',
+    'CARRIER_WEBHOOK_SECRET',
+    'PAYMENT_WEBHOOK_SECRET',
+    'CURSOR_SECRET',
+  ]) {
     const value = text(name);
     if (value) problems.push(secretValueProblem(name, value) ?? `${name} is set in plain environment: keep it in SSM`);
   }

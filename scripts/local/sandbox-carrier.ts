@@ -13,31 +13,80 @@
  * answers held back *after* processing, so that a client times out on a request that took effect;
  * and the carrier's first scan of every bought parcel (`dispatch`,
  * `POST /_sandbox/references/{ref}/dispatch`), after which a refund is `rejected`.
+ *
+ * Trackers: the purchase makes a `tracker.created` Event and every status change a
+ * `tracker.updated` one, signed with the webhook secret and POSTed to `webhook.url` when one is set
+ * (sandbox-carrier-webhooks.ts: retries, one tracker's events in order). With `advance`, each label's
+ * tracker moves by itself pre_transit → in_transit → out_for_delivery → delivered, each delay counted
+ * from the previous step; a refunded label stops. Hooks: `advance`
+ * (`POST /_sandbox/references/{ref}/advance` with `{ "status" }`) moves the tracker of the
+ * reference's latest label to any status, backwards too, and answers the signed event (posted as
+ * well, not awaited); `webhookDeliveries` (`GET /_sandbox/references/{ref}/webhooks`) lists what was
+ * sent.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LOCAL_CARRIER_API_KEY } from '../../shared/production-safety';
+import { LOCAL_CARRIER_API_KEY, LOCAL_CARRIER_WEBHOOK_SECRET } from '../../shared/production-safety';
 import { startLoopbackServer } from './loopback-server';
+import {
+  createWebhookSender,
+  type SandboxWebhookDelivery,
+  type SignedTrackerEvent,
+  type WebhookSender,
+} from './sandbox-carrier-webhooks';
 import { newSandboxId } from './sandbox-payments';
 import {
   apiError,
   createSandboxShipments,
   decoded,
+  type FieldError,
   faultProblems,
+  isTrackerStatus,
   type SandboxAnswer,
   type SandboxFaults,
   type SandboxShipmentStats,
   type SandboxShipments,
+  TRACKER_STATUSES,
+  type TrackerChange,
+  type TrackerStatus,
 } from './sandbox-shipments';
 
-export type { SandboxFaults, SandboxShipmentStats } from './sandbox-shipments';
+export type { SandboxWebhookDelivery, SignedTrackerEvent } from './sandbox-carrier-webhooks';
+export { webhookSignature } from './sandbox-carrier-webhooks';
+export type {
+  SandboxFaults,
+  SandboxShipmentStats,
+  SandboxTracker,
+  SandboxTrackerEvent,
+  SandboxTrackingDetail,
+  TrackerStatus,
+} from './sandbox-shipments';
+export { TRACKER_STATUSES } from './sandbox-shipments';
+
+/** The automatic advance's delays, each counted from the previous step (the first from the purchase). */
+export interface SandboxAdvanceDelays {
+  inTransitAfterMs: number;
+  outForDeliveryAfterMs: number;
+  deliveredAfterMs: number;
+}
 
 export interface SandboxCarrierOptions {
   /** Defaults to a port chosen by the OS. */
   port?: number;
   /** The API key clients must send; defaults to the local one of shared/production-safety.ts. */
   apiKey?: string;
-  /** One line per API request, for `npm start`'s output. */
+  /** One line per API request and per webhook delivery attempt, for `npm start`'s output. */
   onRequest?: (line: string) => void;
+  /**
+   * Where tracker events are POSTed (http:// on loopback only), signed with `secret` (defaults to
+   * `webhookSecret`). Without it nothing is posted.
+   */
+  webhook?: { url: string; secret?: string };
+  /** The signing secret when `webhook.secret` is not given; defaults to the local one of shared/production-safety.ts. */
+  webhookSecret?: string;
+  /** The wait before a delivery's second attempt, doubling for each further one (5 attempts in all); defaults to 1000. */
+  webhookRetryBaseMs?: number;
+  /** Trackers that advance on their own after these delays; null (the default) for none. */
+  advance?: SandboxAdvanceDelays | null;
 }
 
 export interface SandboxCarrier {
@@ -50,12 +99,22 @@ export interface SandboxCarrier {
   injectFaults(reference: string, faults: SandboxFaults): void;
   /** The carrier scans every bought shipment of the reference; throws when it has none. */
   dispatch(reference: string): void;
-  /** Closes the server and every connection, answered or not. */
+  /** The secret events are signed with. */
+  webhookSecret: string;
+  /**
+   * Moves the tracker of the reference's most recently bought shipment to `status` (any, backwards
+   * too) and answers its signed `tracker.updated` event, also posted to the webhook (not awaited).
+   * Throws on an invalid status or when the reference has no bought shipment.
+   */
+  advance(reference: string, status: TrackerStatus): SignedTrackerEvent;
+  /** The webhook deliveries of the reference's events, in the order the events were made. */
+  webhookDeliveries(reference: string): SandboxWebhookDelivery[];
+  /** Closes the server and every connection, answered or not; clears the advance timers and aborts webhook posts. */
   stop(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-const HOOK = /^\/_sandbox\/references\/([^/]+)(?:\/(faults|dispatch))?$/;
+const HOOK = /^\/_sandbox\/references\/([^/]+)(?:\/(faults|dispatch|advance|webhooks))?$/;
 const TRACK_PAGE = /^\/track\/([^/]+)$/;
 const LABEL = /^\/labels\/([^/]+)\.png$/;
 /** A 1×1 PNG: the sandbox's every label. */
@@ -64,8 +123,87 @@ const LABEL_PNG = Buffer.from(
   'base64',
 );
 
+/** The problems of an advance hook's body; none when it is `{ "status": <a tracker status> }`. */
+function advanceProblems(body: unknown): FieldError[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return [{ field: 'body', message: 'must be an object' }];
+  const { status, ...rest } = body as Record<string, unknown>;
+  const problems = Object.keys(rest).map((field) => ({ field, message: 'is not a field' }));
+  if (!isTrackerStatus(status))
+    problems.push({ field: 'status', message: `must be one of ${TRACKER_STATUSES.join(', ')}` });
+  return problems;
+}
+
+function delayProblems(delays: SandboxAdvanceDelays): string[] {
+  return (['inTransitAfterMs', 'outForDeliveryAfterMs', 'deliveredAfterMs'] as const)
+    .filter((name) => !(Number.isFinite(delays[name]) && delays[name] >= 0))
+    .map((name) => `advance.${name} must be a number ≥ 0`);
+}
+
 export async function startSandboxCarrier(options: SandboxCarrierOptions = {}): Promise<SandboxCarrier> {
   const apiKey = options.apiKey ?? LOCAL_CARRIER_API_KEY;
+  const webhookSecret = options.webhook?.secret ?? options.webhookSecret ?? LOCAL_CARRIER_WEBHOOK_SECRET;
+  const delays = options.advance ?? null;
+  const problems = delays ? delayProblems(delays) : [];
+  if (problems.length > 0) throw new Error(`invalid sandbox carrier options: ${problems.join('; ')}`);
+  // Throws here, before anything listens, on a webhook URL off loopback.
+  const webhooks: WebhookSender = createWebhookSender({
+    url: options.webhook?.url ?? null,
+    secret: webhookSecret,
+    retryBaseMs: options.webhookRetryBaseMs ?? 1000,
+    ...(options.onRequest && { log: options.onRequest }),
+  });
+  const timers = new Set<NodeJS.Timeout>();
+  let stopping = false;
+
+  function later(ms: number, run: () => void): void {
+    if (stopping) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!stopping) run();
+    }, ms);
+    timers.add(timer);
+  }
+
+  /** The automatic advance from `step` on: each step waits its delay, then moves the tracker forward. */
+  function schedule(shipmentId: string, step: number): void {
+    if (!delays) return;
+    const steps: [TrackerStatus, number][] = [
+      ['in_transit', delays.inTransitAfterMs],
+      ['out_for_delivery', delays.outForDeliveryAfterMs],
+      ['delivered', delays.deliveredAfterMs],
+    ];
+    const next = steps[step];
+    if (!next) return;
+    later(next[1], () => {
+      if (state().autoAdvance(shipmentId, next[0])) schedule(shipmentId, step + 1);
+    });
+  }
+
+  /** The latest event onTrackerEvent signed, so the advance hook answers the very bytes posted. */
+  let lastSigned: SignedTrackerEvent | undefined;
+  /** Every tracker event: signed, posted (when there is a webhook), and a new label's advance started. */
+  function onTrackerEvent({ reference, shipmentId, trackerId, event }: TrackerChange): void {
+    lastSigned = webhooks.sign(event);
+    webhooks.post(reference, trackerId, lastSigned);
+    if (event.description === 'tracker.created') schedule(shipmentId, 0);
+  }
+
+  /** Moves the tracker; answers the event exactly as onTrackerEvent signed (and posted) it. */
+  function moved(reference: string, status: TrackerStatus): SignedTrackerEvent | undefined {
+    const event = state().moveTracker(reference, status);
+    if (!event) return undefined;
+    const signed = lastSigned?.event.id === event.id ? lastSigned : webhooks.sign(event);
+    return { ...signed, event: JSON.parse(signed.body) as SignedTrackerEvent['event'] };
+  }
+
+  function advance(reference: string, status: TrackerStatus): SignedTrackerEvent {
+    if (!isTrackerStatus(status)) throw new Error(`invalid tracker status ${String(status)}`);
+    const signed = moved(reference, status);
+    if (!signed) throw new Error(`reference ${reference} has no bought shipment`);
+    return signed;
+  }
+
   function injectFaults(reference: string, faults: SandboxFaults): void {
     state().injectFaults(reference, faults);
   }
@@ -103,7 +241,10 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions = {}): 
     if (match?.[1] === undefined) return undefined;
     const reference = decoded(match[1]);
     if (request.method === 'GET' && !match[2]) return { status: 200, body: state().statsFor(reference) };
-    if (request.method !== 'POST' || !match[2]) return undefined;
+    if (request.method === 'GET' && match[2] === 'webhooks')
+      return { status: 200, body: { deliveries: webhooks.deliveries(reference) } };
+    if (request.method !== 'POST' || !match[2] || match[2] === 'webhooks') return undefined;
+    if (match[2] === 'advance') return advanceAnswer(reference, raw);
     if (match[2] === 'dispatch') {
       if (state().dispatch(reference) > 0) return { status: 204, body: null };
       return apiError(404, 'NOT_FOUND', `Reference ${reference} has no bought shipment.`);
@@ -118,6 +259,20 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions = {}): 
     if (problems.length > 0) return apiError(400, 'BAD_REQUEST', 'Invalid faults.', problems);
     state().injectFaults(reference, faults as SandboxFaults);
     return { status: 204, body: null };
+  }
+
+  function advanceAnswer(reference: string, raw: string): SandboxAnswer {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return apiError(400, 'BAD_REQUEST', 'The body is not JSON.');
+    }
+    const problems = advanceProblems(body);
+    if (problems.length > 0) return apiError(400, 'BAD_REQUEST', 'Invalid tracker status.', problems);
+    const signed = moved(reference, (body as { status: TrackerStatus }).status);
+    if (!signed) return apiError(404, 'NOT_FOUND', `Reference ${reference} has no bought shipment.`);
+    return { status: 200, body: signed };
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse, raw: string): Promise<void> {
@@ -154,7 +309,7 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions = {}): 
     failed: (response, error) =>
       send(response, apiError(500, 'INTERNAL_SERVER_ERROR', `sandbox failure: ${error.message}`)),
   });
-  shipments = createSandboxShipments({ baseUrl: server.url });
+  shipments = createSandboxShipments({ baseUrl: server.url, onTrackerEvent });
 
   return {
     url: server.url,
@@ -163,7 +318,16 @@ export async function startSandboxCarrier(options: SandboxCarrierOptions = {}): 
     statsFor: (reference) => state().statsFor(reference),
     injectFaults,
     dispatch,
-    stop: server.stop,
+    webhookSecret,
+    advance,
+    webhookDeliveries: (reference) => webhooks.deliveries(reference),
+    stop() {
+      stopping = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      webhooks.stop();
+      return server.stop();
+    },
   };
 }
 

@@ -10,8 +10,10 @@
  *
  * The test hooks' faults are state too, per reference (the order id): a run of 503s answered
  * without processing, then answers held back after processing (the server does the holding).
- * Each tracker keeps its status history, and `advance` is the one place a status changes, so a later
- * slice can move trackers on a clock and post `tracker.updated` events from there.
+ * Each tracker keeps its status history. Its creation (the purchase) and every status change make an
+ * EasyPost `Event` (`tracker.created`, `tracker.updated`, `result` the Tracker), handed to
+ * `onTrackerEvent`; sandbox-carrier.ts signs and posts them, and moves trackers on a clock with
+ * `autoAdvance`, whose rules are here: forward only, and never a refunded label.
  */
 import { randomInt } from 'node:crypto';
 import { newSandboxId } from './sandbox-payments';
@@ -20,14 +22,91 @@ export const SHIPMENTS_PATH = '/v2/shipments';
 const SHIPMENT_PATH = /^\/v2\/shipments\/([^/]+)(?:\/(buy|refund))?$/;
 
 /** EasyPost's tracker statuses that a label goes through (`unknown`, `cancelled`, `error` never happen here). */
-export type TrackerStatus =
-  | 'pre_transit'
-  | 'in_transit'
-  | 'out_for_delivery'
-  | 'available_for_pickup'
-  | 'delivered'
-  | 'return_to_sender'
-  | 'failure';
+export const TRACKER_STATUSES = [
+  'pre_transit',
+  'in_transit',
+  'out_for_delivery',
+  'available_for_pickup',
+  'delivered',
+  'return_to_sender',
+  'failure',
+] as const;
+export type TrackerStatus = (typeof TRACKER_STATUSES)[number];
+
+export const isTrackerStatus = (value: unknown): value is TrackerStatus =>
+  (TRACKER_STATUSES as readonly unknown[]).includes(value);
+
+/** Per status: EasyPost's `status_detail` and a tracking detail's message. */
+const STATUS_DETAILS: Record<TrackerStatus, { detail: string; message: string }> = {
+  pre_transit: { detail: 'label_created', message: 'Shipping label created' },
+  in_transit: { detail: 'arrived_at_facility', message: 'Arrived at USPS facility' },
+  out_for_delivery: { detail: 'out_for_delivery', message: 'Out for delivery' },
+  available_for_pickup: { detail: 'arrived_at_pickup_location', message: 'Available for pickup' },
+  delivered: { detail: 'arrived_at_destination', message: 'Delivered' },
+  return_to_sender: { detail: 'return', message: 'Returned to sender' },
+  failure: { detail: 'delivery_exception', message: 'Delivery failed' },
+};
+
+/**
+ * How far along the automatic advance (pre_transit → in_transit → out_for_delivery → delivered) a
+ * status is; undefined for those that end it (returned, failed). Pickup counts as in transit, as for
+ * the order (decision 0018).
+ */
+const PROGRESS: Partial<Record<TrackerStatus, number>> = {
+  pre_transit: 0,
+  in_transit: 1,
+  available_for_pickup: 1,
+  out_for_delivery: 2,
+  delivered: 3,
+};
+
+export interface SandboxTrackingDetail {
+  object: 'TrackingDetail';
+  status: TrackerStatus;
+  status_detail: string;
+  message: string;
+  datetime: string;
+}
+
+/** An EasyPost Tracker, as a shipment and an event carry it. */
+export interface SandboxTracker {
+  id: string;
+  object: 'Tracker';
+  mode: 'test';
+  tracking_code: string;
+  status: TrackerStatus;
+  status_detail: string;
+  carrier: string;
+  shipment_id: string;
+  public_url: string;
+  created_at: string;
+  /** When it got its latest status. */
+  updated_at: string;
+  /** One per status it had, oldest first. */
+  tracking_details: SandboxTrackingDetail[];
+}
+
+/** An EasyPost webhook `Event` about a tracker. */
+export interface SandboxTrackerEvent {
+  id: string;
+  object: 'Event';
+  mode: 'test';
+  description: 'tracker.created' | 'tracker.updated';
+  created_at: string;
+  updated_at: string;
+  /** The status before the change; empty for `tracker.created`. */
+  previous_attributes: { status?: TrackerStatus };
+  pending_urls: string[];
+  completed_urls: string[];
+  result: SandboxTracker;
+}
+
+export interface TrackerChange {
+  reference: string;
+  shipmentId: string;
+  trackerId: string;
+  event: SandboxTrackerEvent;
+}
 
 export interface TrackerState {
   id: string;
@@ -91,12 +170,26 @@ export interface SandboxShipments {
   trackerOf(trackerId: string): (TrackerState & { carrier: string }) | undefined;
   /** Whether the shipment has a label (served at `postage_label.label_url`). */
   hasLabel(shipmentId: string): boolean;
+  /**
+   * Moves the tracker of the reference's most recently bought shipment (refunded or not) to any
+   * status, backwards and unchanged included (a test's out-of-order or repeated event), recorded in
+   * its history; answers the `tracker.updated` event, undefined when the reference has no label.
+   */
+  moveTracker(reference: string, status: TrackerStatus): SandboxTrackerEvent | undefined;
+  /**
+   * One step of the automatic advance: moves the shipment's tracker to `status` if that is further
+   * along than where it is (else nothing). False when the advance is over for this label: refunded,
+   * delivered, returned or failed (or no label at all).
+   */
+  autoAdvance(shipmentId: string, status: TrackerStatus): boolean;
 }
 
 export interface SandboxShipmentsOptions {
   /** The server's URL, for label and tracking URLs. */
   baseUrl: string;
   now?: () => Date;
+  /** Called, synchronously, with each tracker's `tracker.created` (at the purchase) and `tracker.updated` events. */
+  onTrackerEvent?: (change: TrackerChange) => void;
 }
 
 type Json = Record<string, unknown>;
@@ -179,6 +272,8 @@ export function createSandboxShipments(options: SandboxShipmentsOptions): Sandbo
   const trackingCodes = new Set<string>();
   const stats = new Map<string, SandboxShipmentStats>();
   const faults = new Map<string, { serverErrors: number; delay?: { ms: number; times: number } }>();
+  /** Per reference, its bought shipments' ids in the order they were bought. */
+  const purchases = new Map<string, string[]>();
 
   const statsOf = (reference: string): SandboxShipmentStats => {
     let entry = stats.get(reference);
@@ -206,14 +301,69 @@ export function createSandboxShipments(options: SandboxShipmentsOptions): Sandbo
     return code;
   }
 
-  /** The one place a tracker's status changes (and, later, where its `tracker.updated` event is sent). */
-  function advance(shipment: ShipmentState, status: TrackerStatus): void {
+  function trackerJson(shipment: ShipmentState, tracker: TrackerState): SandboxTracker {
+    const first = tracker.history[0];
+    const last = tracker.history.at(-1);
+    if (!first || !last) throw new Error(`tracker ${tracker.id} has no history`);
+    return {
+      id: tracker.id,
+      object: 'Tracker',
+      mode: 'test',
+      tracking_code: tracker.trackingCode,
+      status: tracker.status,
+      status_detail: STATUS_DETAILS[tracker.status].detail,
+      carrier: CARRIER,
+      shipment_id: shipment.id,
+      public_url: `${options.baseUrl}/track/${tracker.id}`,
+      created_at: first.at,
+      updated_at: last.at,
+      tracking_details: tracker.history.map(({ status, at }) => ({
+        object: 'TrackingDetail',
+        status,
+        status_detail: STATUS_DETAILS[status].detail,
+        message: STATUS_DETAILS[status].message,
+        datetime: at,
+      })),
+    };
+  }
+
+  /** Makes the tracker's event for its latest history entry and hands it to `onTrackerEvent`. */
+  function emit(shipment: ShipmentState, tracker: TrackerState, previous?: TrackerStatus): SandboxTrackerEvent {
+    const at = tracker.history.at(-1)?.at ?? now().toISOString();
+    const event: SandboxTrackerEvent = {
+      id: newSandboxId('evt'),
+      object: 'Event',
+      mode: 'test',
+      description: previous === undefined ? 'tracker.created' : 'tracker.updated',
+      created_at: at,
+      updated_at: at,
+      previous_attributes: previous === undefined ? {} : { status: previous },
+      pending_urls: [],
+      completed_urls: [],
+      result: trackerJson(shipment, tracker),
+    };
+    options.onTrackerEvent?.({
+      reference: shipment.reference,
+      shipmentId: shipment.id,
+      trackerId: tracker.id,
+      event: structuredClone(event),
+    });
+    return event;
+  }
+
+  /**
+   * The one place a tracker's status changes, with its `tracker.updated` event; unless `always`, a
+   * move to the status it has already is no change (and no event).
+   */
+  function advance(shipment: ShipmentState, status: TrackerStatus, always = false): SandboxTrackerEvent | undefined {
     const tracker = shipment.purchase?.tracker;
-    if (!tracker || tracker.status === status) return;
+    if (!tracker || (tracker.status === status && !always)) return undefined;
+    const previous = tracker.status;
     const at = now().toISOString();
     tracker.status = status;
     tracker.history.push({ status, at });
     shipment.updatedAt = at;
+    return emit(shipment, tracker, previous);
   }
 
   const dispatched = (shipment: ShipmentState) =>
@@ -236,18 +386,7 @@ export function createSandboxShipments(options: SandboxShipmentsOptions): Sandbo
       selected_rate: purchase?.rate ?? null,
       tracking_code: purchase?.trackingCode ?? null,
       postage_label: purchase ? { object: 'PostageLabel', label_url: purchase.labelUrl } : null,
-      tracker: tracker
-        ? {
-            id: tracker.id,
-            object: 'Tracker',
-            tracking_code: tracker.trackingCode,
-            status: tracker.status,
-            carrier: CARRIER,
-            public_url: `${options.baseUrl}/track/${tracker.id}`,
-            created_at: tracker.history[0]?.at,
-            updated_at: tracker.history.at(-1)?.at,
-          }
-        : null,
+      tracker: tracker ? trackerJson(shipment, tracker) : null,
       refund_status: shipment.refundStatus,
       created_at: shipment.createdAt,
       updated_at: shipment.updatedAt,
@@ -344,6 +483,8 @@ export function createSandboxShipments(options: SandboxShipmentsOptions): Sandbo
     shipment.updatedAt = at;
     trackers.set(tracker.id, shipment);
     statsOf(shipment.reference).labels++;
+    purchases.set(shipment.reference, [...(purchases.get(shipment.reference) ?? []), shipment.id]);
+    emit(shipment, tracker);
     return { status: 200, body: json(shipment) };
   }
 
@@ -428,6 +569,23 @@ export function createSandboxShipments(options: SandboxShipmentsOptions): Sandbo
     return bought;
   }
 
+  function moveTracker(reference: string, status: TrackerStatus): SandboxTrackerEvent | undefined {
+    const latest = purchases.get(reference)?.at(-1);
+    const shipment = latest === undefined ? undefined : shipments.get(latest);
+    return shipment && advance(shipment, status, true);
+  }
+
+  function autoAdvance(shipmentId: string, status: TrackerStatus): boolean {
+    const shipment = shipments.get(shipmentId);
+    const tracker = shipment?.purchase?.tracker;
+    if (!shipment || !tracker || shipment.refundStatus === 'submitted') return false;
+    const reached = PROGRESS[tracker.status];
+    const target = PROGRESS[status];
+    if (reached === undefined || target === undefined) return false;
+    if (target > reached) advance(shipment, status);
+    return (PROGRESS[tracker.status] ?? 3) < 3;
+  }
+
   function trackerOf(trackerId: string) {
     const tracker = trackers.get(trackerId)?.purchase?.tracker;
     return tracker && { ...structuredClone(tracker), carrier: CARRIER };
@@ -440,5 +598,7 @@ export function createSandboxShipments(options: SandboxShipmentsOptions): Sandbo
     dispatch,
     trackerOf,
     hasLabel: (shipmentId) => shipments.get(shipmentId)?.purchase !== undefined,
+    moveTracker,
+    autoAdvance,
   };
 }

@@ -1,4 +1,5 @@
 import type { RouteSpec } from '../http/route-spec';
+import { receiveCarrierWebhookRoute } from './carrier-webhook-routes';
 import { clearCartRoute, getCartRoute, removeCartItemRoute, setCartItemRoute } from './cart-routes';
 import {
   addVariantRoute,
@@ -76,6 +77,7 @@ export const routes: RouteSpec[] = [
   cancelOrderRoute,
   listAdminOrdersRoute,
   receivePaymentWebhookRoute,
+  receiveCarrierWebhookRoute,
   runJobRoute,
   getDailyReportRoute,
 ];

@@ -4,14 +4,7 @@ import { PAYMENT_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { Money, patterned } from './common-schemas';
-
-const EventId = /* @__PURE__ */ z
-  .string()
-  .check(...patterned(255, /^evt_[A-Za-z0-9_]{1,251}$/, 'an event id: evt_ and up to 251 characters of A-Z a-z 0-9 _'))
-  .register(z.globalRegistry, {
-    description: "The gateway's event id; a redelivery carries the same id",
-    example: 'evt_1QZt8wLkdIwHu7ix',
-  });
+import { EventId, WebhookReceipt } from './webhook-schemas';
 
 export const PaymentEventData = /* @__PURE__ */ z
   .strictObject({
@@ -82,15 +75,6 @@ export const PaymentWebhookBody = /* @__PURE__ */ z.pipe(
     };
   }),
 );
-
-export const WebhookReceipt = /* @__PURE__ */ z
-  .object({
-    received: z.literal(true),
-    duplicate: z.boolean().register(z.globalRegistry, {
-      description: 'Whether an event with this id had been applied before (it was not applied again)',
-    }),
-  })
-  .register(z.globalRegistry, { id: 'WebhookReceipt' });
 
 export const receivePaymentWebhookRoute = /* @__PURE__ */ defineRoute({
   operationId: 'receivePaymentWebhook',

@@ -1,9 +1,11 @@
 import { createEasyPostCarrier } from '../adapters/carrier/easypost-carrier';
+import { createDynamoWebhookEventStore } from '../adapters/dynamo/dynamo-webhook-event-store';
 import { config } from '../config';
 import { createFulfilmentService } from '../domain/fulfilment/fulfilment-service';
+import { createTrackingService } from '../domain/fulfilment/tracking-service';
 import { systemClock } from '../lib/clock';
 import { once } from '../lib/once';
-import { secretSource } from './clients';
+import { secretSource, table } from './clients';
 import { orderRepository, workOutbox } from './orders';
 import { carrierRetried } from './telemetry';
 
@@ -31,5 +33,21 @@ export const fulfilmentService = /* @__PURE__ */ once(() =>
     clock: systemClock,
     work: workOutbox(),
     defaultParcelGrams: config().carrier.defaultParcelGrams,
+  }),
+);
+
+/** The HMAC secret of carrier webhooks (`await carrierWebhookSecret()()`). */
+export const carrierWebhookSecret = /* @__PURE__ */ once(() =>
+  secretSource(config().carrier.webhookSecret, 'CARRIER_WEBHOOK_SECRET'),
+);
+
+/** Carrier tracking webhooks: forward-only shipment statuses, SHIPPED → DELIVERED, once per event id. */
+export const trackingService = /* @__PURE__ */ once(() =>
+  createTrackingService({
+    orders: orderRepository(),
+    processed: createDynamoWebhookEventStore(table().db, table().name, systemClock, {
+      retentionSeconds: config().paymentWebhookRetentionDays * 24 * 3600,
+    }),
+    clock: systemClock,
   }),
 );

@@ -17,7 +17,10 @@ const ALLOWED_ORIGIN = 'https://shop.example';
 
 beforeAll(async () => {
   // One allowed origin, so the preflight test below sees the policy applied both ways.
-  stack = await startLocalStack({ env: { ...process.env, CORS_ALLOWED_ORIGINS: ALLOWED_ORIGIN } });
+  // Parcels travel a step every 1.5 s (in transit, out for delivery, delivered), reported by the sandbox carrier's webhooks.
+  stack = await startLocalStack({
+    env: { ...process.env, CORS_ALLOWED_ORIGINS: ALLOWED_ORIGIN, SANDBOX_CARRIER_STEP_MS: '1500' },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -407,33 +410,58 @@ describe('after checkout, the workers take over', () => {
   const mailsOf = async (orderId: string) =>
     (await readOutbox(path.join(stack.localDir, 'outbox'))).filter(({ file }) => file.startsWith(`${orderId}-`));
 
-  test('a tok_visa order is paid and shipped with a tracking number, and its PAID and SHIPPED e-mails go to the verified address', async () => {
+  test('a tok_visa order is paid, shipped with a tracking number and delivered by the carrier on its own, each step e-mailed to the verified address', async () => {
     const { token, email } = await customerWithEmail();
     const sku = await ownProduct(5, 2500);
 
     const placed = await order(token, sku, 2, 'tok_visa');
     const shipped = await settled(token, placed.orderId, 'SHIPPED');
 
-    expect(shipped.shipment).toEqual(sandboxShipment());
+    expect(shipped.shipment).toMatchObject({ ...sandboxShipment(), status: expect.any(String) });
     const trackingNumber = shipped.shipment?.trackingNumber ?? '';
     expect(trackingNumber).not.toBe('');
-    expect(shipped.events.map((event) => event.type)).toEqual(['ORDER_PLACED', 'PAYMENT_SUCCEEDED', 'SHIPPED']);
+    expect(shipped.events.map((event) => event.type).slice(0, 3)).toEqual([
+      'ORDER_PLACED',
+      'PAYMENT_SUCCEEDED',
+      'SHIPPED',
+    ]);
     expect(await inventory(sku)).toEqual({ sku, onHand: 3, reserved: 0, available: 3 });
+
+    // The sandbox carrier moves the parcel on and reports each step, signed, to POST /v1/webhooks/carrier.
+    const delivered = await settled(token, placed.orderId, 'DELIVERED');
+    expect(delivered.shipment).toEqual({
+      ...sandboxShipment(),
+      trackingNumber,
+      status: 'DELIVERED',
+      deliveredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(delivered.events.map((event) => event.type)).toEqual([
+      'ORDER_PLACED',
+      'PAYMENT_SUCCEEDED',
+      'SHIPPED',
+      'IN_TRANSIT',
+      'OUT_FOR_DELIVERY',
+      'DELIVERED',
+    ]);
 
     const mails = await eventually(
       () => mailsOf(placed.orderId),
-      (found) => found.length >= 2,
+      (found) => found.length >= 3,
       `the e-mails of order ${placed.orderId}`,
     );
-    expect(mails.map(({ file }) => file)).toEqual([`${placed.orderId}-PAID.eml`, `${placed.orderId}-SHIPPED.eml`]);
+    expect(mails.map(({ file }) => file).sort()).toEqual([
+      `${placed.orderId}-DELIVERED.eml`,
+      `${placed.orderId}-PAID.eml`,
+      `${placed.orderId}-SHIPPED.eml`,
+    ]);
     for (const { message } of mails) {
       expect(message.header('to')).toBe(email);
       expect(message.header('x-cartwheel-order')).toBe(placed.orderId);
     }
-    const [paidMail, shippedMail] = mails.map(({ message }) => message);
-    expect(paidMail?.header('x-cartwheel-event')).toBe('PAID');
-    expect(shippedMail?.header('x-cartwheel-event')).toBe('SHIPPED');
-    expect(shippedMail?.part('text/plain')).toContain(trackingNumber);
+    const byEvent = new Map(mails.map(({ message }) => [message.header('x-cartwheel-event'), message]));
+    expect([...byEvent.keys()].sort()).toEqual(['DELIVERED', 'PAID', 'SHIPPED']);
+    expect(byEvent.get('SHIPPED')?.part('text/plain')).toContain(trackingNumber);
+    expect(byEvent.get('DELIVERED')?.part('text/plain')).toContain('has been delivered');
   }, 90_000);
 
   test("the demo T-shirt is found by its colour, linked by a variant's sku, and sold and e-mailed as that variant", async () => {

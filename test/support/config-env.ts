@@ -22,6 +22,7 @@ const awsEnv: Record<string, string> = {
   PAYMENT_WEBHOOK_SECRET_PARAMETER: '/cartwheel/prod/payment-webhook-secret',
   CURSOR_SECRET_PARAMETER: '/cartwheel/prod/cursor-secret',
   CARRIER_API_KEY_PARAMETER: '/cartwheel/prod/carrier-api-key',
+  CARRIER_WEBHOOK_SECRET_PARAMETER: '/cartwheel/prod/carrier-webhook-secret',
   CARRIER_FROM_ADDRESS_ID: 'adr_0123456789abcdef',
   EMAIL_TRANSPORT: 'ses',
   EMAIL_FROM: 'Shop <orders@shop.example>',

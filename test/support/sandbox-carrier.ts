@@ -1,8 +1,15 @@
 /**
  * A sandbox carrier running in another process (scripts/local/sandbox-carrier.ts), seen from a
- * test worker: its counters and fault hooks over HTTP, at `CARRIER_API_URL` with `CARRIER_API_KEY`.
+ * test worker: its counters, fault and tracker hooks over HTTP, at `CARRIER_API_URL` with
+ * `CARRIER_API_KEY`.
  */
-import type { SandboxFaults, SandboxShipmentStats } from '../../scripts/local/sandbox-carrier';
+import type {
+  SandboxFaults,
+  SandboxShipmentStats,
+  SandboxWebhookDelivery,
+  SignedTrackerEvent,
+  TrackerStatus,
+} from '../../scripts/local/sandbox-carrier';
 import { createEasyPostCarrier } from '../../shared/adapters/carrier/easypost-carrier';
 import { LOCAL_CARRIER_FROM_ADDRESS_ID } from '../../shared/config';
 import type { Carrier } from '../../shared/domain/fulfilment/carrier';
@@ -45,6 +52,26 @@ export async function injectCarrierFaults(reference: string, faults: SandboxFaul
 /** The carrier scans every bought parcel of the reference: a refund is `rejected` from then on. */
 export async function dispatchParcel(reference: string): Promise<void> {
   await hook(`${encodeURIComponent(reference)}/dispatch`, { method: 'POST' });
+}
+
+/**
+ * Moves the tracker of the reference's latest label to `status` (any, backwards too): answers its
+ * `tracker.updated` event, the exact body the sandbox posts (or would post) and its
+ * `X-Hmac-Signature` value. The sandbox also posts it to its webhook, if it has one, without waiting.
+ */
+export async function advanceParcel(reference: string, status: TrackerStatus): Promise<SignedTrackerEvent> {
+  const response = await hook(`${encodeURIComponent(reference)}/advance`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ status }),
+  });
+  return (await response.json()) as SignedTrackerEvent;
+}
+
+/** The webhook deliveries of the reference's tracker events so far (attempts, outcome), oldest event first. */
+export async function webhookDeliveries(reference: string): Promise<SandboxWebhookDelivery[]> {
+  const response = await hook(`${encodeURIComponent(reference)}/webhooks`);
+  return ((await response.json()) as { deliveries: SandboxWebhookDelivery[] }).deliveries;
 }
 
 /** The production adapter against the sandbox carrier of globalSetup; two attempts per call by default, no waiting between them. */

@@ -1,6 +1,7 @@
 import {
   LOCAL_CARRIER_API_KEY,
   LOCAL_CARRIER_FROM_ADDRESS_ID,
+  LOCAL_CARRIER_WEBHOOK_SECRET,
   LOCAL_EMAIL_FROM,
   parseConfig,
 } from '../../shared/config';
@@ -26,6 +27,7 @@ describe('e-mail and carrier configuration', () => {
       provider: 'easypost',
       baseUrl: 'https://api.easypost.com',
       apiKey: { source: 'value', value: LOCAL_CARRIER_API_KEY },
+      webhookSecret: { source: 'value', value: LOCAL_CARRIER_WEBHOOK_SECRET },
       fromAddressId: LOCAL_CARRIER_FROM_ADDRESS_ID,
       timeoutMs: 5000,
       maxAttempts: 3,
@@ -46,6 +48,7 @@ describe('e-mail and carrier configuration', () => {
       CARRIER: 'easypost',
       CARRIER_API_URL: 'http://127.0.0.1:4020',
       CARRIER_API_KEY: 'EZTK_mine',
+      CARRIER_WEBHOOK_SECRET: 'mine-to-sign',
       CARRIER_FROM_ADDRESS_ID: 'adr_shop',
       CARRIER_TIMEOUT_MS: '2500',
       CARRIER_MAX_ATTEMPTS: '2',
@@ -55,6 +58,7 @@ describe('e-mail and carrier configuration', () => {
       provider: 'easypost',
       baseUrl: 'http://127.0.0.1:4020',
       apiKey: { source: 'value', value: 'EZTK_mine' },
+      webhookSecret: { source: 'value', value: 'mine-to-sign' },
       fromAddressId: 'adr_shop',
       timeoutMs: 2500,
       maxAttempts: 2,
@@ -81,6 +85,7 @@ describe('e-mail and carrier configuration', () => {
     const complete: Record<string, string> = { ...aws, EMAIL_FROM: 'orders@shop.example' };
     expect(parseConfig(complete).carrier).toMatchObject({
       apiKey: { source: 'ssm', parameterName: '/cartwheel/prod/carrier-api-key' },
+      webhookSecret: { source: 'ssm', parameterName: '/cartwheel/prod/carrier-webhook-secret' },
       fromAddressId: 'adr_0123456789abcdef',
     });
     const { CARRIER_API_KEY_PARAMETER: _key, CARRIER_FROM_ADDRESS_ID: _from, ...incomplete } = complete;

@@ -57,6 +57,8 @@ const CAPABILITIES = {
     bundle.includes('shared/adapters/payments/stripe-payment-gateway.ts') && readsSsm(bundle),
   readCarrierKey: (bundle: BuiltBundle) =>
     bundle.includes('shared/adapters/carrier/easypost-carrier.ts') && readsSsm(bundle),
+  readCarrierWebhookSecret: (bundle: BuiltBundle) =>
+    bundle.includes('shared/domain/fulfilment/carrier-webhook-signature.ts') && readsSsm(bundle),
   readWebhookSecret: (bundle: BuiltBundle) =>
     bundle.includes('shared/domain/payments/webhook-signature.ts') && readsSsm(bundle),
   readCursorSecret: (bundle: BuiltBundle) => bundle.includes('shared/lib/cursor-codec.ts') && readsSsm(bundle),
@@ -185,6 +187,7 @@ describe('IAM role per function', () => {
     expect(needs.get('search-products')).toEqual(['readCursorSecret']);
     expect(needs.get('payment-webhook')).toEqual(['readPaymentSecret', 'readWebhookSecret']);
     expect(needs.get('fulfilment-worker')).toEqual(['readCarrierKey']);
+    expect(needs.get('carrier-webhook')).toEqual(['readCarrierWebhookSecret']);
     expect(needs.get('docs')).toEqual([]);
   });
 
@@ -194,6 +197,7 @@ describe('IAM role per function', () => {
       readWebhookSecret: 'paymentWebhookSecretParameter',
       readCursorSecret: 'cursorSecretParameter',
       readCarrierKey: 'carrierApiKeyParameter',
+      readCarrierWebhookSecret: 'carrierWebhookSecretParameter',
     } as const;
     for (const [capability, parameter] of Object.entries(secrets)) {
       const statement = yml.custom.iam[capability] as Statement;

@@ -13,6 +13,7 @@ describe('order status rules', () => {
       [
         'PENDING_PAYMENT→PAID',
         'PENDING_PAYMENT→PAYMENT_FAILED',
+        'SHIPPED→DELIVERED',
         'PENDING_PAYMENT→EXPIRED',
         'PENDING_PAYMENT→CANCELLED',
         'PAID→SHIPPED',

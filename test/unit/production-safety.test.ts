@@ -31,6 +31,11 @@ const DEVELOPMENT_SETTINGS: Array<[string, Record<string, string>, RegExp]> = [
   ['an http:// gateway', { PAYMENT_GATEWAY_URL: 'http://gateway.test' }, /PAYMENT_GATEWAY_URL is http:\/\//],
   ['an http:// carrier', { CARRIER_API_URL: 'http://carrier.test' }, /CARRIER_API_URL is http:\/\//],
   ['the sandbox carrier key', { CARRIER_API_KEY: 'EZTK_local_sandbox' }, /development default/],
+  [
+    'the development carrier webhook secret',
+    { CARRIER_WEBHOOK_SECRET: 'carrier_local_webhook_secret' },
+    /development default/,
+  ],
   ['the development webhook secret', { PAYMENT_WEBHOOK_SECRET: 'whsec_local_dev' }, /development default/],
   ['the development cursor key', { CURSOR_SECRET: 'cartwheel-local-cursor-secret' }, /development default/],
   ['the sandbox gateway key', { PAYMENT_GATEWAY_SECRET: 'sk_test_local_sandbox' }, /development default/],

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { InvalidSignatureError } from '../../shared/domain/invalid-signature';
 import {
-  InvalidSignatureError,
   paymentSignatureHeader,
   verifyWebhookSignature,
   webhookSignature,

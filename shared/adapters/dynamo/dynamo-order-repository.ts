@@ -4,14 +4,13 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderStatus } from '../../domain/orders/order';
 import { holdsReleasedBy, type OrderHolds } from '../../domain/orders/order-holds';
 import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
 import { ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
 import { cartEmptying } from './dynamo-cart-repository';
-import { cancellationCodes, isConditionFailure } from './dynamo-client';
+import { cancellationCodes } from './dynamo-client';
 import { completionUpdate } from './dynamo-idempotency-store';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
 import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
@@ -312,27 +311,53 @@ export function createDynamoOrderRepository(
       // Strictly later than the version seen, even on a clock that has not moved since.
       const updatedAt = at > order.updatedAt ? at : new Date(Date.parse(order.updatedAt) + 1).toISOString();
       try {
-        const result = await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.order(order.orderId),
-            UpdateExpression: 'SET carrierShipmentId = :shipment, updatedAt = :at',
-            ConditionExpression: '#status = :paid AND updatedAt = :seen AND attribute_not_exists(carrierShipmentId)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':shipment': shipmentId,
-              ':at': updatedAt,
-              ':paid': 'PAID',
-              ':seen': order.updatedAt,
-            },
-            ReturnValues: 'ALL_NEW',
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.order(order.orderId),
+                  UpdateExpression: 'SET carrierShipmentId = :shipment, updatedAt = :at',
+                  ConditionExpression:
+                    '#status = :paid AND updatedAt = :seen AND attribute_not_exists(carrierShipmentId)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':shipment': shipmentId,
+                    ':at': updatedAt,
+                    ':paid': 'PAID',
+                    ':seen': order.updatedAt,
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.carrierShipment(shipmentId),
+                    type: 'CarrierShipment',
+                    orderId: order.orderId,
+                    createdAt: updatedAt,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+            ],
           }),
         );
-        return result.Attributes ? toOrder(result.Attributes) : null;
+        return { ...order, carrierShipmentId: shipmentId, updatedAt };
       } catch (error) {
-        if (isConditionFailure(error)) return null;
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return null;
         throw error;
       }
+    },
+
+    async orderOfCarrierShipment(shipmentId) {
+      const result = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.carrierShipment(shipmentId), ConsistentRead: true }),
+      );
+      return typeof result.Item?.orderId === 'string' ? result.Item.orderId : null;
     },
 
     listByCustomer: (sub, { limit, after }) =>

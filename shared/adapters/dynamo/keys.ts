@@ -52,6 +52,8 @@ export const keys = {
   idempotencyPrefix: '#IDEMPOTENCY#',
   /** A payment webhook event that was applied (its gateway event id), so a redelivery is not applied again. */
   webhookEvent: (eventId: string) => ({ PK: `WEBHOOK#${eventId}`, SK: '#WEBHOOK' }),
+  /** Which order a carrier shipment (`shp_…`) was created for: how tracking updates find their order. */
+  carrierShipment: (shipmentId: string) => ({ PK: `CARRIERSHIPMENT#${shipmentId}`, SK: '#ORDER' }),
   /** Fixed-window rate-limit counter of one principal and rule. */
   rateLimit: (rule: string, principal: string, window: number) => ({
     PK: `RATE#${rule}#${principal}#${window}`,

@@ -8,7 +8,7 @@ import type { Order } from '../orders/order';
  * text and as simple HTML, so both parts always say the same thing. Every value in the HTML is
  * escaped: names, addresses and even product names come from people, not from us.
  */
-export const ORDER_EMAIL_EVENTS = ['PAID', 'PAYMENT_FAILED', 'SHIPPED', 'CANCELLED', 'EXPIRED'] as const;
+export const ORDER_EMAIL_EVENTS = ['PAID', 'PAYMENT_FAILED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
 export type OrderEmailEvent = (typeof ORDER_EMAIL_EVENTS)[number];
 
 /** What the templates read of an order (the stored `Order` has all of it). */
@@ -119,6 +119,29 @@ function describe(event: OrderEmailEvent, order: OrderEmailInput, shop: string, 
           },
           { kind: 'lines' },
           { kind: 'address', heading: 'Shipping to' },
+        ],
+      };
+    }
+    case 'DELIVERED': {
+      const shipment = order.shipment;
+      return {
+        subject: `Your ${shop} order ${id} has been delivered`,
+        blocks: [
+          paragraph('Your order has been delivered. We hope you enjoy it.'),
+          paragraph('If something is not right, reply to this e-mail and we will sort it out.'),
+          ...(shipment
+            ? [
+                {
+                  kind: 'facts' as const,
+                  facts: [
+                    ['Carrier', boundedText(shipment.carrier, BOUNDS.shipmentFact)],
+                    ['Tracking number', boundedText(shipment.trackingNumber, BOUNDS.shipmentFact)],
+                  ] as Array<[string, string]>,
+                },
+              ]
+            : []),
+          { kind: 'lines' },
+          { kind: 'address', heading: 'Delivered to' },
         ],
       };
     }

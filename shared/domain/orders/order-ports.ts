@@ -54,11 +54,14 @@ export interface OrderRepository {
   transition(transition: Transition): Promise<boolean>;
   /**
    * Stores the carrier's shipment id on a PAID order that has none, if the order is still this
-   * version; moves `updatedAt` to `at` (or just past the version seen), so no transition prepared
-   * from an older read can write the id away.
+   * version, with the lookup from the shipment to the order (`orderOfCarrierShipment`); moves
+   * `updatedAt` to `at` (or just past the version seen), so no transition prepared from an older
+   * read can write the id away.
    * @returns the order as it now is, or null when it had moved on (read it again).
    */
   recordCarrierShipment(order: Order, shipmentId: string, at: string): Promise<Order | null>;
+  /** The id of the order a carrier shipment was stored for, or null when none was. */
+  orderOfCarrierShipment(shipmentId: string): Promise<string | null>;
   listByCustomer(sub: string, page: PageRequest): Promise<Page<Order>>;
   /** Orders of one status, newest first (or oldest first: the expiry job works from the oldest). */
   listByStatus(status: OrderStatus, page: PageRequest, options?: { oldestFirst?: boolean }): Promise<Page<Order>>;

@@ -10,7 +10,7 @@ import type { Transition } from './order-ports';
  * it deletes it (or, for e-mails, the notification worker does), so the reconcile job can re-send
  * work whose message was lost.
  */
-export const NOTIFIED_EVENTS = ['PAID', 'PAYMENT_FAILED', 'SHIPPED', 'CANCELLED', 'EXPIRED'] as const;
+export const NOTIFIED_EVENTS = ['PAID', 'PAYMENT_FAILED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
 export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
 
 export type WorkKind = 'PAYMENT' | 'REFUND' | 'FULFILMENT' | `NOTIFY_${NotifiedEvent}`;

@@ -1,6 +1,14 @@
 import type { OrderShippingMethod } from '../shipping/shipping-method';
 /** Order lifecycle (docs/contract.md §3): every change is a conditional write from the expected status. */
-export const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = [
+  'PENDING_PAYMENT',
+  'PAID',
+  'SHIPPED',
+  'DELIVERED',
+  'PAYMENT_FAILED',
+  'EXPIRED',
+  'CANCELLED',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_EVENT_TYPES = [
@@ -8,6 +16,12 @@ export const ORDER_EVENT_TYPES = [
   'PAYMENT_SUCCEEDED',
   'PAYMENT_FAILED',
   'SHIPPED',
+  // The carrier's tracking (contract §5.5): one event per status the parcel reaches.
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'DELIVERY_FAILED',
+  'RETURNED_TO_SENDER',
+  'DELIVERED',
   'CANCELLED',
   'EXPIRED',
   'REFUNDED',
@@ -18,7 +32,8 @@ export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING_PAYMENT: ['PAID', 'PAYMENT_FAILED', 'EXPIRED', 'CANCELLED'],
   PAID: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: [],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
   PAYMENT_FAILED: [],
   EXPIRED: [],
   CANCELLED: [],
@@ -75,6 +90,17 @@ export const SHIPMENT_STATUSES = [
   'DELIVERED',
 ] as const;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
+
+/** Where a parcel's journey ends: nothing the carrier says afterwards changes the shipment. */
+const FINAL_SHIPMENT_STATUSES: readonly ShipmentStatus[] = ['DELIVERED', 'RETURNED_TO_SENDER'];
+
+/**
+ * Whether tracking may move a shipment from `from` to `to`: forward only (a failed delivery may
+ * still end delivered or returned, never in transit again), and never on from a final status. An
+ * update that arrives out of order is therefore ignored, whatever order the carrier sent them in.
+ */
+export const shipmentAdvances = (from: ShipmentStatus, to: ShipmentStatus): boolean =>
+  !FINAL_SHIPMENT_STATUSES.includes(from) && SHIPMENT_STATUSES.indexOf(to) > SHIPMENT_STATUSES.indexOf(from);
 
 /** The shipment of a shipped order. Orders shipped before tracking existed have only carrier and number. */
 export interface OrderShipment {

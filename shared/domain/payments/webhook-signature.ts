@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../../errors';
+import { InvalidSignatureError } from '../invalid-signature';
 
 /**
  * Payment webhook signatures (docs/contract.md "Payment webhooks"): the header
@@ -12,12 +12,6 @@ import { AppError } from '../../errors';
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export const PAYMENT_SIGNATURE_HEADER = 'Payment-Signature';
-
-export class InvalidSignatureError extends AppError {
-  constructor(detail: string) {
-    super(400, 'INVALID_SIGNATURE', 'Invalid signature', { detail });
-  }
-}
 
 const TIMESTAMP = /^\d{1,12}$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
