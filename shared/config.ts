@@ -67,6 +67,8 @@ const envSchema = () =>
       RATE_LIMIT_CHECKOUTS_PER_MINUTE: positiveInt(20),
       /** The largest order total checkout accepts (minor units): the gateway's own limit (Stripe: 99,999,999 for EUR). */
       MAX_ORDER_TOTAL: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(MAX_MONEY)), 99_999_999),
+      /** How long after delivery (after shipment when no delivery is known) a customer may request a return. */
+      RETURN_WINDOW_DAYS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(3650)), 30),
       /** Orders one customer may have waiting in PENDING_PAYMENT (each holds stock until paid or expired). */
       MAX_PENDING_ORDERS_PER_CUSTOMER: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(100)), 5),
       /**
@@ -229,6 +231,7 @@ const configSchema = once(() =>
         maxPendingOrdersPerCustomer: env.MAX_PENDING_ORDERS_PER_CUSTOMER,
       },
       queueMaxReceiveCount: env.QUEUE_MAX_RECEIVE_COUNT,
+      returnWindowDays: env.RETURN_WINDOW_DAYS,
       jobs: {
         reconcileResendAfterSeconds: env.RECONCILE_RESEND_AFTER_SECONDS,
         maxItemsPerRun: env.JOB_MAX_ITEMS_PER_RUN,

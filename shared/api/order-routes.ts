@@ -24,7 +24,7 @@ import {
 /** Where an order is read: the `Location` of a placed order. */
 export const orderLocation = (orderId: string) => `/v1/orders/${orderId}`;
 
-const OrderId = /* @__PURE__ */ z
+export const OrderId = /* @__PURE__ */ z
   .string()
   .check(...patterned(68, /^ord_[A-Za-z0-9]{8,64}$/, 'not an order id'))
   .register(z.globalRegistry, { description: 'Opaque order id', example: 'ord_3f9a1c0d2b7e4a56b8c9d0e1f2a3b4c5' });
@@ -70,6 +70,8 @@ const orderFields = {
   shippingAddress: z.nullable(Address),
   reservationExpiresAt: Timestamp,
   payment: z.object({ status: Text(32), attempts: z.number().check(z.int()) }),
+  /** What was given back so far: a cancelled paid order's total, or its returns' refunds. */
+  refunded: Money,
   shipment: z.nullable(
     z.object({
       carrier: Text(64),

@@ -27,6 +27,13 @@ import {
 } from './order-routes';
 import { docsRoute, healthRoute, openApiRoute } from './platform-routes';
 import { getDailyReportRoute } from './report-routes';
+import {
+  createReturnRoute,
+  listOrderReturnsRoute,
+  listReturnsRoute,
+  receiveReturnRoute,
+  rejectReturnRoute,
+} from './return-routes';
 import { searchProductsRoute } from './search-routes';
 import {
   createShippingMethodRoute,
@@ -75,6 +82,11 @@ export const routes: RouteSpec[] = [
   listOrdersRoute,
   getOrderRoute,
   cancelOrderRoute,
+  createReturnRoute,
+  listOrderReturnsRoute,
+  listReturnsRoute,
+  receiveReturnRoute,
+  rejectReturnRoute,
   listAdminOrdersRoute,
   receivePaymentWebhookRoute,
   receiveCarrierWebhookRoute,

@@ -9,6 +9,7 @@ import { systemClock } from '../lib/clock';
 import { once } from '../lib/once';
 import { dynamoClient, secretSource, table } from './clients';
 import { orderRepository, workOutbox } from './orders';
+import { returnRepository } from './returns';
 import { paymentCircuitMoved, paymentCircuitStoreFailed, paymentGatewayRetried } from './telemetry';
 
 /** The HMAC secret of payment webhooks (`await paymentWebhookSecret()()`). */
@@ -51,6 +52,7 @@ export const paymentService = /* @__PURE__ */ once(() =>
     // As for the work the order transactions start: the stream hands it to the queue at once, and
     // the reconcile job re-sends it after this long if the refund is still not recorded.
     lateRefundDueAfterSeconds: config().jobs.reconcileResendAfterSeconds,
+    returns: returnRepository(),
     clock: systemClock,
   }),
 );

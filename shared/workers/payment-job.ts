@@ -24,6 +24,8 @@ const RefundRequested = z.object({
   orderId: z.string().check(z.minLength(1)),
   /** Only for a charge that arrived after the order closed unpaid. */
   paymentIntentId: z.optional(z.string().check(z.minLength(1))),
+  /** Only for a received return's refund. */
+  returnId: z.optional(z.string().check(z.minLength(1))),
 });
 const PaymentQueueMessage = z.discriminatedUnion('type', [PaymentRequested, RefundRequested]);
 

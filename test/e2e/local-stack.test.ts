@@ -328,6 +328,7 @@ describe('after checkout, the workers take over', () => {
     orderId: string;
     status: string;
     shipment: { carrier: string; trackingNumber: string } | null;
+    refunded: number;
     events: Array<{ type: string; at: string }>;
   }
 
@@ -396,6 +397,8 @@ describe('after checkout, the workers take over', () => {
   const readOrder = async (token: string, orderId: string) =>
     (await (await api(`/v1/orders/${orderId}`, { headers: bearer(token) })).json()) as OrderView;
 
+  const eventTypesOf = (view: OrderView) => view.events.map((event) => event.type);
+
   const settled = (token: string, orderId: string, status: string) =>
     eventually(
       () => readOrder(token, orderId),
@@ -410,7 +413,7 @@ describe('after checkout, the workers take over', () => {
   const mailsOf = async (orderId: string) =>
     (await readOutbox(path.join(stack.localDir, 'outbox'))).filter(({ file }) => file.startsWith(`${orderId}-`));
 
-  test('a tok_visa order is paid, shipped with a tracking number and delivered by the carrier on its own, each step e-mailed to the verified address', async () => {
+  test('a tok_visa order is paid, shipped, delivered by the carrier on its own (each step e-mailed to the verified address), then one unit returned and refunded', async () => {
     const { token, email } = await customerWithEmail();
     const sku = await ownProduct(5, 2500);
 
@@ -462,6 +465,30 @@ describe('after checkout, the workers take over', () => {
     expect([...byEvent.keys()].sort()).toEqual(['DELIVERED', 'PAID', 'SHIPPED']);
     expect(byEvent.get('SHIPPED')?.part('text/plain')).toContain(trackingNumber);
     expect(byEvent.get('DELIVERED')?.part('text/plain')).toContain('has been delivered');
+
+    // One of the two units comes back: the shop receives it, and the payment worker refunds its share once.
+    const requested = await api(`/v1/orders/${placed.orderId}/returns`, {
+      method: 'POST',
+      ...json(token, { items: [{ sku, quantity: 1 }], reason: 'Ordered two by mistake' }),
+    });
+    expect(requested.status).toBe(201);
+    const ret = (await requested.json()) as { returnId: string; refundAmount: number; status: string };
+    expect(ret).toMatchObject({ status: 'REQUESTED', refundAmount: 2500 });
+    const admin = stack.token('e2e-admin', 'admin');
+    const received = await api(`/v1/admin/returns/${ret.returnId}/receive`, { method: 'POST', headers: bearer(admin) });
+    expect(received.status).toBe(200);
+    expect(await inventory(sku)).toEqual({ sku, onHand: 4, reserved: 0, available: 4 });
+    const refunded = await eventually(
+      () => readOrder(token, placed.orderId),
+      (view) => eventTypesOf(view).includes('REFUNDED'),
+      `order ${placed.orderId} to record the return's refund`,
+    );
+    expect(refunded.refunded).toBe(2500);
+    expect(eventTypesOf(refunded).slice(6)).toEqual(['RETURN_REQUESTED', 'RETURN_RECEIVED', 'REFUNDED']);
+    const returns = await api(`/v1/orders/${placed.orderId}/returns`, { headers: bearer(token) });
+    expect(((await returns.json()) as { items: Array<{ status: string }> }).items.map((item) => item.status)).toEqual([
+      'REFUNDED',
+    ]);
   }, 90_000);
 
   test("the demo T-shirt is found by its colour, linked by a variant's sku, and sold and e-mailed as that variant", async () => {

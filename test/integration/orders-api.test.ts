@@ -74,6 +74,7 @@ describe('placing an order', () => {
       shippingAddress: { ...address, line2: null },
       reservationExpiresAt: expect.any(String),
       payment: { status: 'PENDING', attempts: 0 },
+      refunded: 0,
       shipment: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

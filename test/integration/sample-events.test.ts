@@ -82,6 +82,7 @@ const expectedStatus: Record<string, number> = {
   'run-job': 200,
   // An event about an order that does not exist: acknowledged, as the gateway expects.
   'payment-webhook': 200,
+  'list-returns': 200,
   'carrier-webhook': 200,
   'get-daily-report': 200,
 };

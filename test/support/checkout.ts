@@ -14,6 +14,7 @@ import {
   type TaxSettings,
   workOutbox,
 } from '../../shared/container/orders';
+import { returnRepository } from '../../shared/container/returns';
 import type { WorkQueue } from '../../shared/domain/orders/order-work';
 import type { PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
@@ -272,6 +273,7 @@ export const paymentServiceWith = (gateway: PaymentGateway) =>
     gateway,
     outbox: workOutbox(),
     lateRefundDueAfterSeconds: 60,
+    returns: returnRepository(),
     clock: systemClock,
   });
 

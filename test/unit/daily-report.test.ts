@@ -142,6 +142,13 @@ describe('the daily report of ledger entries', () => {
     expect(report).toMatchObject({ orders: 2, itemsSold: 2, revenue: 1800, refunds: { count: 0, amount: 0 } });
   });
 
+  it('counts each return’s refund of one order, and a repeated one once', () => {
+    const first = { ...refund('ord_r', `${DAY}T10:00:00.000Z`, 1250), returnId: 'ret_1' };
+    const second = { ...refund('ord_r', `${DAY}T11:00:00.000Z`, 1500), returnId: 'ret_2' };
+    const report = dailyReportOf(DAY, [first, second, { ...first }], options);
+    expect(report.refunds).toEqual({ count: 2, amount: 2750 });
+  });
+
   it('reports an empty day as zeros', () => {
     expect(dailyReportOf(DAY, [], options)).toMatchObject({
       orders: 0,

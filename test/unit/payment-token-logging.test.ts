@@ -55,6 +55,7 @@ function paymentWorker(gateway: PaymentGateway, order: Order) {
     gateway,
     outbox: { add: async () => undefined },
     lateRefundDueAfterSeconds: 60,
+    returns: { get: async () => null, recordRefund: async () => false },
     clock: { now: () => new Date() },
   });
   return sqsBatchHandler(paymentRecordHandler(() => service));

@@ -21,7 +21,7 @@ type TransactUpdate = NonNullable<TransactItem['Update']>;
 
 const INDEX_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'expiresAt'];
 
-function orderItem(order: Order): Record<string, unknown> {
+export function orderItem(order: Order): Record<string, unknown> {
   return {
     ...keys.order(order.orderId),
     ...(order.userId ? keys.customerOrdersIndex(order.userId, order.createdAt, order.orderId) : {}),
@@ -37,7 +37,7 @@ export function toOrder(item: Record<string, unknown>): Order {
   return order as unknown as Order;
 }
 
-function stockUpdate(
+export function stockUpdate(
   tableName: string,
   line: { sku: string; productSku?: string },
   quantity: number,

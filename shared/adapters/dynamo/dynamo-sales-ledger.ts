@@ -7,7 +7,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { SalesLedger } from '../../domain/reports/report-ports';
-import { type DailyReport, type LedgerEntry, utcDay } from '../../domain/reports/sales-ledger';
+import { type DailyReport, type LedgerEntry, ledgerEntryId, utcDay } from '../../domain/reports/sales-ledger';
 import { applied } from './dynamo-client';
 import { keys } from './keys';
 
@@ -32,10 +32,11 @@ export function ledgerEntryItem(tableName: string, entry: LedgerEntry): Transact
     Put: {
       TableName: tableName,
       Item: {
-        ...keys.ledgerEntry(day, ledgerShard(entry.orderId), entry.kind, entry.orderId),
+        ...keys.ledgerEntry(day, ledgerShard(entry.orderId), entry.kind, ledgerEntryId(entry)),
         type: 'LedgerEntry',
         kind: entry.kind,
         orderId: entry.orderId,
+        ...(entry.returnId !== undefined && { returnId: entry.returnId }),
         at: entry.at,
         amount: entry.amount,
         currency: entry.currency,
@@ -57,6 +58,7 @@ function toEntry(item: Record<string, unknown>): LedgerEntry {
   return {
     kind: item.kind as LedgerEntry['kind'],
     orderId: item.orderId as string,
+    ...(typeof item.returnId === 'string' && { returnId: item.returnId }),
     at: item.at as string,
     amount: item.amount as number,
     currency: item.currency as string,

@@ -52,6 +52,18 @@ export const keys = {
   idempotencyPrefix: '#IDEMPOTENCY#',
   /** A payment webhook event that was applied (its gateway event id), so a redelivery is not applied again. */
   webhookEvent: (eventId: string) => ({ PK: `WEBHOOK#${eventId}`, SK: '#WEBHOOK' }),
+  /** A return of (some of) an order's units. */
+  orderReturn: (returnId: string) => ({ PK: `RETURN#${returnId}`, SK: '#RETURN' }),
+  /** GSI1: an order's returns, oldest first. */
+  orderReturnsIndex: (orderId: string, createdAt: string, returnId: string) => ({
+    GSI1PK: `ORDER#${orderId}#RETURNS`,
+    GSI1SK: `${createdAt}#${returnId}`,
+  }),
+  /** GSI2: returns of one status, oldest first. */
+  returnStatusIndex: (status: string, createdAt: string, returnId: string) => ({
+    GSI2PK: `RETURNSTATUS#${status}`,
+    GSI2SK: `${createdAt}#${returnId}`,
+  }),
   /** Which order a carrier shipment (`shp_…`) was created for: how tracking updates find their order. */
   carrierShipment: (shipmentId: string) => ({ PK: `CARRIERSHIPMENT#${shipmentId}`, SK: '#ORDER' }),
   /** Fixed-window rate-limit counter of one principal and rule. */

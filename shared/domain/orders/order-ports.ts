@@ -38,7 +38,7 @@ export interface Transition {
   event: OrderEvent;
   /** What happens to the stock of every line. */
   stock: 'release' | 'restock' | 'sell' | 'none';
-  changes?: Partial<Pick<Order, 'payment' | 'shipment'>>;
+  changes?: Partial<Pick<Order, 'payment' | 'shipment' | 'refunded'>>;
 }
 
 export interface OrderRepository {

@@ -13,7 +13,8 @@ import type { Transition } from './order-ports';
 export const NOTIFIED_EVENTS = ['PAID', 'PAYMENT_FAILED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
 export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
 
-export type WorkKind = 'PAYMENT' | 'REFUND' | 'FULFILMENT' | `NOTIFY_${NotifiedEvent}`;
+/** `REFUND` gives a cancelled order's payment back; `REFUND_<returnId>` a return's share of it. */
+export type WorkKind = 'PAYMENT' | 'REFUND' | `REFUND_${string}` | 'FULFILMENT' | `NOTIFY_${NotifiedEvent}`;
 
 /** The queues work goes to (one worker each). */
 export type WorkQueueName = 'payment' | 'fulfilment' | 'notification';
@@ -22,7 +23,7 @@ export type WorkQueueName = 'payment' | 'fulfilment' | 'notification';
 export type WorkMessage =
   | { type: 'PAYMENT_REQUESTED'; orderId: string; paymentToken: string; amount: number; currency: string }
   /** With `paymentIntentId`: a charge that arrived after the order closed unpaid, to be sent back. */
-  | { type: 'REFUND_REQUESTED'; orderId: string; paymentIntentId?: string }
+  | { type: 'REFUND_REQUESTED'; orderId: string; paymentIntentId?: string; returnId?: string }
   | { type: 'FULFILMENT_REQUESTED'; orderId: string }
   | { type: 'NOTIFICATION_REQUESTED'; orderId: string; event: NotifiedEvent };
 
@@ -64,6 +65,17 @@ export const refundWork = (orderId: string, lateCharge?: string): Work => ({
   kind: 'REFUND',
   queue: 'payment',
   message: { type: 'REFUND_REQUESTED', orderId, ...(lateCharge === undefined ? {} : { paymentIntentId: lateCharge }) },
+});
+
+/**
+ * The refund of a received return: the same work, queue and worker as an order's refund (one refund
+ * path), one record per return, since an order can have several.
+ */
+export const returnRefundWork = (orderId: string, returnId: string): Work => ({
+  orderId,
+  kind: `REFUND_${returnId}`,
+  queue: 'payment',
+  message: { type: 'REFUND_REQUESTED', orderId, returnId },
 });
 
 const fulfilmentWork = (orderId: string): Work => ({

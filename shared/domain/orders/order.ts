@@ -22,6 +22,10 @@ export const ORDER_EVENT_TYPES = [
   'DELIVERY_FAILED',
   'RETURNED_TO_SENDER',
   'DELIVERED',
+  // Returns (contract §5.6); REFUNDED also follows a return's refund.
+  'RETURN_REQUESTED',
+  'RETURN_RECEIVED',
+  'RETURN_REJECTED',
   'CANCELLED',
   'EXPIRED',
   'REFUNDED',
@@ -143,10 +147,21 @@ export interface Order {
    * purchase so a redelivery buys the same one (internal; docs/decisions/0018-carrier-adapter.md).
    */
   carrierShipmentId?: string;
+  /** Units of each sku in the order's returns that were not rejected (internal; absent: none). */
+  returnedQuantities?: Record<string, number>;
+  /**
+   * What was given back so far, in minor units: the whole total when a paid order was cancelled, the
+   * returns' refunds otherwise. Absent on orders from before returns: their payment status says it.
+   */
+  refunded?: number;
   createdAt: string;
   updatedAt: string;
   events: OrderEvent[];
 }
+
+/** What the order gave back so far (orders from before returns: all of it, if its payment was refunded). */
+export const refundedOf = (order: Order): number =>
+  order.refunded ?? (order.payment.status === 'REFUNDED' ? order.total : 0);
 
 /** The contract's `Order` representation (no internal fields). */
 export function toOrderView(order: Order, options: { withEvents: boolean } = { withEvents: true }) {
@@ -175,6 +190,7 @@ export function toOrderView(order: Order, options: { withEvents: boolean } = { w
     shippingAddress: order.shippingAddress,
     reservationExpiresAt: order.reservationExpiresAt,
     payment: { status: order.payment.status, attempts: order.payment.attempts },
+    refunded: refundedOf(order),
     shipment: order.shipment && {
       carrier: order.shipment.carrier,
       trackingNumber: order.shipment.trackingNumber,

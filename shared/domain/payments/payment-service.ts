@@ -3,6 +3,7 @@ import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { Order } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
 import { refundWork, type WorkOutbox } from '../orders/order-work';
+import type { ReturnRepository } from '../returns/return-ports';
 import { gatewayEventApplier, type ReturnedCharge } from './gateway-events';
 import type { PaymentGateway, Settlement } from './payment-gateway';
 
@@ -36,6 +37,8 @@ export type RefundOutcome =
 export interface RefundRequest {
   orderId: string;
   paymentIntentId?: string;
+  /** A received return's refund, instead of the whole order's. */
+  returnId?: string;
 }
 
 export interface PaymentServiceDeps {
@@ -45,6 +48,8 @@ export interface PaymentServiceDeps {
   outbox: Pick<WorkOutbox, 'add'>;
   /** How long after a late charge its refund record comes due for the reconcile job (it is normally done by then). */
   lateRefundDueAfterSeconds: number;
+  /** The returns whose refunds this service makes (one refund path with the orders' own). */
+  returns: Pick<ReturnRepository, 'get' | 'recordRefund'>;
   clock: Clock;
 }
 
@@ -54,6 +59,8 @@ const MAX_WRITE_ATTEMPTS = 5;
 const FREE_ORDER: Settlement = { outcome: 'succeeded', paymentIntentId: null };
 
 export const refundKey = (orderId: string) => `refund-${orderId}`;
+/** One gateway refund per return, however often its message comes. */
+export const returnRefundKey = (returnId: string) => `refund-${returnId}`;
 
 export function createPaymentService(deps: PaymentServiceDeps) {
   const { orders, gateway, outbox, clock } = deps;
@@ -114,7 +121,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           to: current.status,
           event: { type: 'REFUNDED', at: clock.now().toISOString(), detail },
           stock: 'none',
-          changes: { payment: { ...current.payment, status: 'REFUNDED', paymentIntentId } },
+          changes: { payment: { ...current.payment, status: 'REFUNDED', paymentIntentId }, refunded: current.total },
         });
         if (moved) return true;
         const latest = await orders.get(order.orderId);
@@ -124,6 +131,38 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       },
       { attempts: MAX_WRITE_ATTEMPTS, exhausted: () => false },
     );
+  }
+
+  /**
+   * A received return's refund: its amount through the gateway under the return's own key (a
+   * redelivery after a crash between the refund and its record gets the same refund back), then in
+   * one transaction the return REFUNDED, the order's `refunded` and REFUNDED event, the ledger entry,
+   * and the end of the work. A record that lost a race to another change of the order is retried.
+   */
+  async function refundReturn(found: Order, returnId: string): Promise<RefundOutcome> {
+    const ret = await deps.returns.get(returnId);
+    if (!ret || ret.orderId !== found.orderId) return { outcome: 'order-not-found' };
+    if (ret.status === 'REFUNDED') return { outcome: 'already-refunded' };
+    const { paymentIntentId } = found.payment;
+    if (ret.status !== 'RECEIVED' || !paymentIntentId) return { outcome: 'not-refundable', status: found.status };
+    const { refundId } = await gateway.refund({
+      paymentIntentId,
+      amount: ret.refundAmount,
+      idempotencyKey: returnRefundKey(returnId),
+    });
+    let order = found;
+    const recorded = await retryOnConflict(
+      async () => {
+        const event = { type: 'REFUNDED' as const, at: clock.now().toISOString(), detail: `return ${returnId}` };
+        if (await deps.returns.recordRefund({ order, ret, refundId, event })) return true;
+        const [latest, current] = await Promise.all([orders.get(order.orderId), deps.returns.get(returnId)]);
+        if (!latest || current?.status !== 'RECEIVED') return current?.status === 'REFUNDED';
+        order = latest;
+        return CONFLICT;
+      },
+      { attempts: MAX_WRITE_ATTEMPTS, exhausted: () => false },
+    );
+    return { outcome: 'refunded', recorded };
   }
 
   /**
@@ -224,9 +263,10 @@ export function createPaymentService(deps: PaymentServiceDeps) {
      * refund recorded and do nothing.
      * @throws PaymentGatewayError when the gateway did not confirm the refund: the message is retried.
      */
-    async refund({ orderId, paymentIntentId: lateCharge }: RefundRequest): Promise<RefundOutcome> {
+    async refund({ orderId, paymentIntentId: lateCharge, returnId }: RefundRequest): Promise<RefundOutcome> {
       const order = await orders.get(orderId);
       if (!order) return { outcome: 'order-not-found' };
+      if (returnId !== undefined) return refundReturn(order, returnId);
       if (order.payment.status === 'REFUNDED') return { outcome: 'already-refunded' };
       if (lateCharge !== undefined) {
         // Still closed with no payment recorded, as when the late charge was found.

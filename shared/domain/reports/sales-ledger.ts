@@ -10,6 +10,8 @@ import type { Order } from '../orders/order';
 export interface LedgerEntry {
   kind: 'sale' | 'refund';
   orderId: string;
+  /** A refund of one return (`ret_…`), one of several an order can have; absent for a whole order's refund. */
+  returnId?: string;
   /** ISO time of the PAID or REFUNDED event: the entry belongs to this instant's UTC day. */
   at: string;
   /** The order's total (sale), or the amount given back (refund), in minor units. */
@@ -84,9 +86,26 @@ export function saleEntry(order: Order, paidAt: string): LedgerEntry {
 }
 
 /** The ledger entry of a refund issued for an order (by default its whole total). */
-export function refundEntry(order: Order, refundedAt: string, amount: number = order.total): LedgerEntry {
-  return { kind: 'refund', orderId: order.orderId, at: refundedAt, amount, currency: order.currency, items: [] };
+export function refundEntry(
+  order: Order,
+  refundedAt: string,
+  amount: number = order.total,
+  returnId?: string,
+): LedgerEntry {
+  return {
+    kind: 'refund',
+    orderId: order.orderId,
+    ...(returnId !== undefined && { returnId }),
+    at: refundedAt,
+    amount,
+    currency: order.currency,
+    items: [],
+  };
 }
+
+/** Beside its kind, what makes an entry itself: its order, and for a return's refund the return. */
+export const ledgerEntryId = (entry: Pick<LedgerEntry, 'orderId' | 'returnId'>): string =>
+  `${entry.orderId}${entry.returnId === undefined ? '' : `#${entry.returnId}`}`;
 
 const byBestSelling = (a: ProductSales, b: ProductSales) =>
   b.quantity - a.quantity || b.revenue - a.revenue || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
@@ -109,7 +128,7 @@ export function createDayTally(date: string) {
   return {
     add(entry: LedgerEntry): void {
       if (utcDay(entry.at) !== date) return;
-      const id = `${entry.kind}#${entry.orderId}`;
+      const id = `${entry.kind}#${ledgerEntryId(entry)}`;
       if (seen.has(id)) return;
       seen.add(id);
       if (entry.kind === 'refund') {

@@ -1,0 +1,164 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Order, OrderEvent } from '../../domain/orders/order';
+import { returnRefundWork } from '../../domain/orders/order-work';
+import { refundEntry } from '../../domain/reports/sales-ledger';
+import type { OrderReturn, ReturnStatus } from '../../domain/returns/return';
+import type { ReturnRepository } from '../../domain/returns/return-ports';
+import { cancellationCodes } from './dynamo-client';
+import { orderItem, stockUpdate } from './dynamo-order-repository';
+import { ledgerEntryItem } from './dynamo-sales-ledger';
+import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
+import { keys } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const INDEX_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type'];
+
+/** A return: its own item (read by id), in GSI1 under its order and in GSI2 under its status. */
+function returnItem(ret: OrderReturn): Record<string, unknown> {
+  return {
+    ...keys.orderReturn(ret.returnId),
+    ...keys.orderReturnsIndex(ret.orderId, ret.createdAt, ret.returnId),
+    ...keys.returnStatusIndex(ret.status, ret.createdAt, ret.returnId),
+    type: 'Return',
+    ...ret,
+  };
+}
+
+function toReturn(item: Record<string, unknown>): OrderReturn {
+  const ret = { ...item };
+  for (const attribute of INDEX_ATTRIBUTES) delete ret[attribute];
+  return ret as unknown as OrderReturn;
+}
+
+export interface ReturnRepositoryOptions {
+  /** A new refund work record is due for the reconcile job this long after its commit (as the orders' work). */
+  resendAfterSeconds: number;
+}
+
+export function createDynamoReturnRepository(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  { resendAfterSeconds }: ReturnRepositoryOptions,
+): ReturnRepository {
+  /** The order as the change leaves it, Put only if it is still the version the change was made from. */
+  const orderPut = (order: Order, event: OrderEvent, changes: Partial<Order>): TransactItem => ({
+    Put: {
+      TableName: tableName,
+      Item: orderItem({ ...order, ...changes, updatedAt: event.at, events: [...order.events, event] }),
+      ConditionExpression: '#status = :status AND updatedAt = :seen',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': order.status, ':seen': order.updatedAt },
+    },
+  });
+
+  /** The return in its new status, Put only if it is still in `from` (absent, for a new one). */
+  const returnPut = (ret: OrderReturn, from: ReturnStatus | null): TransactItem => ({
+    Put: {
+      TableName: tableName,
+      Item: returnItem(ret),
+      ...(from === null
+        ? { ConditionExpression: 'attribute_not_exists(PK)' }
+        : {
+            ConditionExpression: '#status = :from',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':from': from },
+          }),
+    },
+  });
+
+  /** Runs the transaction: true when it committed, false when a condition (or a concurrent transaction) refused it. */
+  async function commit(items: TransactItem[]): Promise<boolean> {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) return false;
+      throw error;
+    }
+  }
+
+  async function query(index: 'GSI1' | 'GSI2', partition: string, limit?: number, after?: Record<string, unknown>) {
+    const result = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: `${index}PK = :pk`,
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: true,
+        Limit: limit,
+        ExclusiveStartKey: after,
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map(toReturn),
+      next: (result.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null,
+    };
+  }
+
+  return {
+    async get(returnId) {
+      const result = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.orderReturn(returnId), ConsistentRead: true }),
+      );
+      return result.Item ? toReturn(result.Item) : null;
+    },
+
+    async listOfOrder(orderId) {
+      const partition = keys.orderReturnsIndex(orderId, '', '').GSI1PK;
+      const all: OrderReturn[] = [];
+      let after: Record<string, unknown> | undefined;
+      do {
+        const page = await query('GSI1', partition, undefined, after);
+        all.push(...page.items);
+        after = page.next ?? undefined;
+      } while (after);
+      return all;
+    },
+
+    listByStatus: (status, { limit, after }) =>
+      query('GSI2', keys.returnStatusIndex(status, '', '').GSI2PK, limit, after),
+
+    request: ({ order, ret, returned, event }) =>
+      commit([orderPut(order, event, { returnedQuantities: returned }), returnPut(ret, null)]),
+
+    reject: ({ order, ret, returned, event }) =>
+      commit([orderPut(order, event, { returnedQuantities: returned }), returnPut(ret, 'REQUESTED')]),
+
+    receive: ({ order, ret, event }) =>
+      commit([
+        orderPut(order, event, {}),
+        returnPut(ret, 'REQUESTED'),
+        // The units are back on the shelf: on hand and available again.
+        ...ret.items.map((line) => {
+          const bought = order.items.find((candidate) => candidate.sku === line.sku);
+          return stockUpdate(tableName, { sku: line.sku, productSku: bought?.productSku }, line.quantity, 'restock');
+        }),
+        workRecordPut(
+          tableName,
+          returnRefundWork(order.orderId, ret.returnId),
+          event.at,
+          new Date(Date.parse(event.at) + resendAfterSeconds * 1000).toISOString(),
+        ),
+      ]),
+
+    recordRefund: ({ order, ret, refundId, event }) => {
+      const refunded = (order.refunded ?? 0) + ret.refundAmount;
+      // Never more than was charged: a return priced from a stale order cannot push the refunds past the total.
+      if (refunded > order.total) throw new Error(`order ${order.orderId}: refunds would exceed the charge`);
+      return commit([
+        orderPut(order, event, { refunded }),
+        returnPut({ ...ret, status: 'REFUNDED', refundId, updatedAt: event.at }, 'RECEIVED'),
+        ledgerEntryItem(tableName, refundEntry(order, event.at, ret.refundAmount, ret.returnId)),
+        workRecordDelete(tableName, returnRefundWork(order.orderId, ret.returnId)),
+      ]);
+    },
+  };
+}
