@@ -224,3 +224,30 @@ export const listAdminOrdersRoute = /* @__PURE__ */ defineRoute({
   responses: { 200: { description: 'A page of orders', schema: /* @__PURE__ */ pageOf(OrderSummary) } },
   errors: [{ status: 400, code: 'INVALID_CURSOR' }],
 });
+
+export const retryFulfilmentRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'retryFulfilment',
+  method: 'POST',
+  path: '/v1/admin/orders/{orderId}/fulfilment/retry',
+  role: 'admin',
+  summary: 'Send a shipment the carrier refused again, optionally to a corrected address',
+  description:
+    'For a PAID order whose shipment the carrier refused for good (the `ShipmentsRejected` alarm): the ' +
+    'address is replaced when one is given, `SHIPMENT_RETRIED` is appended to the events, and the ' +
+    'fulfilment work goes to the fulfilment worker again, which creates a new carrier shipment. Any other ' +
+    'order (not PAID, or its shipment not refused) is 409 `FULFILMENT_NOT_PARKED`.',
+  tags: ['Orders'],
+  params: OrderParams,
+  body: /* @__PURE__ */ z.optional(
+    /* @__PURE__ */ z
+      .strictObject({ shippingAddress: /* @__PURE__ */ z.optional(Address) })
+      .register(z.globalRegistry, {
+        id: 'RetryFulfilment',
+      }),
+  ),
+  responses: { 200: { description: 'The order, its fulfilment sent again', schema: Order } },
+  errors: [
+    { status: 404, code: 'ORDER_NOT_FOUND' },
+    { status: 409, code: 'FULFILMENT_NOT_PARKED' },
+  ],
+});

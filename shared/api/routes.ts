@@ -24,6 +24,7 @@ import {
   getOrderRoute,
   listAdminOrdersRoute,
   listOrdersRoute,
+  retryFulfilmentRoute,
 } from './order-routes';
 import { docsRoute, healthRoute, openApiRoute } from './platform-routes';
 import { getDailyReportRoute } from './report-routes';
@@ -88,6 +89,7 @@ export const routes: RouteSpec[] = [
   receiveReturnRoute,
   rejectReturnRoute,
   listAdminOrdersRoute,
+  retryFulfilmentRoute,
   receivePaymentWebhookRoute,
   receiveCarrierWebhookRoute,
   runJobRoute,

@@ -1,12 +1,13 @@
 import { createEasyPostCarrier } from '../adapters/carrier/easypost-carrier';
 import { createDynamoWebhookEventStore } from '../adapters/dynamo/dynamo-webhook-event-store';
 import { config } from '../config';
+import { createFulfilmentRedrive } from '../domain/fulfilment/fulfilment-redrive';
 import { createFulfilmentService } from '../domain/fulfilment/fulfilment-service';
 import { createTrackingService } from '../domain/fulfilment/tracking-service';
 import { systemClock } from '../lib/clock';
 import { once } from '../lib/once';
 import { secretSource, table } from './clients';
-import { orderRepository, workOutbox } from './orders';
+import { orderRepository, workDispatcher, workOutbox } from './orders';
 import { carrierRetried } from './telemetry';
 
 /**
@@ -50,4 +51,9 @@ export const trackingService = /* @__PURE__ */ once(() =>
     }),
     clock: systemClock,
   }),
+);
+
+/** The shop's re-drive of a refused shipment: the order's fulfilment work sent again. */
+export const fulfilmentRedrive = /* @__PURE__ */ once(() =>
+  createFulfilmentRedrive({ orders: orderRepository(), dispatcher: workDispatcher(), clock: systemClock }),
 );

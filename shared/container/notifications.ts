@@ -9,6 +9,7 @@ import { systemClock } from '../lib/clock';
 import { once } from '../lib/once';
 import { table } from './clients';
 import { workOutbox } from './orders';
+import { returnRepository } from './returns';
 
 /**
  * The notification worker's mailer (EMAIL_TRANSPORT): Amazon SES in AWS, paced at this instance's
@@ -30,10 +31,11 @@ export const emailSender = /* @__PURE__ */ once(() => {
       );
 });
 
-/** The notification worker's service: one e-mail per order event. */
+/** The notification worker's service: one e-mail per order event, and per step of a return. */
 export const notificationService = /* @__PURE__ */ once(() =>
   createNotificationService({
     orders: createDynamoOrderRepository(table().db, table().name),
+    returns: returnRepository(),
     profiles: createDynamoProfileRepository(table().db, table().name),
     outbox: workOutbox(),
     email: emailSender(),

@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { ShipmentRejectedError } from '../domain/fulfilment/carrier';
 import type { FulfilmentService } from '../domain/fulfilment/fulfilment-service';
 import type { NotificationService } from '../domain/notifications/notification-service';
-import { NOTIFIED_EVENTS } from '../domain/orders/order-work';
+import { NOTIFIED_EVENTS, RETURN_NOTIFIED_EVENTS } from '../domain/orders/order-work';
 import * as z from '../lib/zod';
 import { logger, metrics } from '../observability';
 import { parseSqsMessage } from './sqs-message';
@@ -12,11 +12,19 @@ const FulfilmentRequested = z.object({
   orderId: z.string().check(z.minLength(1)),
 });
 
-const NotificationRequested = z.object({
-  type: z.literal('NOTIFICATION_REQUESTED'),
-  orderId: z.string().check(z.minLength(1)),
-  event: z.enum(NOTIFIED_EVENTS),
-});
+const NotificationRequested = z.union([
+  z.object({
+    type: z.literal('NOTIFICATION_REQUESTED'),
+    orderId: z.string().check(z.minLength(1)),
+    event: z.enum(NOTIFIED_EVENTS),
+  }),
+  z.object({
+    type: z.literal('NOTIFICATION_REQUESTED'),
+    orderId: z.string().check(z.minLength(1)),
+    event: z.enum(RETURN_NOTIFIED_EVENTS),
+    returnId: z.string().check(z.minLength(1)),
+  }),
+]);
 
 /** Malformed messages of both order-work queues count under one metric (the log says which queue). */
 const parse = <T>(schema: z.ZodMiniType<T>, record: SQSRecord, queue: string): T | null =>
@@ -60,7 +68,8 @@ export function notificationRecordHandler(notifications: () => NotificationServi
   return async (record: SQSRecord): Promise<void> => {
     const message = parse(NotificationRequested, record, 'notification');
     if (!message) return;
-    const result = await notifications().notify(message.orderId, message.event);
+    const { orderId, ...notification } = message;
+    const result = await notifications().notify(orderId, notification);
     const context = { orderId: message.orderId, event: message.event, messageId: record.messageId, ...result };
     if (result.outcome === 'sent') metrics.addMetric('EmailsSent', 'Count', 1);
     else if (result.outcome === 'rejected') {

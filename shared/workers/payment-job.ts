@@ -45,7 +45,10 @@ export function paymentRecordHandler(payments: () => PaymentService) {
       const refund = await payments().refund(message);
       const context = { orderId: message.orderId, messageId: record.messageId, ...refund };
       if (refund.outcome === 'refunded') metrics.addMetric('RefundsIssued', 'Count', 1);
-      else if (refund.outcome === 'order-not-found')
+      else if (refund.outcome === 'refund-refused') {
+        logger.error('refund refused and parked: a person must look at the order', context);
+        metrics.addMetric('RefundsRefused', 'Count', 1);
+      } else if (refund.outcome === 'order-not-found')
         logger.error('refund message for an unknown order acknowledged', context);
       else logger.info('refund message needed no refund', context);
       return;

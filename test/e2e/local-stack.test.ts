@@ -489,6 +489,19 @@ describe('after checkout, the workers take over', () => {
     expect(((await returns.json()) as { items: Array<{ status: string }> }).items.map((item) => item.status)).toEqual([
       'REFUNDED',
     ]);
+    const returnMails = await eventually(
+      async () => (await mailsOf(placed.orderId)).filter(({ file }) => file.includes(ret.returnId)),
+      (found) => found.length >= 3,
+      `the e-mails of return ${ret.returnId}`,
+    );
+    expect(returnMails.map(({ message }) => message.header('x-cartwheel-event')).sort()).toEqual([
+      'RETURN_RECEIVED',
+      'RETURN_REFUNDED',
+      'RETURN_REQUESTED',
+    ]);
+    for (const { message } of returnMails) expect(message.header('to')).toBe(email);
+    const refundMail = returnMails.find(({ message }) => message.header('x-cartwheel-event') === 'RETURN_REFUNDED');
+    expect(refundMail?.message.part('text/plain')).toMatch(/refunded €25\.00/);
   }, 90_000);
 
   test("the demo T-shirt is found by its colour, linked by a variant's sku, and sold and e-mailed as that variant", async () => {

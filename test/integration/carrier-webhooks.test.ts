@@ -193,7 +193,7 @@ describe('POST /v1/webhooks/carrier (DynamoDB Local, sandbox carrier)', () => {
     expect(eventTypes(await orderOf(shipped)).filter((type) => type === 'IN_TRANSIT')).toHaveLength(1);
   });
 
-  it('never moves a shipment backwards: IN_TRANSIT after DELIVERED, or a second IN_TRANSIT, changes nothing', async () => {
+  it('changes nothing after DELIVERED, whatever comes late', async () => {
     const shipped = await shippedOrder();
     expect((await deliver(trackerEvent(shipped, 'delivered'))).status).toBe(200);
     const delivered = await orderOf(shipped);
@@ -208,6 +208,20 @@ describe('POST /v1/webhooks/carrier (DynamoDB Local, sandbox carrier)', () => {
     }
     const after = await orderOf(shipped);
     expect(after).toEqual(delivered);
+  });
+
+  it('never moves a shipment on its way backwards: IN_TRANSIT after OUT_FOR_DELIVERY, or IN_TRANSIT again, changes nothing', async () => {
+    const shipped = await shippedOrder();
+    expect((await deliver(trackerEvent(shipped, 'in_transit'))).status).toBe(200);
+    expect((await deliver(trackerEvent(shipped, 'out_for_delivery'))).status).toBe(200);
+    const ahead = await orderOf(shipped);
+    for (const status of ['in_transit', 'in_transit', 'available_for_pickup', 'pre_transit', 'out_for_delivery']) {
+      const late = await deliver(trackerEvent(shipped, status));
+      expect({ status, code: late.status }).toEqual({ status, code: 200 });
+    }
+    expect(await orderOf(shipped)).toEqual(ahead);
+    expect(ahead.shipment?.status).toBe('OUT_FOR_DELIVERY');
+    expect(eventTypes(ahead).slice(3)).toEqual(['IN_TRANSIT', 'OUT_FOR_DELIVERY']);
   });
 
   it('lets a failed delivery still end delivered, but never back in transit', async () => {

@@ -9,6 +9,7 @@ import { mintToken } from '../../scripts/local/issuer';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoProfileRepository } from '../../shared/adapters/dynamo/dynamo-profile-repository';
 import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
+import { returnRepository } from '../../shared/container/returns';
 import type { Email, EmailSender } from '../../shared/domain/notifications/email-sender';
 import { createNotificationService } from '../../shared/domain/notifications/notification-service';
 import { systemClock } from '../../shared/lib/clock';
@@ -88,6 +89,7 @@ describe('after payment: fulfilment and e-mails (DynamoDB Local, SQS emulator, s
     };
     const notifications = createNotificationService({
       orders: createDynamoOrderRepository(db, tableName()),
+      returns: returnRepository(),
       profiles: createDynamoProfileRepository(db, tableName()),
       outbox: createDynamoWorkOutbox(db, tableName()),
       email: countingSender,

@@ -1,21 +1,24 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { handler as createReturn } from '../../functions/http/create-return';
+import { handler as createShippingMethod } from '../../functions/http/create-shipping-method';
 import { handler as listOrderReturns } from '../../functions/http/list-order-returns';
 import { handler as listReturns } from '../../functions/http/list-returns';
 import { handler as receiveReturn } from '../../functions/http/receive-return';
 import { handler as rejectReturn } from '../../functions/http/reject-return';
 import { handler as fulfilmentWorker } from '../../functions/queue/fulfilment-worker';
 import { handler as paymentWorker } from '../../functions/queue/payment-worker';
+import { createDynamoOrderErasure } from '../../shared/adapters/dynamo/dynamo-order-erasure';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { orderRepository, workOutbox } from '../../shared/container/orders';
 import { paymentGateway } from '../../shared/container/payments';
 import { returnRepository } from '../../shared/container/returns';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
 import { systemClock } from '../../shared/lib/clock';
-import { eventTypes, orderOf, outboxRecord, paidOrder, stockOf } from '../support/checkout';
+import { address, eventTypes, orderOf, outboxRecord, paidOrder, stockOf } from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
 import { adminToken, customerToken, tableName, testDocumentClient } from '../support/integration';
+import { useOwnTable } from '../support/own-table';
 import { sandboxStats } from '../support/sandbox-gateway';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
@@ -24,8 +27,29 @@ import { sqsEvent, sqsRecord } from '../support/sqs-event';
  * the request's checks, the shop's receive and reject, and the refund by the payment worker, once.
  */
 
+// A shipping method is shop-wide: in a table of this file's own, so other files' checkouts are not changed.
+useOwnTable('returns');
 const db = testDocumentClient();
 afterAll(() => db.destroy());
+
+/** Orders of this file ship to Portugal, for a flat 4.90. */
+const PORTUGAL = { ...address, city: 'Lisboa', postalCode: '1100-148', country: 'PT' };
+beforeAll(async () => {
+  const created = await invoke(createShippingMethod, {
+    method: 'POST',
+    path: '/v1/shipping-methods',
+    body: {
+      code: 'returns-pt',
+      name: 'Returns test parcel',
+      countries: ['PT'],
+      rate: { type: 'flat', amount: 490 },
+      minDeliveryDays: 2,
+      maxDeliveryDays: 4,
+    },
+    token: adminToken(),
+  });
+  expect([201, 409]).toContain(created.status);
+});
 
 interface Shipped {
   sub: string;
@@ -36,7 +60,8 @@ interface Shipped {
 
 /** A paid order of `quantity` units at 1250 each (stock 10), shipped through the sandbox carrier. */
 async function shippedOrder(quantity = 3): Promise<Shipped> {
-  const order = await paidOrder({ prefix: 'returns', quantity, onHand: 10, price: 1250 });
+  const order = await paidOrder({ prefix: 'returns', quantity, onHand: 10, price: 1250, shippingAddress: PORTUGAL });
+  expect(order.total).toBe(quantity * 1250 + 490);
   const shipped = (await fulfilmentWorker(
     sqsEvent([sqsRecord({ type: 'FULFILMENT_REQUESTED', orderId: order.orderId })]),
     lambdaContext('fulfilment-worker'),
@@ -130,6 +155,11 @@ describe('returns (DynamoDB Local, sandbox gateway)', () => {
     expect(eventTypes(view).slice(3)).toEqual(['RETURN_REQUESTED', 'RETURN_RECEIVED', 'REFUNDED']);
     expect((await returnsOf(order)).map((ret) => ret.status)).toEqual(['REFUNDED']);
     expect(await outboxRecord(db, order.orderId, `REFUND_${returnId}`)).toBeUndefined();
+    // Each step's e-mail is work of its own transaction, one record per return and step.
+    for (const event of ['RETURN_REQUESTED', 'RETURN_RECEIVED', 'RETURN_REFUNDED'])
+      expect(await outboxRecord(db, order.orderId, `NOTIFY_${event}_${returnId}`)).toMatchObject({
+        message: { type: 'NOTIFICATION_REQUESTED', orderId: order.orderId, event, returnId },
+      });
   });
 
   it('refuses more than was bought, counting what other returns take back; a second return of the rest completes the order with its shipping', async () => {
@@ -172,19 +202,51 @@ describe('returns (DynamoDB Local, sandbox gateway)', () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     expect(await stockOf(db, order.sku)).toMatchObject({ onHand: stockBefore.onHand + 2 });
 
-    // The work may be delivered twice as well: one refund.
-    await Promise.all(
-      [deliverRefund(order, returnId), deliverRefund(order, returnId)].map((p) => p.catch(() => undefined)),
-    );
-    await paymentWorker(
-      sqsEvent([sqsRecord({ type: 'REFUND_REQUESTED', orderId: order.orderId, returnId })]),
-      lambdaContext('payment-worker'),
-    );
+    // The work may be delivered twice at once as well: both succeed, one refund.
+    await Promise.all([deliverRefund(order, returnId), deliverRefund(order, returnId)]);
     expect(await sandboxStats(order.orderId)).toMatchObject({ refunds: 1 });
     const view = await orderOf(order);
     expect(view.refunded).toBe(order.total);
     expect(eventTypes(view).filter((type) => type === 'RETURN_RECEIVED')).toHaveLength(1);
     expect(eventTypes(view).filter((type) => type === 'REFUNDED')).toHaveLength(1);
+  });
+
+  it('lets one of two requests at once take the last unit', async () => {
+    const order = await shippedOrder(1);
+    const answers = await Promise.all([
+      requestReturn(order, [{ sku: order.sku, quantity: 1 }]),
+      requestReturn(order, [{ sku: order.sku, quantity: 1 }]),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    expect(await returnsOf(order)).toHaveLength(1);
+  });
+
+  it('prices a return again when it is received: a rejected return before it gives it no shipping, the last one received does', async () => {
+    const order = await shippedOrder(2);
+    const first = (await requestReturn(order, [{ sku: order.sku, quantity: 1 }])).json;
+    const second = (await requestReturn(order, [{ sku: order.sku, quantity: 1 }])).json;
+    expect(first.refundAmount + second.refundAmount).toBe(order.total);
+    expect((await reject(first.returnId)).status).toBe(200);
+
+    // The customer keeps a unit: the second return, received now, gives back that unit's share only.
+    const received = await receive(second.returnId);
+    expect(received.json).toMatchObject({ status: 'RECEIVED', refundAmount: first.refundAmount });
+    await deliverRefund(order, second.returnId);
+    // The kept unit comes back after all: its return completes the order.
+    const third = (await requestReturn(order, [{ sku: order.sku, quantity: 1 }])).json;
+    expect((await receive(third.returnId)).json.refundAmount).toBe(order.total - first.refundAmount);
+    await deliverRefund(order, third.returnId);
+    expect((await orderOf(order)).refunded).toBe(order.total);
+    expect(await sandboxStats(order.orderId)).toMatchObject({ refunds: 2 });
+  });
+
+  it('erases the customer and the reason from the returns of an erased customer’s order', async () => {
+    const order = await shippedOrder(1);
+    const { returnId } = (await requestReturn(order, [{ sku: order.sku, quantity: 1 }])).json;
+    const stored = await orderRepository().get(order.orderId);
+    if (!stored) throw new Error('no order');
+    expect(await createDynamoOrderErasure(db, tableName()).anonymise(stored, new Date().toISOString())).not.toBeNull();
+    expect(await returnRepository().get(returnId)).toMatchObject({ userId: null, reason: '(erased)' });
   });
 
   it('refunds once when the worker crashes between the refund and its record (injected), on redelivery', async () => {
@@ -231,7 +293,7 @@ describe('returns (DynamoDB Local, sandbox gateway)', () => {
     expect({ status: late.status, code: late.json.code }).toEqual({ status: 409, code: 'RETURN_NOT_ALLOWED' });
     expect(late.json.detail).toMatch(/window/);
 
-    const paid = await paidOrder({ prefix: 'returns', quantity: 1 });
+    const paid = await paidOrder({ prefix: 'returns', quantity: 1, shippingAddress: PORTUGAL });
     const unshipped = await requestReturn({ ...paid, total: paid.total }, [{ sku: paid.sku, quantity: 1 }]);
     expect({ status: unshipped.status, code: unshipped.json.code }).toEqual({
       status: 409,

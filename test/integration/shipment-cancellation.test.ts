@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { handler as retryFulfilment } from '../../functions/http/retry-fulfilment';
 import { createDynamoOrderRepository } from '../../shared/adapters/dynamo/dynamo-order-repository';
 import { createDynamoWorkOutbox } from '../../shared/adapters/dynamo/dynamo-work-outbox';
 import type { Carrier } from '../../shared/domain/fulfilment/carrier';
@@ -18,8 +19,8 @@ import {
   stockOf,
   address as testAddress,
 } from '../support/checkout';
-import { lambdaContext } from '../support/http-event';
-import { tableName, testDocumentClient } from '../support/integration';
+import { invoke, lambdaContext } from '../support/http-event';
+import { adminToken, customerToken, tableName, testDocumentClient } from '../support/integration';
 import { carrierStats, dispatchParcel, injectCarrierFaults, sandboxCarrier } from '../support/sandbox-carrier';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
 
@@ -101,6 +102,55 @@ describe('a shipment the carrier refuses for good', () => {
     // A duplicate of the message is refused again, and parks again (nothing to resend either way).
     expect(await ship(order.orderId)).toEqual({ batchItemFailures: [] });
     expect(await carrierStats(order.orderId)).toMatchObject({ shipments: 2, labels: 0 });
+  });
+});
+
+describe('a refused shipment sent again by the shop (POST /v1/admin/orders/{orderId}/fulfilment/retry)', () => {
+  const retry = (orderId: string, body: unknown, token = adminToken()) =>
+    invoke(retryFulfilment, {
+      method: 'POST',
+      path: `/v1/admin/orders/${orderId}/fulfilment/retry`,
+      route: '/v1/admin/orders/{orderId}/fulfilment/retry',
+      pathParameters: { orderId },
+      body,
+      token,
+    });
+
+  it('ships to the corrected address with a new carrier shipment, once', async () => {
+    const order = await paidOrder({ line1: '2 UNDELIVERABLE Close' });
+    const ship = fulfilmentWorker(sandboxCarrier(), repository());
+    expect(await ship(order.orderId)).toEqual({ batchItemFailures: [] });
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toMatchObject({
+      parkedReason: 'undeliverable-address',
+    });
+
+    const corrected = { ...testAddress, line1: '2 Deliverable Close' };
+    expect((await retry(order.orderId, { shippingAddress: { ...corrected, name: '' } })).status).toBe(400);
+    expect((await retry(order.orderId, { shippingAddress: corrected }, customerToken(order.sub))).status).toBe(403);
+    const retried = await retry(order.orderId, { shippingAddress: corrected });
+    expect(retried.status).toBe(200);
+    expect(retried.json).toMatchObject({ status: 'PAID', shippingAddress: { line1: '2 Deliverable Close' } });
+    expect(eventTypes(retried.json).at(-1)).toBe('SHIPMENT_RETRIED');
+    const record = await outboxRecord(db, order.orderId, 'FULFILMENT');
+    expect(record?.parkedAt).toBeUndefined();
+    expect(record?.GSI1PK).toEqual(expect.any(String));
+    // Only a parked shipment is sent again.
+    const twice = await retry(order.orderId, {});
+    expect({ status: twice.status, code: twice.json.code }).toEqual({ status: 409, code: 'FULFILMENT_NOT_PARKED' });
+
+    // The message it sent, delivered (twice): one label, for the corrected address.
+    expect(await ship(order.orderId)).toEqual({ batchItemFailures: [] });
+    expect(await ship(order.orderId)).toEqual({ batchItemFailures: [] });
+    expect((await orderOf(order)).status).toBe('SHIPPED');
+    expect(await carrierStats(order.orderId)).toMatchObject({ labels: 1 });
+    expect(await outboxRecord(db, order.orderId, 'FULFILMENT')).toBeUndefined();
+  });
+
+  it('refuses an order that is not PAID (409) and an unknown one (404)', async () => {
+    const pending = await pendingOrder({ prefix: 'ship-cancel', quantity: 1 });
+    const answer = await retry(pending.orderId, undefined);
+    expect({ status: answer.status, code: answer.json.code }).toEqual({ status: 409, code: 'FULFILMENT_NOT_PARKED' });
+    expect((await retry('ord_000000000000nothere', undefined)).status).toBe(404);
   });
 });
 

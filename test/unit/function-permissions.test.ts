@@ -177,11 +177,11 @@ describe('IAM role per function', () => {
   it('sees the calls it looks for (the detection itself works)', () => {
     expect(needs.get('notification-worker')).toEqual(['sendEmail']);
     expect(needs.get('payment-worker')).toEqual(['readPaymentSecret', 'ownQueueVisibility']);
-    // Only the stream's forwarder and the jobs that resend lost work send order work (decision 0012).
+    // Only the stream's forwarder, the jobs that resend lost work and the shop's re-drive send order work (decision 0012).
     expect(needs.get('work-forwarder')).toEqual(['sendOrderWork']);
     expect(
       [...needs].filter(([, capabilities]) => capabilities.includes('sendOrderWork')).map(([name]) => name),
-    ).toEqual(['run-job', 'reconcile', 'work-forwarder']);
+    ).toEqual(['retry-fulfilment', 'run-job', 'reconcile', 'work-forwarder']);
     expect(needs.get('health')).toEqual(['checkHealth']);
     expect(needs.get('get-product')).toEqual(['readCursorSecret']);
     expect(needs.get('search-products')).toEqual(['readCursorSecret']);

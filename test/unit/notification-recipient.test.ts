@@ -31,6 +31,7 @@ async function recipientOf(stored: Order, profile: Profile | null) {
   const sent: Email[] = [];
   const service = createNotificationService({
     orders: { get: async () => stored },
+    returns: { get: async () => null },
     profiles: store.profiles,
     outbox: { claim: async () => 'claimed', release: async () => undefined, complete: async () => undefined },
     email: {
@@ -42,7 +43,7 @@ async function recipientOf(stored: Order, profile: Profile | null) {
     shopName: 'Shop',
     claimSeconds: 45,
   });
-  const outcome = await service.notify(stored.orderId, 'PAID');
+  const outcome = await service.notify(stored.orderId, { event: 'PAID' });
   return { outcome: outcome.outcome, to: sent.map((email) => email.to) };
 }
 

@@ -2,6 +2,8 @@ import {
   ORDER_EMAIL_EVENTS,
   type OrderEmailInput,
   orderEmail,
+  RETURN_EMAIL_EVENTS,
+  returnEmail,
 } from '../../shared/domain/notifications/order-email-templates';
 
 function order(overrides: Partial<OrderEmailInput> = {}): OrderEmailInput {
@@ -327,5 +329,34 @@ describe('money in order e-mails', () => {
     });
 
     expect(totalLine(mail.text)).toMatch(/^Total: 12,34\s€$/u);
+  });
+
+  describe('about a return', () => {
+    const ret = () => {
+      const [line] = order().items;
+      return {
+        returnId: 'ret_0a1b2c3d',
+        items: [{ sku: line?.sku ?? '', quantity: 1, refundAmount: 1250 }],
+        refundAmount: 1250,
+      };
+    };
+
+    it.each(RETURN_EMAIL_EVENTS)(
+      '%s: names the return, its lines and the refund, the HTML saying what the text says',
+      (event) => {
+        const mail = returnEmail(event, order(), ret(), options);
+        expect(mail.subject).toContain('ord_0a1b2c');
+        expect(mail.text).toContain('ret_0a1b2c3d');
+        expect(mail.text).toContain('€12.50');
+        expect(visibleWords(mail.html)).toEqual(words(mail.text));
+      },
+    );
+
+    it('says the money went back once the refund is made', () => {
+      expect(returnEmail('RETURN_REFUNDED', order(), ret(), options).text).toContain(
+        'We have refunded €12.50 to your original payment method',
+      );
+      expect(returnEmail('RETURN_REJECTED', order(), ret(), options).text).toContain('could not accept');
+    });
   });
 });

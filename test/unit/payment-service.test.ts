@@ -4,6 +4,7 @@ import type { Work, WorkOutbox } from '../../shared/domain/orders/order-work';
 import { PaymentGatewayError } from '../../shared/domain/payments/payment-errors';
 import type { ChargeResult, PaymentGateway } from '../../shared/domain/payments/payment-gateway';
 import { createPaymentService } from '../../shared/domain/payments/payment-service';
+import type { OrderReturn } from '../../shared/domain/returns/return';
 import { pendingOrder as placedOrder } from '../support/orders';
 
 const clock = { now: () => new Date('2026-01-01T10:00:00.000Z') };
@@ -55,9 +56,12 @@ function fakeGateway(result: ChargeResult | Error, refundError?: Error) {
 /** The outbox in memory: the late-charge refunds the service writes down. */
 function fakeOutbox() {
   const added: Array<{ work: Work; at: { createdAt: string; dueAt: string } }> = [];
-  const outbox: Pick<WorkOutbox, 'add'> = {
+  const outbox: Pick<WorkOutbox, 'add' | 'park'> = {
     async add(work, at) {
       added.push({ work, at });
+    },
+    async park() {
+      throw new Error('these tests refund whole orders: nothing is parked');
     },
   };
   return { outbox, added };
@@ -223,5 +227,86 @@ describe('the payment service', () => {
     expect(calls.refunds).toEqual(['refund-ord_1-pi_1']);
     expect(transitions).toEqual([]);
     expect(added).toEqual([]);
+  });
+});
+
+describe("a return's refund, before any money moves", () => {
+  const shippedPaid = (overrides: Partial<Order> = {}): Order => ({
+    ...pendingOrder(),
+    status: 'SHIPPED',
+    payment: { status: 'SUCCEEDED', attempts: 1, paymentIntentId: 'pi_1' },
+    ...overrides,
+  });
+  const received = (refundAmount: number): OrderReturn => ({
+    returnId: 'ret_1',
+    orderId: 'ord_1',
+    userId: 'c1',
+    status: 'RECEIVED',
+    items: [{ sku: 'A', quantity: 1, refundAmount }],
+    refundAmount,
+    reason: 'broken',
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:00.000Z',
+  });
+
+  function serviceWith(order: Order, ret: OrderReturn) {
+    const { gateway, calls } = fakeGateway(succeeded);
+    const parked: Array<{ kind: string; reason: string }> = [];
+    const recorded: string[] = [];
+    const service = createPaymentService({
+      orders: fakeOrders(order).orders,
+      gateway,
+      outbox: {
+        add: async () => undefined,
+        park: async (work, { reason }) => {
+          parked.push({ kind: work.kind, reason });
+        },
+      },
+      lateRefundDueAfterSeconds: 300,
+      returns: {
+        get: async () => ret,
+        recordRefund: async ({ refundId }) => {
+          recorded.push(refundId);
+          return true;
+        },
+      },
+      clock,
+    });
+    return { service, calls, parked, recorded };
+  }
+
+  it('parks, and never sends, a refund that would give back more than was charged', async () => {
+    const { service, calls, parked, recorded } = serviceWith(shippedPaid({ total: 500, refunded: 400 }), received(200));
+    expect(await service.refund({ orderId: 'ord_1', returnId: 'ret_1' })).toEqual({
+      outcome: 'refund-refused',
+      reason: 'it would refund more than was charged',
+    });
+    expect({ refunds: calls.refunds, parked, recorded }).toEqual({
+      refunds: [],
+      parked: [{ kind: 'REFUND_ret_1', reason: 'it would refund more than was charged' }],
+      recorded: [],
+    });
+  });
+
+  it('parks the refund of an order refunded in full elsewhere (its dashboard)', async () => {
+    const order = shippedPaid({ payment: { status: 'REFUNDED', attempts: 1, paymentIntentId: 'pi_1' } });
+    const { service, calls, parked } = serviceWith(order, received(100));
+    expect((await service.refund({ orderId: 'ord_1', returnId: 'ret_1' })).outcome).toBe('refund-refused');
+    expect({ refunds: calls.refunds.length, parked: parked.length }).toEqual({ refunds: 0, parked: 1 });
+  });
+
+  it('records a refund of nothing without the gateway (a unit the discount paid whole)', async () => {
+    const { service, calls, recorded } = serviceWith(shippedPaid(), received(0));
+    expect(await service.refund({ orderId: 'ord_1', returnId: 'ret_1' })).toEqual({
+      outcome: 'refunded',
+      recorded: true,
+    });
+    expect({ refunds: calls.refunds, recorded }).toEqual({ refunds: [], recorded: ['none'] });
+  });
+
+  it('refunds the amount once under the return’s own key', async () => {
+    const { service, calls, recorded } = serviceWith(shippedPaid(), received(250));
+    expect((await service.refund({ orderId: 'ord_1', returnId: 'ret_1' })).outcome).toBe('refunded');
+    expect({ refunds: calls.refunds, recorded }).toEqual({ refunds: ['refund-ret_1'], recorded: ['re_1'] });
   });
 });

@@ -53,7 +53,7 @@ function paymentWorker(gateway: PaymentGateway, order: Order) {
   const service = createPaymentService({
     orders: { get: async () => order, transition: async () => true },
     gateway,
-    outbox: { add: async () => undefined },
+    outbox: { add: async () => undefined, park: async () => undefined },
     lateRefundDueAfterSeconds: 60,
     returns: { get: async () => null, recordRefund: async () => false },
     clock: { now: () => new Date() },

@@ -68,3 +68,11 @@ export function cancellationCodes(error: unknown): string[] | null {
   const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code ?? 'None');
 }
+
+/**
+ * The `updatedAt` of a write made at `at` to an item read at version `seen`: `at`, or just past
+ * `seen` on a clock that has not moved since (or runs behind the writer's), so a version never repeats
+ * and a write conditional on `updatedAt = :seen` cannot pass twice.
+ */
+export const laterThan = (seen: string, at: string): string =>
+  at > seen ? at : new Date(Date.parse(seen) + 1).toISOString();

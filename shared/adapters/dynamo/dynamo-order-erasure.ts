@@ -9,11 +9,35 @@ import { queryAllItems } from './query-all';
  * Anonymises orders in place (decision 0005). The personal fields become null rather than absent:
  * the contract shows unset fields as null, and the order reads back through the repository's
  * `toOrder` unchanged. The customer-orders index keys go (a sparse index: the order leaves the
- * customer's list), the status index stays (the shop still counts and lists the order).
+ * customer's list), the status index stays (the shop still counts and lists the order). The order's
+ * returns lose their customer and reason too.
  */
 export function createDynamoOrderErasure(db: DynamoDBDocumentClient, tableName: string): OrderAnonymiser {
   return {
     async anonymise(order, at) {
+      // First the order's returns (their customer and free-text reason), so an order is never
+      // anonymised with returns that still name the customer; doing it again is harmless.
+      const returns = await queryAllItems(db, {
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.orderReturnsIndex(order.orderId, '', '').GSI1PK },
+        ProjectionExpression: 'PK, SK',
+      });
+      await Promise.all(
+        returns.map(({ PK, SK }) =>
+          db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { PK, SK },
+              UpdateExpression: 'SET #userId = :null, #reason = :erased',
+              ConditionExpression: 'attribute_exists(PK)',
+              ExpressionAttributeNames: { '#userId': 'userId', '#reason': 'reason' },
+              ExpressionAttributeValues: { ':null': null, ':erased': '(erased)' },
+            }),
+          ),
+        ),
+      );
       try {
         const result = await db.send(
           new UpdateCommand({

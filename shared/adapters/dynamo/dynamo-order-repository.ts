@@ -8,9 +8,9 @@ import {
 import type { Order, OrderStatus } from '../../domain/orders/order';
 import { holdsReleasedBy, type OrderHolds } from '../../domain/orders/order-holds';
 import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
-import { ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
+import { fulfilmentWork, ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
 import { cartEmptying } from './dynamo-cart-repository';
-import { cancellationCodes } from './dynamo-client';
+import { cancellationCodes, laterThan } from './dynamo-client';
 import { completionUpdate } from './dynamo-idempotency-store';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
 import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
@@ -274,7 +274,8 @@ export function createDynamoOrderRepository(
         ...order,
         ...changes,
         status: to,
-        updatedAt: event.at,
+        // Never the version read again (a clock behind the last writer's): the condition below stays exact.
+        updatedAt: laterThan(order.updatedAt, event.at),
         events: [...order.events, event],
       };
       const items: TransactItem[] = [
@@ -308,8 +309,7 @@ export function createDynamoOrderRepository(
     },
 
     async recordCarrierShipment(order, shipmentId, at) {
-      // Strictly later than the version seen, even on a clock that has not moved since.
-      const updatedAt = at > order.updatedAt ? at : new Date(Date.parse(order.updatedAt) + 1).toISOString();
+      const updatedAt = laterThan(order.updatedAt, at);
       try {
         await db.send(
           new TransactWriteCommand({
@@ -349,6 +349,46 @@ export function createDynamoOrderRepository(
       } catch (error) {
         const codes = cancellationCodes(error);
         if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return null;
+        throw error;
+      }
+    },
+
+    async redriveFulfilment({ order, shippingAddress, event }) {
+      const { carrierShipmentId: _bought, ...rest } = order;
+      const updated: Order = {
+        ...rest,
+        ...(shippingAddress && { shippingAddress }),
+        updatedAt: laterThan(order.updatedAt, event.at),
+        events: [...order.events, event],
+      };
+      const record = workRecordPut(tableName, fulfilmentWork(order.orderId), event.at, event.at);
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: orderItem(updated),
+                  ConditionExpression: '#status = :paid AND updatedAt = :seen',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':paid': 'PAID', ':seen': order.updatedAt },
+                },
+              },
+              // Due at once: the caller sends it now, and the reconcile job does if that send fails.
+              {
+                Put: { ...record.Put, ConditionExpression: 'attribute_exists(parkedAt)' } as NonNullable<
+                  TransactItem['Put']
+                >,
+              },
+            ],
+          }),
+        );
+        return 'redriven';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[1] === 'ConditionalCheckFailed') return 'not-parked';
+        if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return 'conflict';
         throw error;
       }
     },

@@ -6,11 +6,16 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Order, OrderEvent } from '../../domain/orders/order';
-import { returnRefundWork } from '../../domain/orders/order-work';
+import {
+  type ReturnNotifiedEvent,
+  returnNotificationWork,
+  returnRefundWork,
+  type Work,
+} from '../../domain/orders/order-work';
 import { refundEntry } from '../../domain/reports/sales-ledger';
 import type { OrderReturn, ReturnStatus } from '../../domain/returns/return';
 import type { ReturnRepository } from '../../domain/returns/return-ports';
-import { cancellationCodes } from './dynamo-client';
+import { cancellationCodes, laterThan } from './dynamo-client';
 import { orderItem, stockUpdate } from './dynamo-order-repository';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
 import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
@@ -51,7 +56,12 @@ export function createDynamoReturnRepository(
   const orderPut = (order: Order, event: OrderEvent, changes: Partial<Order>): TransactItem => ({
     Put: {
       TableName: tableName,
-      Item: orderItem({ ...order, ...changes, updatedAt: event.at, events: [...order.events, event] }),
+      Item: orderItem({
+        ...order,
+        ...changes,
+        updatedAt: laterThan(order.updatedAt, event.at),
+        events: [...order.events, event],
+      }),
       ConditionExpression: '#status = :status AND updatedAt = :seen',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':status': order.status, ':seen': order.updatedAt },
@@ -72,6 +82,14 @@ export function createDynamoReturnRepository(
           }),
     },
   });
+
+  /** Work the change starts, due for the reconcile job `resendAfterSeconds` after it (the stream sends it at once). */
+  const workPut = (work: Work, at: string): TransactItem =>
+    workRecordPut(tableName, work, at, new Date(Date.parse(at) + resendAfterSeconds * 1000).toISOString());
+
+  /** The e-mail about this step of the return, started in the step's transaction. */
+  const notification = (ret: OrderReturn, event: ReturnNotifiedEvent, at: string): TransactItem =>
+    workPut(returnNotificationWork(ret.orderId, ret.returnId, event), at);
 
   /** Runs the transaction: true when it committed, false when a condition (or a concurrent transaction) refused it. */
   async function commit(items: TransactItem[]): Promise<boolean> {
@@ -127,26 +145,30 @@ export function createDynamoReturnRepository(
       query('GSI2', keys.returnStatusIndex(status, '', '').GSI2PK, limit, after),
 
     request: ({ order, ret, returned, event }) =>
-      commit([orderPut(order, event, { returnedQuantities: returned }), returnPut(ret, null)]),
+      commit([
+        orderPut(order, event, { returnedQuantities: returned }),
+        returnPut(ret, null),
+        notification(ret, 'RETURN_REQUESTED', event.at),
+      ]),
 
     reject: ({ order, ret, returned, event }) =>
-      commit([orderPut(order, event, { returnedQuantities: returned }), returnPut(ret, 'REQUESTED')]),
-
-    receive: ({ order, ret, event }) =>
       commit([
-        orderPut(order, event, {}),
+        orderPut(order, event, { returnedQuantities: returned }),
+        returnPut(ret, 'REQUESTED'),
+        notification(ret, 'RETURN_REJECTED', event.at),
+      ]),
+
+    receive: ({ order, ret, receivedQuantities, event }) =>
+      commit([
+        orderPut(order, event, { receivedQuantities }),
         returnPut(ret, 'REQUESTED'),
         // The units are back on the shelf: on hand and available again.
         ...ret.items.map((line) => {
           const bought = order.items.find((candidate) => candidate.sku === line.sku);
           return stockUpdate(tableName, { sku: line.sku, productSku: bought?.productSku }, line.quantity, 'restock');
         }),
-        workRecordPut(
-          tableName,
-          returnRefundWork(order.orderId, ret.returnId),
-          event.at,
-          new Date(Date.parse(event.at) + resendAfterSeconds * 1000).toISOString(),
-        ),
+        workPut(returnRefundWork(order.orderId, ret.returnId), event.at),
+        notification(ret, 'RETURN_RECEIVED', event.at),
       ]),
 
     recordRefund: ({ order, ret, refundId, event }) => {
@@ -158,6 +180,7 @@ export function createDynamoReturnRepository(
         returnPut({ ...ret, status: 'REFUNDED', refundId, updatedAt: event.at }, 'RECEIVED'),
         ledgerEntryItem(tableName, refundEntry(order, event.at, ret.refundAmount, ret.returnId)),
         workRecordDelete(tableName, returnRefundWork(order.orderId, ret.returnId)),
+        notification(ret, 'RETURN_REFUNDED', event.at),
       ]);
     },
   };

@@ -78,10 +78,14 @@ export function createTrackingService({ orders, processed, clock }: TrackingServ
     if (order.status === 'DELIVERED' || next === 'LABEL_CREATED' || !shipmentAdvances(current, next))
       return { outcome: 'stale', orderId, current } as const;
     const delivered = next === 'DELIVERED';
+    const now = clock.now().toISOString();
     const shipment: OrderShipment = {
       ...order.shipment,
       status: next,
-      deliveredAt: delivered ? update.at : (order.shipment.deliveredAt ?? null),
+      // The carrier's time, but never ahead of ours: it opens the return window.
+      deliveredAt: delivered
+        ? new Date(Math.min(Date.parse(update.at), Date.parse(now))).toISOString()
+        : (order.shipment.deliveredAt ?? null),
     };
     const moved = await orders.transition({
       order,
@@ -90,7 +94,7 @@ export function createTrackingService({ orders, processed, clock }: TrackingServ
       // The order's own clock, so `updatedAt` never goes back; the carrier's time is in the detail.
       event: {
         type: next,
-        at: clock.now().toISOString(),
+        at: now,
         detail: `${order.shipment.carrier} ${update.carrierStatus} at ${update.at}`,
       },
       stock: 'none',

@@ -178,6 +178,83 @@ function describe(event: OrderEmailEvent, order: OrderEmailInput, shop: string, 
 
 const paragraph = (text: string): Block => ({ kind: 'paragraph', text });
 
+/** The e-mails about a return of some of an order's units (contract §5.6). */
+export const RETURN_EMAIL_EVENTS = [
+  'RETURN_REQUESTED',
+  'RETURN_RECEIVED',
+  'RETURN_REJECTED',
+  'RETURN_REFUNDED',
+] as const;
+export type ReturnEmailEvent = (typeof RETURN_EMAIL_EVENTS)[number];
+
+/** What the return e-mails read of a return. */
+export interface ReturnEmailInput {
+  returnId: string;
+  items: Array<{ sku: string; quantity: number; refundAmount: number }>;
+  refundAmount: number;
+}
+
+/** The subject, plain text and HTML of the e-mail about one step of a return. */
+export function returnEmail(
+  event: ReturnEmailEvent,
+  order: OrderEmailInput,
+  ret: ReturnEmailInput,
+  options: OrderEmailOptions,
+): RenderedEmail {
+  const locale = options.locale ?? DEFAULT_EMAIL_LOCALE;
+  const money = moneyFormatter(order.currency, locale);
+  const shop = options.shopName;
+  const refund = money(ret.refundAmount);
+  const lines: Block = {
+    kind: 'facts',
+    facts: ret.items.map((item) => {
+      const line = order.items.find((candidate) => candidate.sku === item.sku);
+      const name = line ? `${productName(line)} (${boundedText(item.sku, BOUNDS.productName)})` : item.sku;
+      return [name, `${item.quantity} × returned, ${money(item.refundAmount)}`] as [string, string];
+    }),
+  };
+  const about = `your return ${ret.returnId} for order ${order.orderId}`;
+  const content: Content = {
+    RETURN_REQUESTED: {
+      subject: `We have ${about} (${shop})`,
+      blocks: [
+        paragraph(`We have your return request ${ret.returnId}. Once the items reach us we will refund ${refund}.`),
+        lines,
+      ],
+    },
+    RETURN_RECEIVED: {
+      subject: `Your returned items have arrived (${shop}, order ${order.orderId})`,
+      blocks: [
+        paragraph(`The items of your return ${ret.returnId} have arrived. Your refund of ${refund} is on its way.`),
+        lines,
+      ],
+    },
+    RETURN_REJECTED: {
+      subject: `We could not accept ${about} (${shop})`,
+      blocks: [
+        paragraph(`We could not accept your return ${ret.returnId}. Reply to this e-mail if you have questions.`),
+        lines,
+      ],
+    },
+    RETURN_REFUNDED: {
+      subject: `Your refund of ${refund} for order ${order.orderId} (${shop})`,
+      blocks: [
+        paragraph(
+          `We have refunded ${refund} to your original payment method for your return ${ret.returnId}. ` +
+            'Depending on your bank, it can take a few business days to show.',
+        ),
+        lines,
+      ],
+    },
+  }[event];
+  const context: RenderContext = { order, shopName: shop, locale, money, subject: content.subject };
+  return {
+    subject: content.subject,
+    text: renderText(content.blocks, context),
+    html: renderHtml(content.blocks, context),
+  };
+}
+
 type Money = (minorUnits: number) => string;
 
 /** Minor units → the currency's major units, with as many decimals as the currency has (EUR 2, JPY 0). */

@@ -1,6 +1,6 @@
 import type { IdempotencyLease, StoredResponse } from '../idempotency/idempotency';
 import type { Page, PageRequest } from '../pagination';
-import type { Order, OrderEvent, OrderStatus } from './order';
+import type { Address, Order, OrderEvent, OrderStatus } from './order';
 
 /** Everything one checkout writes, in one transaction. */
 export interface Placement {
@@ -60,6 +60,17 @@ export interface OrderRepository {
    * @returns the order as it now is, or null when it had moved on (read it again).
    */
   recordCarrierShipment(order: Order, shipmentId: string, at: string): Promise<Order | null>;
+  /**
+   * Sends a parked shipment again (the shop fixed what the carrier refused): the order, still PAID
+   * and at the version read, with the corrected address if one is given, no carrier shipment (the
+   * next delivery creates one for the address) and the event; and its fulfilment work record fresh,
+   * only if it was parked. One transaction.
+   */
+  redriveFulfilment(change: {
+    order: Order;
+    shippingAddress: Address | null;
+    event: OrderEvent;
+  }): Promise<'redriven' | 'not-parked' | 'conflict'>;
   /** The id of the order a carrier shipment was stored for, or null when none was. */
   orderOfCarrierShipment(shipmentId: string): Promise<string | null>;
   listByCustomer(sub: string, page: PageRequest): Promise<Page<Order>>;

@@ -13,8 +13,26 @@ import type { Transition } from './order-ports';
 export const NOTIFIED_EVENTS = ['PAID', 'PAYMENT_FAILED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'EXPIRED'] as const;
 export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
 
-/** `REFUND` gives a cancelled order's payment back; `REFUND_<returnId>` a return's share of it. */
-export type WorkKind = 'PAYMENT' | 'REFUND' | `REFUND_${string}` | 'FULFILMENT' | `NOTIFY_${NotifiedEvent}`;
+/** The e-mails about a return: one per return and step, since an order can have several returns. */
+export const RETURN_NOTIFIED_EVENTS = [
+  'RETURN_REQUESTED',
+  'RETURN_RECEIVED',
+  'RETURN_REJECTED',
+  'RETURN_REFUNDED',
+] as const;
+export type ReturnNotifiedEvent = (typeof RETURN_NOTIFIED_EVENTS)[number];
+
+/**
+ * `REFUND` gives a cancelled order's payment back, `REFUND_<returnId>` a return's share of it;
+ * `NOTIFY_<event>` is an order's e-mail, `NOTIFY_<event>_<returnId>` a return's.
+ */
+export type WorkKind =
+  | 'PAYMENT'
+  | 'REFUND'
+  | `REFUND_${string}`
+  | 'FULFILMENT'
+  | `NOTIFY_${NotifiedEvent}`
+  | `NOTIFY_${ReturnNotifiedEvent}_${string}`;
 
 /** The queues work goes to (one worker each). */
 export type WorkQueueName = 'payment' | 'fulfilment' | 'notification';
@@ -25,7 +43,8 @@ export type WorkMessage =
   /** With `paymentIntentId`: a charge that arrived after the order closed unpaid, to be sent back. */
   | { type: 'REFUND_REQUESTED'; orderId: string; paymentIntentId?: string; returnId?: string }
   | { type: 'FULFILMENT_REQUESTED'; orderId: string }
-  | { type: 'NOTIFICATION_REQUESTED'; orderId: string; event: NotifiedEvent };
+  | { type: 'NOTIFICATION_REQUESTED'; orderId: string; event: NotifiedEvent }
+  | { type: 'NOTIFICATION_REQUESTED'; orderId: string; event: ReturnNotifiedEvent; returnId: string };
 
 export interface Work {
   orderId: string;
@@ -67,6 +86,14 @@ export const refundWork = (orderId: string, lateCharge?: string): Work => ({
   message: { type: 'REFUND_REQUESTED', orderId, ...(lateCharge === undefined ? {} : { paymentIntentId: lateCharge }) },
 });
 
+/** The e-mail about one step of a return. */
+export const returnNotificationWork = (orderId: string, returnId: string, event: ReturnNotifiedEvent): Work => ({
+  orderId,
+  kind: `NOTIFY_${event}_${returnId}`,
+  queue: 'notification',
+  message: { type: 'NOTIFICATION_REQUESTED', orderId, event, returnId },
+});
+
 /**
  * The refund of a received return: the same work, queue and worker as an order's refund (one refund
  * path), one record per return, since an order can have several.
@@ -78,7 +105,7 @@ export const returnRefundWork = (orderId: string, returnId: string): Work => ({
   message: { type: 'REFUND_REQUESTED', orderId, returnId },
 });
 
-const fulfilmentWork = (orderId: string): Work => ({
+export const fulfilmentWork = (orderId: string): Work => ({
   orderId,
   kind: 'FULFILMENT',
   queue: 'fulfilment',

@@ -16,6 +16,8 @@ export const ORDER_EVENT_TYPES = [
   'PAYMENT_SUCCEEDED',
   'PAYMENT_FAILED',
   'SHIPPED',
+  // A shipment the carrier refused, sent again by the shop (the address corrected, say).
+  'SHIPMENT_RETRIED',
   // The carrier's tracking (contract §5.5): one event per status the parcel reaches.
   'IN_TRANSIT',
   'OUT_FOR_DELIVERY',
@@ -149,6 +151,8 @@ export interface Order {
   carrierShipmentId?: string;
   /** Units of each sku in the order's returns that were not rejected (internal; absent: none). */
   returnedQuantities?: Record<string, number>;
+  /** Of those, the units the shop received: what the refunds are priced against (internal; absent: none). */
+  receivedQuantities?: Record<string, number>;
   /**
    * What was given back so far, in minor units: the whole total when a paid order was cancelled, the
    * returns' refunds otherwise. Absent on orders from before returns: their payment status says it.

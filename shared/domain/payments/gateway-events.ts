@@ -143,6 +143,9 @@ export function gatewayEventApplier({ orders, settle, recordRefund, cancelRefund
           return noChange(order, 'the refunded payment is not the one recorded on the order');
         }
         if (order.payment.status === 'REFUNDED') return noChange(order, 'the refund is already recorded');
+        // The refunds of returns are the payment worker's to record (the gateway reports ours too).
+        if (Object.keys(order.returnedQuantities ?? {}).length > 0)
+          return noChange(order, 'the order has returns, whose refunds the payment worker records');
         // Orders are refunded whole; a partial refund made at the gateway is left to a person.
         const wrong = mismatch(order, event);
         if (wrong) return wrong;

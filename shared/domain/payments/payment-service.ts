@@ -1,8 +1,8 @@
 import type { Clock } from '../../lib/clock';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
-import type { Order } from '../orders/order';
+import { type Order, refundedOf } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
-import { refundWork, type WorkOutbox } from '../orders/order-work';
+import { refundWork, returnRefundWork, type WorkOutbox } from '../orders/order-work';
 import type { ReturnRepository } from '../returns/return-ports';
 import { gatewayEventApplier, type ReturnedCharge } from './gateway-events';
 import type { PaymentGateway, Settlement } from './payment-gateway';
@@ -31,6 +31,8 @@ export type RefundOutcome =
   | { outcome: 'refunded'; recorded: boolean }
   | { outcome: 'already-refunded' }
   | { outcome: 'not-refundable'; status: Order['status'] }
+  /** A return's refund that cannot be right (more than charged, say): its work parked for a person. */
+  | { outcome: 'refund-refused'; reason: string }
   | { outcome: 'order-not-found' };
 
 /** One refund message: a cancelled paid order's refund, or (with `paymentIntentId`) a late charge's. */
@@ -44,8 +46,8 @@ export interface RefundRequest {
 export interface PaymentServiceDeps {
   orders: Pick<OrderRepository, 'get' | 'transition'>;
   gateway: PaymentGateway;
-  /** Where a late charge's refund is recorded before it is asked for (order-work.ts). */
-  outbox: Pick<WorkOutbox, 'add'>;
+  /** Where a late charge's refund is recorded before it is asked for, and a refused return's refund parked (order-work.ts). */
+  outbox: Pick<WorkOutbox, 'add' | 'park'>;
   /** How long after a late charge its refund record comes due for the reconcile job (it is normally done by then). */
   lateRefundDueAfterSeconds: number;
   /** The returns whose refunds this service makes (one refund path with the orders' own). */
@@ -143,13 +145,31 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     const ret = await deps.returns.get(returnId);
     if (!ret || ret.orderId !== found.orderId) return { outcome: 'order-not-found' };
     if (ret.status === 'REFUNDED') return { outcome: 'already-refunded' };
+    if (ret.status !== 'RECEIVED') return { outcome: 'not-refundable', status: found.status };
     const { paymentIntentId } = found.payment;
-    if (ret.status !== 'RECEIVED' || !paymentIntentId) return { outcome: 'not-refundable', status: found.status };
-    const { refundId } = await gateway.refund({
-      paymentIntentId,
-      amount: ret.refundAmount,
-      idempotencyKey: returnRefundKey(returnId),
-    });
+    // Checked before any money moves: a refund that cannot be right is parked for a person (alarmed),
+    // not retried into the dead-letter queue, and nothing is given back twice.
+    const refusal =
+      found.payment.status === 'REFUNDED'
+        ? 'the order was refunded in full already'
+        : refundedOf(found) + ret.refundAmount > found.total
+          ? 'it would refund more than was charged'
+          : ret.refundAmount > 0 && !paymentIntentId
+            ? 'the order has no payment to refund'
+            : undefined;
+    if (refusal) {
+      await outbox.park(returnRefundWork(found.orderId, returnId), { at: clock.now().toISOString(), reason: refusal });
+      return { outcome: 'refund-refused', reason: refusal };
+    }
+    // Nothing to give back (a free order, a unit the discount paid whole): recorded without the gateway.
+    const { refundId } =
+      ret.refundAmount === 0 || !paymentIntentId
+        ? { refundId: 'none' }
+        : await gateway.refund({
+            paymentIntentId,
+            amount: ret.refundAmount,
+            idempotencyKey: returnRefundKey(returnId),
+          });
     let order = found;
     const recorded = await retryOnConflict(
       async () => {

@@ -23,10 +23,16 @@ export interface ReturnRepository {
   /** REQUESTED → REJECTED, and the order with the units counted back as kept. */
   reject(change: { order: Order; ret: OrderReturn; returned: ReturnedQuantities; event: OrderEvent }): Promise<boolean>;
   /**
-   * REQUESTED → RECEIVED: the units back on hand, RETURN_RECEIVED on the order, and the refund's
-   * work record (`returnRefundWork`), whose message the table's stream hands to the payment worker.
+   * REQUESTED → RECEIVED, priced anew: the units back on hand, the order's received quantities and
+   * RETURN_RECEIVED, and the refund's work record (`returnRefundWork`), whose message the table's
+   * stream hands to the payment worker.
    */
-  receive(change: { order: Order; ret: OrderReturn; event: OrderEvent }): Promise<boolean>;
+  receive(change: {
+    order: Order;
+    ret: OrderReturn;
+    receivedQuantities: ReturnedQuantities;
+    event: OrderEvent;
+  }): Promise<boolean>;
   /**
    * RECEIVED → REFUNDED with the gateway's refund: the order's `refunded` grows by the return's
    * amount (never past its total) with REFUNDED, the refund enters the sales ledger, and the refund's

@@ -3,7 +3,7 @@ import type { Clock, IdGenerator } from '../../lib/clock';
 import type { CursorCodec } from '../../lib/cursor-codec';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import type { Order } from '../orders/order';
-import { CheckoutBusyError } from '../orders/order-errors';
+import { CheckoutBusyError, OrderNotFoundError } from '../orders/order-errors';
 import type { OrderRepository } from '../orders/order-ports';
 import { type Viewer, visibleOrder } from '../orders/order-queries';
 import type { ListResult } from '../pagination';
@@ -108,6 +108,8 @@ export function createReturnService(deps: ReturnServiceDeps) {
       return retryOnConflict(
         async () => {
           const order = await visibleOrder(orders, orderId, viewer);
+          // The owner's own act: an admin returns the units of their own orders only.
+          if (order.userId !== viewer.sub) throw new OrderNotFoundError(orderId);
           const why = refusal(order, input);
           if (why) throw new ReturnNotAllowedError(why);
           const earlier = order.returnedQuantities ?? {};
@@ -119,7 +121,8 @@ export function createReturnService(deps: ReturnServiceDeps) {
             userId: order.userId,
             status: 'REQUESTED',
             items: priced.items,
-            refundAmount: Math.min(priced.refundAmount, order.total - (order.refunded ?? 0)),
+            // What it will refund if the returns before it are received as they stand; fixed when it is received.
+            refundAmount: priced.refundAmount,
             reason: input.reason,
             createdAt: at,
             updatedAt: at,
@@ -168,9 +171,19 @@ export function createReturnService(deps: ReturnServiceDeps) {
           if (ret.status === 'RECEIVED' || ret.status === 'REFUNDED') return toReturnView(ret);
           if (ret.status !== 'REQUESTED') throw new ReturnNotAllowedError(`Return ${returnId} is ${ret.status}.`);
           const at = now();
-          const received: OrderReturn = { ...ret, status: 'RECEIVED', updatedAt: at };
+          // Priced again against what the shop has received so far: a return rejected or received out of
+          // turn since the request changes what this one completes (its shipping, its rounding), and
+          // the received returns' refunds together are then what is owed for them, never more.
+          const earlier = order.receivedQuantities ?? {};
+          const priced = returnRefund(order, earlier, ret.items);
+          const receivedQuantities = { ...earlier };
+          for (const { sku, quantity } of ret.items)
+            receivedQuantities[sku] = (receivedQuantities[sku] ?? 0) + quantity;
+          const received: OrderReturn = { ...ret, ...priced, status: 'RECEIVED', updatedAt: at };
           const event = { type: 'RETURN_RECEIVED' as const, at, detail: returnId };
-          return (await returns.receive({ order, ret: received, event })) ? toReturnView(received) : CONFLICT;
+          return (await returns.receive({ order, ret: received, receivedQuantities, event }))
+            ? toReturnView(received)
+            : CONFLICT;
         },
         { attempts: MAX_ATTEMPTS, exhausted: busy },
       );
