@@ -9,6 +9,7 @@ import {
   LOCAL_CURSOR_SECRET,
   LOCAL_PAYMENT_GATEWAY_SECRET,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
+  LOCAL_WEBHOOK_SIGNING_KEY,
 } from './production-safety';
 
 export {
@@ -142,6 +143,9 @@ const envSchema = () =>
       /** Local mode only; in AWS the secret is read from SSM (CARRIER_WEBHOOK_SECRET_PARAMETER). */
       CARRIER_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
       CARRIER_WEBHOOK_SECRET_PARAMETER: ssmParameterName,
+      /** Outbound webhooks' secrets are derived from it. Local mode only; in AWS from SSM (WEBHOOK_SIGNING_KEY_PARAMETER). */
+      WEBHOOK_SIGNING_KEY: z.optional(z.string().check(z.minLength(16))),
+      WEBHOOK_SIGNING_KEY_PARAMETER: ssmParameterName,
       CARRIER_TIMEOUT_MS: positiveInt(5000),
       CARRIER_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(10)), 3),
       /** The weight the carrier is told for an order whose products have none (grams). */
@@ -159,6 +163,7 @@ const envSchema = () =>
             'CURSOR_SECRET_PARAMETER',
             'CARRIER_API_KEY_PARAMETER',
             'CARRIER_WEBHOOK_SECRET_PARAMETER',
+            'WEBHOOK_SIGNING_KEY_PARAMETER',
             'CARRIER_FROM_ADDRESS_ID',
             'EMAIL_FROM',
           ] as const) {
@@ -207,7 +212,8 @@ function secretSetting(
     | 'PAYMENT_WEBHOOK_SECRET_PARAMETER'
     | 'CURSOR_SECRET_PARAMETER'
     | 'CARRIER_API_KEY_PARAMETER'
-    | 'CARRIER_WEBHOOK_SECRET_PARAMETER',
+    | 'CARRIER_WEBHOOK_SECRET_PARAMETER'
+    | 'WEBHOOK_SIGNING_KEY_PARAMETER',
 ): SecretSetting {
   return env.AUTH_MODE === 'local'
     ? { source: 'value', value: localValue }
@@ -264,6 +270,11 @@ const configSchema = once(() =>
         ),
       },
       cursorSecret: secretSetting(env, env.CURSOR_SECRET ?? LOCAL_CURSOR_SECRET, 'CURSOR_SECRET_PARAMETER'),
+      webhookSigningKey: secretSetting(
+        env,
+        env.WEBHOOK_SIGNING_KEY ?? LOCAL_WEBHOOK_SIGNING_KEY,
+        'WEBHOOK_SIGNING_KEY_PARAMETER',
+      ),
       publicCacheMaxAgeSeconds: env.PUBLIC_CACHE_MAX_AGE_SECONDS,
       auth:
         env.AUTH_MODE === 'local'

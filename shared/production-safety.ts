@@ -9,6 +9,8 @@ export const LOCAL_PAYMENT_GATEWAY_SECRET = 'sk_test_local_sandbox';
 export const LOCAL_CARRIER_API_KEY = 'EZTK_local_sandbox';
 /** The carrier webhook secret in local mode (in AWS: the SSM parameter CARRIER_WEBHOOK_SECRET_PARAMETER). */
 export const LOCAL_CARRIER_WEBHOOK_SECRET = 'carrier_local_webhook_secret';
+/** The key outbound webhook secrets are derived from, in local mode (in AWS: WEBHOOK_SIGNING_KEY_PARAMETER). */
+export const LOCAL_WEBHOOK_SIGNING_KEY = 'cartwheel-local-webhook-signing-key';
 /** The payment webhook secret in local mode (in AWS: the SSM parameter PAYMENT_WEBHOOK_SECRET_PARAMETER). */
 export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'whsec_local_dev';
 /** The cursor key in local mode, fixed so cursors survive restarts of `npm start`. */
@@ -19,6 +21,7 @@ export const DEVELOPMENT_SECRETS: readonly string[] = [
   LOCAL_PAYMENT_GATEWAY_SECRET,
   LOCAL_CARRIER_API_KEY,
   LOCAL_CARRIER_WEBHOOK_SECRET,
+  LOCAL_WEBHOOK_SIGNING_KEY,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
   LOCAL_CURSOR_SECRET,
 ];
@@ -61,6 +64,7 @@ export function developmentSettingProblems(env: Record<string, unknown>): string
     'PAYMENT_GATEWAY_SECRET',
     'CARRIER_API_KEY',
     'CARRIER_WEBHOOK_SECRET',
+    'WEBHOOK_SIGNING_KEY',
     'PAYMENT_WEBHOOK_SECRET',
     'CURSOR_SECRET',
   ]) {

@@ -44,6 +44,11 @@ import {
   updateShippingMethodRoute,
 } from './shipping-routes';
 import { listTaxRatesRoute, setTaxRatesRoute } from './tax-routes';
+import {
+  createWebhookEndpointRoute,
+  deleteWebhookEndpointRoute,
+  listWebhookEndpointsRoute,
+} from './webhook-endpoint-routes';
 import { receivePaymentWebhookRoute } from './webhook-routes';
 
 /** Every route of the API: the OpenAPI document, the fallback's 405 answers and the route test use it. */
@@ -92,6 +97,9 @@ export const routes: RouteSpec[] = [
   retryFulfilmentRoute,
   receivePaymentWebhookRoute,
   receiveCarrierWebhookRoute,
+  createWebhookEndpointRoute,
+  listWebhookEndpointsRoute,
+  deleteWebhookEndpointRoute,
   runJobRoute,
   getDailyReportRoute,
 ];

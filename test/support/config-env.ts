@@ -23,6 +23,7 @@ const awsEnv: Record<string, string> = {
   CURSOR_SECRET_PARAMETER: '/cartwheel/prod/cursor-secret',
   CARRIER_API_KEY_PARAMETER: '/cartwheel/prod/carrier-api-key',
   CARRIER_WEBHOOK_SECRET_PARAMETER: '/cartwheel/prod/carrier-webhook-secret',
+  WEBHOOK_SIGNING_KEY_PARAMETER: '/cartwheel/prod/webhook-signing-key',
   CARRIER_FROM_ADDRESS_ID: 'adr_0123456789abcdef',
   EMAIL_TRANSPORT: 'ses',
   EMAIL_FROM: 'Shop <orders@shop.example>',

@@ -59,6 +59,8 @@ const CAPABILITIES = {
     bundle.includes('shared/adapters/carrier/easypost-carrier.ts') && readsSsm(bundle),
   readCarrierWebhookSecret: (bundle: BuiltBundle) =>
     bundle.includes('shared/domain/fulfilment/carrier-webhook-signature.ts') && readsSsm(bundle),
+  readWebhookSigningKey: (bundle: BuiltBundle) =>
+    bundle.includes('shared/domain/webhooks/webhook-endpoint.ts') && readsSsm(bundle),
   readWebhookSecret: (bundle: BuiltBundle) =>
     bundle.includes('shared/domain/payments/webhook-signature.ts') && readsSsm(bundle),
   readCursorSecret: (bundle: BuiltBundle) => bundle.includes('shared/lib/cursor-codec.ts') && readsSsm(bundle),
@@ -188,6 +190,7 @@ describe('IAM role per function', () => {
     expect(needs.get('payment-webhook')).toEqual(['readPaymentSecret', 'readWebhookSecret']);
     expect(needs.get('fulfilment-worker')).toEqual(['readCarrierKey']);
     expect(needs.get('carrier-webhook')).toEqual(['readCarrierWebhookSecret']);
+    expect(needs.get('create-webhook-endpoint')).toEqual(['readWebhookSigningKey']);
     expect(needs.get('docs')).toEqual([]);
   });
 
@@ -198,6 +201,7 @@ describe('IAM role per function', () => {
       readCursorSecret: 'cursorSecretParameter',
       readCarrierKey: 'carrierApiKeyParameter',
       readCarrierWebhookSecret: 'carrierWebhookSecretParameter',
+      readWebhookSigningKey: 'webhookSigningKeyParameter',
     } as const;
     for (const [capability, parameter] of Object.entries(secrets)) {
       const statement = yml.custom.iam[capability] as Statement;

@@ -52,6 +52,10 @@ export const keys = {
   idempotencyPrefix: '#IDEMPOTENCY#',
   /** A payment webhook event that was applied (its gateway event id), so a redelivery is not applied again. */
   webhookEvent: (eventId: string) => ({ PK: `WEBHOOK#${eventId}`, SK: '#WEBHOOK' }),
+  /** A webhook endpoint of the shop; all of them in one partition, read whole. */
+  webhookEndpoint: (id: string) => ({ PK: 'WEBHOOKENDPOINTS', SK: `ENDPOINT#${id}` }),
+  /** How many webhook endpoints there are (the limit's counter). */
+  webhookEndpointCount: () => ({ PK: 'WEBHOOKENDPOINTS', SK: '#COUNT' }),
   /** A return of (some of) an order's units. */
   orderReturn: (returnId: string) => ({ PK: `RETURN#${returnId}`, SK: '#RETURN' }),
   /** GSI1: an order's returns, oldest first. */
