@@ -1,8 +1,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { handler as fulfilmentWorker } from '../../functions/queue/fulfilment-worker';
-import { createEasyPostCarrier, ounces } from '../../shared/adapters/carrier/easypost-carrier';
-import { LOCAL_CARRIER_FROM_ADDRESS_ID } from '../../shared/config';
+import { ounces } from '../../shared/adapters/carrier/easypost-carrier';
 import { orderRepository, workOutbox } from '../../shared/container/orders';
 import { ShipmentRejectedError } from '../../shared/domain/fulfilment/carrier';
 import { createFulfilmentService } from '../../shared/domain/fulfilment/fulfilment-service';
@@ -40,12 +39,9 @@ const reference = () => `ref-${Math.random().toString(36).slice(2)}`;
  */
 function losingTheBuyAnswer(orderId: string, options: { maxAttempts: number }) {
   let lost = 0;
-  const carrier = createEasyPostCarrier({
-    baseUrl: process.env.CARRIER_API_URL as string,
-    apiKey: async () => process.env.CARRIER_API_KEY as string,
-    fromAddressId: LOCAL_CARRIER_FROM_ADDRESS_ID,
+  const carrier = sandboxCarrier({
     timeoutMs: 300,
-    retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1, maxDelayMs: 5 },
+    maxAttempts: options.maxAttempts,
     fetch: async (input, init) => {
       if (String(input).endsWith('/buy') && lost === 0) {
         lost++;
@@ -109,13 +105,7 @@ describe('the EasyPost adapter against the sandbox', () => {
   });
 
   it('does not retry a wrong key, and retries a 5xx with the same request', async () => {
-    const wrongKey = createEasyPostCarrier({
-      baseUrl: process.env.CARRIER_API_URL as string,
-      apiKey: async () => 'EZTK_not_the_key',
-      fromAddressId: LOCAL_CARRIER_FROM_ADDRESS_ID,
-      timeoutMs: 2000,
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-    });
+    const wrongKey = sandboxCarrier({ apiKey: 'EZTK_not_the_key', maxAttempts: 3 });
     const orderId = reference();
     await expect(wrongKey.createShipment(request(orderId))).rejects.toMatchObject({
       name: 'CarrierError',

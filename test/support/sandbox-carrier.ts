@@ -74,14 +74,20 @@ export async function webhookDeliveries(reference: string): Promise<SandboxWebho
   return ((await response.json()) as { deliveries: SandboxWebhookDelivery[] }).deliveries;
 }
 
-/** The production adapter against the sandbox carrier of globalSetup; two attempts per call by default, no waiting between them. */
-export function sandboxCarrier(overrides: { timeoutMs?: number; maxAttempts?: number } = {}): Carrier {
+/**
+ * The production adapter against the sandbox carrier of globalSetup; two attempts per call by
+ * default, no waiting between them; another key or transport when a test needs one.
+ */
+export function sandboxCarrier(
+  overrides: { timeoutMs?: number; maxAttempts?: number; apiKey?: string; fetch?: typeof fetch } = {},
+): Carrier {
   return createEasyPostCarrier({
     baseUrl: sandbox().url,
-    apiKey: async () => process.env.CARRIER_API_KEY ?? '',
+    apiKey: async () => overrides.apiKey ?? process.env.CARRIER_API_KEY ?? '',
     fromAddressId: LOCAL_CARRIER_FROM_ADDRESS_ID,
     timeoutMs: overrides.timeoutMs ?? 5000,
     retry: { maxAttempts: overrides.maxAttempts ?? 2, baseDelayMs: 1, maxDelayMs: 5 },
+    ...(overrides.fetch && { fetch: overrides.fetch }),
   });
 }
 

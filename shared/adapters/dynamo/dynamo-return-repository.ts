@@ -20,6 +20,7 @@ import { orderItem, stockUpdate } from './dynamo-order-repository';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
 import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
 import { keys } from './keys';
+import { queryAllItems } from './query-all';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -103,24 +104,6 @@ export function createDynamoReturnRepository(
     }
   }
 
-  async function query(index: 'GSI1' | 'GSI2', partition: string, limit?: number, after?: Record<string, unknown>) {
-    const result = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index,
-        KeyConditionExpression: `${index}PK = :pk`,
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: true,
-        Limit: limit,
-        ExclusiveStartKey: after,
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map(toReturn),
-      next: (result.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null,
-    };
-  }
-
   return {
     async get(returnId) {
       const result = await db.send(
@@ -130,19 +113,32 @@ export function createDynamoReturnRepository(
     },
 
     async listOfOrder(orderId) {
-      const partition = keys.orderReturnsIndex(orderId, '', '').GSI1PK;
-      const all: OrderReturn[] = [];
-      let after: Record<string, unknown> | undefined;
-      do {
-        const page = await query('GSI1', partition, undefined, after);
-        all.push(...page.items);
-        after = page.next ?? undefined;
-      } while (after);
-      return all;
+      const items = await queryAllItems(db, {
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.orderReturnsIndex(orderId, '', '').GSI1PK },
+      });
+      return items.map(toReturn);
     },
 
-    listByStatus: (status, { limit, after }) =>
-      query('GSI2', keys.returnStatusIndex(status, '', '').GSI2PK, limit, after),
+    async listByStatus(status, { limit, after }) {
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.returnStatusIndex(status, '', '').GSI2PK },
+          ScanIndexForward: true,
+          Limit: limit,
+          ExclusiveStartKey: after,
+        }),
+      );
+      return {
+        items: (result.Items ?? []).map(toReturn),
+        next: (result.LastEvaluatedKey as Record<string, unknown> | undefined) ?? null,
+      };
+    },
 
     request: ({ order, ret, returned, event }) =>
       commit([
