@@ -121,6 +121,20 @@ const envSchema = () =>
       FULFILMENT_QUEUE_URL: z.url(),
       NOTIFICATION_QUEUE_URL: z.url(),
       ERASURE_QUEUE_URL: z.url(),
+      WEBHOOK_QUEUE_URL: z.url(),
+      /** The stack's EventBridge bus (`cartwheel-<stage>`); ignored in local mode, where events go to webhooks only. */
+      EVENT_BUS_NAME: z.optional(z.string().check(z.regex(/^[\w.\-/]{1,256}$/, 'an EventBridge bus name'))),
+      /** How long a webhook receiver has to answer (contract §5.7: 10 s). */
+      WEBHOOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(30_000)), 10_000),
+      /** The first retry's delay of a failed webhook delivery; each next one doubles, up to the max. */
+      WEBHOOK_RETRY_BASE_SECONDS: positiveInt(30),
+      WEBHOOK_RETRY_MAX_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(43_200)), 10_800),
+      /** A failed delivery is retried this long after its first attempt, then kept as failed (at least 24 h). */
+      WEBHOOK_GIVE_UP_AFTER_SECONDS: positiveInt(90_000),
+      /** Failed deliveries to one endpoint within the window that open its circuit (its deliveries then wait). */
+      WEBHOOK_CIRCUIT_FAILURE_THRESHOLD: positiveInt(5),
+      WEBHOOK_CIRCUIT_WINDOW_SECONDS: positiveInt(60),
+      WEBHOOK_CIRCUIT_COOLDOWN_SECONDS: positiveInt(60),
       /** `ses` (Amazon SES) in AWS; `file` (the local outbox) under `npm start` and in tests. */
       EMAIL_TRANSPORT: z._default(z.enum(['ses', 'file']), 'ses'),
       EMAIL_FROM: z.optional(z.string().check(z.regex(MAILBOX, 'an address such as `Shop <orders@example.com>`'))),
@@ -166,6 +180,7 @@ const envSchema = () =>
             'WEBHOOK_SIGNING_KEY_PARAMETER',
             'CARRIER_FROM_ADDRESS_ID',
             'EMAIL_FROM',
+            'EVENT_BUS_NAME',
           ] as const) {
             if (!env[key])
               ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required outside local mode` });
@@ -294,6 +309,22 @@ const configSchema = once(() =>
         fulfilment: env.FULFILMENT_QUEUE_URL,
         notification: env.NOTIFICATION_QUEUE_URL,
         erasure: env.ERASURE_QUEUE_URL,
+        webhook: env.WEBHOOK_QUEUE_URL,
+      },
+      // There is no EventBridge locally: the events reach the webhooks only.
+      events: { busName: env.AUTH_MODE === 'local' ? null : (env.EVENT_BUS_NAME ?? null) },
+      webhookDelivery: {
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        schedule: {
+          baseDelaySeconds: env.WEBHOOK_RETRY_BASE_SECONDS,
+          maxDelaySeconds: env.WEBHOOK_RETRY_MAX_SECONDS,
+          giveUpAfterSeconds: env.WEBHOOK_GIVE_UP_AFTER_SECONDS,
+        },
+        circuit: {
+          failureThreshold: env.WEBHOOK_CIRCUIT_FAILURE_THRESHOLD,
+          windowSeconds: env.WEBHOOK_CIRCUIT_WINDOW_SECONDS,
+          cooldownSeconds: env.WEBHOOK_CIRCUIT_COOLDOWN_SECONDS,
+        },
       },
       email: {
         transport: env.EMAIL_TRANSPORT,

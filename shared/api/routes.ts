@@ -47,7 +47,9 @@ import { listTaxRatesRoute, setTaxRatesRoute } from './tax-routes';
 import {
   createWebhookEndpointRoute,
   deleteWebhookEndpointRoute,
+  listWebhookDeliveriesRoute,
   listWebhookEndpointsRoute,
+  retryWebhookDeliveryRoute,
 } from './webhook-endpoint-routes';
 import { receivePaymentWebhookRoute } from './webhook-routes';
 
@@ -100,6 +102,8 @@ export const routes: RouteSpec[] = [
   createWebhookEndpointRoute,
   listWebhookEndpointsRoute,
   deleteWebhookEndpointRoute,
+  listWebhookDeliveriesRoute,
+  retryWebhookDeliveryRoute,
   runJobRoute,
   getDailyReportRoute,
 ];

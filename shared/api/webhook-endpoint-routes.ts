@@ -1,8 +1,8 @@
-import { EVENT_TYPES } from '../domain/webhooks/webhook-endpoint';
+import { EVENT_ID_PATTERN, EVENT_TYPES } from '../domain/events/domain-event';
 import { defineRoute } from '../http/route-spec';
 import * as z from '../lib/zod';
 import { TextLine } from './address-schema';
-import { patterned, Text, Timestamp } from './common-schemas';
+import { Cursor, Limit, pageOf, patterned, Text, Timestamp } from './common-schemas';
 
 const EndpointId = /* @__PURE__ */ z
   .string()
@@ -91,4 +91,78 @@ export const deleteWebhookEndpointRoute = /* @__PURE__ */ defineRoute({
   params: /* @__PURE__ */ z.strictObject({ id: EndpointId }),
   responses: { 204: { description: 'Deleted' } },
   errors: [{ status: 404, code: 'WEBHOOK_ENDPOINT_NOT_FOUND' }],
+});
+
+const EventId = /* @__PURE__ */ z
+  .string()
+  .check(...patterned(29, EVENT_ID_PATTERN, 'not an event id'))
+  .register(z.globalRegistry, {
+    description: 'An event’s id (stable across deliveries)',
+    example: 'evt_0mipx3k2w9f1c2d3e4f5a6b7c8',
+  });
+
+const DeliveryAttempt = /* @__PURE__ */ z.object({
+  at: Timestamp,
+  status: /* @__PURE__ */ z.nullable(z.number().check(z.int())).register(z.globalRegistry, {
+    description: 'The receiver’s HTTP status; null when it gave no answer',
+  }),
+  error: /* @__PURE__ */ z.nullable(Text(500)).register(z.globalRegistry, {
+    description: 'Why there was no answer (timeout, refused address, connection error)',
+  }),
+  durationMs: /* @__PURE__ */ z.number().check(z.int()),
+});
+
+export const WebhookDelivery = /* @__PURE__ */ z
+  .object({
+    id: EventId.register(z.globalRegistry, { description: 'The delivery’s id: its event’s id' }),
+    endpointId: EndpointId,
+    eventId: EventId,
+    eventType: /* @__PURE__ */ z.enum(EVENT_TYPES),
+    occurredAt: Timestamp,
+    status: /* @__PURE__ */ z.enum(['PENDING', 'RETRYING', 'SUCCEEDED', 'FAILED']).register(z.globalRegistry, {
+      description:
+        'PENDING: not attempted yet; RETRYING: failed so far, next attempt at `nextAttemptAt`; ' +
+        'SUCCEEDED: a 2xx within the timeout; FAILED: retried for 25 hours, then given up on (retry it by hand)',
+    }),
+    attempts: z.array(DeliveryAttempt),
+    nextAttemptAt: z.nullable(Timestamp),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .register(z.globalRegistry, { id: 'WebhookDelivery' });
+
+const DeliveryParams = /* @__PURE__ */ z.strictObject({ id: EndpointId, deliveryId: EventId });
+
+export const listWebhookDeliveriesRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'listWebhookDeliveries',
+  method: 'GET',
+  path: '/v1/admin/webhook-endpoints/{id}/deliveries',
+  role: 'admin',
+  summary: 'Deliveries to a receiver, newest event first, each with every attempt',
+  tags: ['Webhook endpoints'],
+  params: /* @__PURE__ */ z.strictObject({ id: EndpointId }),
+  query: /* @__PURE__ */ z.strictObject({ limit: Limit, cursor: /* @__PURE__ */ z.optional(Cursor) }),
+  responses: { 200: { description: 'A page of deliveries', schema: /* @__PURE__ */ pageOf(WebhookDelivery) } },
+  errors: [
+    { status: 404, code: 'WEBHOOK_ENDPOINT_NOT_FOUND' },
+    { status: 400, code: 'INVALID_CURSOR' },
+  ],
+});
+
+export const retryWebhookDeliveryRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'retryWebhookDelivery',
+  method: 'POST',
+  path: '/v1/admin/webhook-endpoints/{id}/deliveries/{deliveryId}/retry',
+  role: 'admin',
+  summary: 'Send a delivery again (a failed one, or one the receiver lost): same event, same id',
+  description:
+    'Starts a new round of attempts with backoff (as a new delivery would have); the answer is the ' +
+    'delivery as queued (PENDING). Receivers dedupe by `Cartwheel-Event-Id`.',
+  tags: ['Webhook endpoints'],
+  params: DeliveryParams,
+  responses: { 202: { description: 'Queued', schema: WebhookDelivery } },
+  errors: [
+    { status: 404, code: 'WEBHOOK_ENDPOINT_NOT_FOUND' },
+    { status: 404, code: 'WEBHOOK_DELIVERY_NOT_FOUND' },
+  ],
 });

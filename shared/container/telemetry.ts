@@ -2,6 +2,7 @@ import type { EasyPostCarrierOptions } from '../adapters/carrier/easypost-carrie
 import type { StripePaymentGatewayOptions } from '../adapters/payments/stripe-payment-gateway';
 import type { Work } from '../domain/orders/order-work';
 import type { CircuitTransition } from '../domain/payments/circuit-breaker';
+import type { DeliveryAttempt } from '../domain/webhooks/webhook-delivery';
 import { logger, metrics } from '../observability';
 
 type PaymentGatewayRetry = Parameters<NonNullable<StripePaymentGatewayOptions['onRetry']>>[0];
@@ -67,4 +68,26 @@ export function healthProbeFailed(probe: string, error: unknown): void {
 export function searchSnapshotRefreshFailed(error: unknown): void {
   logger.warn('search snapshot not refreshed; the held index keeps answering', { error: error as Error });
   metrics.addMetric('SearchSnapshotRefreshFailures', 'Count', 1);
+}
+
+export function webhookCircuitMoved(transition: CircuitTransition): void {
+  if (transition.to === 'open') logger.warn('webhook endpoint circuit opened: its deliveries wait', { ...transition });
+  else logger.info('webhook endpoint circuit closed: the receiver answers again', { ...transition });
+  metrics.addMetric(transition.to === 'open' ? 'WebhookCircuitOpened' : 'WebhookCircuitClosed', 'Count', 1);
+}
+
+/** Every delivery attempt is logged; a delivery given up on is an error (alarmed). */
+export function webhookAttempted(
+  attempt: DeliveryAttempt & { endpointId: string; eventType: string; outcome: string },
+) {
+  if (attempt.outcome === 'SUCCEEDED') {
+    logger.info('webhook delivered', { ...attempt });
+    metrics.addMetric('WebhookDeliveries', 'Count', 1);
+  } else if (attempt.outcome === 'FAILED') {
+    logger.error('webhook delivery given up on after its retries; listed as failed', { ...attempt });
+    metrics.addMetric('WebhookDeliveriesFailed', 'Count', 1);
+  } else {
+    logger.warn('webhook delivery attempt failed; retried later', { ...attempt });
+    metrics.addMetric('WebhookAttemptsFailed', 'Count', 1);
+  }
 }

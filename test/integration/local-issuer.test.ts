@@ -48,6 +48,7 @@ test('the issuer defaults are the ones the functions expect', () => {
     FULFILMENT_QUEUE_URL: 'http://127.0.0.1/q',
     NOTIFICATION_QUEUE_URL: 'http://127.0.0.1/q',
     ERASURE_QUEUE_URL: 'http://127.0.0.1/q',
+    WEBHOOK_QUEUE_URL: 'http://127.0.0.1/q',
   });
 
   expect(config.auth).toMatchObject({ issuer: DEFAULT_LOCAL_ISSUER, clientId: DEFAULT_LOCAL_CLIENT_ID });

@@ -226,6 +226,7 @@ describe('the DynamoDB rate limiter', () => {
       FULFILMENT_QUEUE_URL: 'http://127.0.0.1:9/0/fulfilment',
       NOTIFICATION_QUEUE_URL: 'http://127.0.0.1:9/0/notification',
       ERASURE_QUEUE_URL: 'http://127.0.0.1:9/0/erasure',
+      WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9/0/webhook',
     }).rateLimits;
     expect(checkoutsPerMinute).toBe(20);
     const checkouts = createCheckoutRateLimit({ limiter: limiter(clock), checkoutsPerMinute });

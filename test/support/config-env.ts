@@ -7,6 +7,7 @@ const resources = {
   FULFILMENT_QUEUE_URL: 'http://127.0.0.1:9/0/fulfilment',
   NOTIFICATION_QUEUE_URL: 'http://127.0.0.1:9/0/notification',
   ERASURE_QUEUE_URL: 'http://127.0.0.1:9/0/erasure',
+  WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9/0/webhook',
 };
 
 /** An environment of `npm start` (local auth): nothing else is required. */
@@ -27,6 +28,7 @@ const awsEnv: Record<string, string> = {
   CARRIER_FROM_ADDRESS_ID: 'adr_0123456789abcdef',
   EMAIL_TRANSPORT: 'ses',
   EMAIL_FROM: 'Shop <orders@shop.example>',
+  EVENT_BUS_NAME: 'cartwheel-prod',
 };
 
 /** The AWS environment without one required variable, for the tests of that variable. */

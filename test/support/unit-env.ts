@@ -7,6 +7,7 @@ Object.assign(process.env, {
   FULFILMENT_QUEUE_URL: 'http://127.0.0.1:9/000000000000/fulfilment',
   NOTIFICATION_QUEUE_URL: 'http://127.0.0.1:9/000000000000/notification',
   ERASURE_QUEUE_URL: 'http://127.0.0.1:9/000000000000/erasure',
+  WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9/000000000000/webhook',
   AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
   AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
   PAYMENT_GATEWAY_URL: 'http://127.0.0.1:9',

@@ -60,7 +60,11 @@ const CAPABILITIES = {
   readCarrierWebhookSecret: (bundle: BuiltBundle) =>
     bundle.includes('shared/domain/fulfilment/carrier-webhook-signature.ts') && readsSsm(bundle),
   readWebhookSigningKey: (bundle: BuiltBundle) =>
-    bundle.includes('shared/domain/webhooks/webhook-endpoint.ts') && readsSsm(bundle),
+    bundle.includes('shared/domain/webhooks/endpoint-secret.ts') && readsSsm(bundle),
+  /** custom.iam.sendWebhookDeliveries: the webhook queue (the event publisher's fan-out, an admin's retry). */
+  sendWebhookDeliveries: (bundle: BuiltBundle) => bundle.includes('shared/adapters/sqs/sqs-webhook-delivery-queue.ts'),
+  /** custom.iam.putEvents: the stack's EventBridge bus. */
+  putEvents: (bundle: BuiltBundle) => bundle.includes('shared/adapters/aws/eventbridge-event-bus.ts'),
   readWebhookSecret: (bundle: BuiltBundle) =>
     bundle.includes('shared/domain/payments/webhook-signature.ts') && readsSsm(bundle),
   readCursorSecret: (bundle: BuiltBundle) => bundle.includes('shared/lib/cursor-codec.ts') && readsSsm(bundle),
@@ -80,6 +84,7 @@ const CAPABILITY_ACTIONS = [
   'dynamodb:DescribeTable',
   'ssm:GetParameter',
   'ses:SendEmail',
+  'events:PutEvents',
 ];
 
 interface BuiltBundle {

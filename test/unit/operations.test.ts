@@ -98,7 +98,7 @@ describe('alarms', () => {
       })
       .sort();
 
-    expect(deadLetterQueues).toHaveLength(4);
+    expect(deadLetterQueues).toHaveLength(5);
     expect(watched).toEqual(deadLetterQueues);
   });
 
@@ -210,6 +210,7 @@ describe('limits that hold before our code runs', () => {
       'fulfilment-worker',
       'notification-worker',
       'payment-worker',
+      'webhook-worker',
     ]);
     for (const [name, fn] of workers) {
       const source = fn.events?.find((event) => event.sqs)?.sqs;
@@ -242,7 +243,7 @@ describe('queues', () => {
   it('are all encrypted at rest (payment messages carry the card token: decision 0007)', () => {
     const queues = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::SQS::Queue');
 
-    expect(queues).toHaveLength(8);
+    expect(queues).toHaveLength(10);
     for (const [id, queue] of queues)
       expect({ id, sse: queue.Properties.SqsManagedSseEnabled }).toEqual({ id, sse: true });
   });

@@ -5,12 +5,14 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { eventsOfTransition, orderPlacedEvent } from '../../domain/events/domain-event';
 import type { Order, OrderStatus } from '../../domain/orders/order';
 import { holdsReleasedBy, type OrderHolds } from '../../domain/orders/order-holds';
 import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
 import { fulfilmentWork, ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
 import { cartEmptying } from './dynamo-cart-repository';
 import { cancellationCodes, laterThan } from './dynamo-client';
+import { eventRecordPut } from './dynamo-event-records';
 import { completionUpdate } from './dynamo-idempotency-store';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
 import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
@@ -175,6 +177,7 @@ export function createDynamoOrderRepository(
       });
       const work = paymentWork(order, placement.paymentToken);
       items.push(workRecordPut(tableName, work, order.createdAt, plusSeconds(order.createdAt, resendAfterSeconds)));
+      items.push(eventRecordPut(tableName, orderPlacedEvent(order)));
       const pendingIndex = items.length;
       const { orderId, userId } = order;
       items.push({
@@ -297,6 +300,7 @@ export function createDynamoOrderRepository(
       for (const kind of work.completes) items.push(workRecordDelete(tableName, { orderId: order.orderId, kind }));
       const ledger = ledgerOfTransition(transition);
       if (ledger) items.push(ledgerEntryItem(tableName, ledger));
+      for (const fact of eventsOfTransition(transition, updated)) items.push(eventRecordPut(tableName, fact));
       items.push(...holdReleases(tableName, holdsReleasedBy(transition)));
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));

@@ -5,6 +5,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { returnReceivedEvent, returnRefundedEvent, returnRequestedEvent } from '../../domain/events/domain-event';
 import type { Order, OrderEvent } from '../../domain/orders/order';
 import {
   type ReturnNotifiedEvent,
@@ -16,6 +17,7 @@ import { refundEntry } from '../../domain/reports/sales-ledger';
 import type { OrderReturn, ReturnStatus } from '../../domain/returns/return';
 import type { ReturnRepository } from '../../domain/returns/return-ports';
 import { cancellationCodes, laterThan } from './dynamo-client';
+import { eventRecordPut } from './dynamo-event-records';
 import { orderItem, stockUpdate } from './dynamo-order-repository';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
 import { workRecordDelete, workRecordPut } from './dynamo-work-outbox';
@@ -54,15 +56,16 @@ export function createDynamoReturnRepository(
   { resendAfterSeconds }: ReturnRepositoryOptions,
 ): ReturnRepository {
   /** The order as the change leaves it, Put only if it is still the version the change was made from. */
+  const changed = (order: Order, event: OrderEvent, changes: Partial<Order>): Order => ({
+    ...order,
+    ...changes,
+    updatedAt: laterThan(order.updatedAt, event.at),
+    events: [...order.events, event],
+  });
   const orderPut = (order: Order, event: OrderEvent, changes: Partial<Order>): TransactItem => ({
     Put: {
       TableName: tableName,
-      Item: orderItem({
-        ...order,
-        ...changes,
-        updatedAt: laterThan(order.updatedAt, event.at),
-        events: [...order.events, event],
-      }),
+      Item: orderItem(changed(order, event, changes)),
       ConditionExpression: '#status = :status AND updatedAt = :seen',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':status': order.status, ':seen': order.updatedAt },
@@ -145,6 +148,7 @@ export function createDynamoReturnRepository(
         orderPut(order, event, { returnedQuantities: returned }),
         returnPut(ret, null),
         notification(ret, 'RETURN_REQUESTED', event.at),
+        eventRecordPut(tableName, returnRequestedEvent(ret, event.at)),
       ]),
 
     reject: ({ order, ret, returned, event }) =>
@@ -165,6 +169,7 @@ export function createDynamoReturnRepository(
         }),
         workPut(returnRefundWork(order.orderId, ret.returnId), event.at),
         notification(ret, 'RETURN_RECEIVED', event.at),
+        eventRecordPut(tableName, returnReceivedEvent(ret, event.at)),
       ]),
 
     recordRefund: ({ order, ret, refundId, event }) => {
@@ -177,6 +182,7 @@ export function createDynamoReturnRepository(
         ledgerEntryItem(tableName, refundEntry(order, event.at, ret.refundAmount, ret.returnId)),
         workRecordDelete(tableName, returnRefundWork(order.orderId, ret.returnId)),
         notification(ret, 'RETURN_REFUNDED', event.at),
+        eventRecordPut(tableName, returnRefundedEvent(changed(order, event, { refunded }), ret, event.at)),
       ]);
     },
   };

@@ -1,5 +1,6 @@
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -11,6 +12,9 @@ import { cancellationCodes } from './dynamo-client';
 import { keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const toEndpoint = ({ id, url, events, description, createdAt }: Record<string, unknown>) =>
+  ({ id, url, events, description, createdAt }) as WebhookEndpoint;
 
 /**
  * The shop's webhook endpoints: a few items in one partition (read whole, by every delivery), and a
@@ -71,6 +75,13 @@ export function createDynamoWebhookEndpointRepository(
         },
       ]),
 
+    async get(id) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.webhookEndpoint(id), ConsistentRead: true }),
+      );
+      return Item ? toEndpoint(Item) : null;
+    },
+
     async list() {
       const result = await db.send(
         new QueryCommand({
@@ -84,10 +95,7 @@ export function createDynamoWebhookEndpointRepository(
         }),
       );
       return (result.Items ?? [])
-        .map(
-          ({ id, url, events, description, createdAt }) =>
-            ({ id, url, events, description, createdAt }) as WebhookEndpoint,
-        )
+        .map(toEndpoint)
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
     },
 

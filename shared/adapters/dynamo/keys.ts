@@ -52,6 +52,14 @@ export const keys = {
   idempotencyPrefix: '#IDEMPOTENCY#',
   /** A payment webhook event that was applied (its gateway event id), so a redelivery is not applied again. */
   webhookEvent: (eventId: string) => ({ PK: `WEBHOOK#${eventId}`, SK: '#WEBHOOK' }),
+  /** A domain event, written with its fact; the table's stream carries it to the event publisher. */
+  event: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: '#EVENT' }),
+  /** One event's delivery to one webhook endpoint (its attempts), in the endpoint's partition, by event id. */
+  webhookDelivery: (endpointId: string, eventId: string) => ({
+    PK: `WEBHOOKENDPOINT#${endpointId}`,
+    SK: `DELIVERY#${eventId}`,
+  }),
+  webhookDeliveryPrefix: 'DELIVERY#',
   /** A webhook endpoint of the shop; all of them in one partition, read whole. */
   webhookEndpoint: (id: string) => ({ PK: 'WEBHOOKENDPOINTS', SK: `ENDPOINT#${id}` }),
   /** How many webhook endpoints there are (the limit's counter). */

@@ -1,25 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Clock, IdGenerator } from '../../lib/clock';
+import type { EventType } from '../events/domain-event';
+import { endpointSecret } from './endpoint-secret';
 import { type HostResolver, webhookUrlProblem } from './webhook-url-policy';
-
-/** The business facts a webhook endpoint can subscribe to (contract §5.7); `*` is all of them. */
-export const EVENT_TYPES = [
-  'order.placed',
-  'order.paid',
-  'order.payment_failed',
-  'order.shipped',
-  'order.delivered',
-  'order.cancelled',
-  'order.expired',
-  'order.refunded',
-  'return.requested',
-  'return.received',
-  'product.created',
-  'product.updated',
-  'inventory.low',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 /** A receiver of the shop's events, as stored (its secret is not: see `endpointSecret`). */
 export interface WebhookEndpoint {
@@ -37,18 +20,11 @@ export const MAX_WEBHOOK_ENDPOINTS = 20;
 export interface WebhookEndpointRepository {
   /** Stores a new endpoint, unless the shop has `max` already. @returns false when it has. */
   create(endpoint: WebhookEndpoint, max: number): Promise<boolean>;
+  get(id: string): Promise<WebhookEndpoint | null>;
   list(): Promise<WebhookEndpoint[]>;
   /** @returns false when there was none. */
   delete(id: string): Promise<boolean>;
 }
-
-/**
- * The endpoint's signing secret: derived from the shop's webhook key (an SSM SecureString in AWS)
- * and the endpoint's id, never stored. Only functions that may read the key can compute it; the API
- * shows it once, when the endpoint is created, and a leaked table copy holds no secret.
- */
-export const endpointSecret = (key: string, endpointId: string): string =>
-  `whsec_${createHmac('sha256', key).update(`webhook-endpoint:${endpointId}`).digest('base64url')}`;
 
 export class WebhookUrlRefusedError extends ValidationError {
   constructor(why: string) {

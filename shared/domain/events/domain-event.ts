@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { type Order, type OrderStatus, refundedOf, toOrderView } from '../orders/order';
+import type { Transition } from '../orders/order-ports';
+import { type OrderReturn, toReturnView } from '../returns/return';
+
+/**
+ * The business facts the shop tells other systems about (contract §5.7): on the stack's
+ * EventBridge bus in AWS, and to every webhook endpoint that subscribed.
+ */
+export const EVENT_TYPES = [
+  'order.placed',
+  'order.paid',
+  'order.payment_failed',
+  'order.shipped',
+  'order.delivered',
+  'order.cancelled',
+  'order.expired',
+  'order.refunded',
+  'return.requested',
+  'return.received',
+  'product.created',
+  'product.updated',
+  'inventory.low',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * One fact, as every receiver gets it. `id` is stable: it is made once, when the fact is written,
+ * and every delivery (a redelivery, a retry, the bus and each webhook) carries the same one, so a
+ * receiver dedupes by it. Ids sort by the time they were made.
+ */
+export interface DomainEvent<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** `evt_`, the time in milliseconds (base 36, 9 digits: sorts as it reads), and 64 random bits. */
+export const newEventId = (at: string): string =>
+  `evt_${Date.parse(at).toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
+
+export const EVENT_ID_PATTERN = /^evt_[0-9a-z]{9}[0-9a-f]{16}$/;
+
+const event = <T extends EventType>(type: T, at: string, data: Record<string, unknown>): DomainEvent<T> => ({
+  id: newEventId(at),
+  type,
+  occurredAt: at,
+  data,
+});
+
+/** An order's representation in its events: the API's order without its timeline. */
+const orderData = (order: Order) => ({ order: toOrderView(order, { withEvents: false }) });
+
+export const orderPlacedEvent = (order: Order) => event('order.placed', order.createdAt, orderData(order));
+
+const EVENT_OF_STATUS: Partial<Record<OrderStatus, EventType>> = {
+  PAID: 'order.paid',
+  PAYMENT_FAILED: 'order.payment_failed',
+  SHIPPED: 'order.shipped',
+  DELIVERED: 'order.delivered',
+  CANCELLED: 'order.cancelled',
+  EXPIRED: 'order.expired',
+};
+
+/**
+ * The events of a transition, written in its transaction: the new status's (`order.paid`, …), or
+ * `order.refunded` when the refund of the order's payment is recorded (the status stays). `updated`
+ * is the order as the transition leaves it.
+ */
+export function eventsOfTransition({ from, to, event: step, order }: Transition, updated: Order): DomainEvent[] {
+  if (from === to) {
+    if (step.type !== 'REFUNDED') return [];
+    const amount = Math.max(0, refundedOf(updated) - refundedOf(order));
+    return [event('order.refunded', step.at, { ...orderData(updated), refund: { amount, returnId: null } })];
+  }
+  const type = EVENT_OF_STATUS[to];
+  return type ? [event(type, step.at, orderData(updated))] : [];
+}
+
+export const returnRequestedEvent = (ret: OrderReturn, at: string) =>
+  event('return.requested', at, { return: toReturnView(ret) });
+
+export const returnReceivedEvent = (ret: OrderReturn, at: string) =>
+  event('return.received', at, { return: toReturnView(ret) });
+
+/** A return's refund recorded: the order, what it gave back, and which return. */
+export const returnRefundedEvent = (updated: Order, ret: OrderReturn, at: string) =>
+  event('order.refunded', at, { ...orderData(updated), refund: { amount: ret.refundAmount, returnId: ret.returnId } });

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
+import { streamEventSources } from '../../scripts/local/stream-event-mapping';
+import { type StreamPollers, startStreamPollers } from '../../scripts/local/stream-poller';
+import { eventOfStreamImage } from '../../shared/adapters/dynamo/dynamo-event-records';
+import { orderRepository } from '../../shared/container/orders';
+import type { DomainEvent } from '../../shared/domain/events/domain-event';
+import { createEventPublisher } from '../../shared/domain/events/event-publisher';
+import type { Transition } from '../../shared/domain/orders/order-ports';
+import type { WebhookDeliveryMessage } from '../../shared/domain/webhooks/webhook-delivery';
+import type { WebhookEndpoint } from '../../shared/domain/webhooks/webhook-endpoint';
+import { eventPublisherRecordHandler } from '../../shared/workers/event-publisher';
+import { streamBatchHandler } from '../../shared/workers/stream-batch';
+import { paidOrder, pendingOrder } from '../support/checkout';
+import { lambdaContext } from '../support/http-event';
+import { tableName } from '../support/integration';
+import { eventually } from '../support/sqs-queue';
+
+/**
+ * Events are written in the same transaction as their fact and published from the table's stream:
+ * DynamoDB Local's stream read by the local event source mapping (the event publisher's filter from
+ * serverless.yml), the publisher as deployed, recording bus and queue in place of EventBridge and
+ * SQS (so faults can be injected). The table is shared, so each test looks at its own orders.
+ */
+const endpoint = (events: WebhookEndpoint['events']): WebhookEndpoint => ({
+  id: `we_${randomUUID().replaceAll('-', '')}`,
+  url: 'https://erp.example.com/hooks',
+  events,
+  description: null,
+  createdAt: '2020-01-01T00:00:00.000Z',
+});
+
+interface Sinks {
+  bus: DomainEvent[];
+  deliveries: WebhookDeliveryMessage[];
+  /** Fails this many delivery sends first (a queue outage, or the function crashing mid-way). */
+  failSends: number;
+}
+
+async function publishing(sinks: Sinks, endpoints: WebhookEndpoint[]): Promise<StreamPollers> {
+  const definition = await loadServerlessDefinition({ stage: 'test' });
+  const publisher = createEventPublisher({
+    bus: {
+      publish: async (events) => {
+        sinks.bus.push(...events);
+      },
+    },
+    endpoints: async () => endpoints,
+    deliveries: {
+      send: async (messages) => {
+        if (sinks.failSends > 0) {
+          sinks.failSends -= 1;
+          throw new Error('injected: the webhook queue is unavailable');
+        }
+        sinks.deliveries.push(...messages);
+      },
+    },
+  });
+  const handler = streamBatchHandler(
+    eventPublisherRecordHandler({ eventOf: eventOfStreamImage, publisher: () => publisher }),
+  );
+  return startStreamPollers({
+    sources: streamEventSources(definition, 'Table').filter((source) => source.functionKey === 'event-publisher'),
+    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB as string,
+    region: process.env.AWS_REGION as string,
+    tableName: tableName(),
+    invoke: async (functionName, event: DynamoDBStreamEvent) => ({
+      ok: true,
+      payload: await handler(event, lambdaContext(functionName)),
+    }),
+  });
+}
+
+const ofOrder = (events: DomainEvent[], orderId: string) =>
+  events.filter((event) => (event.data.order as { orderId?: string } | undefined)?.orderId === orderId);
+
+describe('domain events through the table stream', () => {
+  it('publishes a paid order’s order.placed and order.paid once each, in order, and delivers only what an endpoint subscribed to', async () => {
+    const sinks: Sinks = { bus: [], deliveries: [], failSends: 0 };
+    const paidOnly = endpoint(['order.paid']);
+    const pollers = await publishing(sinks, [paidOnly, endpoint(['product.created'])]);
+    try {
+      const { orderId, total } = await paidOrder({ prefix: 'events' });
+      await eventually(async () => ofOrder(sinks.bus, orderId).length >= 2, 'the order’s events on the bus');
+      const published = ofOrder(sinks.bus, orderId);
+      expect(published.map((event) => event.type)).toEqual(['order.placed', 'order.paid']);
+      expect(new Set(published.map((event) => event.id)).size).toBe(2);
+      const [placed, paid] = published as [DomainEvent, DomainEvent];
+      expect(placed.occurredAt <= paid.occurredAt).toBe(true);
+      expect(placed.data.order).toMatchObject({ orderId, status: 'PENDING_PAYMENT', total });
+      expect(paid.data.order).toMatchObject({ orderId, status: 'PAID', total, payment: { status: 'SUCCEEDED' } });
+      expect(paid.data.order).not.toHaveProperty('events');
+
+      const delivered = sinks.deliveries.filter((message) => ofOrder([message.event], orderId).length > 0);
+      expect(delivered).toEqual([{ endpointId: paidOnly.id, event: paid }]);
+    } finally {
+      await pollers.stop();
+    }
+  });
+
+  it('publishes an event once the stream is read again after the publisher failed, always with the same id', async () => {
+    const sinks: Sinks = { bus: [], deliveries: [], failSends: 2 };
+    const all = endpoint(['*']);
+    const pollers = await publishing(sinks, [all]);
+    try {
+      const { orderId } = await pendingOrder({ prefix: 'events-retry' });
+      await eventually(
+        async () =>
+          ofOrder(
+            sinks.deliveries.map((message) => message.event),
+            orderId,
+          ).length > 0,
+        'the order.placed delivery after two failed sends',
+      );
+      const copies = ofOrder(sinks.bus, orderId);
+      expect(copies.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(copies.map((event) => `${event.id} ${event.type}`))).toEqual(
+        new Set([`${copies[0]?.id} order.placed`]),
+      );
+      expect(sinks.failSends).toBe(0);
+    } finally {
+      await pollers.stop();
+    }
+  });
+
+  it('publishes the event of a transition whose function crashed right after the commit, and none of a refused one', async () => {
+    const sinks: Sinks = { bus: [], deliveries: [], failSends: 0 };
+    const pollers = await publishing(sinks, []);
+    try {
+      const { orderId } = await pendingOrder({ prefix: 'events-crash' });
+      const stale = await orderRepository().get(orderId);
+      if (!stale) throw new Error('no order');
+      const at = new Date().toISOString();
+      const transition = (to: 'CANCELLED' | 'EXPIRED'): Transition => ({
+        order: stale,
+        from: 'PENDING_PAYMENT',
+        to,
+        event: { type: to, at },
+        stock: 'release',
+      });
+      // The function dies right after its transaction committed: nothing of it runs any more.
+      const crashing = async () => {
+        await orderRepository().transition(transition('CANCELLED'));
+        throw new Error('injected: the function crashed after the commit');
+      };
+      await expect(crashing()).rejects.toThrow('injected');
+      // A transition prepared from the same (now stale) read is refused: its event never exists.
+      expect(await orderRepository().transition(transition('EXPIRED'))).toBe(false);
+
+      await eventually(
+        async () => ofOrder(sinks.bus, orderId).some((event) => event.type === 'order.cancelled'),
+        'order.cancelled',
+      );
+      // The placement's own event, then the cancellation's; no order.expired was ever written.
+      await eventually(async () => ofOrder(sinks.bus, orderId).length >= 2, 'both events');
+      expect(ofOrder(sinks.bus, orderId).map((event) => event.type)).toEqual(['order.placed', 'order.cancelled']);
+    } finally {
+      await pollers.stop();
+    }
+  });
+});
