@@ -21,6 +21,7 @@ import { bundleSize } from './benchmarks/bundle-size';
 import { checkoutCapacity } from './benchmarks/checkout-capacity';
 import { checkoutThroughput } from './benchmarks/checkout-throughput';
 import { coldImport } from './benchmarks/cold-import';
+import { eventLatency } from './benchmarks/event-latency';
 import { initProfile } from './benchmarks/init-profile';
 import { localLoad } from './benchmarks/local-load';
 import { orderToShipped } from './benchmarks/order-to-shipped';
@@ -57,6 +58,7 @@ const benchmarks: Benchmark[] = [
   // After the checkout measures: it adds thousands of products to their table.
   searchFreshness,
   orderToShipped,
+  eventLatency,
   localLoad,
 ];
 

@@ -165,6 +165,28 @@ export const Product = /* @__PURE__ */ z
   })
   .register(z.globalRegistry, { id: 'Product' });
 
+/** A product's own fields, as its events carry them (no stock: `inventory.low` tells of that). */
+export const ProductFacts = /* @__PURE__ */ z
+  .extend(/* @__PURE__ */ z.omit(Product, { variants: true, available: true }), {
+    variantSkus: /* @__PURE__ */ z
+      .array(Sku)
+      .register(z.globalRegistry, { description: 'Its variants, in the order they were added' }),
+  })
+  .register(z.globalRegistry, { id: 'ProductFacts' });
+
+/** A variant's own fields, as its product's events carry them; `price`/`weight` null: the product's. */
+export const VariantFacts = /* @__PURE__ */ z
+  .object({
+    sku: Sku,
+    options: OptionValuesOut,
+    price: z.nullable(Money),
+    weight: z.nullable(Weight),
+    active: z.boolean(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .register(z.globalRegistry, { id: 'VariantFacts' });
+
 export const CreateProductBody = /* @__PURE__ */ z
   .strictObject({
     sku: Sku,

@@ -23,11 +23,12 @@ function renderSchema(schema: unknown): string {
   )}</pre>`;
 }
 
-function renderOperation(method: string, path: string, op: Json): string {
+function renderOperation(method: string, path: string, op: Json, accessOverride?: string): string {
   const parameters = (op.parameters as Json[] | undefined) ?? [];
   const responses = (op.responses as Record<string, Json>) ?? {};
   const publicRoute = Array.isArray(op.security) && op.security.length === 0;
-  const access = publicRoute ? 'public' : op['x-required-group'] === 'admin' ? 'admin token' : 'customer token';
+  const access =
+    accessOverride ?? (publicRoute ? 'public' : op['x-required-group'] === 'admin' ? 'admin token' : 'customer token');
   const body = (op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
   const id = `op-${anchor(String(op.operationId))}`;
   return `<section class="op" id="${id}">
@@ -69,6 +70,20 @@ export function renderDocsPage(document: Json): string {
       nav.set(tag, [
         ...(nav.get(tag) ?? []),
         `<a href="#op-${anchor(String(op.operationId))}">${method.toUpperCase()} ${escapeHtml(path)}</a>`,
+      ]);
+    }
+  }
+  // The events Cartwheel POSTs to webhook endpoints (the document's `webhooks`), under their own tag.
+  const webhooks = (document.webhooks ?? {}) as Record<string, Record<string, Json>>;
+  for (const [type, operations] of Object.entries(webhooks)) {
+    for (const [method, op] of Object.entries(operations)) {
+      byTag.set('Events', [
+        ...(byTag.get('Events') ?? []),
+        renderOperation(method, type, op, 'sent to your endpoint, signed'),
+      ]);
+      nav.set('Events', [
+        ...(nav.get('Events') ?? []),
+        `<a href="#op-${anchor(String(op.operationId))}">${escapeHtml(type)}</a>`,
       ]);
     }
   }

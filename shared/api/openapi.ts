@@ -11,6 +11,60 @@ export interface OpenApiInfo {
   currency: string;
 }
 
+/** An event the API sends to webhook endpoints: documented under the document's `webhooks`. */
+export interface SentEvent {
+  type: string;
+  schema: z.core.$ZodType;
+}
+
+/** What every webhook delivery carries besides the event (contract §5.7). */
+const WEBHOOK_HEADERS = [
+  {
+    name: 'Cartwheel-Signature',
+    description:
+      '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` under the endpoint’s secret: recompute it over the raw body, compare in constant time, refuse an old `t`',
+    maxLength: 128,
+  },
+  {
+    name: 'Cartwheel-Event-Id',
+    description: 'The event’s id, the same in every delivery of it: dedupe by it',
+    maxLength: 29,
+  },
+  { name: 'Cartwheel-Event-Type', description: 'The event’s type', maxLength: 64 },
+];
+
+/** The document's `webhooks`: one POST per event type, as a receiver gets it. */
+function webhooksOf(events: SentEvent[], convert: ReturnType<typeof schemaConverter>) {
+  return Object.fromEntries(
+    events.map(({ type, schema }) => [
+      type,
+      {
+        post: {
+          operationId: `receive.${type}`,
+          summary: `\`${type}\``,
+          description: (z.globalRegistry.get(schema)?.description as string | undefined) ?? type,
+          tags: ['Events'],
+          parameters: WEBHOOK_HEADERS.map(({ name, description, maxLength }) => ({
+            name,
+            in: 'header',
+            required: true,
+            description,
+            schema: { type: 'string', maxLength },
+          })),
+          requestBody: { required: true, content: { 'application/json': { schema: convert(schema, 'output') } } },
+          responses: {
+            '2XX': { description: 'Received: a 2xx within 10 s ends the delivery' },
+            default: {
+              description:
+                'Anything else, a redirect or no answer within 10 s: retried with exponential backoff for 25 hours, then listed as FAILED',
+            },
+          },
+        },
+      },
+    ]),
+  );
+}
+
 /**
  * The longest header value documented when a route does not say: API Gateway refuses requests
  * whose headers exceed 10 KiB in all, so no single value is longer.
@@ -127,7 +181,7 @@ function objectParameters(
 }
 
 /** The OpenAPI 3.1 document, generated from the same route declarations that validate requests. */
-export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): JsonSchema {
+export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo, events: SentEvent[] = []): JsonSchema {
   const components: Record<string, JsonSchema> = {};
   const convert = schemaConverter(components);
   convert(Problem, 'output');
@@ -215,9 +269,12 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: OpenApiInfo): Js
     openapi: '3.1.0',
     info: { title: info.title, version: info.version, description: info.description },
     servers: [{ url: '/' }],
-    tags: [...new Set(routes.flatMap((route) => route.tags))].map((name) => ({ name })),
+    tags: [...new Set([...routes.flatMap((route) => route.tags), ...(events.length > 0 ? ['Events'] : [])])].map(
+      (name) => ({ name }),
+    ),
     security: [{ bearerAuth: [] }],
     paths,
+    ...(events.length > 0 ? { webhooks: webhooksOf(events, convert) } : {}),
     components: {
       securitySchemes: {
         bearerAuth: {

@@ -61,19 +61,22 @@ export const webhookEndpointService = /* @__PURE__ */ once(() =>
 /** Lists and removes the shop's webhook endpoints (admin). */
 export const webhookEndpointRegistry = /* @__PURE__ */ once(() => createWebhookEndpointRegistry(webhookEndpoints()));
 
-/** The endpoints as the publisher reads them: once a second at most per instance (a batch of events shares one read). */
-function recentEndpoints(maxAgeMs: number): () => Promise<WebhookEndpoint[]> {
-  let cached: { at: number; endpoints: Promise<WebhookEndpoint[]> } | null = null;
-  return () => {
-    const now = Date.now();
-    if (!cached || now - cached.at >= maxAgeMs) {
-      const endpoints = webhookEndpoints().list();
-      cached = { at: now, endpoints };
-      endpoints.catch(() => {
-        cached = null;
+/**
+ * The endpoints as the publisher reads them: a read that began at or after `notBefore` serves every
+ * event that reached the publisher by then, so the records of one batch (handled side by side) share
+ * one Query, and no event is matched against a list older than itself.
+ */
+function endpointsReadSince(): (notBefore: number) => Promise<WebhookEndpoint[]> {
+  let latest: { startedAt: number; endpoints: Promise<WebhookEndpoint[]> } | null = null;
+  return (notBefore) => {
+    if (!latest || latest.startedAt < notBefore) {
+      const read = { startedAt: Date.now(), endpoints: webhookEndpoints().list() };
+      latest = read;
+      read.endpoints.catch(() => {
+        if (latest === read) latest = null;
       });
     }
-    return cached.endpoints;
+    return latest.endpoints;
   };
 }
 
@@ -82,7 +85,7 @@ export const eventPublisher = /* @__PURE__ */ once(() => {
   const { busName } = config().events;
   return createEventPublisher({
     bus: busName ? createEventBridgeBus(createEventBridgeClient(config().region), busName) : null,
-    endpoints: recentEndpoints(1000),
+    endpoints: endpointsReadSince(),
     deliveries: webhookDeliveryQueue(),
   });
 });

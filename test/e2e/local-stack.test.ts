@@ -7,6 +7,15 @@ import { readOutbox } from '../support/eml';
 import { burst, catalogCrowd, checkoutCrowd, countByStatus, stockedProduct } from '../support/local-load';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { sandboxShipment } from '../support/sandbox-carrier';
+import { startWebhookReceiver, verifiesSignature } from '../support/webhook-receiver';
+
+/** An event as a webhook receiver gets it (the order's events carry the order). */
+interface DeliveredEvent {
+  id: string;
+  type: string;
+  occurredAt: string;
+  data: { order?: { orderId: string; status: string } };
+}
 
 /**
  * `npm start`, driven like a client would: the health, the docs, the seeded catalog, an admin
@@ -502,6 +511,64 @@ describe('after checkout, the workers take over', () => {
     for (const { message } of returnMails) expect(message.header('to')).toBe(email);
     const refundMail = returnMails.find(({ message }) => message.header('x-cartwheel-event') === 'RETURN_REFUNDED');
     expect(refundMail?.message.part('text/plain')).toMatch(/refunded €25\.00/);
+  }, 90_000);
+
+  test('a tok_visa order’s events reach a registered loopback webhook receiver, signed: placed, paid, shipped, delivered in order of occurredAt', async () => {
+    const receiver = await startWebhookReceiver();
+    const admin = stack.token('e2e-admin', 'admin');
+    const registered = await api('/v1/admin/webhook-endpoints', {
+      method: 'POST',
+      ...json(admin, {
+        url: `${receiver.url}/hooks`,
+        events: ['order.placed', 'order.paid', 'order.shipped', 'order.delivered'],
+      }),
+    });
+    expect(registered.status).toBe(201);
+    const endpoint = (await registered.json()) as { id: string; secret: string };
+    try {
+      const { token } = await customerWithEmail();
+      const placed = await order(token, await ownProduct(3, 1900), 1, 'tok_visa');
+      const ofOrder = () =>
+        receiver.received
+          .map((request) => ({ request, event: JSON.parse(request.body) as DeliveredEvent }))
+          .filter(({ event }) => event.data.order?.orderId === placed.orderId);
+      const delivered = await eventually(
+        async () => ofOrder(),
+        (found) => new Set(found.map(({ event }) => event.type)).size >= 4,
+        `the four events of order ${placed.orderId} at the receiver`,
+      );
+      // At least once: a repeated delivery carries the same id; receivers dedupe by it.
+      const byId = new Map(delivered.map((entry) => [entry.event.id, entry]));
+      const events = [...byId.values()]
+        .map(({ event }) => event)
+        .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+      expect(events.map((event) => event.type)).toEqual([
+        'order.placed',
+        'order.paid',
+        'order.shipped',
+        'order.delivered',
+      ]);
+      expect(events.map((event) => event.data.order?.status)).toEqual([
+        'PENDING_PAYMENT',
+        'PAID',
+        'SHIPPED',
+        'DELIVERED',
+      ]);
+      for (const { request, event } of delivered) {
+        expect(request.headers['cartwheel-event-id']).toBe(event.id);
+        expect(verifiesSignature(request.headers['cartwheel-signature'], request.body, endpoint.secret)).toBe(true);
+      }
+      const listed = await api(`/v1/admin/webhook-endpoints/${endpoint.id}/deliveries?limit=100`, {
+        headers: bearer(admin),
+      });
+      expect(listed.status).toBe(200);
+      const deliveries = ((await listed.json()) as { items: Array<{ eventId: string; status: string }> }).items;
+      for (const event of events)
+        expect(deliveries.find((delivery) => delivery.eventId === event.id)).toMatchObject({ status: 'SUCCEEDED' });
+    } finally {
+      await api(`/v1/admin/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', headers: bearer(admin) });
+      await receiver.stop();
+    }
   }, 90_000);
 
   test("the demo T-shirt is found by its colour, linked by a variant's sku, and sold and e-mailed as that variant", async () => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { handler as getProduct } from '../../functions/http/get-product';
+import { handler as updateProduct } from '../../functions/http/update-product';
 import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { streamEventSources } from '../../scripts/local/stream-event-mapping';
 import { type StreamPollers, startStreamPollers } from '../../scripts/local/stream-poller';
@@ -12,9 +14,9 @@ import type { WebhookDeliveryMessage } from '../../shared/domain/webhooks/webhoo
 import type { WebhookEndpoint } from '../../shared/domain/webhooks/webhook-endpoint';
 import { eventPublisherRecordHandler } from '../../shared/workers/event-publisher';
 import { streamBatchHandler } from '../../shared/workers/stream-batch';
-import { paidOrder, pendingOrder } from '../support/checkout';
-import { lambdaContext } from '../support/http-event';
-import { tableName } from '../support/integration';
+import { paidOrder, pendingOrder, stockedProduct } from '../support/checkout';
+import { invoke, lambdaContext } from '../support/http-event';
+import { adminToken, tableName } from '../support/integration';
 import { eventually } from '../support/sqs-queue';
 
 /**
@@ -119,6 +121,39 @@ describe('domain events through the table stream', () => {
         new Set([`${copies[0]?.id} order.placed`]),
       );
       expect(sinks.failSends).toBe(0);
+    } finally {
+      await pollers.stop();
+    }
+  });
+
+  it('publishes product.created and product.updated, in the transactions of the catalog’s writes', async () => {
+    const sinks: Sinks = { bus: [], deliveries: [], failSends: 0 };
+    const pollers = await publishing(sinks, []);
+    try {
+      const sku = await stockedProduct(3, 1500);
+      const read = await invoke(getProduct, {
+        method: 'GET',
+        path: `/v1/products/${sku}`,
+        route: '/v1/products/{sku}',
+        pathParameters: { sku },
+        token: adminToken(),
+      });
+      const updated = await invoke(updateProduct, {
+        method: 'PATCH',
+        path: `/v1/products/${sku}`,
+        route: '/v1/products/{sku}',
+        pathParameters: { sku },
+        body: { price: 1700 },
+        token: adminToken(),
+        headers: { 'If-Match': read.headers.etag as string },
+      });
+      expect(updated.status).toBe(200);
+      const ofProduct = () =>
+        sinks.bus.filter((event) => (event.data.product as { sku?: string } | undefined)?.sku === sku);
+      await eventually(async () => ofProduct().length >= 2, 'the product’s events');
+      expect(ofProduct().map((event) => event.type)).toEqual(['product.created', 'product.updated']);
+      expect(ofProduct().map((event) => (event.data.product as { price: number }).price)).toEqual([1500, 1700]);
+      expect(ofProduct()[1]?.data.variant).toBeNull();
     } finally {
       await pollers.stop();
     }

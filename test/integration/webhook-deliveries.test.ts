@@ -16,7 +16,7 @@ import { invoke, lambdaContext } from '../support/http-event';
 import { adminToken, customerToken, tableName, testDocumentClient } from '../support/integration';
 import { useOwnTable } from '../support/own-table';
 import { sqsEvent, sqsRecord } from '../support/sqs-event';
-import { drainQueue, runQueueThrough, workerQueuePair } from '../support/sqs-queue';
+import { drainQueue, eventually, runQueueThrough, workerQueuePair } from '../support/sqs-queue';
 import { localEndpointSecret, startWebhookReceiver, verifiesSignature } from '../support/webhook-receiver';
 
 // Endpoints are shop-wide: a table of this file's own.
@@ -202,25 +202,41 @@ describe('webhook deliveries (real engines, loopback receivers)', () => {
     expect(dead.received).toHaveLength(2);
     expect(live.received).toHaveLength(2);
     expect(outcome.batchItemFailures).toHaveLength(2);
+    // Each delivery held back by the circuit keeps that as an attempt, so it backs off on its own schedule.
+    const deadDeliveries = (await deliveriesOf(deadId)).json.items as Array<{ attempts: Array<{ error: string }> }>;
+    expect(
+      deadDeliveries.filter((delivery) => delivery.attempts.some((attempt) => attempt.error?.includes('circuit'))),
+    ).toHaveLength(2);
     expect(worker.holds.slice(-2).every((seconds) => seconds > 30 && seconds <= 60)).toBe(true);
   });
 
-  it('keeps a delivery given up on as FAILED, and an admin’s retry sends the same event again', async () => {
-    const hooks = await receiver([500]);
+  it('retries for the whole give-up time, keeps the delivery as FAILED, and an admin’s retry sends the same event again', async () => {
+    const hooks = await receiver();
+    hooks.answerFromNowOn(500);
     const endpointId = await endpointAt(`${hooks.url}/flaky`);
     const event = anEvent('order.refunded');
-    const worker = directWorker(
-      delivererWith({ schedule: { baseDelaySeconds: 1, maxDelaySeconds: 1, giveUpAfterSeconds: 1 } }),
-    );
-    await worker.run(sqsEvent([sqsRecord({ endpointId, event })]));
+    const { source } = await workerQueuePair({ functionName: 'webhook-worker', maxReceiveCount: 50, batchSize: 10 });
+    await createSqsWebhookDeliveryQueue(sqs, source.queueUrl).send([{ endpointId, event }]);
+    const giveUpAfter2s = delivererWith({
+      schedule: { baseDelaySeconds: 1, maxDelaySeconds: 1, giveUpAfterSeconds: 2 },
+    });
+    await runQueueThrough(sqs, source, workerOf(giveUpAfter2s, source.queueUrl));
+
     const [failed] = (await deliveriesOf(endpointId)).json.items;
     expect(failed).toMatchObject({ id: event.id, status: 'FAILED', nextAttemptAt: null });
-    expect(failed.attempts).toHaveLength(1);
+    // Not given up before the whole time has passed since the first attempt.
+    const times = failed.attempts.map((attempt: { at: string }) => Date.parse(attempt.at));
+    expect(times.at(-1) - times[0]).toBeGreaterThanOrEqual(2000);
+    expect(failed.attempts.every((attempt: { status: number }) => attempt.status === 500)).toBe(true);
+    const calls = hooks.received.length;
+    expect(calls).toBe(failed.attempts.length);
 
     // A duplicate message of the finished delivery makes no call.
+    const worker = directWorker(giveUpAfter2s);
     await worker.run(sqsEvent([sqsRecord({ endpointId, event })]));
-    expect(hooks.received).toHaveLength(1);
+    expect(hooks.received).toHaveLength(calls);
 
+    hooks.answerFromNowOn(200);
     const retried = await retry(endpointId, event.id);
     expect(retried.status).toBe(202);
     expect(retried.json).toMatchObject({ id: event.id, status: 'PENDING' });
@@ -230,11 +246,64 @@ describe('webhook deliveries (real engines, loopback receivers)', () => {
     expect(queued).toEqual([{ endpointId, event }]);
 
     await worker.run(sqsEvent([sqsRecord(queued[0])]));
-    expect(hooks.received).toHaveLength(2);
-    expect(hooks.received[1]?.headers['cartwheel-event-id']).toBe(event.id);
+    expect(hooks.received).toHaveLength(calls + 1);
+    expect(hooks.received.at(-1)?.headers['cartwheel-event-id']).toBe(event.id);
     const [succeeded] = (await deliveriesOf(endpointId)).json.items;
     expect(succeeded.status).toBe('SUCCEEDED');
-    expect(succeeded.attempts.map((attempt: { status: number }) => attempt.status)).toEqual([500, 200]);
+    expect(succeeded.attempts.map((attempt: { status: number }) => attempt.status)).toEqual([
+      ...failed.attempts.map(() => 500),
+      200,
+    ]);
+  });
+
+  it('keeps to the backoff when a duplicate message arrives early, and makes no call for it', async () => {
+    const hooks = await receiver([500]);
+    const endpointId = await endpointAt(`${hooks.url}/early`);
+    const event = anEvent('order.shipped');
+    const worker = directWorker(
+      delivererWith({ schedule: { baseDelaySeconds: 30, maxDelaySeconds: 30, giveUpAfterSeconds: 3600 } }),
+    );
+    await worker.run(sqsEvent([sqsRecord({ endpointId, event })]));
+    const [retrying] = (await deliveriesOf(endpointId)).json.items;
+    expect(retrying.status).toBe('RETRYING');
+    const dueInSeconds = (Date.parse(retrying.nextAttemptAt) - Date.now()) / 1000;
+    expect(dueInSeconds).toBeGreaterThan(10);
+
+    const duplicate = await worker.run(sqsEvent([sqsRecord({ endpointId, event })]));
+    expect(duplicate.batchItemFailures).toHaveLength(1);
+    expect(hooks.received).toHaveLength(1);
+    // Held back until the next attempt is due, not retried at once.
+    expect(worker.holds.at(-1)).toBeGreaterThan(dueInSeconds - 5);
+    expect((await deliveriesOf(endpointId)).json.items[0].attempts).toHaveLength(1);
+  });
+
+  it('starts over when an admin retries while an attempt is in flight: the old attempt stores nothing, the new one delivers', async () => {
+    const hooks = await receiver(['hang']);
+    const endpointId = await endpointAt(`${hooks.url}/inflight`);
+    const event = anEvent('order.paid');
+    const worker = directWorker(delivererWith());
+    // First, a delivery that failed once (so there is one to retry).
+    const first = await receiver([500]);
+    await worker.run(sqsEvent([sqsRecord({ endpointId: await endpointAt(`${first.url}/x`), event: anEvent() })]));
+    await drainQueue(sqs, process.env.WEBHOOK_QUEUE_URL as string);
+
+    const inFlight = worker.run(sqsEvent([sqsRecord({ endpointId, event })]));
+    await eventually(async () => hooks.received.length === 1, 'the first attempt to reach the receiver');
+    const retried = await retry(endpointId, event.id);
+    expect(retried.status).toBe(202);
+    await inFlight; // times out after 1 s: its attempt belongs to the old round
+    const [restarted] = (await deliveriesOf(endpointId)).json.items;
+    expect(restarted).toMatchObject({ status: 'PENDING', attempts: [] });
+
+    const queued = (await drainQueue(sqs, process.env.WEBHOOK_QUEUE_URL as string))
+      .map((message) => JSON.parse(message.Body ?? '{}'))
+      .filter((body) => body.event?.id === event.id);
+    expect(queued).toHaveLength(1);
+    await worker.run(sqsEvent([sqsRecord(queued[0])]));
+    const [delivered] = (await deliveriesOf(endpointId)).json.items;
+    expect(delivered.status).toBe('SUCCEEDED');
+    expect(delivered.attempts.map((attempt: { status: number }) => attempt.status)).toEqual([200]);
+    expect(hooks.received).toHaveLength(2);
   });
 
   it('lists newest first, page by page', async () => {

@@ -11,13 +11,15 @@ export interface ReceivedWebhook {
 
 /**
  * A webhook receiver on 127.0.0.1 for tests: answers each POST with the next of `answers` (an HTTP
- * status, `'hang'` to never answer, or `{ redirect }`), then 200; remembers every request.
+ * status, `'hang'` to never answer, or `{ redirect }`), then 200 (or what `answerFromNowOn` says);
+ * remembers every request.
  */
 export async function startWebhookReceiver(
   answers: Array<number | 'hang' | { redirect: string }> = [],
-): Promise<LoopbackServer & { received: ReceivedWebhook[] }> {
+): Promise<LoopbackServer & { received: ReceivedWebhook[]; answerFromNowOn(status: number): void }> {
   const received: ReceivedWebhook[] = [];
   const script = [...answers];
+  let otherwise = 200;
   const server = await startLoopbackServer({
     maxBodyBytes: 1024 * 1024,
     async handle(request, response, body) {
@@ -26,7 +28,7 @@ export async function startWebhookReceiver(
       response.on('close', () => {
         entry.closedAt = Date.now();
       });
-      const answer = script.shift() ?? 200;
+      const answer = script.shift() ?? otherwise;
       if (answer === 'hang') {
         await server.holdBack(120_000);
         return;
@@ -40,7 +42,13 @@ export async function startWebhookReceiver(
     tooLarge: (response) => response.writeHead(413).end(),
     failed: (response) => response.writeHead(500).end(),
   });
-  return Object.assign(server, { received });
+  return Object.assign(server, {
+    received,
+    /** What it answers once `answers` are used up (200 until told otherwise). */
+    answerFromNowOn(status: number) {
+      otherwise = status;
+    },
+  });
 }
 
 /**

@@ -2,11 +2,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
 import type { ProductRecord, VariantRecord } from '../../shared/domain/catalog/product';
 
-/** A client whose every call fails as DynamoDB fails it: an error of that name. */
-const failingWith = (name: string) =>
+/** A client whose every call fails as DynamoDB fails it: an error of that name (a cancelled transaction's reasons). */
+const failingWith = (name: string, reasons?: string[]) =>
   ({
     send: async () => {
-      throw Object.assign(new Error(name), { name });
+      throw Object.assign(new Error(name), {
+        name,
+        ...(reasons && { CancellationReasons: reasons.map((Code) => ({ Code })) }),
+      });
     },
   }) as unknown as DynamoDBDocumentClient;
 
@@ -41,18 +44,28 @@ const product: ProductRecord = {
 };
 
 describe('catalog edits against items that transactions also write', () => {
-  // A single-item write to an item a transaction in flight holds fails with TransactionConflictException,
-  // which the SDK does not retry: the edit is then not applied, and the service re-reads and tries again.
+  // An edit (and its event) is one transaction: one that meets another transaction on the item, or a
+  // changed version, is not applied, and the service re-reads and tries again.
   it('reports an edit that met a transaction (or a changed version) as not applied', async () => {
-    for (const name of ['TransactionConflictException', 'ConditionalCheckFailedException']) {
-      const catalog = createDynamoCatalogRepository(failingWith(name), 'table');
-      await expect(catalog.replaceVariant(variant, 3)).resolves.toBe(false);
+    for (const [name, reasons] of [
+      ['TransactionConflictException', undefined],
+      ['TransactionCanceledException', ['ConditionalCheckFailed', 'None']],
+      ['TransactionCanceledException', ['TransactionConflict', 'None']],
+    ] as const) {
+      const catalog = createDynamoCatalogRepository(failingWith(name, reasons ? [...reasons] : undefined), 'table');
+      await expect(catalog.replaceVariant(variant, 3, product)).resolves.toBe(false);
       await expect(catalog.replace(product, 2)).resolves.toBe(false);
     }
   });
 
   it('lets any other failure through', async () => {
     const catalog = createDynamoCatalogRepository(failingWith('ProvisionedThroughputExceededException'), 'table');
-    await expect(catalog.replaceVariant(variant, 3)).rejects.toThrow('ProvisionedThroughputExceededException');
+    await expect(catalog.replaceVariant(variant, 3, product)).rejects.toThrow('ProvisionedThroughputExceededException');
+    const refusedEvent = createDynamoCatalogRepository(
+      failingWith('TransactionCanceledException', ['None', 'ConditionalCheckFailed']),
+      'table',
+    );
+    // The event's own Put refused (an id taken): not a contention to retry blindly.
+    await expect(refusedEvent.replace(product, 2)).rejects.toThrow('TransactionCanceledException');
   });
 });

@@ -57,6 +57,32 @@ describe('webhook sender: SSRF checks at every delivery', () => {
     }
   });
 
+  it('connects through the pinned lookup with the addresses it checked, never resolving the name again', async () => {
+    const before = connections;
+    const asked: Array<{ hostname: string; addresses: string[] }> = [];
+    const publicDns: HostResolver = async () => ['1.1.1.1'];
+    const sender = createHttpWebhookSender({
+      local: false,
+      resolve: publicDns,
+      // Records what the request's socket looks up, and sends it to this machine's listener instead.
+      lookupFor: (addresses) => (hostname, options, callback) => {
+        asked.push({ hostname, addresses });
+        pinnedLookup(['127.0.0.1'])(hostname, options, callback);
+      },
+    });
+    const outcome = await post(`https://shop.example.com:${port}/hooks`, sender);
+    expect(asked).toEqual([{ hostname: 'shop.example.com', addresses: ['1.1.1.1'] }]);
+    expect(connections).toBe(before + 1);
+    expect(outcome).toEqual({ error: expect.any(String), durationMs: expect.any(Number) });
+  });
+
+  it('counts the name’s resolution against the timeout', async () => {
+    const stuckDns: HostResolver = () => new Promise(() => {});
+    const sender = createHttpWebhookSender({ local: false, resolve: stuckDns });
+    const outcome = await sender.post('https://slow-dns.example.com/hooks', '{}', {}, 200);
+    expect(outcome).toEqual({ error: 'no answer within 200 ms', durationMs: expect.any(Number) });
+  });
+
   it('connects to the checked addresses only: the socket’s lookup answers with them, not with DNS', async () => {
     const lookup = pinnedLookup(['203.0.114.7', '2001:4860::8888']);
     const one = await new Promise((resolve) =>

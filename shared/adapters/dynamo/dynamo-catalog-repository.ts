@@ -1,11 +1,9 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ProductExistsError } from '../../domain/catalog/catalog-errors';
 import type { CatalogRepository, ProductWithStock } from '../../domain/catalog/catalog-ports';
@@ -18,9 +16,11 @@ import {
   type VariantWithStock,
   variantSellable,
 } from '../../domain/catalog/product';
+import { productCreatedEvent, productUpdatedEvent } from '../../domain/events/domain-event';
 import type { StockLevel } from '../../domain/inventory/stock';
 import { batchGetItems } from './batch-get';
-import { appliedUnlessContended, cancellationCodes } from './dynamo-client';
+import { cancellationCodes } from './dynamo-client';
+import { eventRecordPut } from './dynamo-event-records';
 import { toShippingMethodSet } from './dynamo-shipping-method-repository';
 import { GSI1, GSI2, keys, stockKey } from './keys';
 import { queryAllItems } from './query-all';
@@ -256,6 +256,22 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     return { found, extra };
   }
 
+  /**
+   * A change and its event in one transaction: true when it committed, false when the change's
+   * condition refused it or a transaction in flight held the item (the caller re-reads and tries again).
+   */
+  async function committedUnlessRefused(items: TransactItem[]): Promise<boolean> {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return false;
+      if (error instanceof Error && error.name === 'TransactionConflictException') return false;
+      throw error;
+    }
+  }
+
   return {
     async create(product, variants) {
       const items: TransactItem[] = [
@@ -263,6 +279,8 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
         ...(variants.length === 0
           ? [putNew(tableName, { ...keys.stock(product.sku), type: 'Stock', sku: product.sku, ...emptyCounters })]
           : variants.flatMap((variant) => variantItems(tableName, variant))),
+        // Last, so a refused claim's index still says which variant (and 1 + 2 × 49 + 1 ≤ 100 items).
+        eventRecordPut(tableName, productCreatedEvent(product, variants)),
       ];
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -289,16 +307,17 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async replace(product, expectedVersion) {
-      return appliedUnlessContended(
-        db.send(
-          new PutCommand({
+      return committedUnlessRefused([
+        {
+          Put: {
             TableName: tableName,
             Item: productItem(product),
             ConditionExpression: 'attribute_exists(PK) AND version = :expected',
             ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        ),
-      );
+          },
+        },
+        eventRecordPut(tableName, productUpdatedEvent(product, null, product.updatedAt)),
+      ]);
     },
 
     async addVariant(product, expectedVersion, variant) {
@@ -315,6 +334,7 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
                 },
               },
               ...variantItems(tableName, variant),
+              eventRecordPut(tableName, productUpdatedEvent(product, variant, product.updatedAt)),
             ],
           }),
         );
@@ -328,12 +348,12 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
       }
     },
 
-    async replaceVariant(variant, expectedVersion) {
+    async replaceVariant(variant, expectedVersion, product) {
       // The variant's own fields only: its stock counters, in the same item, move with checkouts meanwhile.
       const fields = VARIANT_FIELDS.filter((field) => field !== 'sku' && field !== 'productSku');
-      return appliedUnlessContended(
-        db.send(
-          new UpdateCommand({
+      return committedUnlessRefused([
+        {
+          Update: {
             TableName: tableName,
             Key: keys.variant(variant.productSku, variant.sku),
             UpdateExpression: `SET ${fields.map((field) => `#${field} = :${field}`).join(', ')}`,
@@ -343,9 +363,10 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
               ...Object.fromEntries(fields.map((field) => [`:${field}`, variant[field as keyof VariantRecord]])),
               ':expected': expectedVersion,
             },
-          }),
-        ),
-      );
+          },
+        },
+        eventRecordPut(tableName, productUpdatedEvent(product, variant, variant.updatedAt)),
+      ]);
     },
 
     async sellables(refs) {

@@ -36,23 +36,6 @@ export async function applied(write: Promise<unknown>): Promise<boolean> {
 }
 
 /**
- * As {@link applied}, and false too when a transaction in flight holds the item (a single-item write
- * to it fails with TransactionConflictException, which the SDK does not retry): for items that
- * transactions also write (a variant, whose stock checkouts move; a product, which adding a variant
- * rewrites), where the caller re-reads and tries again.
- */
-export async function appliedUnlessContended(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    if (error instanceof Error && error.name === 'TransactionConflictException') return false;
-    throw error;
-  }
-}
-
-/**
  * The stored item a write refused by its condition hands back (with `ReturnValuesOnConditionCheckFailure:
  * 'ALL_OLD'`), in wire format: the document client does not convert errors.
  */

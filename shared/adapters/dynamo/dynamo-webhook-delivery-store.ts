@@ -12,6 +12,7 @@ const FIELDS = [
   'eventType',
   'status',
   'attempts',
+  'round',
   'firstAttemptAt',
   'nextAttemptAt',
   'createdAt',
@@ -39,6 +40,10 @@ export function createDynamoWebhookDeliveryStore(db: DynamoDBDocumentClient, tab
       new UpdateCommand({ TableName: tableName, Key: keys.webhookDelivery(ref.endpointId, ref.eventId), ...input }),
     );
 
+  async function release(ref: { endpointId: string; eventId: string }): Promise<void> {
+    await applied(update(ref, { UpdateExpression: 'REMOVE leaseUntil', ConditionExpression: 'attribute_exists(PK)' }));
+  }
+
   return {
     async claim({ endpointId, event }, { now, leaseUntil }) {
       try {
@@ -49,12 +54,15 @@ export function createDynamoWebhookDeliveryStore(db: DynamoDBDocumentClient, tab
               'SET #type = :type, endpointId = :endpointId, eventId = :eventId, eventType = :eventType, ' +
               '#body = if_not_exists(#body, :body), #status = if_not_exists(#status, :pending), ' +
               'attempts = if_not_exists(attempts, :none), createdAt = if_not_exists(createdAt, :now), ' +
-              'updatedAt = if_not_exists(updatedAt, :now), ' +
+              'updatedAt = if_not_exists(updatedAt, :now), #round = if_not_exists(#round, :zero), ' +
               'leaseUntil = :leaseUntil, expiresAt = :expiresAt',
+            // Not while another attempt holds it, nor before its next attempt is due (a duplicate
+            // message keeps to the backoff).
             ConditionExpression:
               'attribute_not_exists(PK) OR ((#status = :pending OR #status = :retrying) AND ' +
-              '(attribute_not_exists(leaseUntil) OR leaseUntil <= :now))',
-            ExpressionAttributeNames: { '#type': 'type', '#body': 'body', '#status': 'status' },
+              '(attribute_not_exists(leaseUntil) OR leaseUntil <= :now) AND ' +
+              '(attribute_not_exists(nextAttemptAt) OR attribute_type(nextAttemptAt, :null) OR nextAttemptAt <= :now))',
+            ExpressionAttributeNames: { '#type': 'type', '#body': 'body', '#status': 'status', '#round': 'round' },
             ExpressionAttributeValues: {
               ':type': 'WebhookDelivery',
               ':endpointId': endpointId,
@@ -64,6 +72,8 @@ export function createDynamoWebhookDeliveryStore(db: DynamoDBDocumentClient, tab
               ':body': JSON.stringify(event),
               ':pending': 'PENDING',
               ':retrying': 'RETRYING',
+              ':zero': 0,
+              ':null': 'NULL',
               ':none': [],
               ':now': now,
               ':leaseUntil': leaseUntil,
@@ -79,35 +89,39 @@ export function createDynamoWebhookDeliveryStore(db: DynamoDBDocumentClient, tab
         const old = conditionFailureItem(error);
         const status = old?.status?.S;
         if (status === 'SUCCEEDED' || status === 'FAILED') return { state: 'done' };
-        const until = old?.leaseUntil?.S;
-        return { state: 'busy', untilMs: until ? Date.parse(until) : Date.parse(now) + 1000 };
+        const until = [old?.leaseUntil?.S, old?.nextAttemptAt?.S]
+          .filter((at): at is string => at !== undefined)
+          .map((at) => Date.parse(at));
+        return { state: 'busy', untilMs: Math.max(Date.parse(now) + 1000, ...until) };
       }
     },
 
     async recordAttempt(ref, attempts, { status, nextAttemptAt, firstAttemptAt }) {
       const at = attempts.at(-1)?.at ?? firstAttemptAt;
-      await update(ref, {
-        UpdateExpression:
-          'SET attempts = :attempts, #status = :status, nextAttemptAt = :next, firstAttemptAt = :first, ' +
-          'updatedAt = :at, expiresAt = :expiresAt REMOVE leaseUntil',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':attempts': attempts,
-          ':status': status,
-          ':next': nextAttemptAt,
-          ':first': firstAttemptAt,
-          ':at': at,
-          ':expiresAt': expiry(at),
-        },
-      });
+      const stored = await applied(
+        update(ref, {
+          UpdateExpression:
+            'SET attempts = :attempts, #status = :status, nextAttemptAt = :next, firstAttemptAt = :first, ' +
+            'updatedAt = :at, expiresAt = :expiresAt REMOVE leaseUntil',
+          // Only in the round it was claimed in: a manual retry meanwhile starts over.
+          ConditionExpression: '#round = :round',
+          ExpressionAttributeNames: { '#status': 'status', '#round': 'round' },
+          ExpressionAttributeValues: {
+            ':attempts': attempts,
+            ':status': status,
+            ':next': nextAttemptAt,
+            ':first': firstAttemptAt,
+            ':at': at,
+            ':expiresAt': expiry(at),
+            ':round': ref.round,
+          },
+        }),
+      );
+      if (!stored) await release(ref);
+      return stored;
     },
 
-    async release(ref) {
-      await applied(
-        update(ref, { UpdateExpression: 'REMOVE leaseUntil', ConditionExpression: 'attribute_exists(PK)' }),
-      );
-    },
+    release,
 
     async get(ref) {
       const { Item } = await db.send(
@@ -143,11 +157,13 @@ export function createDynamoWebhookDeliveryStore(db: DynamoDBDocumentClient, tab
     async restart(ref, now) {
       try {
         const { Attributes } = await update(ref, {
+          // A new round: an attempt of the old one still in flight stores nothing (recordAttempt).
           UpdateExpression:
-            'SET #status = :pending, updatedAt = :now, expiresAt = :expiresAt REMOVE firstAttemptAt, nextAttemptAt',
+            'SET #status = :pending, updatedAt = :now, expiresAt = :expiresAt ADD #round :one ' +
+            'REMOVE firstAttemptAt, nextAttemptAt',
           ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':now': now, ':expiresAt': expiry(now) },
+          ExpressionAttributeNames: { '#status': 'status', '#round': 'round' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':now': now, ':expiresAt': expiry(now), ':one': 1 },
           ReturnValues: 'ALL_NEW',
         });
         return toDelivery(Attributes ?? {});

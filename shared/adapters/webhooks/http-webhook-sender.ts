@@ -11,19 +11,36 @@ import { type HostResolver, webhookUrlProblem } from '../../domain/webhooks/webh
  * something else a moment later (DNS rebinding) cannot slip past. Redirects are never followed: a
  * 3xx is an answer like any non-2xx, so a receiver cannot bounce us to a private address.
  */
-export function createHttpWebhookSender({ local, resolve }: { local: boolean; resolve: HostResolver }): WebhookSender {
+export function createHttpWebhookSender({
+  local,
+  resolve,
+  lookupFor = pinnedLookup,
+}: {
+  local: boolean;
+  resolve: HostResolver;
+  /** The socket's lookup over the checked addresses (a test watches it). */
+  lookupFor?: (addresses: string[]) => LookupFunction;
+}): WebhookSender {
   return {
     async post(url, body, headers, timeoutMs) {
       const started = performance.now();
       const elapsed = () => performance.now() - started;
+      // One deadline for all of it, the name's resolution included (a slow DNS server counts too).
+      const signal = AbortSignal.timeout(timeoutMs);
       let checked: string[] = [];
-      const problem = await webhookUrlProblem(url, {
-        local,
-        resolve: async (host) => {
-          checked = await resolve(host);
-          return checked;
-        },
-      });
+      let problem: string | undefined;
+      try {
+        problem = await webhookUrlProblem(url, {
+          local,
+          resolve: async (host) => {
+            checked = await beforeAbort(resolve(host), signal);
+            return checked;
+          },
+        });
+      } catch (error) {
+        return { error: describe(error, timeoutMs), durationMs: elapsed() };
+      }
+      if (signal.aborted) return { error: describe(signal.reason, timeoutMs), durationMs: elapsed() };
       if (problem) return { error: `refused: the URL ${problem}`, durationMs: elapsed() };
       const target = new URL(url);
       return new Promise<SendOutcome>((done) => {
@@ -33,9 +50,9 @@ export function createHttpWebhookSender({ local, resolve }: { local: boolean; re
           {
             method: 'POST',
             headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-            signal: AbortSignal.timeout(timeoutMs),
+            signal,
             // Only the addresses checked above (for loopback in local mode nothing was resolved: the default lookup).
-            ...(checked.length > 0 && { lookup: pinnedLookup(checked) }),
+            ...(checked.length > 0 && { lookup: lookupFor(checked) }),
           },
           (response) => {
             // The status is the answer; the body is not read (a receiver cannot make us hold it).
@@ -48,6 +65,16 @@ export function createHttpWebhookSender({ local, resolve }: { local: boolean; re
       });
     },
   };
+}
+
+/** `promise`, or the signal's abort if that comes first. */
+function beforeAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** A socket lookup that answers with the given, already checked addresses only. */

@@ -31,8 +31,11 @@ export interface CatalogRepository {
    * the variant's sku is taken.
    */
   addVariant(product: ProductRecord, expectedVersion: number, variant: VariantRecord): Promise<boolean>;
-  /** Replaces a variant's own fields (not its stock) if its version is still `expectedVersion`. */
-  replaceVariant(variant: VariantRecord, expectedVersion: number): Promise<boolean>;
+  /**
+   * Replaces a variant's own fields (not its stock) if its version is still `expectedVersion`;
+   * `product` (as read) is told of in the change's `product.updated` event.
+   */
+  replaceVariant(variant: VariantRecord, expectedVersion: number, product: ProductRecord): Promise<boolean>;
   /**
    * The sellable units these skus name, by sku; unknown skus are left out. One BatchGetItem when the
    * refs carry the product of each variant (a cart's lines do), eventually consistent: for pricing

@@ -209,7 +209,7 @@ export function createCatalogService({ catalog, cursors, clock, currency }: Cata
             updatedAt: clock.now().toISOString(),
             version: current.variant.version + 1,
           };
-          if (!(await catalog.replaceVariant(next, current.variant.version))) return CONFLICT;
+          if (!(await catalog.replaceVariant(next, current.variant.version, found.product))) return CONFLICT;
           const variants = found.variants.map((entry) =>
             entry.variant.sku === sku ? { ...entry, variant: next } : entry,
           );

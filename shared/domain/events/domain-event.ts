@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ProductRecord, VariantRecord } from '../catalog/product';
 import { type Order, type OrderStatus, refundedOf, toOrderView } from '../orders/order';
 import type { Transition } from '../orders/order-ports';
 import { type OrderReturn, toReturnView } from '../returns/return';
@@ -87,3 +88,27 @@ export const returnReceivedEvent = (ret: OrderReturn, at: string) =>
 /** A return's refund recorded: the order, what it gave back, and which return. */
 export const returnRefundedEvent = (updated: Order, ret: OrderReturn, at: string) =>
   event('order.refunded', at, { ...orderData(updated), refund: { amount: ret.refundAmount, returnId: ret.returnId } });
+
+/** A product's own fields in its events (no stock: `inventory.low` tells of that). */
+const productFacts = ({ version: _version, ...product }: ProductRecord) => product;
+
+/** A variant's own fields in its product's events; `price`/`weight` null: the product's. */
+const variantFacts = ({ sku, options, price, weight, active, createdAt, updatedAt }: VariantRecord) => ({
+  sku,
+  options,
+  price,
+  weight,
+  active,
+  createdAt,
+  updatedAt,
+});
+
+export const productCreatedEvent = (product: ProductRecord, variants: VariantRecord[]) =>
+  event('product.created', product.createdAt, {
+    product: productFacts(product),
+    variants: variants.map(variantFacts),
+  });
+
+/** A product edited, or one of its variants added or edited (`variant`: which, as it now is). */
+export const productUpdatedEvent = (product: ProductRecord, variant: VariantRecord | null, at: string) =>
+  event('product.updated', at, { product: productFacts(product), variant: variant && variantFacts(variant) });

@@ -12,8 +12,12 @@ export interface EventBus {
 export interface EventPublisherDeps {
   /** The bus; none locally (there is no EventBridge to put events on). */
   bus: EventBus | null;
-  /** The shop's webhook endpoints (read often: a short cache serves). */
-  endpoints: () => Promise<WebhookEndpoint[]>;
+  /**
+   * The shop's webhook endpoints as read at `notBefore` (epoch ms) or later: a read that began
+   * before the event reached the publisher could miss an endpoint registered just before the event.
+   */
+  endpoints: (notBefore: number) => Promise<WebhookEndpoint[]>;
+  now?: () => number;
   deliveries: WebhookDeliveryQueue;
 }
 
@@ -22,10 +26,10 @@ export interface EventPublisherDeps {
  * onto the webhook queue. Either failing throws, so the stream hands the event over again; what got
  * through the first time then goes twice, with the same event id (at least once, contract §5.7).
  */
-export function createEventPublisher({ bus, endpoints, deliveries }: EventPublisherDeps) {
+export function createEventPublisher({ bus, endpoints, deliveries, now = Date.now }: EventPublisherDeps) {
   return {
     async publish(event: DomainEvent): Promise<{ deliveries: number }> {
-      const messages = deliveriesOf(event, await endpoints());
+      const messages = deliveriesOf(event, await endpoints(now()));
       await Promise.all([bus?.publish([event]), messages.length > 0 ? deliveries.send(messages) : undefined]);
       return { deliveries: messages.length };
     },

@@ -40,6 +40,8 @@ export interface WebhookDelivery {
   event: DomainEvent;
   status: DeliveryStatus;
   attempts: DeliveryAttempt[];
+  /** Which round of attempts: 0, then one more at each manual retry. */
+  round: number;
   /** When the attempts of this round began (a manual retry starts a new round). */
   firstAttemptAt: string | null;
   nextAttemptAt: string | null;
@@ -52,7 +54,8 @@ export interface WebhookDeliveryStore {
   /**
    * Takes the delivery for one attempt until `leaseUntil` (creating its record on first sight):
    * `claimed` with the record, `done` when it succeeded or was given up on, `busy` while another
-   * attempt holds it (until when, epoch ms).
+   * attempt holds it or its next attempt is not due yet (until when, epoch ms: a duplicate message
+   * keeps to the backoff).
    */
   claim(
     message: WebhookDeliveryMessage,
@@ -61,13 +64,15 @@ export interface WebhookDeliveryStore {
   /**
    * Stores the attempts (the new one last), the status and when the next attempt is due, and gives
    * the lease up. Only the lease's holder calls it, so it may write the list whole.
+   * @returns false when a manual retry started a new round meanwhile (nothing stored but the lease
+   *   given up: the new round's message makes its own attempt)
    */
   recordAttempt(
-    ref: DeliveryRef,
+    ref: RoundRef,
     attempts: DeliveryAttempt[],
     outcome: { status: DeliveryStatus; nextAttemptAt: string | null; firstAttemptAt: string },
-  ): Promise<void>;
-  /** Gives the lease up without an attempt (the endpoint's circuit is open). */
+  ): Promise<boolean>;
+  /** Gives the lease up without an attempt (the attempt could not be made: the key or the table failed). */
   release(ref: DeliveryRef): Promise<void>;
   get(ref: DeliveryRef): Promise<WebhookDelivery | null>;
   /** The endpoint's deliveries, newest event first. */
@@ -77,6 +82,8 @@ export interface WebhookDeliveryStore {
 }
 
 export type DeliveryRef = { endpointId: string; eventId: string };
+/** A delivery in one round of attempts (a manual retry starts the next round). */
+export type RoundRef = DeliveryRef & { round: number };
 
 /** What the receiver did with one POST. */
 export type SendOutcome = { status: number; durationMs: number } | { error: string; durationMs: number };
@@ -213,15 +220,21 @@ export function createWebhookDeliverer(deps: WebhookDelivererDeps) {
           'another attempt holds it',
         );
       const { delivery } = claim;
-      const ref = { endpointId: endpoint.id, eventId: delivery.eventId };
+      const ref = { endpointId: endpoint.id, eventId: delivery.eventId, round: delivery.round };
       let outcome: SendOutcome;
+      let circuitWait = 0;
       try {
         outcome = await attempt(endpoint, delivery.event);
       } catch (error) {
-        await deliveries.release(ref);
-        if (error instanceof CircuitOpenError)
-          throw new RetryDeliveryLaterError(error.retryInSeconds, 'the endpoint’s circuit is open');
-        throw error;
+        if (!(error instanceof CircuitOpenError)) {
+          await deliveries.release(ref);
+          throw error;
+        }
+        // Not sent: the endpoint's circuit is open. Kept as an attempt of its own, so the delivery
+        // backs off and gives up on its schedule like any failed one (and does not come back every
+        // cooldown until SQS dead-letters it).
+        outcome = { error: 'not sent: the endpoint’s circuit is open', durationMs: 0 };
+        circuitWait = error.retryInSeconds;
       }
       const at = clock.now();
       const firstAttemptAt = delivery.firstAttemptAt ?? now.toISOString();
@@ -234,24 +247,25 @@ export function createWebhookDeliverer(deps: WebhookDelivererDeps) {
       const kept = [...delivery.attempts, record].slice(-MAX_KEPT_ATTEMPTS);
       const report = (status: DeliveryStatus) =>
         deps.onAttempt?.({ ...record, endpointId: endpoint.id, eventType: delivery.eventType, outcome: status });
+      const recorded = (status: DeliveryStatus, nextAttemptAt: string | null) =>
+        deliveries.recordAttempt(ref, kept, { status, nextAttemptAt, firstAttemptAt });
       if (isSuccess(outcome)) {
-        await deliveries.recordAttempt(ref, kept, { status: 'SUCCEEDED', nextAttemptAt: null, firstAttemptAt });
+        // A manual retry meanwhile started a new round: that round's message makes its own attempt.
+        if (!(await recorded('SUCCEEDED', null))) return 'done';
         report('SUCCEEDED');
         return 'succeeded';
       }
-      const attempts = delivery.attempts.filter((earlier) => earlier.at >= firstAttemptAt).length + 1;
-      const delay = retryDelaySeconds(attempts, schedule);
-      const givenUp = at.getTime() - Date.parse(firstAttemptAt) + delay * 1000 > schedule.giveUpAfterSeconds * 1000;
-      if (givenUp) {
-        await deliveries.recordAttempt(ref, kept, { status: 'FAILED', nextAttemptAt: null, firstAttemptAt });
+      // Given up only once the whole retry time has passed; the last wait is cut to end there.
+      const deadline = Date.parse(firstAttemptAt) + schedule.giveUpAfterSeconds * 1000;
+      if (at.getTime() >= deadline) {
+        if (!(await recorded('FAILED', null))) return 'done';
         report('FAILED');
         return 'failed';
       }
-      await deliveries.recordAttempt(ref, kept, {
-        status: 'RETRYING',
-        nextAttemptAt: plusSeconds(at, delay),
-        firstAttemptAt,
-      });
+      const attempts = delivery.attempts.filter((earlier) => earlier.at >= firstAttemptAt).length + 1;
+      const untilDeadline = Math.ceil((deadline - at.getTime()) / 1000);
+      const delay = Math.max(1, Math.min(Math.max(retryDelaySeconds(attempts, schedule), circuitWait), untilDeadline));
+      if (!(await recorded('RETRYING', plusSeconds(at, delay)))) return 'done';
       report('RETRYING');
       throw new RetryDeliveryLaterError(delay, record.error ?? `answered ${record.status}`);
     },
