@@ -1,7 +1,7 @@
 import { EVENT_ID_PATTERN, type EventType } from '../domain/events/domain-event';
 import * as z from '../lib/zod';
 import { ProductFacts, VariantFacts } from './catalog-routes';
-import { Money, patterned, Text, Timestamp } from './common-schemas';
+import { Money, patterned, Sku, Text, Timestamp } from './common-schemas';
 import { OrderSummary } from './order-routes';
 import { Return } from './return-routes';
 
@@ -84,6 +84,21 @@ export const EVENT_SCHEMAS = /* @__PURE__ */ (() =>
         }),
       }),
       'A product was edited, or one of its variants added or edited.',
+    ),
+    envelope(
+      'inventory.low',
+      /* @__PURE__ */ z.object({
+        sku: Sku,
+        productSku: /* @__PURE__ */ z.clone(Sku).register(z.globalRegistry, {
+          description: 'Its product (its own sku for a simple product)',
+        }),
+        onHand: z.number().check(z.int()),
+        reserved: z.number().check(z.int()),
+        available: z.number().check(z.int()),
+        lowStockThreshold: z.number().check(z.int()),
+      }),
+      'A stock change took a sku’s `available` from its low-stock threshold or more to below it (set with ' +
+        '`PUT /v1/inventory/{sku}/low-stock-threshold`). `occurredAt` is to the second.',
     ),
   ] as const)();
 

@@ -33,6 +33,20 @@ export const SetStockBody = /* @__PURE__ */ z
   .strictObject({ onHand: Quantity })
   .register(z.globalRegistry, { id: 'SetStock' });
 
+export const LowStockThreshold = /* @__PURE__ */ z
+  .object({
+    sku: Sku,
+    lowStockThreshold: /* @__PURE__ */ z.nullable(z.number().check(z.int())).register(z.globalRegistry, {
+      description: '`inventory.low` is sent when `available` falls below it; null: never',
+    }),
+    available: z.number().check(z.int()),
+  })
+  .register(z.globalRegistry, { id: 'LowStockThreshold' });
+
+export const SetLowStockThresholdBody = /* @__PURE__ */ z
+  .strictObject({ threshold: /* @__PURE__ */ z.nullable(Quantity) })
+  .register(z.globalRegistry, { id: 'SetLowStockThreshold' });
+
 export const AdjustStockBody = /* @__PURE__ */ z
   .strictObject({
     delta: z.number().check(
@@ -90,6 +104,22 @@ export const adjustInventoryRoute = /* @__PURE__ */ defineRoute({
   body: AdjustStockBody,
   responses: { 200: { description: 'New stock level', schema: StockLevel } },
   errors: stockErrors,
+});
+
+export const setLowStockThresholdRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'setLowStockThreshold',
+  method: 'PUT',
+  path: '/v1/inventory/{sku}/low-stock-threshold',
+  role: 'admin',
+  summary: 'Be told (`inventory.low`) when a sku’s available stock falls below a threshold',
+  description:
+    'The event is sent each time a stock change takes `available` from the threshold or more to below it ' +
+    '(a checkout, an adjustment); `null` stops it.',
+  tags: ['Inventory'],
+  params: SkuParams,
+  body: SetLowStockThresholdBody,
+  responses: { 200: { description: 'The threshold as set', schema: LowStockThreshold } },
+  errors: [{ status: 404, code: 'PRODUCT_NOT_FOUND' }, VARIANT_REQUIRED],
 });
 
 export const listInventoryAdjustmentsRoute = /* @__PURE__ */ defineRoute({

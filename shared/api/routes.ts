@@ -16,6 +16,7 @@ import {
   getInventoryRoute,
   listInventoryAdjustmentsRoute,
   putInventoryRoute,
+  setLowStockThresholdRoute,
 } from './inventory-routes';
 import { runJobRoute } from './job-routes';
 import {
@@ -67,6 +68,7 @@ export const routes: RouteSpec[] = [
   searchProductsRoute,
   getInventoryRoute,
   putInventoryRoute,
+  setLowStockThresholdRoute,
   adjustInventoryRoute,
   listInventoryAdjustmentsRoute,
   getProfileRoute,

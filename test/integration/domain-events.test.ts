@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { handler as getProduct } from '../../functions/http/get-product';
+import { handler as setLowStockThreshold } from '../../functions/http/set-low-stock-threshold';
 import { handler as updateProduct } from '../../functions/http/update-product';
 import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
 import { streamEventSources } from '../../scripts/local/stream-event-mapping';
 import { type StreamPollers, startStreamPollers } from '../../scripts/local/stream-poller';
 import { eventOfStreamImage } from '../../shared/adapters/dynamo/dynamo-event-records';
+import { lowStockEventOfStreamRecord } from '../../shared/adapters/dynamo/dynamo-stock-changes';
 import { orderRepository } from '../../shared/container/orders';
 import type { DomainEvent } from '../../shared/domain/events/domain-event';
 import { createEventPublisher } from '../../shared/domain/events/event-publisher';
@@ -14,9 +16,9 @@ import type { WebhookDeliveryMessage } from '../../shared/domain/webhooks/webhoo
 import type { WebhookEndpoint } from '../../shared/domain/webhooks/webhook-endpoint';
 import { eventPublisherRecordHandler } from '../../shared/workers/event-publisher';
 import { streamBatchHandler } from '../../shared/workers/stream-batch';
-import { paidOrder, pendingOrder, stockedProduct } from '../support/checkout';
+import { address, orderServiceWith, paidOrder, pendingOrder, stockedProduct } from '../support/checkout';
 import { invoke, lambdaContext } from '../support/http-event';
-import { adminToken, tableName } from '../support/integration';
+import { adminToken, tableName, testDocumentClient } from '../support/integration';
 import { eventually } from '../support/sqs-queue';
 
 /**
@@ -60,7 +62,11 @@ async function publishing(sinks: Sinks, endpoints: WebhookEndpoint[]): Promise<S
     },
   });
   const handler = streamBatchHandler(
-    eventPublisherRecordHandler({ eventOf: eventOfStreamImage, publisher: () => publisher }),
+    eventPublisherRecordHandler({
+      eventOf: eventOfStreamImage,
+      derivedEventOf: lowStockEventOfStreamRecord,
+      publisher: () => publisher,
+    }),
   );
   return startStreamPollers({
     sources: streamEventSources(definition, 'Table').filter((source) => source.functionKey === 'event-publisher'),
@@ -73,6 +79,20 @@ async function publishing(sinks: Sinks, endpoints: WebhookEndpoint[]): Promise<S
     }),
   });
 }
+
+const oneUnitOf = (sku: string) => ({
+  items: [{ sku, quantity: 1 }],
+  shippingAddress: address,
+  paymentToken: 'tok_visa',
+});
+
+/** How many order.placed events name the sku. */
+const ofOrderSku = (events: DomainEvent[], sku: string) =>
+  events.filter(
+    (event) =>
+      event.type === 'order.placed' &&
+      (event.data.order as { items: Array<{ sku: string }> }).items.some((line) => line.sku === sku),
+  ).length;
 
 const ofOrder = (events: DomainEvent[], orderId: string) =>
   events.filter((event) => (event.data.order as { orderId?: string } | undefined)?.orderId === orderId);
@@ -154,6 +174,41 @@ describe('domain events through the table stream', () => {
       expect(ofProduct().map((event) => event.type)).toEqual(['product.created', 'product.updated']);
       expect(ofProduct().map((event) => (event.data.product as { price: number }).price)).toEqual([1500, 1700]);
       expect(ofProduct()[1]?.data.variant).toBeNull();
+    } finally {
+      await pollers.stop();
+    }
+  });
+
+  it('publishes inventory.low once, when a checkout takes the available stock below the sku’s threshold', async () => {
+    const sinks: Sinks = { bus: [], deliveries: [], failSends: 0 };
+    const pollers = await publishing(sinks, []);
+    try {
+      const sku = await stockedProduct(5, 900);
+      const set = await invoke(setLowStockThreshold, {
+        method: 'PUT',
+        path: `/v1/inventory/${sku}/low-stock-threshold`,
+        route: '/v1/inventory/{sku}/low-stock-threshold',
+        pathParameters: { sku },
+        body: { threshold: 3 },
+        token: adminToken(),
+      });
+      expect(set.status).toBe(200);
+      const service = orderServiceWith(testDocumentClient());
+      // 5 → 4 → 3 (not below yet) → 2 (below: the event) → 1 (below already: none).
+      for (let unit = 0; unit < 4; unit++)
+        await service.place({ sub: `low-stock-${randomUUID()}`, email: null }, oneUnitOf(sku), null);
+      const low = () => sinks.bus.filter((event) => event.type === 'inventory.low' && event.data.sku === sku);
+      await eventually(async () => low().length > 0, 'inventory.low');
+      // The three other changes of this sku were read too (and made nothing): the stream is ordered per item.
+      await eventually(async () => ofOrderSku(sinks.bus, sku) >= 4, 'the four orders’ events');
+      expect(low()).toEqual([
+        {
+          id: expect.stringMatching(/^evt_/),
+          type: 'inventory.low',
+          occurredAt: expect.any(String),
+          data: { sku, productSku: sku, onHand: 5, reserved: 3, available: 2, lowStockThreshold: 3 },
+        },
+      ]);
     } finally {
       await pollers.stop();
     }

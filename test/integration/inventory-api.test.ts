@@ -4,6 +4,7 @@ import { handler as createProduct } from '../../functions/http/create-product';
 import { handler as getInventory } from '../../functions/http/get-inventory';
 import { handler as listAdjustments } from '../../functions/http/list-inventory-adjustments';
 import { handler as putInventory } from '../../functions/http/put-inventory';
+import { handler as setLowStockThreshold } from '../../functions/http/set-low-stock-threshold';
 import { createDynamoInventoryRepository } from '../../shared/adapters/dynamo/dynamo-inventory-repository';
 import { createInventoryService } from '../../shared/domain/inventory/inventory-service';
 import { randomIds, systemClock } from '../../shared/lib/clock';
@@ -193,5 +194,53 @@ describe('inventory endpoints against DynamoDB Local', () => {
     expect(trail.map((entry) => entry.onHandAfter).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
+  });
+});
+
+describe('PUT /v1/inventory/{sku}/low-stock-threshold', () => {
+  const setThreshold = (sku: string, body: unknown, token = adminToken()) =>
+    invoke(setLowStockThreshold, {
+      method: 'PUT',
+      ...at(sku, {
+        path: `/v1/inventory/${sku}/low-stock-threshold`,
+        route: '/v1/inventory/{sku}/low-stock-threshold',
+      }),
+      body,
+      token,
+    });
+
+  it('sets a threshold, shows it with the available stock, clears it with null, and leaves the stock as it was', async () => {
+    const sku = await newProduct();
+    await setOnHand(sku, 7);
+    const set = await setThreshold(sku, { threshold: 3 });
+    expect(set.status).toBe(200);
+    expect(set.json).toEqual({ sku, lowStockThreshold: 3, available: 7 });
+    const cleared = await setThreshold(sku, { threshold: null });
+    expect(cleared.json).toEqual({ sku, lowStockThreshold: null, available: 7 });
+    expect(await stock(sku)).toEqual({ sku, onHand: 7, reserved: 0, available: 7 });
+  });
+
+  it('refuses bad thresholds (400), unknown skus (404) and customers (403)', async () => {
+    const sku = await newProduct();
+    for (const body of [{ threshold: -1 }, { threshold: 1.5 }, { threshold: '3' }, {}, { threshold: 3, extra: 1 }]) {
+      const refused = await setThreshold(sku, body);
+      expect({ body, status: refused.status, code: refused.json.code }).toEqual({
+        body,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
+    const unknown = await setThreshold(uniqueSku('NONE'), { threshold: 3 });
+    expect({ status: unknown.status, code: unknown.json.code }).toEqual({ status: 404, code: 'PRODUCT_NOT_FOUND' });
+    const customer = await setThreshold(sku, { threshold: 3 }, customerToken('inv-customer'));
+    expect(customer.status).toBe(403);
+    const item = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND SK = :sk',
+        ExpressionAttributeValues: { ':pk': `PRODUCT#${sku}`, ':sk': '#STOCK' },
+      }),
+    );
+    expect(item.Items?.[0]?.lowStockThreshold).toBeUndefined();
   });
 });

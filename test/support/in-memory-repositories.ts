@@ -99,6 +99,7 @@ export function inMemoryStore() {
     },
   };
 
+  const thresholds = new Map<string, number | null>();
   const inventory: InventoryRepository = {
     async get(sku) {
       const level = stock.get(sku);
@@ -114,6 +115,12 @@ export function inMemoryStore() {
       });
       adjustments.push(adjustment);
       return true;
+    },
+    async setLowStockThreshold(sku, threshold) {
+      const level = stock.get(sku);
+      if (!level) return null;
+      thresholds.set(sku, threshold);
+      return { sku, lowStockThreshold: threshold, available: Math.max(0, level.available) };
     },
     async listAdjustments(sku, page) {
       const mine = adjustments.filter((a) => a.sku === sku).reverse();

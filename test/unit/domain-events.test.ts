@@ -1,5 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { eventOfStreamImage, eventRecordPut } from '../../shared/adapters/dynamo/dynamo-event-records';
+import { lowStockEventOfStreamRecord } from '../../shared/adapters/dynamo/dynamo-stock-changes';
 import {
   EVENT_ID_PATTERN,
   eventsOfTransition,
@@ -101,5 +103,71 @@ describe('webhook retry schedule', () => {
     };
     expect(attemptsToSpan((n) => Math.min(10_800, 30 * 2 ** (n - 1)))).toBeLessThanOrEqual(17);
     expect(attemptsToSpan((n) => Math.min(10_800, 30 * 2 ** (n - 1)) / 2)).toBeLessThanOrEqual(26);
+  });
+});
+
+describe('inventory.low from the stream', () => {
+  const record = (
+    oldImage: Record<string, unknown>,
+    newImage: Record<string, unknown>,
+    { eventName = 'MODIFY', sk = '#STOCK', eventID = 'rec-1' } = {},
+  ): DynamoDBRecord => ({
+    eventID,
+    eventName: eventName as DynamoDBRecord['eventName'],
+    dynamodb: {
+      ApproximateCreationDateTime: 1796700000,
+      Keys: marshall({ PK: 'PRODUCT#MUG', SK: sk }) as never,
+      OldImage: marshall(oldImage) as never,
+      NewImage: marshall(newImage) as never,
+      SequenceNumber: '100',
+    },
+  });
+  const stock = (available: number, extra: Record<string, unknown> = {}) => ({
+    PK: 'PRODUCT#MUG',
+    SK: '#STOCK',
+    type: 'Stock',
+    sku: 'MUG',
+    onHand: 10,
+    reserved: 10 - available,
+    available,
+    ...extra,
+  });
+
+  it('makes one event when available falls from the threshold or more to below it, with an id the record fixes', () => {
+    const crossing = record(stock(3, { lowStockThreshold: 3 }), stock(2, { lowStockThreshold: 3 }));
+    const event = lowStockEventOfStreamRecord(crossing);
+    expect(event).toEqual({
+      id: expect.stringMatching(EVENT_ID_PATTERN),
+      type: 'inventory.low',
+      occurredAt: new Date(1796700000 * 1000).toISOString(),
+      data: { sku: 'MUG', productSku: 'MUG', onHand: 10, reserved: 8, available: 2, lowStockThreshold: 3 },
+    });
+    // Read again (a retried batch): the same event, same id; another record: another id.
+    expect(lowStockEventOfStreamRecord(crossing)?.id).toBe(event?.id);
+    const other = record(stock(3, { lowStockThreshold: 3 }), stock(2, { lowStockThreshold: 3 }), { eventID: 'rec-2' });
+    expect(lowStockEventOfStreamRecord(other)?.id).not.toBe(event?.id);
+  });
+
+  it('makes none while above, once already below, without a threshold, or for other changes', () => {
+    const cases = [
+      record(stock(5, { lowStockThreshold: 3 }), stock(4, { lowStockThreshold: 3 })),
+      record(stock(5, { lowStockThreshold: 3 }), stock(3, { lowStockThreshold: 3 })),
+      record(stock(2, { lowStockThreshold: 3 }), stock(1, { lowStockThreshold: 3 })),
+      record(stock(2, { lowStockThreshold: 3 }), stock(4, { lowStockThreshold: 3 })),
+      record(stock(5), stock(0)),
+      record(stock(5, { lowStockThreshold: 3 }), stock(1, { lowStockThreshold: 3 }), { eventName: 'INSERT' }),
+      record(stock(5, { lowStockThreshold: 3 }), stock(1, { lowStockThreshold: 3 }), { sk: '#PRODUCT' }),
+    ];
+    for (const change of cases) expect(lowStockEventOfStreamRecord(change)).toBeUndefined();
+  });
+
+  it('names a variant’s product', () => {
+    const variant = (available: number) => ({
+      ...stock(available, { lowStockThreshold: 1 }),
+      sku: 'TEE-M',
+      productSku: 'TEE',
+    });
+    const event = lowStockEventOfStreamRecord(record(variant(1), variant(0), { sk: '#VARIANT#TEE-M' }));
+    expect(event?.data).toMatchObject({ sku: 'TEE-M', productSku: 'TEE', available: 0 });
   });
 });

@@ -8,6 +8,7 @@ import type { ProductRecord, VariantRecord } from '../../shared/domain/catalog/p
 import {
   type DomainEvent,
   eventsOfTransition,
+  inventoryLowEvent,
   orderPlacedEvent,
   productCreatedEvent,
   productUpdatedEvent,
@@ -105,6 +106,16 @@ const written: DomainEvent[] = [
   productCreatedEvent(product, [variant]),
   productUpdatedEvent(product, null, at),
   productUpdatedEvent(product, variant, at),
+  inventoryLowEvent(
+    {
+      sku: 'TEE-M',
+      productSku: 'TEE',
+      before: { available: 3 },
+      after: { onHand: 5, reserved: 3, available: 2, lowStockThreshold: 3 },
+    },
+    'a-stream-record-id',
+    '2026-12-08T10:01:00.000Z',
+  ) as DomainEvent,
 ];
 
 describe('event schemas', () => {

@@ -1,9 +1,9 @@
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { VariantRequiredError } from '../../domain/catalog/catalog-errors';
 import type { InventoryRepository } from '../../domain/inventory/inventory-ports';
 import type { StockAdjustment } from '../../domain/inventory/stock';
 import { knownStockKey, locateStock } from './dynamo-catalog-repository';
-import { cancellationCodes } from './dynamo-client';
+import { cancellationCodes, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
 
 function toAdjustment(item: Record<string, unknown>): StockAdjustment {
@@ -74,6 +74,31 @@ export function createDynamoInventoryRepository(db: DynamoDBDocumentClient, tabl
       } catch (error) {
         const codes = cancellationCodes(error);
         if (codes?.includes('ConditionalCheckFailed') || codes?.includes('TransactionConflict')) return false;
+        throw error;
+      }
+    },
+
+    async setLowStockThreshold(sku, threshold) {
+      const key = (await located(sku))?.key;
+      if (!key) return null;
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key,
+            UpdateExpression: threshold === null ? 'REMOVE lowStockThreshold' : 'SET lowStockThreshold = :threshold',
+            ConditionExpression: 'attribute_exists(PK)',
+            ...(threshold !== null && { ExpressionAttributeValues: { ':threshold': threshold } }),
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return {
+          sku,
+          lowStockThreshold: (Attributes?.lowStockThreshold as number | undefined) ?? null,
+          available: Math.max(0, (Attributes?.available as number | undefined) ?? 0),
+        };
+      } catch (error) {
+        if (isConditionFailure(error)) return null;
         throw error;
       }
     },

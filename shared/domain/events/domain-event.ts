@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ProductRecord, VariantRecord } from '../catalog/product';
 import { type Order, type OrderStatus, refundedOf, toOrderView } from '../orders/order';
 import type { Transition } from '../orders/order-ports';
@@ -40,6 +40,10 @@ export interface DomainEvent<T extends EventType = EventType> {
 /** `evt_`, the time in milliseconds (base 36, 9 digits: sorts as it reads), and 64 random bits. */
 export const newEventId = (at: string): string =>
   `evt_${Date.parse(at).toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
+
+/** The id of an event that is not written but derived from a change record: the same for every reading of it. */
+export const derivedEventId = (at: string, changeId: string): string =>
+  `evt_${Date.parse(at).toString(36).padStart(9, '0')}${createHash('sha256').update(changeId).digest('hex').slice(0, 16)}`;
 
 export const EVENT_ID_PATTERN = /^evt_[0-9a-z]{9}[0-9a-f]{16}$/;
 
@@ -112,3 +116,35 @@ export const productCreatedEvent = (product: ProductRecord, variants: VariantRec
 /** A product edited, or one of its variants added or edited (`variant`: which, as it now is). */
 export const productUpdatedEvent = (product: ProductRecord, variant: VariantRecord | null, at: string) =>
   event('product.updated', at, { product: productFacts(product), variant: variant && variantFacts(variant) });
+
+/** A sku's stock, before and after one change. */
+export interface StockChange {
+  sku: string;
+  /** The product it belongs to (its own sku for a simple product). */
+  productSku: string;
+  before: { available: number };
+  after: { onHand: number; reserved: number; available: number; lowStockThreshold: number | null };
+}
+
+/** Whether the change took `available` from the threshold or more to below it (once per fall, not per unit sold). */
+export const crossesLowStock = ({ before, after }: StockChange): boolean =>
+  after.lowStockThreshold !== null &&
+  before.available >= after.lowStockThreshold &&
+  after.available < after.lowStockThreshold;
+
+/**
+ * `inventory.low` of a stock change, or null when it crosses no threshold. Derived from the change's
+ * own record in the table's stream (a checkout reserves with a conditional update and never reads
+ * the count, so its transaction cannot know that it crosses): `changeId` (the record's id) makes the
+ * event's id, so every reading of the record makes the same event.
+ */
+export function inventoryLowEvent(change: StockChange, changeId: string, at: string): DomainEvent | null {
+  if (!crossesLowStock(change)) return null;
+  const { onHand, reserved, available, lowStockThreshold } = change.after;
+  return {
+    id: derivedEventId(at, changeId),
+    type: 'inventory.low',
+    occurredAt: at,
+    data: { sku: change.sku, productSku: change.productSku, onHand, reserved, available, lowStockThreshold },
+  };
+}

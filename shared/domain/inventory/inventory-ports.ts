@@ -1,5 +1,5 @@
 import type { Page, PageRequest } from '../pagination';
-import type { StockAdjustment, StockLevel } from './stock';
+import type { LowStockThreshold, StockAdjustment, StockLevel } from './stock';
 
 export interface InventoryRepository {
   /** Current stock, read strongly consistently; null when the sku does not exist. */
@@ -10,6 +10,11 @@ export interface InventoryRepository {
    * @returns false when the condition failed (re-read and decide).
    */
   applyAdjustment(adjustment: StockAdjustment): Promise<boolean>;
+  /**
+   * Sets (a number) or clears (null) the sku's low-stock threshold.
+   * @returns the threshold as stored with the current `available`; null when the sku does not exist
+   */
+  setLowStockThreshold(sku: string, threshold: number | null): Promise<LowStockThreshold | null>;
   /** The audit trail, newest first. */
   listAdjustments(sku: string, page: PageRequest): Promise<Page<StockAdjustment>>;
 }

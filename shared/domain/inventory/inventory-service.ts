@@ -6,7 +6,7 @@ import { ProductNotFoundError } from '../catalog/catalog-errors';
 import type { ListResult } from '../pagination';
 import { StockBelowReservedError } from './inventory-errors';
 import type { InventoryRepository } from './inventory-ports';
-import type { StockAdjustment, StockLevel } from './stock';
+import type { LowStockThreshold, StockAdjustment, StockLevel } from './stock';
 
 const MAX_ATTEMPTS = 12;
 
@@ -78,6 +78,13 @@ export function createInventoryService({ inventory, cursors, clock, ids }: Inven
     /** Adds (or removes, with a negative delta) units, with a reason for the audit trail. */
     adjust(sku: string, delta: number, reason: string, actor: string): Promise<StockLevel> {
       return change(sku, actor, (stock) => ({ kind: 'ADJUST', onHandAfter: stock.onHand + delta, reason }));
+    },
+
+    /** Sets or clears (null) the threshold below which the sku's stock is reported low (`inventory.low`). */
+    async setLowStockThreshold(sku: string, threshold: number | null): Promise<LowStockThreshold> {
+      const set = await inventory.setLowStockThreshold(sku, threshold);
+      if (!set) throw new ProductNotFoundError(sku);
+      return set;
     },
 
     /** The audit trail of a sku, newest first. */

@@ -20,3 +20,10 @@ export interface StockAdjustment {
 }
 
 export const emptyStock = (sku: string): StockLevel => ({ sku, onHand: 0, reserved: 0, available: 0 });
+
+/** When a sku's `inventory.low` event is sent: `available` falling from the threshold or more to below it. */
+export interface LowStockThreshold {
+  sku: string;
+  lowStockThreshold: number | null;
+  available: number;
+}
