@@ -43,6 +43,7 @@ export function functionEnv(options: FunctionEnvOptions): Record<string, string>
     FULFILMENT_QUEUE_URL: queueUrl('fulfilment'),
     NOTIFICATION_QUEUE_URL: queueUrl('notification'),
     ERASURE_QUEUE_URL: queueUrl('erasure'),
+    WEBHOOK_QUEUE_URL: queueUrl('webhook'),
     // One client calls hundreds of times a second: the limit must not refuse it, while every call
     // still pays the counter write it would pay in production.
     RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',

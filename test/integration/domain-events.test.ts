@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { handler as getProduct } from '../../functions/http/get-product';
 import { handler as setLowStockThreshold } from '../../functions/http/set-low-stock-threshold';
 import { handler as updateProduct } from '../../functions/http/update-product';
-import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
-import { streamEventSources } from '../../scripts/local/stream-event-mapping';
-import { type StreamPollers, startStreamPollers } from '../../scripts/local/stream-poller';
+import type { StreamPollers } from '../../scripts/local/stream-poller';
 import { eventOfStreamImage } from '../../shared/adapters/dynamo/dynamo-event-records';
 import { lowStockEventOfStreamRecord } from '../../shared/adapters/dynamo/dynamo-stock-changes';
 import { orderRepository } from '../../shared/container/orders';
@@ -17,9 +14,10 @@ import type { WebhookEndpoint } from '../../shared/domain/webhooks/webhook-endpo
 import { eventPublisherRecordHandler } from '../../shared/workers/event-publisher';
 import { streamBatchHandler } from '../../shared/workers/stream-batch';
 import { address, orderServiceWith, paidOrder, pendingOrder, stockedProduct } from '../support/checkout';
-import { invoke, lambdaContext } from '../support/http-event';
-import { adminToken, tableName, testDocumentClient } from '../support/integration';
+import { invoke } from '../support/http-event';
+import { adminToken, testDocumentClient } from '../support/integration';
 import { eventually } from '../support/sqs-queue';
+import { streamTo } from '../support/table-stream';
 
 /**
  * Events are written in the same transaction as their fact and published from the table's stream:
@@ -43,7 +41,6 @@ interface Sinks {
 }
 
 async function publishing(sinks: Sinks, endpoints: WebhookEndpoint[]): Promise<StreamPollers> {
-  const definition = await loadServerlessDefinition({ stage: 'test' });
   const publisher = createEventPublisher({
     bus: {
       publish: async (events) => {
@@ -68,16 +65,7 @@ async function publishing(sinks: Sinks, endpoints: WebhookEndpoint[]): Promise<S
       publisher: () => publisher,
     }),
   );
-  return startStreamPollers({
-    sources: streamEventSources(definition, 'Table').filter((source) => source.functionKey === 'event-publisher'),
-    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB as string,
-    region: process.env.AWS_REGION as string,
-    tableName: tableName(),
-    invoke: async (functionName, event: DynamoDBStreamEvent) => ({
-      ok: true,
-      payload: await handler(event, lambdaContext(functionName)),
-    }),
-  });
+  return streamTo('event-publisher', handler);
 }
 
 const oneUnitOf = (sku: string) => ({

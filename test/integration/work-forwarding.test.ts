@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { loadServerlessDefinition } from '../../scripts/local/serverless-definition';
-import { streamEventSources } from '../../scripts/local/stream-event-mapping';
-import { type StreamPollers, startStreamPollers } from '../../scripts/local/stream-poller';
+import type { StreamPollers } from '../../scripts/local/stream-poller';
 import { workOfStreamImage } from '../../shared/adapters/dynamo/dynamo-work-outbox';
 import { createSqsWorkQueue } from '../../shared/adapters/sqs/sqs-work-queue';
 import type { WorkMessage, WorkQueue } from '../../shared/domain/orders/order-work';
 import { streamBatchHandler } from '../../shared/workers/stream-batch';
 import { workForwarderRecordHandler } from '../../shared/workers/work-forwarder';
 import { address, orderServiceWith, outboxRecord, stockedProduct, stockOf } from '../support/checkout';
-import { lambdaContext } from '../support/http-event';
-import { tableName, testDocumentClient } from '../support/integration';
+import { testDocumentClient } from '../support/integration';
 import { drainQueue, eventually } from '../support/sqs-queue';
+import { streamTo } from '../support/table-stream';
 
 /**
  * The hand-off of follow-up work through the table's stream, on the real engines: DynamoDB Local's
@@ -30,23 +27,13 @@ afterAll(() => {
 
 /** Forwards every new work record of the test table to `queue` (all three kinds of work), until stopped. */
 async function forwardingTo(queue: WorkQueue): Promise<StreamPollers> {
-  const definition = await loadServerlessDefinition({ stage: 'test' });
   const handler = streamBatchHandler(
     workForwarderRecordHandler({
       workOf: workOfStreamImage,
       queues: () => ({ payment: queue, fulfilment: queue, notification: queue }),
     }),
   );
-  return startStreamPollers({
-    sources: streamEventSources(definition, 'Table').filter((source) => source.functionKey === 'work-forwarder'),
-    dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB as string,
-    region: process.env.AWS_REGION as string,
-    tableName: tableName(),
-    invoke: async (functionName, event: DynamoDBStreamEvent) => ({
-      ok: true,
-      payload: await handler(event, lambdaContext(functionName)),
-    }),
-  });
+  return streamTo('work-forwarder', handler);
 }
 
 async function withQueue<T>(run: (queueUrl: string) => Promise<T>): Promise<T> {

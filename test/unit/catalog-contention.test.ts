@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoCatalogRepository } from '../../shared/adapters/dynamo/dynamo-catalog-repository';
-import type { ProductRecord, VariantRecord } from '../../shared/domain/catalog/product';
+import { teeMediumRecord, teeRecord } from '../support/catalog-records';
 
 /** A client whose every call fails as DynamoDB fails it: an error of that name (a cancelled transaction's reasons). */
 const failingWith = (name: string, reasons?: string[]) =>
@@ -13,35 +13,8 @@ const failingWith = (name: string, reasons?: string[]) =>
     },
   }) as unknown as DynamoDBDocumentClient;
 
-const at = '2026-12-01T00:00:00.000Z';
-const variant: VariantRecord = {
-  sku: 'TEE-M',
-  productSku: 'TEE',
-  options: { Size: 'M' },
-  price: null,
-  weight: null,
-  active: true,
-  createdAt: at,
-  updatedAt: at,
-  version: 3,
-};
-const product: ProductRecord = {
-  sku: 'TEE',
-  name: 'Tee',
-  description: null,
-  price: 1000,
-  currency: 'EUR',
-  category: 'Apparel',
-  imageUrl: null,
-  active: true,
-  options: [{ name: 'Size', values: ['M'] }],
-  variantSkus: ['TEE-M'],
-  weight: null,
-  taxClass: 'standard',
-  createdAt: at,
-  updatedAt: at,
-  version: 2,
-};
+const variant = teeMediumRecord();
+const product = teeRecord();
 
 describe('catalog edits against items that transactions also write', () => {
   // An edit (and its event) is one transaction: one that meets another transaction on the item, or a

@@ -4,7 +4,6 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { EVENT_SCHEMA_DIR, eventJsonSchemas } from '../../scripts/event-schemas';
 import { openApiDocument } from '../../shared/api/openapi-document';
-import type { ProductRecord, VariantRecord } from '../../shared/domain/catalog/product';
 import {
   type DomainEvent,
   eventsOfTransition,
@@ -18,6 +17,7 @@ import {
 } from '../../shared/domain/events/domain-event';
 import type { Order, OrderStatus } from '../../shared/domain/orders/order';
 import type { OrderReturn } from '../../shared/domain/returns/return';
+import { teeMediumRecord, teeRecord } from '../support/catalog-records';
 import { pendingOrder } from '../support/orders';
 
 const at = '2026-12-08T10:01:00.000Z';
@@ -47,34 +47,8 @@ const ret: OrderReturn = {
   createdAt: at,
   updatedAt: at,
 };
-const product: ProductRecord = {
-  sku: 'TEE',
-  name: 'Tee',
-  description: null,
-  price: 1000,
-  currency: 'EUR',
-  category: 'Apparel',
-  imageUrl: null,
-  active: true,
-  options: [{ name: 'Size', values: ['M'] }],
-  variantSkus: ['TEE-M'],
-  weight: null,
-  taxClass: 'standard',
-  createdAt: at,
-  updatedAt: at,
-  version: 2,
-};
-const variant: VariantRecord = {
-  sku: 'TEE-M',
-  productSku: 'TEE',
-  options: { Size: 'M' },
-  price: null,
-  weight: 180,
-  active: true,
-  createdAt: at,
-  updatedAt: at,
-  version: 1,
-};
+const product = teeRecord({ createdAt: at, updatedAt: at });
+const variant = teeMediumRecord({ weight: 180, createdAt: at, updatedAt: at });
 const moved = (from: OrderStatus, to: OrderStatus, type: Order['events'][number]['type']) =>
   eventsOfTransition(
     { order: { ...order, status: from }, from, to, event: { type, at }, stock: 'none' },

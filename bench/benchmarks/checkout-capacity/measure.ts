@@ -201,6 +201,15 @@ export const STEPS: Step[] = [
     items: one,
   },
   {
+    // Issue 16: the order's first event, written with the order so no crash can lose it (decision 0020).
+    title: 'Domain event `order.placed` (the order as JSON text, for the event publisher)',
+    operation: 'TransactWriteItems · Put',
+    rule: '2 WRU per KB',
+    match: (e) => tx(e) && e.sk === '#EVENT',
+    part: 'table',
+    items: one,
+  },
+  {
     // Issue 11: the hold that caps a customer's unpaid orders (decision 0008), in the same transaction.
     title: "The customer's pending orders: the order's id added to the set, under `MAX_PENDING_ORDERS_PER_CUSTOMER`",
     operation: 'TransactWriteItems · Update',
