@@ -44,7 +44,12 @@ export const LowStockThreshold = /* @__PURE__ */ z
   .register(z.globalRegistry, { id: 'LowStockThreshold' });
 
 export const SetLowStockThresholdBody = /* @__PURE__ */ z
-  .strictObject({ threshold: /* @__PURE__ */ z.nullable(Quantity) })
+  .strictObject({
+    // 0 could never be crossed: stock never goes below 0.
+    threshold: /* @__PURE__ */ z.nullable(
+      z.number().check(z.int('must be an integer'), z.gte(1), z.lte(1_000_000_000)),
+    ),
+  })
   .register(z.globalRegistry, { id: 'SetLowStockThreshold' });
 
 export const AdjustStockBody = /* @__PURE__ */ z

@@ -23,7 +23,19 @@ export function eventPublisherRecordHandler({ eventOf, derivedEventOf, publisher
   return async (record: DynamoDBRecord): Promise<void> => {
     const image = record.dynamodb?.NewImage;
     if (record.eventName === 'MODIFY') {
-      const derived = derivedEventOf(record);
+      let derived: DomainEvent | undefined;
+      try {
+        derived = derivedEventOf(record);
+      } catch (error) {
+        // Permanent: a record it cannot read would otherwise hold the shard (and every event) for a day.
+        logger.error('unreadable change record on the stream, no event derived', {
+          sequenceNumber: record.dynamodb?.SequenceNumber,
+          keys: record.dynamodb?.Keys,
+          error: error as Error,
+        });
+        metrics.addMetric('EventRecordsMalformed', 'Count', 1);
+        return;
+      }
       if (derived) await publish(derived);
       return;
     }

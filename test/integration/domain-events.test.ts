@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { handler as adjustInventory } from '../../functions/http/adjust-inventory';
 import { handler as getProduct } from '../../functions/http/get-product';
 import { handler as setLowStockThreshold } from '../../functions/http/set-low-stock-threshold';
 import { handler as updateProduct } from '../../functions/http/update-product';
+import { handler as updateVariant } from '../../functions/http/update-variant';
 import type { StreamPollers } from '../../scripts/local/stream-poller';
 import { eventOfStreamImage } from '../../shared/adapters/dynamo/dynamo-event-records';
 import { lowStockEventOfStreamRecord } from '../../shared/adapters/dynamo/dynamo-stock-changes';
@@ -13,7 +15,14 @@ import type { WebhookDeliveryMessage } from '../../shared/domain/webhooks/webhoo
 import type { WebhookEndpoint } from '../../shared/domain/webhooks/webhook-endpoint';
 import { eventPublisherRecordHandler } from '../../shared/workers/event-publisher';
 import { streamBatchHandler } from '../../shared/workers/stream-batch';
-import { address, orderServiceWith, paidOrder, pendingOrder, stockedProduct } from '../support/checkout';
+import {
+  address,
+  orderServiceWith,
+  paidOrder,
+  pendingOrder,
+  stockedProduct,
+  variantProduct,
+} from '../support/checkout';
 import { invoke } from '../support/http-event';
 import { adminToken, testDocumentClient } from '../support/integration';
 import { eventually } from '../support/sqs-queue';
@@ -25,6 +34,9 @@ import { streamTo } from '../support/table-stream';
  * serverless.yml), the publisher as deployed, recording bus and queue in place of EventBridge and
  * SQS (so faults can be injected). The table is shared, so each test looks at its own orders.
  */
+// The first test reads serverless.yml through `serverless print` when its cache is cold (a fresh clone).
+jest.setTimeout(90_000);
+
 const endpoint = (events: WebhookEndpoint['events']): WebhookEndpoint => ({
   id: `we_${randomUUID().replaceAll('-', '')}`,
   url: 'https://erp.example.com/hooks',
@@ -196,6 +208,58 @@ describe('domain events through the table stream', () => {
           occurredAt: expect.any(String),
           data: { sku, productSku: sku, onHand: 5, reserved: 3, available: 2, lowStockThreshold: 3 },
         },
+      ]);
+    } finally {
+      await pollers.stop();
+    }
+  });
+
+  it('publishes inventory.low of a variant when an admin’s adjustment takes it below, and none for a price edit', async () => {
+    const sinks: Sinks = { bus: [], deliveries: [], failSends: 0 };
+    const pollers = await publishing(sinks, []);
+    try {
+      const { sku, variant } = await variantProduct({ S: 6, M: 6 });
+      const admin = adminToken();
+      const threshold = await invoke(setLowStockThreshold, {
+        method: 'PUT',
+        path: `/v1/inventory/${variant('S')}/low-stock-threshold`,
+        route: '/v1/inventory/{sku}/low-stock-threshold',
+        pathParameters: { sku: variant('S') },
+        body: { threshold: 5 },
+        token: admin,
+      });
+      expect(threshold.status).toBe(200);
+      const priced = await invoke(updateVariant, {
+        method: 'PATCH',
+        path: `/v1/products/${sku}/variants/${variant('S')}`,
+        route: '/v1/products/{sku}/variants/{variantSku}',
+        pathParameters: { sku, variantSku: variant('S') },
+        body: { price: 2500 },
+        token: admin,
+      });
+      expect(priced.status).toBe(200);
+      const adjusted = await invoke(adjustInventory, {
+        method: 'POST',
+        path: `/v1/inventory/${variant('S')}/adjustments`,
+        route: '/v1/inventory/{sku}/adjustments',
+        pathParameters: { sku: variant('S') },
+        body: { delta: -2, reason: 'damaged' },
+        token: admin,
+      });
+      expect(adjusted.status).toBe(200);
+      const low = () => sinks.bus.filter((event) => event.type === 'inventory.low' && event.data.productSku === sku);
+      await eventually(async () => low().length > 0, 'inventory.low of the variant');
+      // The price edit's product.updated came through the same stream, before the adjustment.
+      await eventually(
+        async () =>
+          sinks.bus.some(
+            (event) =>
+              event.type === 'product.updated' && (event.data.variant as { sku?: string } | null)?.sku === variant('S'),
+          ),
+        'the price edit’s event',
+      );
+      expect(low().map((event) => event.data)).toEqual([
+        { sku: variant('S'), productSku: sku, onHand: 4, reserved: 0, available: 4, lowStockThreshold: 5 },
       ]);
     } finally {
       await pollers.stop();

@@ -222,7 +222,14 @@ describe('PUT /v1/inventory/{sku}/low-stock-threshold', () => {
 
   it('refuses bad thresholds (400), unknown skus (404) and customers (403)', async () => {
     const sku = await newProduct();
-    for (const body of [{ threshold: -1 }, { threshold: 1.5 }, { threshold: '3' }, {}, { threshold: 3, extra: 1 }]) {
+    for (const body of [
+      { threshold: -1 },
+      { threshold: 0 },
+      { threshold: 1.5 },
+      { threshold: '3' },
+      {},
+      { threshold: 3, extra: 1 },
+    ]) {
       const refused = await setThreshold(sku, body);
       expect({ body, status: refused.status, code: refused.json.code }).toEqual({
         body,

@@ -3,6 +3,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { eventOfStreamImage, eventRecordPut } from '../../shared/adapters/dynamo/dynamo-event-records';
 import { lowStockEventOfStreamRecord } from '../../shared/adapters/dynamo/dynamo-stock-changes';
 import {
+  type DomainEvent,
   EVENT_ID_PATTERN,
   eventsOfTransition,
   newEventId,
@@ -11,6 +12,7 @@ import {
 import type { Order, OrderStatus } from '../../shared/domain/orders/order';
 import type { Transition } from '../../shared/domain/orders/order-ports';
 import { retryDelaySeconds } from '../../shared/domain/webhooks/webhook-delivery';
+import { eventPublisherRecordHandler } from '../../shared/workers/event-publisher';
 import { pendingOrder } from '../support/orders';
 
 const placedAt = '2026-12-08T10:00:00.000Z';
@@ -139,7 +141,8 @@ describe('inventory.low from the stream', () => {
     expect(event).toEqual({
       id: expect.stringMatching(EVENT_ID_PATTERN),
       type: 'inventory.low',
-      occurredAt: new Date(1796700000 * 1000).toISOString(),
+      // The end of the record's second: the stream gives seconds.
+      occurredAt: new Date(1796700000 * 1000 + 999).toISOString(),
       data: { sku: 'MUG', productSku: 'MUG', onHand: 10, reserved: 8, available: 2, lowStockThreshold: 3 },
     });
     // Read again (a retried batch): the same event, same id; another record: another id.
@@ -169,5 +172,40 @@ describe('inventory.low from the stream', () => {
     });
     const event = lowStockEventOfStreamRecord(record(variant(1), variant(0), { sk: '#VARIANT#TEE-M' }));
     expect(event?.data).toMatchObject({ sku: 'TEE-M', productSku: 'TEE', available: 0 });
+  });
+});
+
+describe('event publisher record handler', () => {
+  const published: DomainEvent[] = [];
+  const publisher = () => ({
+    publish: async (event: DomainEvent) => {
+      published.push(event);
+      return { deliveries: 0 };
+    },
+  });
+
+  it('skips a change record it cannot read (logged), so it never holds the shard', async () => {
+    const handle = eventPublisherRecordHandler({
+      eventOf: () => undefined,
+      derivedEventOf: () => {
+        throw new Error('unreadable image');
+      },
+      publisher,
+    });
+    await expect(handle({ eventName: 'MODIFY', dynamodb: {} } as DynamoDBRecord)).resolves.toBeUndefined();
+    expect(published).toEqual([]);
+  });
+
+  it('publishes what a change record makes, and an event record’s event', async () => {
+    const derived = orderPlacedEvent(order);
+    const handle = eventPublisherRecordHandler({
+      eventOf: () => derived,
+      derivedEventOf: () => derived,
+      publisher,
+    });
+    await handle({ eventName: 'MODIFY', dynamodb: {} } as DynamoDBRecord);
+    await handle({ eventName: 'INSERT', dynamodb: { NewImage: {} } } as DynamoDBRecord);
+    await handle({ eventName: 'REMOVE', dynamodb: { NewImage: {} } } as DynamoDBRecord);
+    expect(published).toEqual([derived, derived]);
   });
 });

@@ -2,6 +2,8 @@ import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, Update
 import { VariantRequiredError } from '../../domain/catalog/catalog-errors';
 import type { InventoryRepository } from '../../domain/inventory/inventory-ports';
 import type { StockAdjustment } from '../../domain/inventory/stock';
+import { ContentionError } from '../../errors';
+import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import { knownStockKey, locateStock } from './dynamo-catalog-repository';
 import { cancellationCodes, isConditionFailure } from './dynamo-client';
 import { keys } from './keys';
@@ -81,26 +83,40 @@ export function createDynamoInventoryRepository(db: DynamoDBDocumentClient, tabl
     async setLowStockThreshold(sku, threshold) {
       const key = (await located(sku))?.key;
       if (!key) return null;
-      try {
-        const { Attributes } = await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key,
-            UpdateExpression: threshold === null ? 'REMOVE lowStockThreshold' : 'SET lowStockThreshold = :threshold',
-            ConditionExpression: 'attribute_exists(PK)',
-            ...(threshold !== null && { ExpressionAttributeValues: { ':threshold': threshold } }),
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return {
-          sku,
-          lowStockThreshold: (Attributes?.lowStockThreshold as number | undefined) ?? null,
-          available: Math.max(0, (Attributes?.available as number | undefined) ?? 0),
-        };
-      } catch (error) {
-        if (isConditionFailure(error)) return null;
-        throw error;
-      }
+      // The item is the one checkouts reserve on: an edit that meets their transaction is tried again.
+      return retryOnConflict(
+        async () => {
+          try {
+            const { Attributes } = await db.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: key,
+                UpdateExpression:
+                  threshold === null ? 'REMOVE lowStockThreshold' : 'SET lowStockThreshold = :threshold',
+                ConditionExpression: 'attribute_exists(PK)',
+                ...(threshold !== null && { ExpressionAttributeValues: { ':threshold': threshold } }),
+                ReturnValues: 'ALL_NEW',
+              }),
+            );
+            return {
+              sku,
+              lowStockThreshold: (Attributes?.lowStockThreshold as number | undefined) ?? null,
+              available: Math.max(0, (Attributes?.available as number | undefined) ?? 0),
+            };
+          } catch (error) {
+            if (isConditionFailure(error)) return null;
+            if ((error as Error).name === 'TransactionConflictException') return CONFLICT;
+            throw error;
+          }
+        },
+        {
+          attempts: 8,
+          backoff: { baseMs: 10, capMs: 200 },
+          exhausted: () => {
+            throw new ContentionError(`Stock of ${sku} is changing too fast to set its threshold; try again.`);
+          },
+        },
+      );
     },
 
     async listAdjustments(sku, { limit, after }) {

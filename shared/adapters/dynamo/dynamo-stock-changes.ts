@@ -30,7 +30,7 @@ export function stockChangeOfStreamRecord(record: DynamoDBRecord): StockChange |
 
 /**
  * `inventory.low` of a stream record that took a sku's available stock below its threshold, or
- * undefined. Its time is the record's (to the second, as the stream gives it), its id is made from
+ * undefined. Its time is the record's (the end of its second: the stream gives seconds), its id is made from
  * the record's, so a record read again (a retried batch) makes the same event.
  */
 export function lowStockEventOfStreamRecord(record: DynamoDBRecord): DomainEvent | undefined {
@@ -38,5 +38,7 @@ export function lowStockEventOfStreamRecord(record: DynamoDBRecord): DomainEvent
   const changeId = record.eventID ?? record.dynamodb?.SequenceNumber;
   const seconds = record.dynamodb?.ApproximateCreationDateTime;
   if (!change || changeId === undefined || seconds === undefined) return undefined;
-  return inventoryLowEvent(change, changeId, new Date(seconds * 1000).toISOString()) ?? undefined;
+  // The stream tells the second; the end of it is when the change had surely happened (so an endpoint
+  // registered earlier in that second is not taken for one registered after the event).
+  return inventoryLowEvent(change, changeId, new Date(seconds * 1000 + 999).toISOString()) ?? undefined;
 }

@@ -247,25 +247,29 @@ export function createWebhookDeliverer(deps: WebhookDelivererDeps) {
       const kept = [...delivery.attempts, record].slice(-MAX_KEPT_ATTEMPTS);
       const report = (status: DeliveryStatus) =>
         deps.onAttempt?.({ ...record, endpointId: endpoint.id, eventType: delivery.eventType, outcome: status });
-      const recorded = (status: DeliveryStatus, nextAttemptAt: string | null) =>
-        deliveries.recordAttempt(ref, kept, { status, nextAttemptAt, firstAttemptAt });
+      // A manual retry meanwhile started a new round: this attempt is not recorded, and its message
+      // comes back at once to serve the new round (should the retry's own message have been lost; a
+      // second message of a round only waits for the first).
+      const recorded = async (status: DeliveryStatus, nextAttemptAt: string | null) => {
+        if (!(await deliveries.recordAttempt(ref, kept, { status, nextAttemptAt, firstAttemptAt })))
+          throw new RetryDeliveryLaterError(1, 'a manual retry started a new round meanwhile');
+      };
       if (isSuccess(outcome)) {
-        // A manual retry meanwhile started a new round: that round's message makes its own attempt.
-        if (!(await recorded('SUCCEEDED', null))) return 'done';
+        await recorded('SUCCEEDED', null);
         report('SUCCEEDED');
         return 'succeeded';
       }
       // Given up only once the whole retry time has passed; the last wait is cut to end there.
       const deadline = Date.parse(firstAttemptAt) + schedule.giveUpAfterSeconds * 1000;
       if (at.getTime() >= deadline) {
-        if (!(await recorded('FAILED', null))) return 'done';
+        await recorded('FAILED', null);
         report('FAILED');
         return 'failed';
       }
       const attempts = delivery.attempts.filter((earlier) => earlier.at >= firstAttemptAt).length + 1;
       const untilDeadline = Math.ceil((deadline - at.getTime()) / 1000);
       const delay = Math.max(1, Math.min(Math.max(retryDelaySeconds(attempts, schedule), circuitWait), untilDeadline));
-      if (!(await recorded('RETRYING', plusSeconds(at, delay)))) return 'done';
+      await recorded('RETRYING', plusSeconds(at, delay));
       report('RETRYING');
       throw new RetryDeliveryLaterError(delay, record.error ?? `answered ${record.status}`);
     },
