@@ -248,3 +248,51 @@ describe('queues', () => {
       expect({ id, sse: queue.Properties.SqsManagedSseEnabled }).toEqual({ id, sse: true });
   });
 });
+
+/** `${self:service}-${sls:stage}` as serverless.yml writes it (unresolved). */
+const STACK_NAME = `\${self:service}-\${sls:stage}`;
+
+describe('the event bus (contract §5.7)', () => {
+  const raw = yml as unknown as {
+    functions: Record<string, { iamRoleStatements?: string[]; events?: Array<{ stream?: Record<string, unknown> }> }>;
+    custom: { iam: Record<string, { Action: string[]; Resource: unknown }> };
+  };
+
+  it('is the stack’s own bus, cartwheel-<stage>, named in every function’s environment', () => {
+    expect(resources.EventBus).toEqual({
+      Type: 'AWS::Events::EventBus',
+      Properties: { Name: STACK_NAME },
+    });
+    expect(yml.provider.environment.EVENT_BUS_NAME).toBe(STACK_NAME);
+  });
+
+  it('is written to by the event publisher alone, which the table stream feeds with event records and stock changes', () => {
+    expect(raw.custom.iam.putEvents).toEqual({
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: 'EventBus.Arn',
+    });
+    const putters = Object.entries(raw.functions)
+      .filter(([, fn]) => (fn.iamRoleStatements ?? []).includes(`\${self:custom.iam.putEvents}`))
+      .map(([name]) => name);
+    expect(putters).toEqual(['event-publisher']);
+    const stream = raw.functions['event-publisher']?.events?.[0]?.stream as {
+      filterPatterns: unknown[];
+      maximumRecordAgeInSeconds: number;
+      maximumRetryAttempts: number;
+    };
+    expect(stream.filterPatterns).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['DomainEvent'] } } } },
+      { eventName: ['MODIFY'], dynamodb: { Keys: { SK: { S: ['#STOCK', { prefix: '#VARIANT#' }] } } } },
+    ]);
+    // Retried until the stream itself lets the record go (24 h): an event is not dropped earlier.
+    expect({ age: stream.maximumRecordAgeInSeconds, retries: stream.maximumRetryAttempts }).toEqual({
+      age: 86400,
+      retries: -1,
+    });
+    const table = resources.Table as Resource;
+    expect((table.Properties.StreamSpecification as { StreamViewType: string }).StreamViewType).toBe(
+      'NEW_AND_OLD_IMAGES',
+    );
+  });
+});
