@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { handler as createEndpoint } from '../../functions/http/create-webhook-endpoint';
 import { handler as deleteEndpoint } from '../../functions/http/delete-webhook-endpoint';
 import { handler as listEndpoints } from '../../functions/http/list-webhook-endpoints';
@@ -6,6 +5,7 @@ import { LOCAL_WEBHOOK_SIGNING_KEY } from '../../shared/production-safety';
 import { invoke } from '../support/http-event';
 import { adminToken, customerToken } from '../support/integration';
 import { useOwnTable } from '../support/own-table';
+import { localEndpointSecret } from '../support/webhook-receiver';
 
 // The endpoints are shop-wide (and limited in number): a table of this file's own.
 useOwnTable('webhook-endpoints');
@@ -37,10 +37,7 @@ describe('webhook endpoints (admin; DynamoDB Local, local mode)', () => {
     });
     expect(created.headers.location).toBe(`/v1/admin/webhook-endpoints/${created.json.id}`);
     // Derived from the shop's key and the id, never stored: recomputed independently here.
-    const expected = createHmac('sha256', LOCAL_WEBHOOK_SIGNING_KEY)
-      .update(`webhook-endpoint:${created.json.id}`)
-      .digest('base64url');
-    expect(created.json.secret).toBe(`whsec_${expected}`);
+    expect(created.json.secret).toBe(localEndpointSecret(LOCAL_WEBHOOK_SIGNING_KEY, created.json.id));
 
     const listed = await list();
     expect(listed.status).toBe(200);

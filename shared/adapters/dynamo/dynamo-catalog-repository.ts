@@ -19,7 +19,7 @@ import {
 import { productCreatedEvent, productUpdatedEvent } from '../../domain/events/domain-event';
 import type { StockLevel } from '../../domain/inventory/stock';
 import { batchGetItems } from './batch-get';
-import { cancellationCodes } from './dynamo-client';
+import { cancellationCodes, committedUnlessRefused } from './dynamo-client';
 import { eventRecordPut } from './dynamo-event-records';
 import { toShippingMethodSet } from './dynamo-shipping-method-repository';
 import { GSI1, GSI2, keys, stockKey } from './keys';
@@ -256,22 +256,6 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     return { found, extra };
   }
 
-  /**
-   * A change and its event in one transaction: true when it committed, false when the change's
-   * condition refused it or a transaction in flight held the item (the caller re-reads and tries again).
-   */
-  async function committedUnlessRefused(items: TransactItem[]): Promise<boolean> {
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return false;
-      if (error instanceof Error && error.name === 'TransactionConflictException') return false;
-      throw error;
-    }
-  }
-
   return {
     async create(product, variants) {
       const items: TransactItem[] = [
@@ -307,7 +291,7 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     },
 
     async replace(product, expectedVersion) {
-      return committedUnlessRefused([
+      return committedUnlessRefused(db, [
         {
           Put: {
             TableName: tableName,
@@ -351,7 +335,7 @@ export function createDynamoCatalogRepository(db: DynamoDBDocumentClient, tableN
     async replaceVariant(variant, expectedVersion, product) {
       // The variant's own fields only: its stock counters, in the same item, move with checkouts meanwhile.
       const fields = VARIANT_FIELDS.filter((field) => field !== 'sku' && field !== 'productSku');
-      return committedUnlessRefused([
+      return committedUnlessRefused(db, [
         {
           Update: {
             TableName: tableName,

@@ -1,5 +1,5 @@
 import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The low-level client. The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_DYNAMODB`
@@ -50,6 +50,27 @@ export function cancellationCodes(error: unknown): string[] | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
   const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code ?? 'None');
+}
+
+/**
+ * Runs a transaction whose first item is the change it is conditional on (the rest ride along: work
+ * records, events, ledger entries): true when it committed, false when that first item's condition
+ * refused it or another transaction held one of its items (the caller re-reads and decides). A
+ * refusal of any other item is not an ordinary outcome and is thrown, as is every other error.
+ */
+export async function committedUnlessRefused(
+  db: DynamoDBDocumentClient,
+  items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+): Promise<boolean> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return false;
+    if (error instanceof Error && error.name === 'TransactionConflictException') return false;
+    throw error;
+  }
 }
 
 /**

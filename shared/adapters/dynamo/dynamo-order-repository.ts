@@ -11,7 +11,7 @@ import { holdsReleasedBy, type OrderHolds } from '../../domain/orders/order-hold
 import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
 import { fulfilmentWork, ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
 import { cartEmptying } from './dynamo-cart-repository';
-import { cancellationCodes, laterThan } from './dynamo-client';
+import { cancellationCodes, committedUnlessRefused, laterThan } from './dynamo-client';
 import { eventRecordPut } from './dynamo-event-records';
 import { completionUpdate } from './dynamo-idempotency-store';
 import { ledgerEntryItem } from './dynamo-sales-ledger';
@@ -302,59 +302,41 @@ export function createDynamoOrderRepository(
       if (ledger) items.push(ledgerEntryItem(tableName, ledger));
       for (const fact of eventsOfTransition(transition, updated)) items.push(eventRecordPut(tableName, fact));
       items.push(...holdReleases(tableName, holdsReleasedBy(transition)));
-      try {
-        await db.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return false;
-        throw error;
-      }
+      return committedUnlessRefused(db, items);
     },
 
     async recordCarrierShipment(order, shipmentId, at) {
       const updatedAt = laterThan(order.updatedAt, at);
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.order(order.orderId),
-                  UpdateExpression: 'SET carrierShipmentId = :shipment, updatedAt = :at',
-                  ConditionExpression:
-                    '#status = :paid AND updatedAt = :seen AND attribute_not_exists(carrierShipmentId)',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':shipment': shipmentId,
-                    ':at': updatedAt,
-                    ':paid': 'PAID',
-                    ':seen': order.updatedAt,
-                  },
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...keys.carrierShipment(shipmentId),
-                    type: 'CarrierShipment',
-                    orderId: order.orderId,
-                    createdAt: updatedAt,
-                  },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-            ],
-          }),
-        );
-        return { ...order, carrierShipmentId: shipmentId, updatedAt };
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (codes?.[0] === 'ConditionalCheckFailed' || codes?.includes('TransactionConflict')) return null;
-        throw error;
-      }
+      const committed = await committedUnlessRefused(db, [
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.order(order.orderId),
+            UpdateExpression: 'SET carrierShipmentId = :shipment, updatedAt = :at',
+            ConditionExpression: '#status = :paid AND updatedAt = :seen AND attribute_not_exists(carrierShipmentId)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':shipment': shipmentId,
+              ':at': updatedAt,
+              ':paid': 'PAID',
+              ':seen': order.updatedAt,
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.carrierShipment(shipmentId),
+              type: 'CarrierShipment',
+              orderId: order.orderId,
+              createdAt: updatedAt,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ]);
+      return committed ? { ...order, carrierShipmentId: shipmentId, updatedAt } : null;
     },
 
     async redriveFulfilment({ order, shippingAddress, event }) {
