@@ -165,14 +165,27 @@ class ShardReader {
     try {
       page = await this.getRecords(state.iterator, signal);
     } catch (error) {
-      if ((error as Error).name !== 'ExpiredIteratorException') throw error;
-      // Unused for 15 minutes (the loop stalled): resume after the last record seen.
-      state.iterator = await this.iterator(
-        shardId,
-        state.lastSequenceNumber === undefined ? this.startingPosition : 'AFTER_SEQUENCE_NUMBER',
-        state.lastSequenceNumber,
-      );
-      return 0;
+      const name = (error as Error).name;
+      if (name === 'ExpiredIteratorException') {
+        // Unused for 15 minutes (the loop stalled): resume after the last record seen.
+        state.iterator = await this.iterator(
+          shardId,
+          state.lastSequenceNumber === undefined ? this.startingPosition : 'AFTER_SEQUENCE_NUMBER',
+          state.lastSequenceNumber,
+        );
+        return 0;
+      }
+      if (name === 'TrimmedDataAccessException') {
+        // The iterator's position is no longer in the shard. In AWS: records older than 24 h,
+        // which Lambda skips by going on from the oldest record left. DynamoDB Local also says so
+        // for an iterator taken while the shard was empty once another table's write has moved its
+        // sequence numbers on (they are shared by every table): that shard's records are all
+        // still there, and reading from the oldest one loses none of them.
+        log(`${label}: ${shardId} was trimmed past the reader's position; going on from its oldest record`);
+        state.iterator = await this.iterator(shardId, 'TRIM_HORIZON');
+        return 0;
+      }
+      throw error;
     }
     const records = (page.Records ?? []).map((record) => toLambdaStreamRecord(record, { streamArn: this.streamArn }));
     const wanted = records.filter((record) => passesFilters(record, this.source.filterPatterns));
