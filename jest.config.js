@@ -24,6 +24,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/integration-env.ts'],
     },
+    {
+      ...common,
+      // The CloudFormation template as `serverless package` generates it (packaged once, in globalSetup).
+      displayName: 'template',
+      testMatch: ['<rootDir>/test/template/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/template-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/template-global-teardown.ts',
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
   testTimeout: 30000,

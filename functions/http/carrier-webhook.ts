@@ -8,9 +8,12 @@ import {
 import type { TrackingReceipt, TrackingUpdate } from '../../shared/domain/fulfilment/tracking-service';
 import { ok } from '../../shared/http/responses';
 import { logger, metrics } from '../../shared/observability';
+import { traceOrder } from '../../shared/trace-context';
 
 function report(update: TrackingUpdate, receipt: TrackingReceipt): void {
   const outcome = receipt.duplicate ? 'duplicate' : receipt.outcome.outcome;
+  // The request's lines name the order it was about (its own request id stays its correlation id).
+  if (!receipt.duplicate && 'orderId' in receipt.outcome) traceOrder(receipt.outcome.orderId);
   const context = {
     eventId: update.eventId,
     shipmentId: update.shipmentId,

@@ -10,6 +10,7 @@ import { RateLimitedError } from '../domain/rate-limit/rate-limit-errors';
 import type { RateLimitDecision, RateLimiter } from '../domain/rate-limit/rate-limiter';
 import type * as z from '../lib/zod';
 import { logger } from '../observability';
+import { invocationTraceHeader, withTrace } from '../trace-context';
 import type { IdempotencyRunner, IdempotentRoute } from './idempotency';
 import { authenticate } from './middlewares/authenticate';
 import { bodyLimit } from './middlewares/body-limit';
@@ -17,7 +18,7 @@ import { jsonBody } from './middlewares/json-body';
 import { problemErrors } from './middlewares/problem-errors';
 import { publishMetrics } from './middlewares/publish-metrics';
 import { rateLimit, requestsPolicy } from './middlewares/rate-limit';
-import { requestContext } from './middlewares/request-context';
+import { requestContext, requestIdFrom } from './middlewares/request-context';
 import { responseHeaders } from './middlewares/response-headers';
 import { validateRequest } from './middlewares/validate-request';
 import { type HttpEvent, type HttpResponse, header, stateOf } from './request-state';
@@ -158,7 +159,7 @@ function httpRoute<Spec extends RouteSpec>(
   if (spec.body) handler.use(jsonBody({ optional: bodyIsOptional(spec) }));
   handler.use(validateRequest(spec));
 
-  return handler.handler(async (event, context) => {
+  const routed = handler.handler(async (event, context) => {
     const state = stateOf(event);
     const ctx = {
       params: state.params,
@@ -186,4 +187,10 @@ function httpRoute<Spec extends RouteSpec>(
       ),
     );
   });
+  // The request is the start of a trace: its id correlates whatever it causes (shared/trace-context.ts).
+  return (event: HttpEvent, context: Context) =>
+    withTrace(
+      { correlationId: requestIdFrom(header(event, 'x-request-id')), traceHeader: invocationTraceHeader() },
+      () => routed(event, context),
+    );
 }

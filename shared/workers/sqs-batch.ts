@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics } from '../observability';
+import { countColdStart, logger, metrics } from '../observability';
+import { invocationTraceHeader, type TraceContext, withTrace } from '../trace-context';
 import { processBatch } from './partial-batch';
 
 export interface SqsBatchOptions {
@@ -33,16 +34,26 @@ export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<voi
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
+    countColdStart(context);
     const processor = new BatchProcessor(EventType.SQS);
     /** Records of this batch held back with ChangeMessageVisibility, and for how long. */
     const held = new Map<string, number>();
     let heldBecause: unknown;
+    // Each record in its own trace, and one line when it is done: an order's messages show in its trace.
+    const traced = (record: SQSRecord) =>
+      withTrace(traceOfMessage(record), async () => {
+        await handleRecord(record);
+        logger.info('message handled', {
+          messageId: record.messageId,
+          receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+        });
+      });
     const handle =
       !delayOf || !hold
-        ? handleRecord
+        ? traced
         : async (record: SQSRecord) => {
             try {
-              await handleRecord(record);
+              await traced(record);
             } catch (error) {
               const seconds = delayOf(error, record);
               if (seconds !== undefined && (await hold(record, seconds))) {
@@ -61,7 +72,9 @@ export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<voi
         (failures) => {
           for (const { record, error } of failures) {
             if (held.has(record.messageId)) continue;
-            logger.warn('record failed; SQS will redeliver it', { messageId: record.messageId, error });
+            withTrace(traceOfMessage(record), () =>
+              logger.warn('record failed; SQS will redeliver it', { messageId: record.messageId, error }),
+            );
           }
           metrics.addMetric('QueueRecordsFailed', 'Count', failures.length);
         },
@@ -77,5 +90,22 @@ export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<voi
       }
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
+  };
+}
+
+/**
+ * The trace a message carries (shared/trace-context.ts): its `correlationId` and `orderId`
+ * attributes, and the X-Ray header of this invocation (which Lambda links to the sender's trace
+ * by the message's `AWSTraceHeader`) for the work it sends on. A message without a correlation id
+ * starts a trace of its own, named by the message id.
+ */
+function traceOfMessage(record: SQSRecord): TraceContext {
+  const attributes = record.messageAttributes ?? {};
+  const orderId = attributes.orderId?.stringValue;
+  const traceHeader = invocationTraceHeader() ?? record.attributes?.AWSTraceHeader;
+  return {
+    correlationId: attributes.correlationId?.stringValue ?? record.messageId,
+    ...(orderId !== undefined && { orderId }),
+    ...(traceHeader !== undefined && { traceHeader }),
   };
 }

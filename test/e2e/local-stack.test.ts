@@ -382,10 +382,21 @@ describe('after checkout, the workers take over', () => {
     return execFileSync('npm', args, { cwd: repoRoot, env, encoding: 'utf8' }).trim();
   }
 
-  async function order(token: string, sku: string, quantity: number, paymentToken: string): Promise<OrderView> {
+  async function order(
+    token: string,
+    sku: string,
+    quantity: number,
+    paymentToken: string,
+    requestId?: string,
+  ): Promise<OrderView> {
     const response = await api('/v1/orders', {
       method: 'POST',
-      headers: { ...bearer(token), 'content-type': 'application/json', 'idempotency-key': `e2e-${unique()}` },
+      headers: {
+        ...bearer(token),
+        'content-type': 'application/json',
+        'idempotency-key': `e2e-${unique()}`,
+        ...(requestId !== undefined && { 'x-request-id': requestId }),
+      },
       body: JSON.stringify({ items: [{ sku, quantity }], shippingAddress, paymentToken }),
     });
     expect(response.status).toBe(201);
@@ -565,6 +576,75 @@ describe('after checkout, the workers take over', () => {
       const deliveries = ((await listed.json()) as { items: Array<{ eventId: string; status: string }> }).items;
       for (const event of events)
         expect(deliveries.find((delivery) => delivery.eventId === event.id)).toMatchObject({ status: 'SUCCEEDED' });
+    } finally {
+      await api(`/v1/admin/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', headers: bearer(admin) });
+      await receiver.stop();
+    }
+  }, 90_000);
+
+  test('one order’s log lines, in every function it goes through, carry its correlation id (the request id) and its order id', async () => {
+    const receiver = await startWebhookReceiver();
+    const admin = stack.token('e2e-admin', 'admin');
+    const registered = await api('/v1/admin/webhook-endpoints', {
+      method: 'POST',
+      ...json(admin, { url: `${receiver.url}/hooks`, events: ['order.paid'] }),
+    });
+    expect(registered.status).toBe(201);
+    const endpoint = (await registered.json()) as { id: string };
+    try {
+      const { token } = await customerWithEmail();
+      const requestId = `e2e-trace-${unique().toLowerCase()}`;
+      const placed = await order(token, await ownProduct(2, 2500), 1, 'tok_visa', requestId);
+      interface LogLine {
+        function_name?: string;
+        message: string;
+        correlationId?: string;
+        orderId?: string;
+      }
+      // The functions' structured lines, as `npm start` prints them (`[api]      {…}`).
+      const logLines = (): LogLine[] =>
+        stack
+          .output()
+          .split('\n')
+          .flatMap((line) => {
+            const start = line.indexOf('{"level"');
+            if (start < 0) return [];
+            try {
+              return [JSON.parse(line.slice(start)) as LogLine];
+            } catch {
+              return [];
+            }
+          });
+      const functionsOf = (lines: LogLine[]) =>
+        new Set(lines.map((line) => (line.function_name ?? '').replace(/^cartwheel-local-/, '')));
+      // Placed, paid, shipped, delivered: every step's work and events, and the paid event's webhook.
+      const expected = [
+        'create-order',
+        'work-forwarder',
+        'event-publisher',
+        'payment-worker',
+        'fulfilment-worker',
+        'notification-worker',
+        'webhook-worker',
+      ];
+      const traced = await eventually(
+        async () => logLines().filter((line) => line.correlationId === requestId),
+        (lines) =>
+          expected.every((name) => functionsOf(lines).has(name)) &&
+          lines.filter((line) => line.function_name?.endsWith('notification-worker')).length >= 3,
+        `log lines of order ${placed.orderId} from ${expected.join(', ')} (and three e-mails)`,
+      );
+      expect(await readOrder(token, placed.orderId)).toMatchObject({ status: 'DELIVERED' });
+      // Every line of the trace names the order...
+      expect(traced.filter((line) => line.orderId !== placed.orderId)).toEqual([]);
+      // ...and every line of the order's work (not requests about it, which have their own ids) is in it.
+      const workers = logLines().filter(
+        (line) =>
+          line.orderId === placed.orderId &&
+          !/-(create-order|get-order|carrier-webhook)$/.test(line.function_name ?? ''),
+      );
+      expect(workers.filter((line) => line.correlationId !== requestId)).toEqual([]);
+      expect(functionsOf(traced)).toEqual(new Set(expected));
     } finally {
       await api(`/v1/admin/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', headers: bearer(admin) });
       await receiver.stop();

@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as createOrder } from '../../functions/http/create-order';
+import { handler as paymentWorker } from '../../functions/queue/payment-worker';
 import type { StreamPollers } from '../../scripts/local/stream-poller';
-import { workOfStreamImage } from '../../shared/adapters/dynamo/dynamo-work-outbox';
+import { createDynamoWorkOutbox, workOfStreamImage } from '../../shared/adapters/dynamo/dynamo-work-outbox';
+import { keys } from '../../shared/adapters/dynamo/keys';
 import { createSqsWorkQueue } from '../../shared/adapters/sqs/sqs-work-queue';
 import type { WorkMessage, WorkQueue } from '../../shared/domain/orders/order-work';
 import { streamBatchHandler } from '../../shared/workers/stream-batch';
 import { workForwarderRecordHandler } from '../../shared/workers/work-forwarder';
 import { address, orderServiceWith, outboxRecord, stockedProduct, stockOf } from '../support/checkout';
-import { testDocumentClient } from '../support/integration';
+import { invoke, lambdaContext } from '../support/http-event';
+import { customerToken, tableName, testDocumentClient } from '../support/integration';
+import { sqsEvent, sqsRecord } from '../support/sqs-event';
 import { drainQueue, eventually } from '../support/sqs-queue';
 import { streamTo } from '../support/table-stream';
 
@@ -156,5 +167,76 @@ describe('handing follow-up work to its queue through the table stream', () => {
     expect(order.status).toBe('PENDING_PAYMENT');
     expect(answersToLose).toBe(0); // the resend was made
     expect(await stockOf(db, sku)).toEqual({ onHand: 5, reserved: 2, available: 3 });
+  });
+
+  it('carries the trace of the request that placed an order (its id and X-Ray header) to the message and to the work that follows', async () => {
+    const requestId = `trace-${randomUUID()}`;
+    // What Lambda sets for the invocation when active tracing is on.
+    const traceHeader = 'Root=1-6756a1b2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1';
+    await withQueue(async (queueUrl) => {
+      const pollers = await forwardingTo(createSqsWorkQueue(sqs, queueUrl));
+      try {
+        const sku = await stockedProduct(3, 900);
+        process.env._X_AMZN_TRACE_ID = traceHeader;
+        const placed = await invoke(createOrder, {
+          method: 'POST',
+          path: '/v1/orders',
+          body: lines(sku),
+          headers: { 'Idempotency-Key': randomUUID(), 'X-Request-Id': requestId },
+          token: customerToken(`trace-${randomUUID()}`),
+        }).finally(() => {
+          delete process.env._X_AMZN_TRACE_ID;
+        });
+        expect(placed.status).toBe(201);
+        expect(placed.headers['x-request-id']).toBe(requestId);
+        const { orderId } = placed.json as { orderId: string };
+        const stored = await db.send(new GetCommand({ TableName: tableName(), Key: keys.order(orderId) }));
+        expect(stored.Item?.correlationId).toBe(requestId);
+
+        let sent: Message | undefined;
+        await eventually(async () => {
+          const { Messages = [] } = await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: queueUrl,
+              MaxNumberOfMessages: 10,
+              WaitTimeSeconds: 1,
+              MessageAttributeNames: ['All'],
+              // (the SQS emulator returns AWSTraceHeader only with the system attributes asked for as `All`)
+              MessageSystemAttributeNames: ['All'],
+              AttributeNames: ['All'],
+            }),
+          );
+          sent ??= Messages.find((message) => message.MessageAttributes?.orderId?.StringValue === orderId);
+          return sent !== undefined;
+        }, 'the order’s payment message');
+        expect(sent?.MessageAttributes?.correlationId?.StringValue).toBe(requestId);
+        expect(sent?.Attributes?.AWSTraceHeader).toBe(traceHeader);
+
+        // The payment worker gets it as Lambda hands it over; the work its transition starts keeps the trace.
+        const attribute = (stringValue: string) => ({
+          stringValue,
+          dataType: 'String',
+          stringListValues: [],
+          binaryListValues: [],
+        });
+        const record = sqsRecord(JSON.parse(sent?.Body ?? '{}'));
+        record.messageAttributes = { correlationId: attribute(requestId), orderId: attribute(orderId) };
+        record.attributes.AWSTraceHeader = traceHeader;
+        expect(await paymentWorker(sqsEvent([record]), lambdaContext('payment-worker'))).toEqual({
+          batchItemFailures: [],
+        });
+        expect(await outboxRecord(db, orderId, 'FULFILMENT')).toMatchObject({ correlationId: requestId, traceHeader });
+        expect(await outboxRecord(db, orderId, 'NOTIFY_PAID')).toMatchObject({ correlationId: requestId, traceHeader });
+
+        // The reconcile job re-sends a record with the trace it stored, whatever trace it runs in.
+        const due = await createDynamoWorkOutbox(db, tableName()).due({ dueBefore: '9999', limit: 10_000 });
+        expect(due.find((work) => work.orderId === orderId && work.kind === 'FULFILMENT')?.trace).toEqual({
+          correlationId: requestId,
+          traceHeader,
+        });
+      } finally {
+        await pollers.stop();
+      }
+    });
   });
 });

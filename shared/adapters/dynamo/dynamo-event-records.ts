@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DomainEvent, EVENT_ID_PATTERN, EVENT_TYPES } from '../../domain/events/domain-event';
+import { traceAttributes } from '../../trace-context';
 import { keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -21,6 +22,8 @@ export function eventRecordPut(tableName: string, event: DomainEvent): TransactI
     Put: {
       TableName: tableName,
       Item: {
+        // The trace of the fact, for the publisher's log lines and the deliveries' messages.
+        ...traceAttributes(),
         ...keys.event(event.id),
         type: 'DomainEvent',
         eventType: event.type,

@@ -10,6 +10,7 @@ import type { Order, OrderStatus } from '../../domain/orders/order';
 import { holdsReleasedBy, type OrderHolds } from '../../domain/orders/order-holds';
 import type { OrderRepository, Placement, PlacementOutcome, Transition } from '../../domain/orders/order-ports';
 import { fulfilmentWork, ledgerOfTransition, paymentWork, workOfTransition } from '../../domain/orders/order-work';
+import { currentTrace, traceOrder, withOrderTrace } from '../../trace-context';
 import { cartEmptying } from './dynamo-cart-repository';
 import { cancellationCodes, committedUnlessRefused, laterThan } from './dynamo-client';
 import { eventRecordPut } from './dynamo-event-records';
@@ -167,7 +168,7 @@ export function createDynamoOrderRepository(
     };
   }
 
-  return {
+  const repository: OrderRepository = {
     async place(placement: Placement): Promise<PlacementOutcome> {
       const { order } = placement;
       const items: TransactItem[] = order.items.map((line) => stockUpdate(tableName, line, line.quantity, 'reserve'));
@@ -402,5 +403,20 @@ export function createDynamoOrderRepository(
       ...keys.order(order.orderId),
       ...keys.orderStatusIndex(order.status, order.createdAt, order.orderId),
     }),
+  };
+
+  // An order is placed in the trace of the request placing it, and keeps its correlation id: every
+  // later change writes its work and events in the order's trace (shared/trace-context.ts).
+  return {
+    ...repository,
+    place(placement) {
+      traceOrder(placement.order.orderId);
+      const correlationId = currentTrace()?.correlationId;
+      return repository.place(
+        correlationId === undefined ? placement : { ...placement, order: { ...placement.order, correlationId } },
+      );
+    },
+    transition: (transition) => withOrderTrace(transition.order, () => repository.transition(transition)),
+    redriveFulfilment: (redrive) => withOrderTrace(redrive.order, () => repository.redriveFulfilment(redrive)),
   };
 }

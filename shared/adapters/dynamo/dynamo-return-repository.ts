@@ -16,6 +16,7 @@ import {
 import { refundEntry } from '../../domain/reports/sales-ledger';
 import type { OrderReturn, ReturnStatus } from '../../domain/returns/return';
 import type { ReturnRepository } from '../../domain/returns/return-ports';
+import { withOrderTrace } from '../../trace-context';
 import { cancellationCodes, laterThan } from './dynamo-client';
 import { eventRecordPut } from './dynamo-event-records';
 import { orderItem, stockUpdate } from './dynamo-order-repository';
@@ -144,46 +145,53 @@ export function createDynamoReturnRepository(
     },
 
     request: ({ order, ret, returned, event }) =>
-      commit([
-        orderPut(order, event, { returnedQuantities: returned }),
-        returnPut(ret, null),
-        notification(ret, 'RETURN_REQUESTED', event.at),
-        eventRecordPut(tableName, returnRequestedEvent(ret, event.at)),
-      ]),
+      withOrderTrace(order, () =>
+        commit([
+          orderPut(order, event, { returnedQuantities: returned }),
+          returnPut(ret, null),
+          notification(ret, 'RETURN_REQUESTED', event.at),
+          eventRecordPut(tableName, returnRequestedEvent(ret, event.at)),
+        ]),
+      ),
 
     reject: ({ order, ret, returned, event }) =>
-      commit([
-        orderPut(order, event, { returnedQuantities: returned }),
-        returnPut(ret, 'REQUESTED'),
-        notification(ret, 'RETURN_REJECTED', event.at),
-      ]),
+      withOrderTrace(order, () =>
+        commit([
+          orderPut(order, event, { returnedQuantities: returned }),
+          returnPut(ret, 'REQUESTED'),
+          notification(ret, 'RETURN_REJECTED', event.at),
+        ]),
+      ),
 
     receive: ({ order, ret, receivedQuantities, event }) =>
-      commit([
-        orderPut(order, event, { receivedQuantities }),
-        returnPut(ret, 'REQUESTED'),
-        // The units are back on the shelf: on hand and available again.
-        ...ret.items.map((line) => {
-          const bought = order.items.find((candidate) => candidate.sku === line.sku);
-          return stockUpdate(tableName, { sku: line.sku, productSku: bought?.productSku }, line.quantity, 'restock');
-        }),
-        workPut(returnRefundWork(order.orderId, ret.returnId), event.at),
-        notification(ret, 'RETURN_RECEIVED', event.at),
-        eventRecordPut(tableName, returnReceivedEvent(ret, event.at)),
-      ]),
+      withOrderTrace(order, () =>
+        commit([
+          orderPut(order, event, { receivedQuantities }),
+          returnPut(ret, 'REQUESTED'),
+          // The units are back on the shelf: on hand and available again.
+          ...ret.items.map((line) => {
+            const bought = order.items.find((candidate) => candidate.sku === line.sku);
+            return stockUpdate(tableName, { sku: line.sku, productSku: bought?.productSku }, line.quantity, 'restock');
+          }),
+          workPut(returnRefundWork(order.orderId, ret.returnId), event.at),
+          notification(ret, 'RETURN_RECEIVED', event.at),
+          eventRecordPut(tableName, returnReceivedEvent(ret, event.at)),
+        ]),
+      ),
 
-    recordRefund: ({ order, ret, refundId, event }) => {
-      const refunded = (order.refunded ?? 0) + ret.refundAmount;
-      // Never more than was charged: a return priced from a stale order cannot push the refunds past the total.
-      if (refunded > order.total) throw new Error(`order ${order.orderId}: refunds would exceed the charge`);
-      return commit([
-        orderPut(order, event, { refunded }),
-        returnPut({ ...ret, status: 'REFUNDED', refundId, updatedAt: event.at }, 'RECEIVED'),
-        ledgerEntryItem(tableName, refundEntry(order, event.at, ret.refundAmount, ret.returnId)),
-        workRecordDelete(tableName, returnRefundWork(order.orderId, ret.returnId)),
-        notification(ret, 'RETURN_REFUNDED', event.at),
-        eventRecordPut(tableName, returnRefundedEvent(changed(order, event, { refunded }), ret, event.at)),
-      ]);
-    },
+    recordRefund: ({ order, ret, refundId, event }) =>
+      withOrderTrace(order, () => {
+        const refunded = (order.refunded ?? 0) + ret.refundAmount;
+        // Never more than was charged: a return priced from a stale order cannot push the refunds past the total.
+        if (refunded > order.total) throw new Error(`order ${order.orderId}: refunds would exceed the charge`);
+        return commit([
+          orderPut(order, event, { refunded }),
+          returnPut({ ...ret, status: 'REFUNDED', refundId, updatedAt: event.at }, 'RECEIVED'),
+          ledgerEntryItem(tableName, refundEntry(order, event.at, ret.refundAmount, ret.returnId)),
+          workRecordDelete(tableName, returnRefundWork(order.orderId, ret.returnId)),
+          notification(ret, 'RETURN_REFUNDED', event.at),
+          eventRecordPut(tableName, returnRefundedEvent(changed(order, event, { refunded }), ret, event.at)),
+        ]);
+      }),
   };
 }

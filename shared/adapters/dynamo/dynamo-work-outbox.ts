@@ -10,7 +10,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DueWork, Work, WorkOutbox, WorkQueueName, WorkRef } from '../../domain/orders/order-work';
+import type { DueWork, Work, WorkOutbox, WorkQueueName, WorkRef, WorkTrace } from '../../domain/orders/order-work';
+import { traceAttributes } from '../../trace-context';
 import { applied } from './dynamo-client';
 import { GSI1, keys } from './keys';
 
@@ -21,9 +22,10 @@ export const OUTBOX_SHARD_COUNT = 8;
 export const outboxShard = (orderId: string) =>
   (createHash('sha256').update(orderId).digest()[0] ?? 0) % OUTBOX_SHARD_COUNT;
 
-/** A work record as stored. */
+/** A work record as stored, with the trace it belongs to (the current one, or the work's own). */
 function workRecordItem(work: Work, createdAt: string, dueAt: string) {
   return {
+    ...(work.trace ?? traceAttributes()),
     ...keys.outbox(work.orderId, work.kind),
     ...keys.outboxIndex(outboxShard(work.orderId), createdAt, work.orderId, work.kind),
     type: 'WorkRecord',
@@ -60,7 +62,14 @@ export function workOfStreamImage(image: Record<string, unknown>): Work | 'malfo
     typeof message === 'object' &&
     message !== null &&
     (message as { orderId?: unknown }).orderId === orderId;
-  return wellFormed ? ({ orderId, kind, queue, message } as Work) : 'malformed';
+  return wellFormed ? ({ orderId, kind, queue, message, ...traceOfItem(item) } as Work) : 'malformed';
+}
+
+/** The trace a work record stored, as its work carries it on. */
+function traceOfItem(item: Record<string, unknown>): { trace?: WorkTrace } {
+  const { correlationId, traceHeader } = item;
+  if (typeof correlationId !== 'string') return {};
+  return { trace: { correlationId, ...(typeof traceHeader === 'string' && { traceHeader }) } };
 }
 
 /** The Put of a new work record, for the transaction that starts the work. */
@@ -96,6 +105,7 @@ export function createDynamoWorkOutbox(db: DynamoDBDocumentClient, tableName: st
           queue: item.queue,
           message: item.message,
           dueAt: item.dueAt,
+          ...traceOfItem(item),
         } as DueWork);
       after = result.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (after && work.length < limit);

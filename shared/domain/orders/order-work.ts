@@ -51,6 +51,17 @@ export interface Work {
   kind: WorkKind;
   queue: WorkQueueName;
   message: WorkMessage;
+  /** The trace the work belongs to, as its record stored it (for a re-send to carry on). */
+  trace?: WorkTrace;
+}
+
+/**
+ * The trace of the request that started an order's work: its correlation id, and the X-Ray header
+ * that links the worker's trace to it (opaque here; shared/trace-context.ts).
+ */
+export interface WorkTrace {
+  correlationId: string;
+  traceHeader?: string;
 }
 
 export const paymentWork = (order: Pick<Order, 'orderId' | 'total' | 'currency'>, paymentToken: string): Work => ({
@@ -114,7 +125,8 @@ export const fulfilmentWork = (orderId: string): Work => ({
 
 /** A queue of follow-up work (SQS in AWS and locally). */
 export interface WorkQueue {
-  send(message: WorkMessage): Promise<void>;
+  /** With `trace`: the work's own; otherwise the message belongs to the current one. */
+  send(message: WorkMessage, trace?: WorkTrace): Promise<void>;
 }
 
 /** A work record that is due: handed to its queue long enough ago to be lost, its work still not done. */

@@ -158,6 +158,11 @@ export interface Order {
    * returns' refunds otherwise. Absent on orders from before returns: their payment status says it.
    */
   refunded?: number;
+  /**
+   * The request id of the call that placed it (internal; absent before correlation ids): its work,
+   * messages and events carry it, so the logs of every function that touched the order share it.
+   */
+  correlationId?: string;
   createdAt: string;
   updatedAt: string;
   events: OrderEvent[];

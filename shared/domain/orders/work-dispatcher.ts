@@ -25,7 +25,7 @@ export type WorkDispatcher = ReturnType<typeof createWorkDispatcher>;
 export function createWorkDispatcher({ queues, outbox, clock, resendAfterSeconds, onSendFailure }: WorkDispatcherDeps) {
   async function sendOne(work: Work): Promise<boolean> {
     try {
-      await queues[work.queue].send(work.message);
+      await queues[work.queue].send(work.message, work.trace);
     } catch (error) {
       onSendFailure(work, error);
       return false;

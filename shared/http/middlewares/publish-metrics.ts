@@ -1,13 +1,17 @@
-import { metrics } from '../../observability';
+import { countColdStart, metrics } from '../../observability';
 import type { HttpMiddleware } from '../request-state';
 
 /**
- * Flushes the request's business metrics (EMF). Unlike Powertools' `logMetrics`, it stays silent
+ * Counts the instance's cold start and flushes the request's business metrics (EMF). Unlike Powertools' `logMetrics`, it stays silent
  * on requests that recorded none, which is most of them.
  */
 export function publishMetrics(): HttpMiddleware {
   const flush = () => {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   };
-  return { after: flush, onError: flush };
+  return {
+    before: (request) => countColdStart(request.context),
+    after: flush,
+    onError: flush,
+  };
 }

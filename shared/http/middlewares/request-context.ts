@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../../observability';
+import { currentTrace, traceOrder } from '../../trace-context';
 import { type HttpMiddleware, type HttpRequest, header, initState, peekState } from '../request-state';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -21,16 +22,24 @@ export function requestContext(): HttpMiddleware {
   };
   return {
     before: (request: HttpRequest) => {
-      // Not API Gateway's id: it is unique, but serverless-offline sends a constant.
-      const requestId = requestIdFrom(header(request.event, 'x-request-id'));
+      // Not API Gateway's id: it is unique, but serverless-offline sends a constant. The HTTP stack
+      // made it the correlation id of the request's trace (http-route.ts).
+      const requestId = currentTrace()?.correlationId ?? requestIdFrom(header(request.event, 'x-request-id'));
       initState(request.event, requestId);
+      // A request about an order belongs to its trace from the first log line.
+      const orderId = request.event.pathParameters?.orderId;
+      if (orderId !== undefined && SANE_REQUEST_ID.test(orderId)) traceOrder(orderId);
       logger.appendKeys({
         requestId,
         apiRequestId: request.event.requestContext?.requestId,
         route: request.event.routeKey,
       });
     },
-    after: stamp,
+    after: (request: HttpRequest) => {
+      stamp(request);
+      // One line per answered request, in its trace (refusals and failures log their own).
+      logger.info('request handled', { status: request.response?.statusCode });
+    },
     onError: stamp,
   };
 }
