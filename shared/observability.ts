@@ -25,6 +25,7 @@ class TracedLogFormatter extends LogFormatter {
         function_request_id: context?.awsRequestId,
         sampling_rate: attributes.sampleRateValue,
         xray_trace_id: attributes.xRayTraceId,
+        tenant_id: context?.tenantId,
         correlationId: trace?.correlationId,
         orderId: trace?.orderId,
       },

@@ -154,6 +154,7 @@ export function dashboardBody(stack: DashboardStack): { widgets: Widget[] } {
         'coldstarts',
       ),
     ]),
+    // Functions whose names hold the tokens of `<service>-<stage>` (SEARCH matches tokens, not a prefix).
     metric('Function errors and throttles', [
       perFunction(`SEARCH('{AWS/Lambda,FunctionName} MetricName="Errors" ${functions}', 'Sum', ${PERIOD})`, 'errors'),
       perFunction(

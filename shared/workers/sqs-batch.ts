@@ -95,14 +95,14 @@ export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<voi
 
 /**
  * The trace a message carries (shared/trace-context.ts): its `correlationId` and `orderId`
- * attributes, and the X-Ray header of this invocation (which Lambda links to the sender's trace
- * by the message's `AWSTraceHeader`) for the work it sends on. A message without a correlation id
- * starts a trace of its own, named by the message id.
+ * attributes, and its own `AWSTraceHeader` for the work it sends on (the invocation's header is
+ * the batch's, shared by every record in it; used only for a message that carries none). A message
+ * without a correlation id starts a trace of its own, named by the message id.
  */
 function traceOfMessage(record: SQSRecord): TraceContext {
   const attributes = record.messageAttributes ?? {};
   const orderId = attributes.orderId?.stringValue;
-  const traceHeader = invocationTraceHeader() ?? record.attributes?.AWSTraceHeader;
+  const traceHeader = record.attributes?.AWSTraceHeader ?? invocationTraceHeader();
   return {
     correlationId: attributes.correlationId?.stringValue ?? record.messageId,
     ...(orderId !== undefined && { orderId }),

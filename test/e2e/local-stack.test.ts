@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
+import { createCartwheelClient } from '../../clients/typescript';
 import { repoRoot } from '../../scripts/local/paths';
 import { fuzzApi } from '../support/api-fuzz';
 import { readOutbox } from '../support/eml';
@@ -341,7 +342,13 @@ describe('after checkout, the workers take over', () => {
     events: Array<{ type: string; at: string }>;
   }
 
-  const shippingAddress = { name: 'E2E', line1: '1 Test Street', city: 'Berlin', postalCode: '10115', country: 'DE' };
+  const shippingAddress = {
+    name: 'E2E',
+    line1: '1 Test Street',
+    city: 'Berlin',
+    postalCode: '10115',
+    country: 'DE',
+  } as const;
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
 
@@ -650,6 +657,34 @@ describe('after checkout, the workers take over', () => {
       await receiver.stop();
     }
   }, 90_000);
+
+  test('the typed client (clients/typescript) drives a checkout: the product, the order, its payment, a typed refusal', async () => {
+    const { token } = await customerWithEmail();
+    const sku = await ownProduct(1, 1500);
+    const shop = createCartwheelClient({ baseUrl: stack.baseUrl, token });
+
+    const product = await shop.GET('/v1/products/{sku}', { params: { path: { sku } } });
+    expect(product.data).toMatchObject({ sku, price: 1500 });
+    const placed = await shop.POST('/v1/orders', {
+      params: { header: { 'Idempotency-Key': `e2e-${unique()}` } },
+      body: { items: [{ sku, quantity: 1 }], shippingAddress, paymentToken: 'tok_visa' },
+    });
+    expect(placed.response.status).toBe(201);
+    const orderId = placed.data?.orderId ?? '';
+    const followed = await eventually(
+      async () => (await shop.GET('/v1/orders/{orderId}', { params: { path: { orderId } } })).data,
+      (order) => order?.payment.status === 'SUCCEEDED',
+      `order ${orderId} paid, read through the client`,
+    );
+    expect(followed).toMatchObject({ orderId, total: placed.data?.total });
+    // The last unit is gone: the refusal is the contract's problem document, typed as one.
+    const refused = await shop.POST('/v1/orders', {
+      params: { header: { 'Idempotency-Key': `e2e-${unique()}` } },
+      body: { items: [{ sku, quantity: 1 }], shippingAddress, paymentToken: 'tok_visa' },
+    });
+    expect(refused.response.status).toBe(409);
+    expect(refused.error).toMatchObject({ code: 'OUT_OF_STOCK', status: 409 });
+  }, 60_000);
 
   test("the demo T-shirt is found by its colour, linked by a variant's sku, and sold and e-mailed as that variant", async () => {
     const found = await api('/v1/search?q=organic%20natural&inStock=true');

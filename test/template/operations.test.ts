@@ -52,7 +52,11 @@ describe('the dashboard', () => {
     const references = [...new Set([...body.matchAll(/\$\{([^}]+)\}/g)].map((match) => match[1] as string))];
     for (const reference of references) {
       if (reference.startsWith('AWS::')) expect(reference).toBe('AWS::Region');
-      else expect({ reference, type: template.Resources[reference]?.Type }).toMatchObject({ reference });
+      else
+        expect({ reference, defined: template.Resources[reference] !== undefined }).toEqual({
+          reference,
+          defined: true,
+        });
     }
     expect(template.Resources.HttpApi?.Type).toBe('AWS::ApiGatewayV2::Api');
     expect(template.Resources.HttpApiLogGroup?.Type).toBe('AWS::Logs::LogGroup');

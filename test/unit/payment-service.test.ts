@@ -195,6 +195,18 @@ describe('the payment service', () => {
     expect(stored()?.payment.status).toBe('PENDING');
   });
 
+  it('writes a late charge’s REFUND work in the order’s own trace (the request that placed it)', async () => {
+    const { orders } = fakeOrders({ ...pendingOrder(), correlationId: 'req-placed' }, (order) => ({
+      ...order,
+      status: 'EXPIRED',
+      updatedAt: '2026-01-01T10:00:01.000Z',
+    }));
+    const { gateway } = fakeGateway(succeeded, new PaymentGatewayError('timeout', 'timed out'));
+    const { outbox, added } = fakeOutbox();
+    await expect(serviceOf(orders, gateway, outbox).pay(request)).rejects.toBeInstanceOf(PaymentGatewayError);
+    expect(added).toEqual([{ ...lateRefund, work: { ...lateRefund.work, trace: { correlationId: 'req-placed' } } }]);
+  });
+
   it('refunds a late charge from its REFUND work once, and finds it refunded on a redelivery', async () => {
     const { orders, stored } = fakeOrders({
       ...pendingOrder(),

@@ -78,6 +78,27 @@ describe('the trace of a unit of work', () => {
     ]);
   });
 
+  it('carries each message’s own X-Ray header on, not the batch invocation’s', async () => {
+    const first = messageOf('req-h', 'ord_h');
+    first.attributes.AWSTraceHeader = 'Root=1-aaaaaaaa-000000000000000000000001;Sampled=1';
+    const second = messageOf('req-i', 'ord_i');
+    second.attributes.AWSTraceHeader = 'Root=1-aaaaaaaa-000000000000000000000002;Sampled=1';
+    const headers = new Map<string, string | undefined>();
+    process.env._X_AMZN_TRACE_ID = 'Root=1-bbbbbbbb-000000000000000000000000;Parent=1;Sampled=1';
+    try {
+      await sqsBatchHandler(async () => {
+        const trace = currentTrace();
+        headers.set(trace?.orderId ?? '', trace?.traceHeader);
+      })(sqsEvent([first, second]), lambdaContext('payment-worker'));
+    } finally {
+      delete process.env._X_AMZN_TRACE_ID;
+    }
+    expect(Object.fromEntries(headers)).toEqual({
+      ord_h: first.attributes.AWSTraceHeader,
+      ord_i: second.attributes.AWSTraceHeader,
+    });
+  });
+
   it('starts a trace of its own for a message that carries none: its message id', async () => {
     const record = sqsRecord({ orderId: 'ord_c' }, 'message-without-a-trace-1');
     let trace: ReturnType<typeof currentTrace>;

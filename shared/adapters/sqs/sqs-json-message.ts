@@ -16,8 +16,9 @@ export async function sendJsonMessage(
 ): Promise<void> {
   const all = {
     ...(trace?.orderId !== undefined && { orderId: trace.orderId }),
-    ...attributes,
     ...(trace?.correlationId !== undefined && { correlationId: trace.correlationId }),
+    // What the caller names explicitly wins.
+    ...attributes,
   };
   const entries = Object.entries(all);
   await sqs.send(

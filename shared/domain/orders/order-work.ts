@@ -123,6 +123,13 @@ export const fulfilmentWork = (orderId: string): Work => ({
   message: { type: 'FULFILMENT_REQUESTED', orderId },
 });
 
+/**
+ * The work as part of the order's own trace (the request that placed it), for work written outside
+ * an order transition: the adapters stamp a transition's work in the order's trace themselves.
+ */
+export const inTraceOf = (order: Pick<Order, 'correlationId'>, work: Work): Work =>
+  order.correlationId === undefined ? work : { ...work, trace: { correlationId: order.correlationId } };
+
 /** A queue of follow-up work (SQS in AWS and locally). */
 export interface WorkQueue {
   /** With `trace`: the work's own; otherwise the message belongs to the current one. */

@@ -2,7 +2,7 @@ import type { Clock } from '../../lib/clock';
 import { CONFLICT, retryOnConflict } from '../../lib/retry-on-conflict';
 import { type Order, refundedOf } from '../orders/order';
 import type { OrderRepository } from '../orders/order-ports';
-import { refundWork, returnRefundWork, type WorkOutbox } from '../orders/order-work';
+import { inTraceOf, refundWork, returnRefundWork, type WorkOutbox } from '../orders/order-work';
 import type { ReturnRepository } from '../returns/return-ports';
 import { gatewayEventApplier, type ReturnedCharge } from './gateway-events';
 import type { PaymentGateway, Settlement } from './payment-gateway';
@@ -215,7 +215,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     // The order closed unpaid. The refund is written down first: once this delivery (or event) is
     // acknowledged, nothing else would bring the money back if the refund below fails.
     const now = clock.now();
-    await outbox.add(refundWork(orderId, paymentIntentId), {
+    await outbox.add(inTraceOf(latest, refundWork(orderId, paymentIntentId)), {
       createdAt: now.toISOString(),
       dueAt: new Date(now.getTime() + deps.lateRefundDueAfterSeconds * 1000).toISOString(),
     });
