@@ -59,4 +59,28 @@ const sdkClientVersion = {
   },
 };
 
-module.exports = [lambdaCredentials, sideEffectFree, sdkClientVersion];
+/**
+ * `import text from '<module path>?text'`: the file's content as a string (the API reference's
+ * static files, shared/api/docs-assets.ts), so the one function that serves them carries them and
+ * no other bundle does.
+ */
+const textAssets = {
+  name: 'text-assets',
+  setup(build) {
+    build.onResolve({ filter: /\?text$/ }, async (args) => {
+      const resolved = await build.resolve(args.path.slice(0, -'?text'.length), {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: resolved.path, namespace: 'text-asset' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'text-asset' }, async (args) => ({
+      contents: await readFile(args.path, 'utf8'),
+      loader: 'text',
+    }));
+  },
+};
+
+module.exports = [lambdaCredentials, sideEffectFree, sdkClientVersion, textAssets];

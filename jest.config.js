@@ -1,9 +1,17 @@
 /** @type {import('jest').Config} */
-const transform = { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] };
+const transform = {
+  // The API reference's static files, imported as `swagger-ui-dist/<file>?text` (shared/api/docs-assets.ts):
+  // their content as a string, as esbuild-plugins.cjs `text-assets` bundles them.
+  '/node_modules/swagger-ui-dist/.+\\.(css|js)$': '<rootDir>/test/support/text-transform.cjs',
+  '^.+\\.(t|j|mj)sx?$': ['@swc/jest'],
+};
 // @middy/* (and a few other deps) ship ESM only: let swc transform them too.
-const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(@middy|swagger-ui-dist)/)'];
 // ...and their package exports offer only an `import` condition, so point jest at the files.
-const moduleNameMapper = { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' };
+const moduleNameMapper = {
+  '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
+  '^(swagger-ui-dist/.+)\\?text$': '<rootDir>/node_modules/$1',
+};
 const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {

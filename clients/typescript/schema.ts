@@ -21,6 +21,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/docs/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A static file of the HTML API reference
+         * @description Swagger UI’s script and style sheet and the page’s own script, as the page names them: each name changes with its content, so each is cached for a year (`immutable`). Gzipped for a client that accepts it.
+         */
+        get: operations["getDocsAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/jobs/{job}": {
         parameters: {
             query?: never;
@@ -2376,6 +2396,88 @@ export interface operations {
                 };
                 content: {
                     "text/html": unknown;
+                };
+            };
+            /** @description Problem: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    /** @description The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second) */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the rate-limit window ends */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    /** @description The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second) */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDocsAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of a cached copy: 304 when it is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (JavaScript or CSS) */
+            200: {
+                headers: {
+                    /** @description The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second) */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": unknown;
+                };
+            };
+            /** @description The cached copy is current */
+            304: {
+                headers: {
+                    /** @description The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second) */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem: `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    /** @description The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second) */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem: `ASSET_NOT_FOUND` */
+            404: {
+                headers: {
+                    /** @description The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second) */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem: `RATE_LIMITED` */

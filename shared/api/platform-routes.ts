@@ -42,3 +42,27 @@ export const docsRoute = /* @__PURE__ */ defineRoute({
   responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
   cacheable: true,
 });
+
+export const DocsAssetParams = /* @__PURE__ */ z.strictObject({
+  file: z.string().check(z.maxLength(100), z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/)),
+});
+
+export const docsAssetRoute = /* @__PURE__ */ defineRoute({
+  operationId: 'getDocsAsset',
+  method: 'GET',
+  path: '/docs/assets/{file}',
+  role: 'public',
+  summary: 'A static file of the HTML API reference',
+  description:
+    'Swagger UI’s script and style sheet and the page’s own script, as the page names them: each name ' +
+    'changes with its content, so each is cached for a year (`immutable`). Gzipped for a client that accepts it.',
+  tags: ['Platform'],
+  params: DocsAssetParams,
+  headers: [{ name: 'If-None-Match', description: 'ETag of a cached copy: 304 when it is still current' }],
+  responses: {
+    200: { description: 'The file (JavaScript or CSS)', contentType: 'text/javascript' },
+    304: { description: 'The cached copy is current' },
+  },
+  errors: [{ status: 404, code: 'ASSET_NOT_FOUND' }],
+  cacheable: true,
+});

@@ -27,7 +27,7 @@ import {
   listOrdersRoute,
   retryFulfilmentRoute,
 } from './order-routes';
-import { docsRoute, healthRoute, openApiRoute } from './platform-routes';
+import { docsAssetRoute, docsRoute, healthRoute, openApiRoute } from './platform-routes';
 import { getDailyReportRoute } from './report-routes';
 import {
   createReturnRoute,
@@ -59,6 +59,7 @@ export const routes: RouteSpec[] = [
   healthRoute,
   openApiRoute,
   docsRoute,
+  docsAssetRoute,
   listProductsRoute,
   getProductRoute,
   createProductRoute,

@@ -86,7 +86,12 @@ function serialise(result: HttpResult): HttpResponse {
     body = JSON.stringify(result.body);
     headers['Content-Type'] ??= 'application/json; charset=utf-8';
   }
-  return { statusCode: result.statusCode, headers, ...(body !== undefined ? { body } : {}) };
+  return {
+    statusCode: result.statusCode,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(result.isBase64Encoded === true && { isBase64Encoded: true }),
+  };
 }
 
 /**

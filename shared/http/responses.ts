@@ -4,6 +4,8 @@ export interface HttpResult {
   body?: unknown;
   /** A body that is already serialised (HTML, or JSON that must be byte-exact). */
   rawBody?: string;
+  /** `rawBody` is the base64 of binary bytes (a gzipped file), which API Gateway decodes. */
+  isBase64Encoded?: boolean;
   headers?: Record<string, string>;
 }
 

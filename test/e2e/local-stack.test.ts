@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
+import { launch } from 'puppeteer-core';
 import { createCartwheelClient } from '../../clients/typescript';
 import { repoRoot } from '../../scripts/local/paths';
 import { fuzzApi } from '../support/api-fuzz';
+import { chromiumPath } from '../support/chromium';
 import { readOutbox } from '../support/eml';
 import { burst, catalogCrowd, checkoutCrowd, countByStatus, stockedProduct } from '../support/local-load';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
@@ -67,6 +69,68 @@ test('the API reference is an HTML page, and the OpenAPI document is version 3.1
   expect(openapi.status).toBe(200);
   expect((await openapi.json()) as { openapi: string }).toMatchObject({ openapi: expect.stringMatching(/^3\.1\./) });
 });
+
+test('the API reference renders in headless Chromium: every operation of the document, and Try it out works', async () => {
+  const document = (await (await api('/v1/openapi.json')).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+    webhooks: Record<string, Record<string, unknown>>;
+  };
+  // The operations, and the webhooks (the events we send), which the page lists under their names.
+  const documented = [...Object.entries(document.paths), ...Object.entries(document.webhooks)]
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((method) => ['get', 'put', 'post', 'patch', 'delete'].includes(method))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    )
+    .sort();
+  const browser = await launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    // As root (CI), Chromium refuses its sandbox.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') refused.push(message.text());
+    });
+    page.on('requestfailed', (request) => refused.push(`${request.url()}: ${request.failure()?.errorText}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) refused.push(`${response.url()}: ${response.status()}`);
+    });
+    await page.goto(`${stack.baseUrl}/docs`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('.opblock', { timeout: 30_000 });
+    const shown = await page.$$eval('.opblock', (blocks) =>
+      blocks.map((block) => {
+        const method = block.querySelector('.opblock-summary-method')?.textContent ?? '';
+        const path = block.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? '';
+        return `${method.toUpperCase()} ${path}`;
+      }),
+    );
+    expect([...new Set(shown)].sort()).toEqual(documented);
+
+    // Try it out, against the same origin: the health check's Execute gets its 200.
+    await page.click('#operations-Platform-getHealth .opblock-summary-control');
+    await page.waitForSelector('#operations-Platform-getHealth .execute', { timeout: 10_000 });
+    await page.click('#operations-Platform-getHealth .execute');
+    await page.waitForSelector(
+      '#operations-Platform-getHealth .live-responses-table tr.response .response-col_status',
+      {
+        timeout: 10_000,
+      },
+    );
+    const status = await page.$eval(
+      '#operations-Platform-getHealth .live-responses-table tr.response .response-col_status',
+      (cell) => cell.textContent?.trim(),
+    );
+    expect(status).toMatch(/^200/);
+    // No file refused (a CSP violation, a missing asset) on the way.
+    expect(refused).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}, 90_000);
 
 test('the first start seeds a catalog of at least 20 products in at least 4 categories, all in stock', async () => {
   const products: ProductBody[] = [];
