@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { readServerlessYml } from '../../bench/lib/serverless-yml';
 import { DASHBOARD_QUEUES, dashboardBody, type MetricEntry, ref } from '../../scripts/deploy/dashboard-widgets';
-import { repoRoot } from '../../scripts/local/paths';
+import { publishedMetricNames } from '../support/published-metrics';
 
 /**
  * The stack's dashboard names only metrics that exist: ours under the namespace, names and
@@ -31,29 +29,6 @@ const AWS_METRICS: Record<string, string[]> = {
   'AWS/SQS': ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage'],
   'AWS/Lambda': ['Errors', 'Throttles'],
 };
-
-/**
- * Every metric name the code publishes: `addMetric('<name>'` and each quoted name of a conditional
- * one (`addMetric(open ? 'AOpened' : 'AClosed'`), and Powertools' cold-start metric where we call it.
- */
-function publishedMetricNames(): Set<string> {
-  const names = new Set<string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      const file = path.join(dir, entry);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (file.endsWith('.ts')) {
-        const source = readFileSync(file, 'utf8');
-        for (const call of source.matchAll(/addMetric\(([^,]*?),\s*'/g))
-          for (const name of (call[1] as string).matchAll(/'(\w+)'/g)) names.add(name[1] as string);
-        if (source.includes('captureColdStartMetric(')) names.add('ColdStart');
-      }
-    }
-  };
-  walk(path.join(repoRoot, 'shared'));
-  walk(path.join(repoRoot, 'functions'));
-  return names;
-}
 
 const metricWidgets = body.widgets.filter((widget) => widget.type === 'metric');
 const entries = metricWidgets.flatMap((widget) => widget.properties.metrics as MetricEntry[]);

@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { readServerlessYml } from '../../bench/lib/serverless-yml';
-import { repoRoot } from '../../scripts/local/paths';
+import { publishedMetricNames } from '../support/published-metrics';
 
 /**
  * What operators get from a deployed stack. The alarms of serverless.yml watch what really exists: every dead-letter queue, and business
@@ -34,23 +32,6 @@ const alarms = Object.entries(resources).filter(([, resource]) => resource.Type 
 function resolved(value: unknown): unknown {
   const reference = typeof value === 'string' ? /^\$\{self:provider\.environment\.(\w+)\}$/.exec(value) : null;
   return reference?.[1] ? yml.provider.environment[reference[1]] : value;
-}
-
-/** The metric names the code publishes (`metrics.addMetric('<name>', ...)`). */
-function publishedMetricNames(): Set<string> {
-  const names = new Set<string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      const file = path.join(dir, entry);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (file.endsWith('.ts'))
-        for (const match of readFileSync(file, 'utf8').matchAll(/addMetric\(\s*'(\w+)'/g))
-          names.add(match[1] as string);
-    }
-  };
-  walk(path.join(repoRoot, 'shared'));
-  walk(path.join(repoRoot, 'functions'));
-  return names;
 }
 
 /** One metric published by the app's `metrics` object, as the EMF document it writes. */
