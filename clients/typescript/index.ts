@@ -32,7 +32,8 @@ export function createCartwheelClient({ token, ...options }: CartwheelClientOpti
     client.use({
       async onRequest({ request }) {
         const value = typeof token === 'function' ? await token() : token;
-        if (value) request.headers.set('Authorization', `Bearer ${value}`);
+        // A request that names its own Authorization (another caller's token) keeps it.
+        if (value && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${value}`);
         return request;
       },
     });

@@ -2438,7 +2438,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file (JavaScript or CSS) */
+            /** @description The file: JavaScript (`text/javascript`) or CSS (`text/css`) */
             200: {
                 headers: {
                     /** @description The per-principal request limit: `"requests";q=<requests>;w=<window seconds>` (RATE_LIMIT_REQUESTS_PER_SECOND per second) */

@@ -14,11 +14,14 @@ export interface DocsAsset {
   body: string;
   /** Made on first request: most cold starts of this function serve one file. */
   gzipped(): Buffer;
+  /** Strong validators, one per content coding (RFC 9110 §8.8.1). */
   etag: string;
+  gzipEtag: string;
 }
 
 function asset(contentType: string, body: string): DocsAsset {
   let gzipped: Buffer | undefined;
+  const tag = createHash('sha256').update(body).digest('base64url').slice(0, 27);
   return {
     contentType,
     body,
@@ -26,7 +29,8 @@ function asset(contentType: string, body: string): DocsAsset {
       gzipped ??= gzipSync(body);
       return gzipped;
     },
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    etag: `"${tag}"`,
+    gzipEtag: `"${tag}-gz"`,
   };
 }
 

@@ -12,7 +12,7 @@ import { version as SWAGGER_UI_VERSION } from 'swagger-ui-dist/package.json';
 /** Swagger UI's start: the document beside the page, every operation listed, "Try it out" on. */
 export const DOCS_INITIALIZER = `window.addEventListener('load', function () {
   window.ui = SwaggerUIBundle({
-    url: new URL('v1/openapi.json', document.baseURI).href,
+    url: '/v1/openapi.json',
     dom_id: '#swagger-ui',
     deepLinking: true,
     docExpansion: 'list',
@@ -45,9 +45,13 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The page. Relative URLs (`docs/assets/…`, `v1/openapi.json`): it works under a base path too. */
+/**
+ * The page. Its URLs are from the root (`/docs/assets/…`, `/v1/openapi.json`), as the document's
+ * `servers` is: they hold whether it is asked as `/docs` or `/docs/` (serverless-offline strips the
+ * slash and serves the page at either).
+ */
 export function renderDocsPage(title: string): string {
-  const asset = (name: string) => `docs/assets/${name}`;
+  const asset = (name: string) => `/docs/assets/${name}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -59,7 +63,7 @@ export function renderDocsPage(title: string): string {
 </head>
 <body>
 <div id="swagger-ui"></div>
-<noscript><p>The API reference needs JavaScript. The OpenAPI document is at <a href="v1/openapi.json">/v1/openapi.json</a>.</p></noscript>
+<noscript><p>The API reference needs JavaScript. The OpenAPI document is at <a href="/v1/openapi.json">/v1/openapi.json</a>.</p></noscript>
 <script src="${asset(DOCS_ASSET_NAMES.bundle)}"></script>
 <script src="${asset(DOCS_ASSET_NAMES.initializer)}"></script>
 </body>

@@ -60,7 +60,10 @@ export const docsAssetRoute = /* @__PURE__ */ defineRoute({
   params: DocsAssetParams,
   headers: [{ name: 'If-None-Match', description: 'ETag of a cached copy: 304 when it is still current' }],
   responses: {
-    200: { description: 'The file (JavaScript or CSS)', contentType: 'text/javascript' },
+    200: {
+      description: 'The file: JavaScript (`text/javascript`) or CSS (`text/css`)',
+      contentType: 'text/javascript',
+    },
     304: { description: 'The cached copy is current' },
   },
   errors: [{ status: 404, code: 'ASSET_NOT_FOUND' }],

@@ -95,12 +95,14 @@ test('the API reference renders in headless Chromium: every operation of the doc
     page.on('console', (message) => {
       if (message.type() === 'error') refused.push(message.text());
     });
+    page.on('pageerror', (error) => refused.push(`page error: ${String(error)}`));
     page.on('requestfailed', (request) => refused.push(`${request.url()}: ${request.failure()?.errorText}`));
     page.on('response', (response) => {
       if (response.status() >= 400) refused.push(`${response.url()}: ${response.status()}`);
     });
-    await page.goto(`${stack.baseUrl}/docs`, { waitUntil: 'networkidle0' });
-    await page.waitForSelector('.opblock', { timeout: 30_000 });
+    // Asked as `/docs/`, which the local server serves as `/docs`: the page's URLs hold either way.
+    await page.goto(`${stack.baseUrl}/docs/`, { waitUntil: 'networkidle0', timeout: 20_000 });
+    await page.waitForSelector('.opblock', { timeout: 20_000 });
     const shown = await page.$$eval('.opblock', (blocks) =>
       blocks.map((block) => {
         const method = block.querySelector('.opblock-summary-method')?.textContent ?? '';
@@ -130,7 +132,7 @@ test('the API reference renders in headless Chromium: every operation of the doc
   } finally {
     await browser.close();
   }
-}, 90_000);
+}, 120_000);
 
 test('the first start seeds a catalog of at least 20 products in at least 4 categories, all in stock', async () => {
   const products: ProductBody[] = [];

@@ -7,7 +7,10 @@ import { existsSync } from 'node:fs';
  */
 export function chromiumPath(): string {
   const configured = process.env.CHROMIUM_PATH;
-  if (configured && existsSync(configured)) return configured;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured}: no such file`);
+    return configured;
+  }
   for (const name of ['chromium', 'chromium-browser']) {
     try {
       const found = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();

@@ -51,10 +51,10 @@ describe('API documentation endpoints', () => {
     const sources = [...res.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string);
     expect(sources.sort()).toEqual(
       [
-        `docs/assets/${DOCS_ASSET_NAMES.bundle}`,
-        `docs/assets/${DOCS_ASSET_NAMES.css}`,
-        `docs/assets/${DOCS_ASSET_NAMES.initializer}`,
-        'v1/openapi.json',
+        `/docs/assets/${DOCS_ASSET_NAMES.bundle}`,
+        `/docs/assets/${DOCS_ASSET_NAMES.css}`,
+        `/docs/assets/${DOCS_ASSET_NAMES.initializer}`,
+        '/v1/openapi.json',
         'data:,', // no favicon to fetch
       ].sort(),
     );
@@ -84,6 +84,15 @@ describe('API documentation endpoints', () => {
     const gzipped = await get(DOCS_ASSET_NAMES.bundle, { 'Accept-Encoding': 'gzip, br' });
     expect(gzipped.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(Buffer.from(gzipped.body, 'base64')).toString('utf8')).toBe(plain.body);
+    // Each coding its own validator; a refused coding is not sent.
+    expect(gzipped.headers.etag).not.toBe(plain.headers.etag);
+    const refusing = await get(DOCS_ASSET_NAMES.bundle, { 'Accept-Encoding': 'br, gzip;q=0' });
+    expect([refusing.headers['content-encoding'], refusing.headers.etag]).toEqual([undefined, plain.headers.etag]);
+    const plainAgain = await get(DOCS_ASSET_NAMES.bundle, {
+      'Accept-Encoding': 'gzip',
+      'If-None-Match': plain.headers.etag as string,
+    });
+    expect(plainAgain.status).toBe(200);
 
     const css = await get(DOCS_ASSET_NAMES.css);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
