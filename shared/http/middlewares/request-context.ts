@@ -37,8 +37,12 @@ export function requestContext(): HttpMiddleware {
     },
     after: (request: HttpRequest) => {
       stamp(request);
-      // One line per answered request, in its trace (refusals and failures log their own).
-      logger.info('request handled', { status: request.response?.statusCode });
+      // One line per answered request that may change something, in its trace (refusals and
+      // failures log their own). Reads have API Gateway's access log line: a line of ours would
+      // cost each catalog read ~0.1 ms for nothing the access log lacks.
+      const method = request.event.requestContext?.http?.method;
+      if (method !== 'GET' && method !== 'HEAD')
+        logger.info('request handled', { status: request.response?.statusCode });
     },
     onError: stamp,
   };
