@@ -1,6 +1,7 @@
 import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import { currentTrace } from './trace-context';
 
 /**
@@ -50,3 +51,9 @@ export const metrics = new Metrics({
 /** One `ColdStart` metric (dimension `function_name`) on an instance's first invocation: the dashboard counts them. */
 export const countColdStart = (context: { functionName: string }): void =>
   metrics.captureColdStartMetric(context.functionName);
+
+/** The start of a worker's invocation (a batch, a schedule): the logger learns it, a cold start is counted. */
+export function observeInvocation(context: Context): void {
+  logger.addContext(context);
+  countColdStart(context);
+}

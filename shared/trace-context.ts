@@ -22,8 +22,26 @@ const storage = new AsyncLocalStorage<TraceContext>();
 
 export const currentTrace = (): TraceContext | undefined => storage.getStore();
 
-/** Runs `work` with `context` as the current trace. */
-export const withTrace = <T>(context: TraceContext, work: () => T): T => storage.run(context, work);
+/** Runs `work` with `context` as the current trace (without one: as it is, in no trace). */
+export const withTrace = <T>(context: TraceContext | undefined, work: () => T): T =>
+  context === undefined ? work() : storage.run(context, work);
+
+type TraceFields = { correlationId?: unknown; orderId?: unknown; traceHeader?: unknown };
+
+/**
+ * The trace that stored fields name (a record's attributes, a message's): none without a
+ * correlation id; an order id or a trace header only where there is one.
+ */
+export function traceOf(fields: TraceFields & { correlationId: string }): TraceContext;
+export function traceOf(fields: TraceFields): TraceContext | undefined;
+export function traceOf({ correlationId, orderId, traceHeader }: TraceFields): TraceContext | undefined {
+  if (typeof correlationId !== 'string') return undefined;
+  return {
+    correlationId,
+    ...(typeof orderId === 'string' && { orderId }),
+    ...(typeof traceHeader === 'string' && { traceHeader }),
+  };
+}
 
 /**
  * Runs `work` as part of an order's trace: with the order's own correlation id (the request that

@@ -2,14 +2,13 @@ import { DOCS_CONTENT_SECURITY_POLICY, renderDocsPage } from '../../shared/api/d
 import { docsRoute } from '../../shared/api/platform-routes';
 import { publicHttpRoute } from '../../shared/container/http';
 import { publicCache } from '../../shared/http/caching';
-import type { HttpResult } from '../../shared/http/responses';
 
 const page = renderDocsPage('Cartwheel API');
 
 /** The API reference (Swagger UI over GET /v1/openapi.json; its files from GET /docs/assets/{file}). */
 export const handler = publicHttpRoute(
   docsRoute,
-  async (): Promise<HttpResult> => ({
+  async () => ({
     statusCode: 200,
     rawBody: page,
     headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': publicCache() },

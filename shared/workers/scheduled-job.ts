@@ -1,6 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { JobRunner } from '../domain/jobs/job-runner';
-import { countColdStart, logger, metrics } from '../observability';
+import { logger, metrics, observeInvocation } from '../observability';
 
 /**
  * A scheduled function (EventBridge rule): runs one job through the same runner as
@@ -9,8 +9,7 @@ import { countColdStart, logger, metrics } from '../observability';
  */
 export function scheduledJob(job: string, jobs: () => JobRunner) {
   return async (_event: ScheduledEvent, context: Context) => {
-    logger.addContext(context);
-    countColdStart(context);
+    observeInvocation(context);
     try {
       const run = await jobs().run(job, {}, { remainingTimeMs: () => context.getRemainingTimeInMillis() });
       logger.info('scheduled job finished', { ...run });

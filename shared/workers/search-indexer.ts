@@ -1,6 +1,6 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import type { SearchIndexer } from '../domain/search/search-indexing';
-import { countColdStart, logger, metrics } from '../observability';
+import { logger, metrics, observeInvocation } from '../observability';
 
 const PRODUCT_PREFIX = 'PRODUCT#';
 
@@ -20,8 +20,7 @@ function skuOf(keys: Record<string, { S?: string }> | undefined): string | undef
  */
 export function searchIndexerHandler(indexer: () => SearchIndexer, now: () => number = Date.now) {
   return async (event: DynamoDBStreamEvent, context: Context): Promise<void> => {
-    logger.addContext(context);
-    countColdStart(context);
+    observeInvocation(context);
     try {
       const skus = [...new Set(event.Records.map((record) => skuOf(record.dynamodb?.Keys)))].filter(
         (sku): sku is string => sku !== undefined,

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { countColdStart, logger, metrics } from '../observability';
-import { invocationTraceHeader, type TraceContext, withTrace } from '../trace-context';
+import { logger, metrics, observeInvocation } from '../observability';
+import { invocationTraceHeader, type TraceContext, traceOf, withTrace } from '../trace-context';
 import { processBatch } from './partial-batch';
 
 export interface SqsBatchOptions {
@@ -33,8 +33,7 @@ export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<voi
   if (delayOf && !hold) throw new Error('sqsBatchHandler: `delayOf` needs a `hold` to delay records with');
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    logger.addContext(context);
-    countColdStart(context);
+    observeInvocation(context);
     const processor = new BatchProcessor(EventType.SQS);
     /** Records of this batch held back with ChangeMessageVisibility, and for how long. */
     const held = new Map<string, number>();
@@ -101,11 +100,9 @@ export function sqsBatchHandler(handleRecord: (record: SQSRecord) => Promise<voi
  */
 function traceOfMessage(record: SQSRecord): TraceContext {
   const attributes = record.messageAttributes ?? {};
-  const orderId = attributes.orderId?.stringValue;
-  const traceHeader = record.attributes?.AWSTraceHeader ?? invocationTraceHeader();
-  return {
+  return traceOf({
     correlationId: attributes.correlationId?.stringValue ?? record.messageId,
-    ...(orderId !== undefined && { orderId }),
-    ...(traceHeader !== undefined && { traceHeader }),
-  };
+    orderId: attributes.orderId?.stringValue,
+    traceHeader: record.attributes?.AWSTraceHeader ?? invocationTraceHeader(),
+  });
 }

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { countColdStart, logger, metrics } from '../observability';
-import { type TraceContext, withTrace } from '../trace-context';
+import { logger, metrics, observeInvocation } from '../observability';
+import { type TraceContext, traceOf, withTrace } from '../trace-context';
 import { processBatch } from './partial-batch';
 
 /**
@@ -23,8 +23,7 @@ export function streamBatchHandler(handleRecord: (record: DynamoDBRecord) => Pro
     });
   };
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-    logger.addContext(context);
-    countColdStart(context);
+    observeInvocation(context);
     const processor = new BatchProcessor(EventType.DynamoDBStreams);
     try {
       return await processBatch<DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse>(
@@ -34,14 +33,12 @@ export function streamBatchHandler(handleRecord: (record: DynamoDBRecord) => Pro
         context,
         (failures) => {
           for (const { record, error } of failures) {
-            const warn = () =>
+            withTrace(traceOfStreamRecord(record), () =>
               logger.warn('stream record failed; Lambda will retry the shard from it', {
                 sequenceNumber: record.dynamodb?.SequenceNumber,
                 error,
-              });
-            const trace = traceOfStreamRecord(record);
-            if (trace) withTrace(trace, warn);
-            else warn();
+              }),
+            );
           }
           metrics.addMetric('StreamRecordsFailed', 'Count', failures.length);
         },
@@ -58,13 +55,9 @@ export function streamBatchHandler(handleRecord: (record: DynamoDBRecord) => Pro
  */
 function traceOfStreamRecord(record: DynamoDBRecord): TraceContext | undefined {
   const image = record.dynamodb?.NewImage;
-  const correlationId = image?.correlationId?.S;
-  if (correlationId === undefined) return undefined;
-  const orderId = image?.orderId?.S;
-  const traceHeader = image?.traceHeader?.S;
-  return {
-    correlationId,
-    ...(orderId !== undefined && { orderId }),
-    ...(traceHeader !== undefined && { traceHeader }),
-  };
+  return traceOf({
+    correlationId: image?.correlationId?.S,
+    orderId: image?.orderId?.S,
+    traceHeader: image?.traceHeader?.S,
+  });
 }

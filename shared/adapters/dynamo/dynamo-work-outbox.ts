@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DueWork, Work, WorkOutbox, WorkQueueName, WorkRef, WorkTrace } from '../../domain/orders/order-work';
-import { traceAttributes } from '../../trace-context';
+import { traceAttributes, traceOf } from '../../trace-context';
 import { applied } from './dynamo-client';
 import { GSI1, keys } from './keys';
 
@@ -67,9 +67,8 @@ export function workOfStreamImage(image: Record<string, unknown>): Work | 'malfo
 
 /** The trace a work record stored, as its work carries it on. */
 function traceOfItem(item: Record<string, unknown>): { trace?: WorkTrace } {
-  const { correlationId, traceHeader } = item;
-  if (typeof correlationId !== 'string') return {};
-  return { trace: { correlationId, ...(typeof traceHeader === 'string' && { traceHeader }) } };
+  const trace = traceOf({ correlationId: item.correlationId, traceHeader: item.traceHeader });
+  return trace ? { trace } : {};
 }
 
 /** The Put of a new work record, for the transaction that starts the work. */
